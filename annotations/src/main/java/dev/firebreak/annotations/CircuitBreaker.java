@@ -1,0 +1,47 @@
+package dev.firebreak.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Guards a {@link Step} with a named circuit breaker. There is one breaker per {@link #name()} in a
+ * {@code FirebreakRuntime}, shared by every step and workflow that names it (one per external
+ * service): failures from all of them count.
+ *
+ * <p>CLOSED: calls pass; {@link #failureThreshold()} consecutive failures open it. OPEN: calls fail
+ * fast with {@code CircuitOpenException} without invoking the agent, for {@link #openFor()}.
+ * HALF_OPEN: at most {@link #halfOpenTrials()} calls pass; if they all succeed the breaker closes,
+ * one failure reopens it for a fresh {@code openFor}.
+ *
+ * <p>Every step naming one breaker must give it the same configuration.
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.METHOD)
+public @interface CircuitBreaker {
+
+  /** The breaker's name, e.g. {@code "ocr-api"}. Required, not blank. */
+  String name();
+
+  /** Consecutive failures that open the breaker. Default {@code 5}; bounds {@code 1..10000}. */
+  int failureThreshold() default 5;
+
+  /** How long the breaker stays open before it half-opens. Default {@code "30s"}; positive. */
+  String openFor() default "30s";
+
+  /** Calls let through while half-open. Default {@code 1}; bounds {@code 1..1000}. */
+  int halfOpenTrials() default 1;
+
+  /** Exceptions that count as failures (subclasses included). Default {@code Exception.class}. */
+  Class<? extends Throwable>[] failOn() default {Exception.class};
+
+  /**
+   * Exceptions that never count as failures, even if they match {@link #failOn()}: they pass
+   * through and count as neither failure nor success. Default none. A class may not be listed in
+   * both.
+   */
+  Class<? extends Throwable>[] skipOn() default {};
+}

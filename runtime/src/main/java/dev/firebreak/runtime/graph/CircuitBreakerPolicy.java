@@ -1,0 +1,40 @@
+package dev.firebreak.runtime.graph;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A named circuit breaker's configuration, as declared by {@code @CircuitBreaker}. One breaker
+ * exists per name in a runtime, shared by every step that names it.
+ *
+ * @param name the breaker's name, one per external service
+ * @param failureThreshold consecutive failures that open it, {@code >= 1}
+ * @param openFor how long it stays open before half-opening
+ * @param halfOpenTrials calls let through while half-open, {@code >= 1}
+ * @param failOn exceptions that count as failures
+ * @param skipOn exceptions that never count, even if they match {@code failOn}
+ */
+public record CircuitBreakerPolicy(
+    String name,
+    int failureThreshold,
+    Duration openFor,
+    int halfOpenTrials,
+    List<Class<? extends Throwable>> failOn,
+    List<Class<? extends Throwable>> skipOn) {
+
+  public CircuitBreakerPolicy {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(openFor, "openFor");
+    if (failureThreshold < 1 || halfOpenTrials < 1) {
+      throw new IllegalArgumentException("failureThreshold and halfOpenTrials must be >= 1");
+    }
+    failOn = List.copyOf(failOn);
+    skipOn = List.copyOf(skipOn);
+  }
+
+  /** Whether {@code failure} counts against the breaker. */
+  public boolean countsAsFailure(Throwable failure) {
+    return !RetryPolicy.matches(skipOn, failure) && RetryPolicy.matches(failOn, failure);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.firebreak.runtime.graph;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A step's retry policy, as declared by {@code @Retry} (or {@link #NONE}: one attempt).
+ *
+ * @param maxAttempts attempts in total, the first included, {@code 1..100}
+ * @param delay gap before the first retry
+ * @param multiplier growth of the gap after each retry, {@code >= 1}
+ * @param maxDelay cap on any gap
+ * @param jitter random spread of each gap as a fraction of it, {@code 0..1}
+ * @param retryOn exceptions that are retried (subclasses included)
+ * @param abortOn exceptions that stop retrying, even if they match {@code retryOn}
+ * @param maxDuration bound on the time spent on all attempts from the first, or {@code null}
+ */
+public record RetryPolicy(
+    int maxAttempts,
+    Duration delay,
+    double multiplier,
+    Duration maxDelay,
+    double jitter,
+    List<Class<? extends Throwable>> retryOn,
+    List<Class<? extends Throwable>> abortOn,
+    Duration maxDuration) {
+
+  /** A single attempt, no retry. */
+  public static final RetryPolicy NONE =
+      new RetryPolicy(
+          1, Duration.ZERO, 1.0, Duration.ZERO, 0.0, List.of(Exception.class), List.of(), null);
+
+  public RetryPolicy {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
+    }
+    Objects.requireNonNull(delay, "delay");
+    Objects.requireNonNull(maxDelay, "maxDelay");
+    if (multiplier < 1.0) {
+      throw new IllegalArgumentException("multiplier must be >= 1: " + multiplier);
+    }
+    if (jitter < 0.0 || jitter > 1.0) {
+      throw new IllegalArgumentException("jitter must be within 0..1: " + jitter);
+    }
+    retryOn = List.copyOf(retryOn);
+    abortOn = List.copyOf(abortOn);
+  }
+
+  /** Whether {@code failure} may be retried: it matches {@link #retryOn} and not {@link #abortOn}. */
+  public boolean retries(Throwable failure) {
+    return matches(abortOn, failure) ? false : matches(retryOn, failure);
+  }
+
+  static boolean matches(List<Class<? extends Throwable>> types, Throwable failure) {
+    for (int i = 0, n = types.size(); i < n; i++) {
+      if (types.get(i).isInstance(failure)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

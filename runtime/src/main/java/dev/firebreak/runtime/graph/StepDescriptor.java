@@ -1,0 +1,221 @@
+package dev.firebreak.runtime.graph;
+
+import dev.firebreak.runtime.CheckpointCodec;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One step of an {@link EntryPointPlan}: what it consumes and produces, and its policies. Built by
+ * generated code; immutable.
+ *
+ * <p>Values of a run live in numbered slots: slots {@code 0 .. inputCount-1} hold the entry point's
+ * inputs, and step {@code i} of the plan writes slot {@code inputCount + i}. A step's {@link
+ * #inputSlots()} are the slots of its parameters, in parameter order; {@link #afterSteps()} are
+ * indices of steps it waits for without consuming their outputs.
+ */
+public final class StepDescriptor {
+  private final String name;
+  private final String declaredBy;
+  private final String produces;
+  private final int[] inputSlots;
+  private final int[] afterSteps;
+  private final boolean async;
+  private final boolean critical;
+  private final boolean hasFallback;
+  private final Object neutralDefault;
+  private final RetryPolicy retry;
+  private final Duration timeout;
+  private final CircuitBreakerPolicy circuitBreaker;
+  private final CheckpointCodec<?> checkpointCodec;
+  private final boolean compensated;
+
+  private StepDescriptor(Builder b) {
+    this.name = b.name;
+    this.declaredBy = b.declaredBy;
+    this.produces = b.produces;
+    this.inputSlots = b.inputSlots;
+    this.afterSteps = b.afterSteps;
+    this.async = b.async;
+    this.critical = b.critical;
+    this.hasFallback = b.hasFallback;
+    this.neutralDefault = b.neutralDefault;
+    this.retry = b.retry;
+    this.timeout = Objects.requireNonNull(b.timeout, "every step has a timeout");
+    this.circuitBreaker = b.circuitBreaker;
+    this.checkpointCodec = b.checkpointCodec;
+    this.compensated = b.compensated;
+  }
+
+  /** Starts a descriptor for the step called {@code name}. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The step's name, unique within its workflow. */
+  public String name() {
+    return name;
+  }
+
+  /** The agent method that implements the step, e.g. {@code com.acme.OcrAgent#extract}. */
+  public String declaredBy() {
+    return declaredBy;
+  }
+
+  /** The binding the step produces, e.g. {@code com.acme.ExtractedInvoice}. */
+  public String produces() {
+    return produces;
+  }
+
+  /** Slots of the step's parameters, in parameter order (a copy). */
+  public int[] inputSlots() {
+    return inputSlots.clone();
+  }
+
+  /** Indices of steps this one waits for without consuming their outputs (a copy). */
+  public int[] afterSteps() {
+    return afterSteps.clone();
+  }
+
+  /** Whether the step returns a {@code CompletionStage}. */
+  public boolean isAsync() {
+    return async;
+  }
+
+  /** Whether the step's failure, without a fallback, fails the run. */
+  public boolean isCritical() {
+    return critical;
+  }
+
+  /** Whether the step names a fallback method. */
+  public boolean hasFallback() {
+    return hasFallback;
+  }
+
+  /** What a failed non-critical step without fallback yields: null, an empty collection, … */
+  public Object neutralDefault() {
+    return neutralDefault;
+  }
+
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  /** The time allowed for one attempt. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The step's circuit breaker, or {@code null}. */
+  public CircuitBreakerPolicy circuitBreaker() {
+    return circuitBreaker;
+  }
+
+  /** Whether the step's output is checkpointed. */
+  public boolean isCheckpointed() {
+    return checkpointCodec != null;
+  }
+
+  /** The codec of the step's output if it is checkpointed, else {@code null}. */
+  public CheckpointCodec<?> checkpointCodec() {
+    return checkpointCodec;
+  }
+
+  /** Whether the step has a compensation. */
+  public boolean isCompensated() {
+    return compensated;
+  }
+
+  @Override
+  public String toString() {
+    return "Step[" + name + " <- " + Arrays.toString(inputSlots) + "]";
+  }
+
+  /** Builds a {@link StepDescriptor}; used by generated code. */
+  public static final class Builder {
+    private final String name;
+    private String declaredBy = "";
+    private String produces = "";
+    private int[] inputSlots = new int[0];
+    private int[] afterSteps = new int[0];
+    private boolean async;
+    private boolean critical = true;
+    private boolean hasFallback;
+    private Object neutralDefault;
+    private RetryPolicy retry = RetryPolicy.NONE;
+    private Duration timeout;
+    private CircuitBreakerPolicy circuitBreaker;
+    private CheckpointCodec<?> checkpointCodec;
+    private boolean compensated;
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    public Builder declaredBy(String declaredBy) {
+      this.declaredBy = declaredBy;
+      return this;
+    }
+
+    public Builder produces(String produces) {
+      this.produces = produces;
+      return this;
+    }
+
+    public Builder inputs(int... slots) {
+      this.inputSlots = slots.clone();
+      return this;
+    }
+
+    public Builder after(int... steps) {
+      this.afterSteps = steps.clone();
+      return this;
+    }
+
+    public Builder async() {
+      this.async = true;
+      return this;
+    }
+
+    /** Marks the step non-critical: on final failure it yields {@code neutralDefault}. */
+    public Builder nonCritical(Object neutralDefault) {
+      this.critical = false;
+      this.neutralDefault = neutralDefault;
+      return this;
+    }
+
+    public Builder fallback() {
+      this.hasFallback = true;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy retry) {
+      this.retry = Objects.requireNonNull(retry, "retry");
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = timeout;
+      return this;
+    }
+
+    public Builder circuitBreaker(CircuitBreakerPolicy circuitBreaker) {
+      this.circuitBreaker = circuitBreaker;
+      return this;
+    }
+
+    public Builder checkpointed(CheckpointCodec<?> codec) {
+      this.checkpointCodec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    public Builder compensated() {
+      this.compensated = true;
+      return this;
+    }
+
+    public StepDescriptor build() {
+      return new StepDescriptor(this);
+    }
+  }
+}
