@@ -1,0 +1,39 @@
+package dev.firebreak.processor.model;
+
+import com.squareup.javapoet.TypeName;
+import java.util.List;
+
+/**
+ * A validated entry point of a workflow.
+ *
+ * @param method the method's name
+ * @param output the binding it must return
+ * @param outputType the output's type T
+ * @param shape how the method returns T
+ * @param parameters all its parameters, in order
+ * @param runIdParameter index of the {@code @RunId} parameter, or -1
+ */
+public record EntryPointModel(
+    String method,
+    BindingKey output,
+    TypeName outputType,
+    Shape shape,
+    List<Input> parameters,
+    int runIdParameter) {
+
+  /** The entry point's return type. */
+  public enum Shape {
+    PLAIN,
+    RESULT,
+    STAGE,
+    STAGE_OF_RESULT
+  }
+
+  /** A parameter: a graph input (key non-null) or the run id. */
+  public record Input(String name, TypeName type, BindingKey key) {}
+
+  /** The graph inputs, in parameter order, without the run id. */
+  public List<Input> inputs() {
+    return parameters.stream().filter(p -> p.key() != null).toList();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.firebreak.processor.model;
+
+import com.squareup.javapoet.TypeName;
+import java.time.Duration;
+import java.util.List;
+
+/** The validated policies of one step, ready to be written. */
+public final class Policies {
+  private Policies() {}
+
+  /** {@code @Retry}, validated. {@code maxDuration} is null when unset. */
+  public record Retry(
+      int maxAttempts,
+      Duration delay,
+      double multiplier,
+      Duration maxDelay,
+      double jitter,
+      List<TypeName> retryOn,
+      List<TypeName> abortOn,
+      Duration maxDuration) {}
+
+  /** {@code @CircuitBreaker}, validated. */
+  public record Breaker(
+      String name,
+      int failureThreshold,
+      Duration openFor,
+      int halfOpenTrials,
+      List<TypeName> failOn,
+      List<TypeName> skipOn) {
+
+    /** The configuration without the name, to compare two declarations of one breaker. */
+    public String describe() {
+      return "failureThreshold="
+          + failureThreshold
+          + ", openFor="
+          + openFor
+          + ", halfOpenTrials="
+          + halfOpenTrials
+          + ", failOn="
+          + failOn
+          + ", skipOn="
+          + skipOn;
+    }
+  }
+}

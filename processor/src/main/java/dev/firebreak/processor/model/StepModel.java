@@ -1,0 +1,79 @@
+package dev.firebreak.processor.model;
+
+import com.squareup.javapoet.CodeBlock;
+import com.squareup.javapoet.TypeName;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validated step: an agent method with what it produces and consumes and its policies.
+ *
+ * @param name the step's name, unique within its workflow
+ * @param agentIndex index of the agent in {@code @Workflow(agents)}
+ * @param method the method's simple name
+ * @param declaredBy {@code com.acme.OcrAgent#extract}, for descriptors and messages
+ * @param produces the binding the step produces
+ * @param producedType the produced type (unwrapped from {@code CompletionStage})
+ * @param primitive whether the method returns a primitive
+ * @param async whether the method returns a {@code CompletionStage}
+ * @param parameters the method's parameters, in order
+ * @param after names of steps this one waits for
+ * @param retry the retry policy, or null for a single attempt
+ * @param timeout the step's own timeout, or null for the workflow's default
+ * @param breaker the circuit breaker, or null
+ * @param critical whether a final failure without fallback fails the run
+ * @param fallback the fallback call, or null
+ * @param compensation the compensation call, or null
+ * @param codec an expression of the output's {@code CheckpointCodec} if checkpointed, else null
+ * @param neutralDefault the expression a failed non-critical step yields
+ */
+public record StepModel(
+    String name,
+    int agentIndex,
+    String method,
+    String declaredBy,
+    BindingKey produces,
+    TypeName producedType,
+    boolean primitive,
+    boolean async,
+    List<Parameter> parameters,
+    List<String> after,
+    Policies.Retry retry,
+    Duration timeout,
+    Policies.Breaker breaker,
+    boolean critical,
+    Call fallback,
+    Call compensation,
+    CodeBlock codec,
+    CodeBlock neutralDefault) {
+
+  /** A step parameter: a binding it consumes, or the runtime's StepContext. */
+  public record Parameter(String name, TypeName type, BindingKey key, boolean context) {}
+
+  /**
+   * A call to a fallback or compensation method on the same agent.
+   *
+   * @param method the method's name
+   * @param arguments what to pass, in order
+   * @param returnsStage for fallbacks: whether it returns a CompletionStage
+   */
+  public record Call(String method, List<Argument> arguments, boolean returnsStage) {}
+
+  /**
+   * One argument of a {@link Call}: the step's output, one of its parameters (by index), the
+   * failure, or the StepContext.
+   */
+  public record Argument(Kind kind, int parameterIndex) {
+    public enum Kind {
+      OUTPUT,
+      PARAMETER,
+      FAILURE,
+      CONTEXT
+    }
+  }
+
+  /** The bindings this step consumes (its non-context parameters). */
+  public List<BindingKey> dependencies() {
+    return parameters.stream().filter(p -> !p.context()).map(Parameter::key).toList();
+  }
+}

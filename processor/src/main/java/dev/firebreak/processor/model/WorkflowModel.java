@@ -1,0 +1,49 @@
+package dev.firebreak.processor.model;
+
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.TypeName;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A validated workflow with its resolved plans, the only thing writers see.
+ *
+ * @param workflow the workflow interface
+ * @param generated the orchestrator's name
+ * @param agents the agent types, in {@code @Workflow(agents)} order
+ * @param agentFields the orchestrator's field/parameter name of each agent
+ * @param steps every step of every agent, in declaration order
+ * @param entryPoints the entry points and their plans, in declaration order
+ * @param defaultTimeout the timeout of steps without {@code @Timeout}
+ * @param deadline the run deadline, or null
+ * @param codecs checkpoint codecs the orchestrator declares, dependencies first
+ */
+public record WorkflowModel(
+    ClassName workflow,
+    ClassName generated,
+    List<TypeName> agents,
+    List<String> agentFields,
+    List<StepModel> steps,
+    List<Plan> entryPoints,
+    Duration defaultTimeout,
+    Duration deadline,
+    List<CodecModel> codecs) {
+
+  /**
+   * One entry point's plan: the steps its output needs, in topological order.
+   *
+   * @param entryPoint the entry point
+   * @param steps indices into {@link WorkflowModel#steps()}, topologically ordered
+   * @param inputSlots for each plan step, the slot of each of its dependencies
+   * @param afterSteps for each plan step, the plan indices of its {@code after} predecessors
+   * @param outputSlot the slot holding the output
+   * @param graphHash a stable hash of the plan
+   */
+  public record Plan(
+      EntryPointModel entryPoint,
+      List<Integer> steps,
+      List<int[]> inputSlots,
+      List<int[]> afterSteps,
+      int outputSlot,
+      String graphHash) {}
+}

@@ -1,0 +1,290 @@
+package dev.firebreak.processor.validation;
+
+import static dev.firebreak.processor.validation.ValidationContext.describe;
+
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.TypeName;
+import dev.firebreak.processor.base.AnnotationValues;
+import dev.firebreak.processor.base.Message;
+import dev.firebreak.processor.base.Names;
+import dev.firebreak.processor.graph.BindingGraph;
+import dev.firebreak.processor.model.BindingKey;
+import dev.firebreak.processor.model.EntryPointModel;
+import dev.firebreak.processor.model.Policies;
+import dev.firebreak.processor.model.StepModel;
+import dev.firebreak.processor.model.WorkflowModel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Validates a {@code @Workflow} interface, its agents, steps and entry points, then hands the valid
+ * model to the {@link BindingGraph}. Returns a {@link WorkflowModel} only when nothing was wrong.
+ */
+public final class WorkflowValidator {
+  private static final String WORKFLOW_RESULT = "dev.firebreak.runtime.WorkflowResult";
+
+  /** A breaker name's first declaration in this compilation, to compare later ones against. */
+  public record BreakerDeclaration(Policies.Breaker breaker, String declaredOn) {}
+
+  private final ValidationContext context;
+  private final Map<String, BreakerDeclaration> breakers;
+
+  /**
+   * @param breakers breaker declarations seen so far in this compilation, across workflows: one
+   *     breaker per name must have one configuration
+   */
+  public WorkflowValidator(ValidationContext context, Map<String, BreakerDeclaration> breakers) {
+    this.context = context;
+    this.breakers = breakers;
+  }
+
+  public Optional<WorkflowModel> validate(TypeElement workflow) {
+    int before = context.reporter.errorCount();
+    AnnotationMirror annotation =
+        AnnotationValues.find(workflow, StepValidator.ANNOTATIONS + "Workflow").orElseThrow();
+    if (workflow.getKind() != ElementKind.INTERFACE) {
+      context.reporter.report(
+          Message.WORKFLOW_NOT_INTERFACE, workflow, workflow.getQualifiedName(),
+          workflow.getKind().toString().toLowerCase().replace('_', ' '));
+      return Optional.empty();
+    }
+    ClassName workflowName = ClassName.get(workflow);
+    ClassName generated =
+        ClassName.get(workflowName.packageName(), "Firebreak" + String.join("_", workflowName.simpleNames()));
+    if (!new Accessibility(context.elements, context.elements.getPackageOf(workflow)).isAccessible(workflow)) {
+      context.reporter.report(Message.WORKFLOW_NOT_ACCESSIBLE, workflow, workflow.getQualifiedName(), generated.simpleName());
+      return Optional.empty();
+    }
+    Accessibility accessibility = new Accessibility(context.elements, context.elements.getPackageOf(workflow));
+    CheckpointTypes checkpointTypes = new CheckpointTypes(context.types, accessibility, generated.nestedClass("Checkpoints"));
+    StepValidator stepValidator = new StepValidator(context, accessibility, checkpointTypes);
+
+    Duration defaultTimeout = context.duration(annotation, "defaultTimeout", workflow, false);
+    if (defaultTimeout == null && context.values.string(annotation, "defaultTimeout").isEmpty()) {
+      context.reporter.reportOn(
+          Message.DURATION_NOT_POSITIVE, workflow, annotation, "defaultTimeout", "@Workflow(defaultTimeout)", "",
+          workflow.getQualifiedName());
+    }
+    Duration deadline = context.duration(annotation, "deadline", workflow, false);
+
+    // Agents and their steps.
+    List<TypeMirror> agentTypes = context.values.types(annotation, "agents");
+    if (agentTypes.isEmpty()) {
+      context.reporter.reportOn(Message.WORKFLOW_NO_AGENTS, workflow, annotation, "agents", workflow.getQualifiedName());
+    }
+    List<TypeName> agents = new ArrayList<>();
+    List<String> agentFields = new ArrayList<>();
+    List<StepModel> steps = new ArrayList<>();
+    List<ExecutableElement> stepElements = new ArrayList<>();
+    Set<String> seenAgents = new HashSet<>();
+    for (TypeMirror agentType : agentTypes) {
+      if (agentType.getKind() != TypeKind.DECLARED) {
+        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agentType, agentType.getKind().toString().toLowerCase());
+        continue;
+      }
+      TypeElement agent = (TypeElement) ((DeclaredType) agentType).asElement();
+      if (agent.getKind() == ElementKind.ANNOTATION_TYPE || agent.getKind() == ElementKind.ENUM) {
+        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agent.getQualifiedName(), agent.getKind().toString().toLowerCase().replace('_', ' '));
+        continue;
+      }
+      if (!seenAgents.add(agent.getQualifiedName().toString())) {
+        context.reporter.reportOn(Message.WORKFLOW_DUPLICATE_AGENT, workflow, annotation, "agents", agent.getQualifiedName(), workflow.getSimpleName());
+        continue;
+      }
+      if (!accessibility.isAccessible(agent)) {
+        context.reporter.reportOn(Message.AGENT_NOT_ACCESSIBLE, workflow, annotation, "agents", agent.getQualifiedName(), accessibility.packageName());
+        continue;
+      }
+      int agentIndex = agents.size();
+      agents.add(TypeName.get(context.types.erasure(agentType)));
+      agentFields.add(uniqueField(Names.decapitalize(agent.getSimpleName().toString()), agentFields));
+      int stepsBefore = steps.size();
+      for (Element member : context.elements.getAllMembers(agent)) {
+        if (member.getKind() == ElementKind.METHOD
+            && AnnotationValues.find(member, StepValidator.ANNOTATIONS + "Step").isPresent()) {
+          ExecutableElement method = (ExecutableElement) member;
+          stepValidator.validate(method, agent, agentIndex).ifPresent(step -> {
+            steps.add(step);
+            stepElements.add(method);
+          });
+        }
+      }
+      if (steps.size() == stepsBefore && !hasStepMethods(agent)) {
+        context.reporter.reportOn(Message.AGENT_NO_STEPS, workflow, annotation, "agents", agent.getQualifiedName());
+      }
+    }
+    checkStepNames(steps, stepElements);
+    checkBreakers(steps, stepElements);
+
+    // Entry points.
+    List<EntryPointModel> entryPoints = new ArrayList<>();
+    List<ExecutableElement> entryElements = new ArrayList<>();
+    Map<String, ExecutableElement> entryNames = new HashMap<>();
+    for (Element member : context.elements.getAllMembers(workflow)) {
+      if (member.getKind() != ElementKind.METHOD || !member.getModifiers().contains(Modifier.ABSTRACT)) {
+        continue;
+      }
+      ExecutableElement method = (ExecutableElement) member;
+      if (entryNames.putIfAbsent(method.getSimpleName().toString(), method) != null) {
+        context.reporter.report(Message.ENTRY_POINT_OVERLOADED, method, describe(method));
+        continue;
+      }
+      entryPoint(method).ifPresent(e -> {
+        entryPoints.add(e);
+        entryElements.add(method);
+      });
+    }
+    if (entryNames.isEmpty()) {
+      context.reporter.report(Message.WORKFLOW_NO_ENTRY_POINT, workflow, workflow.getQualifiedName());
+    }
+
+    if (context.reporter.errorCount() != before) {
+      return Optional.empty();
+    }
+    BindingGraph graph =
+        new BindingGraph(context, workflow, annotation, steps, stepElements, entryPoints, entryElements, defaultTimeout, deadline);
+    Optional<List<WorkflowModel.Plan>> plans = graph.resolve();
+    if (plans.isEmpty() || context.reporter.errorCount() != before) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new WorkflowModel(
+            workflowName, generated, List.copyOf(agents), List.copyOf(agentFields), List.copyOf(steps),
+            plans.get(), defaultTimeout, deadline, checkpointTypes.recordCodecs()));
+  }
+
+  private boolean hasStepMethods(TypeElement agent) {
+    for (Element member : context.elements.getAllMembers(agent)) {
+      if (AnnotationValues.find(member, StepValidator.ANNOTATIONS + "Step").isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String uniqueField(String base, List<String> taken) {
+    String name = base;
+    for (int i = 2; taken.contains(name) || name.equals("runtime"); i++) {
+      name = base + i;
+    }
+    return name;
+  }
+
+  private void checkStepNames(List<StepModel> steps, List<ExecutableElement> elements) {
+    Map<String, Integer> byName = new LinkedHashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Integer previous = byName.putIfAbsent(steps.get(i).name(), i);
+      if (previous != null) {
+        ExecutableElement method = elements.get(i);
+        AnnotationMirror step = AnnotationValues.find(method, StepValidator.ANNOTATIONS + "Step").orElseThrow();
+        context.reporter.reportOn(
+            Message.STEP_DUPLICATE_NAME, method, step, "name", steps.get(i).name(),
+            describe(elements.get(previous)), describe(method));
+      }
+    }
+  }
+
+  private void checkBreakers(List<StepModel> steps, List<ExecutableElement> elements) {
+    for (int i = 0; i < steps.size(); i++) {
+      Policies.Breaker breaker = steps.get(i).breaker();
+      if (breaker == null) {
+        continue;
+      }
+      ExecutableElement method = elements.get(i);
+      BreakerDeclaration first = breakers.putIfAbsent(breaker.name(), new BreakerDeclaration(breaker, describe(method)));
+      if (first != null && !first.breaker().describe().equals(breaker.describe())) {
+        AnnotationMirror mirror = AnnotationValues.find(method, StepValidator.ANNOTATIONS + "CircuitBreaker").orElseThrow();
+        context.reporter.reportOn(
+            Message.BREAKER_CONFLICT, method, mirror, null, breaker.name(), first.declaredOn(),
+            first.breaker().describe(), describe(method), breaker.describe());
+      }
+    }
+  }
+
+  private Optional<EntryPointModel> entryPoint(ExecutableElement method) {
+    int before = context.reporter.errorCount();
+    String where = describe(method);
+    if (!method.getTypeParameters().isEmpty()) {
+      context.reporter.report(Message.ENTRY_POINT_GENERIC, method, where);
+    }
+    TypeMirror returned = method.getReturnType();
+    if (returned.getKind() == TypeKind.VOID) {
+      context.reporter.report(Message.ENTRY_POINT_VOID, method, where);
+      return Optional.empty();
+    }
+    EntryPointModel.Shape shape = EntryPointModel.Shape.PLAIN;
+    TypeMirror output = returned;
+    if (ValidationContext.is(output, ValidationContext.COMPLETION_STAGE)) {
+      output = argument(output, method, where);
+      shape = EntryPointModel.Shape.STAGE;
+    }
+    if (output != null && ValidationContext.is(output, WORKFLOW_RESULT)) {
+      output = argument(output, method, where);
+      shape = shape == EntryPointModel.Shape.STAGE ? EntryPointModel.Shape.STAGE_OF_RESULT : EntryPointModel.Shape.RESULT;
+    }
+    if (output == null) {
+      return Optional.empty();
+    }
+    Keys keys = new Keys(context);
+    BindingKey outputKey = keys.of(output, method);
+    List<EntryPointModel.Input> inputs = new ArrayList<>();
+    int runId = -1;
+    Set<BindingKey> seen = new HashSet<>();
+    List<? extends VariableElement> parameters = method.getParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      VariableElement p = parameters.get(i);
+      String name = p.getSimpleName().toString();
+      if (AnnotationValues.find(p, StepValidator.ANNOTATIONS + "RunId").isPresent()) {
+        if (!ValidationContext.is(p.asType(), "java.lang.String")) {
+          context.reporter.report(Message.RUN_ID_NOT_STRING, p, name, ValidationContext.simple(p.asType()));
+        } else if (runId >= 0) {
+          context.reporter.report(Message.RUN_ID_TWICE, p, where);
+        }
+        runId = runId >= 0 ? runId : i;
+        inputs.add(new EntryPointModel.Input(name, TypeName.get(p.asType()), null));
+        continue;
+      }
+      if (ValidationContext.is(p.asType(), ValidationContext.STEP_CONTEXT)) {
+        context.reporter.report(Message.ENTRY_POINT_STEP_CONTEXT, p, name);
+        continue;
+      }
+      BindingKey key = keys.of(p.asType(), p);
+      if (key != null && !seen.add(key)) {
+        context.reporter.report(Message.DUPLICATE_INPUT, p, where, key);
+      }
+      inputs.add(new EntryPointModel.Input(name, TypeName.get(p.asType()), key));
+    }
+    if (context.reporter.errorCount() != before || outputKey == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new EntryPointModel(
+            method.getSimpleName().toString(), outputKey, TypeName.get(output), shape, List.copyOf(inputs), runId));
+  }
+
+  private TypeMirror argument(TypeMirror type, ExecutableElement method, String where) {
+    List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
+    if (args.isEmpty()) {
+      context.reporter.report(Message.ENTRY_POINT_RAW_RESULT, method, where, ValidationContext.simple(type));
+      return null;
+    }
+    return args.get(0);
+  }
+}

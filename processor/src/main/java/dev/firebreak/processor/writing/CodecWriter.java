@@ -1,0 +1,155 @@
+package dev.firebreak.processor.writing;
+
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.CodeBlock;
+import com.squareup.javapoet.FieldSpec;
+import com.squareup.javapoet.MethodSpec;
+import com.squareup.javapoet.ParameterizedTypeName;
+import com.squareup.javapoet.TypeName;
+import com.squareup.javapoet.TypeSpec;
+import dev.firebreak.processor.model.CodecModel;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the nested {@code Checkpoints} class: one {@code CheckpointCodec} constant per record
+ * type a checkpointed step produces (directly or inside another type), on Jackson's streaming API.
+ * A record is an object with one field per component; unknown fields are skipped and missing ones
+ * take their type's neutral value, so records may gain and lose components between a checkpoint
+ * and a resume.
+ */
+final class CodecWriter {
+  /** Local names the generated read method uses itself. */
+  private static final Set<String> RESERVED = Set.of("in", "out", "value", "field");
+
+  private final ClassName holder;
+  private final List<CodecModel> codecs;
+
+  CodecWriter(ClassName generated, List<CodecModel> codecs) {
+    this.holder = className(generated);
+    this.codecs = codecs;
+  }
+
+  static ClassName className(ClassName generated) {
+    return generated.nestedClass("Checkpoints");
+  }
+
+  TypeSpec write() {
+    TypeSpec.Builder type = TypeSpec.classBuilder(holder)
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Checkpoint codecs of the record types that checkpointed steps produce.\n")
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    for (CodecModel codec : codecs) {
+      // Composite component codecs (lists, maps, enums) are built once, not per call.
+      for (CodecModel.Component c : codec.components()) {
+        if (isComposite(c)) {
+          type.addField(FieldSpec.builder(
+                  ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, c.type().box()), componentConstant(codec, c),
+                  Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+              .initializer("$L", c.codec())
+              .build());
+        }
+      }
+      type.addField(field(codec));
+    }
+    return type.build();
+  }
+
+  private static boolean isComposite(CodecModel.Component c) {
+    return c.codec().toString().contains("(");
+  }
+
+  private static String componentConstant(CodecModel codec, CodecModel.Component c) {
+    String record = codec.constant().substring(0, codec.constant().length() - "_CODEC".length());
+    return record + "_" + dev.firebreak.processor.base.Names.constantCase(c.name());
+  }
+
+  private static CodeBlock codecOf(CodecModel codec, CodecModel.Component c) {
+    return isComposite(c) ? CodeBlock.of("$L", componentConstant(codec, c)) : c.codec();
+  }
+
+  private FieldSpec field(CodecModel codec) {
+    TypeName codecType = ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, codec.record());
+    TypeSpec anonymous = TypeSpec.anonymousClassBuilder("")
+        .addSuperinterface(codecType)
+        .addMethod(writeMethod(codec))
+        .addMethod(readMethod(codec))
+        .build();
+    return FieldSpec.builder(codecType, codec.constant(), Modifier.STATIC, Modifier.FINAL)
+        .initializer("$L", anonymous)
+        .build();
+  }
+
+  private MethodSpec writeMethod(CodecModel codec) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("write")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(Types.JSON_GENERATOR, "out")
+        .addParameter(codec.record(), "value")
+        .addException(Types.IO_EXCEPTION)
+        .beginControlFlow("if (value == null)")
+        .addStatement("out.writeNull()")
+        .addStatement("return")
+        .endControlFlow()
+        .addStatement("out.writeStartObject()");
+    for (CodecModel.Component c : codec.components()) {
+      m.addStatement("out.writeFieldName($S)", c.name());
+      m.addStatement("$L.write(out, value.$L())", codecOf(codec, c), c.name());
+    }
+    return m.addStatement("out.writeEndObject()").build();
+  }
+
+  private MethodSpec readMethod(CodecModel codec) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder("read")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(codec.record())
+        .addParameter(Types.JSON_PARSER, "in")
+        .addException(Types.IO_EXCEPTION)
+        .beginControlFlow("if (in.currentToken() == $T.VALUE_NULL)", Types.JSON_TOKEN)
+        .addStatement("return null")
+        .endControlFlow()
+        .beginControlFlow("if (in.currentToken() != $T.START_OBJECT)", Types.JSON_TOKEN)
+        .addStatement("throw new $T(in, $S + in.currentToken())", Types.JSON_PARSE_EXCEPTION,
+            "expected an object for " + codec.record().simpleName() + ", found ")
+        .endControlFlow();
+    for (CodecModel.Component c : codec.components()) {
+      m.addStatement("$T $L = $L", c.type(), local(c), c.missing());
+    }
+    m.beginControlFlow("while (in.nextToken() == $T.FIELD_NAME)", Types.JSON_TOKEN)
+        .addStatement("String field = in.currentName()")
+        .addStatement("in.nextToken()")
+        .beginControlFlow("switch (field)");
+    for (CodecModel.Component c : codec.components()) {
+      m.addCode("case $S:\n", c.name()).addCode("$>");
+      if (c.type().isPrimitive()) {
+        // An explicit null for a primitive reads as its zero, like a missing field.
+        m.addStatement("$T $LBoxed = $L.read(in)", c.type().box(), local(c), codecOf(codec, c));
+        m.addStatement("$L = $LBoxed == null ? $L : $LBoxed", local(c), local(c), c.missing(), local(c));
+      } else {
+        m.addStatement("$L = $L.read(in)", local(c), codecOf(codec, c));
+      }
+      m.addStatement("break").addCode("$<");
+    }
+    m.addCode("default:\n$>")
+        .addComment("A field this version does not know: written by a newer or older record.")
+        .addStatement("in.skipChildren()")
+        .addCode("$<")
+        .endControlFlow()
+        .endControlFlow()
+        .beginControlFlow("if (in.currentToken() != $T.END_OBJECT)", Types.JSON_TOKEN)
+        .addStatement("throw new $T(in, $S + in.currentToken())", Types.JSON_PARSE_EXCEPTION,
+            "unterminated object for " + codec.record().simpleName() + " at ")
+        .endControlFlow();
+    CodeBlock.Builder args = CodeBlock.builder();
+    for (int i = 0; i < codec.components().size(); i++) {
+      args.add(i == 0 ? "$L" : ", $L", local(codec.components().get(i)));
+    }
+    return m.addStatement("return new $T($L)", codec.record(), args.build()).build();
+  }
+
+  private static String local(CodecModel.Component c) {
+    return RESERVED.contains(c.name()) ? c.name() + "Value" : c.name();
+  }
+}
