@@ -241,11 +241,12 @@ public final class BindingGraph {
     BitSet inComponent = new BitSet();
     component.forEach(inComponent::set);
     findPath(start, start, inComponent, path, new BitSet());
-    StringBuilder text = new StringBuilder();
-    for (int k = path.size() - 1; k >= 0; k--) {
-      text.append(steps.get(path.get(k)).name()).append(" -> ");
+    // path follows "consumes" edges; print it the way data flows, from the reported step round.
+    StringBuilder text = new StringBuilder(steps.get(start).name());
+    for (int k = path.size() - 1; k >= 1; k--) {
+      text.append(" -> ").append(steps.get(path.get(k)).name());
     }
-    text.append(steps.get(path.get(path.size() - 1)).name());
+    text.append(" -> ").append(steps.get(start).name());
     context.reporter().report(Message.DEPENDENCY_CYCLE, stepElements.get(start), text);
   }
 

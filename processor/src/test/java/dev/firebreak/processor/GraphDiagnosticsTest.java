@@ -1,0 +1,55 @@
+package dev.firebreak.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.firebreak.processor.Compiler.compile;
+import static dev.firebreak.processor.Compiler.source;
+
+import com.google.testing.compile.Compilation;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Graph-level rejections: missing, duplicate and cyclic bindings, unproduced outputs. */
+class GraphDiagnosticsTest {
+
+  @Test
+  void cycleIsReportedWithItsWholePath() {
+    JavaFileObject src = source("Cycle",
+        "import dev.firebreak.annotations.*;",
+        "@Workflow(agents = Cycle.Agent.class)",
+        "interface Cycle {",
+        "  record A() {}",
+        "  record B() {}",
+        "  record C() {}",
+        "  C run(String in);",
+        "  class Agent {",
+        "    @Step public A a(C c) { return new A(); }",
+        "    @Step public B b(A a) { return new B(); }",
+        "    @Step public C c(B b, String in) { return new C(); }",
+        "  }",
+        "}");
+    Compilation compilation = compile(src);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[Firebreak/DependencyCycle] steps form a cycle: a -> b -> c -> a")
+        .inFile(src).onLineContaining("public A a(C c)");
+  }
+
+  @Test
+  void missingProducerNamesTheParameterAndSimilarBindings() {
+    JavaFileObject src = source("Missing",
+        "import dev.firebreak.annotations.*;",
+        "import java.util.List;",
+        "@Workflow(agents = Missing.Agent.class)",
+        "interface Missing {",
+        "  record Order() {}",
+        "  record Total() {}",
+        "  Total run(List<String> lines);",
+        "  class Agent {",
+        "    @Step public Total total(List<Order> orders) { return new Total(); }",
+        "  }",
+        "}");
+    Compilation compilation = compile(src);
+    assertThat(compilation).hadErrorContaining(
+            "[Firebreak/MissingBinding] parameter orders of step Agent.total(List<Missing.Order>) has no producer for java.util.List<test.Missing.Order>. Similar bindings: java.util.List<java.lang.String>")
+        .inFile(src).onLineContaining("List<Order> orders");
+  }
+}
