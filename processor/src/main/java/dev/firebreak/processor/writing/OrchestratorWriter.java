@@ -73,6 +73,9 @@ public final class OrchestratorWriter {
     for (WorkflowModel.Plan plan : model.entryPoints()) {
       type.addMethod(planMethod(plan));
     }
+    // Steps no entry point needs were warned about and are not part of any plan.
+    model.entryPoints().stream().flatMap(p -> p.steps().stream()).distinct().sorted()
+        .forEach(i -> type.addMethod(stepMethod(i)));
     if (!model.codecs().isEmpty()) {
       type.addType(new CodecWriter(model.generated(), model.codecs()).write());
     }
@@ -126,8 +129,7 @@ public final class OrchestratorWriter {
         .add("$S,\n$S,\n$T.of($L),\n$T.of(\n", model.workflow().canonicalName(), entry.method(), Types.LIST, inputs.build(), Types.LIST)
         .indent().indent();
     for (int k = 0; k < plan.steps().size(); k++) {
-      StepModel step = model.steps().get(plan.steps().get(k));
-      body.add(stepDescriptor(step, plan.inputSlots().get(k), plan.afterSteps().get(k)));
+      body.add(stepInPlan(plan.steps().get(k), plan.inputSlots().get(k), plan.afterSteps().get(k)));
       body.add(k == plan.steps().size() - 1 ? "),\n" : ",\n");
     }
     if (plan.steps().isEmpty()) {
@@ -143,48 +145,92 @@ public final class OrchestratorWriter {
         .build();
   }
 
-  private CodeBlock stepDescriptor(StepModel step, int[] inputs, int[] after) {
-    CodeBlock.Builder b = CodeBlock.builder()
-        .add("$T.builder($S)\n", Types.STEP_DESCRIPTOR, step.name())
-        .indent().indent()
-        .add(".declaredBy($S)\n", step.declaredBy())
-        .add(".produces($S)\n", step.produces().toString());
+  /** {@code extractStep().inputs(0).build()}: where the step sits in one plan. */
+  private CodeBlock stepInPlan(int stepIndex, int[] inputs, int[] after) {
+    CodeBlock.Builder b = CodeBlock.builder().add("$L()", stepMethodName(stepIndex));
     if (inputs.length > 0) {
-      b.add(".inputs($L)\n", CodeBlocks.ints(inputs));
+      b.add(".inputs($L)", CodeBlocks.ints(inputs));
     }
     if (after.length > 0) {
-      b.add(".after($L)\n", CodeBlocks.ints(after));
+      b.add(".after($L)", CodeBlocks.ints(after));
     }
+    return b.add(".build()").build();
+  }
+
+  /** The step's name as a method name: {@code extractStep}, {@code ocrExtractStep}. */
+  private String stepMethodName(int stepIndex) {
+    String name = model.steps().get(stepIndex).name();
+    StringBuilder id = new StringBuilder();
+    boolean upper = false;
+    for (char c : name.toCharArray()) {
+      if (Character.isJavaIdentifierPart(c) && c != '$') {
+        id.append(upper ? Character.toUpperCase(c) : (id.length() == 0 ? Character.toLowerCase(c) : c));
+        upper = false;
+      } else {
+        upper = id.length() > 0;
+      }
+    }
+    if (id.length() == 0 || !Character.isJavaIdentifierStart(id.charAt(0))) {
+      id.insert(0, "step");
+    }
+    // Step names are unique, but two may sanitize alike ("a-b", "a_b"): suffix with the index.
+    for (int j = 0; j < stepIndex; j++) {
+      if (sanitizedEquals(j, id.toString())) {
+        id.append(stepIndex);
+        break;
+      }
+    }
+    return id + "Step";
+  }
+
+  private boolean sanitizedEquals(int j, String id) {
+    return model.steps().get(j).name().replaceAll("[^A-Za-z0-9_]", "").equalsIgnoreCase(id);
+  }
+
+  /** The step's descriptor, without its place in a plan (slots and after-edges). */
+  private MethodSpec stepMethod(int stepIndex) {
+    StepModel step = model.steps().get(stepIndex);
+    CodeBlock.Builder b = CodeBlock.builder()
+        .add("return $T.builder($S)\n", Types.STEP_DESCRIPTOR, step.name())
+        .indent().indent()
+        .add(".declaredBy($S)\n", step.declaredBy())
+        .add(".produces($S)", step.produces().toString());
     if (step.async()) {
-      b.add(".async()\n");
+      b.add("\n.async()");
     }
     if (!step.critical()) {
-      b.add(".nonCritical($L)\n", step.neutralDefault());
+      b.add("\n.nonCritical($L)", step.neutralDefault());
     }
     if (step.fallback() != null) {
-      b.add(".fallback()\n");
+      b.add("\n.fallback()");
     }
     Policies.Retry r = step.retry();
     if (r != null) {
-      b.add(".retry(new $T($L, $L, $L, $L, $L, $L, $L, $L))\n", Types.RETRY_POLICY, r.maxAttempts(),
+      b.add("\n.retry(new $T($L, $L, $L, $L, $L, $L, $L, $L))", Types.RETRY_POLICY, r.maxAttempts(),
           CodeBlocks.duration(r.delay()), CodeBlocks.decimal(r.multiplier()), CodeBlocks.duration(r.maxDelay()),
           CodeBlocks.decimal(r.jitter()), CodeBlocks.classList(r.retryOn()), CodeBlocks.classList(r.abortOn()),
           CodeBlocks.duration(r.maxDuration()));
     }
-    b.add(".timeout($L)\n", CodeBlocks.duration(step.timeout() != null ? step.timeout() : model.defaultTimeout()));
+    b.add("\n.timeout($L)", CodeBlocks.duration(step.timeout() != null ? step.timeout() : model.defaultTimeout()));
     Policies.Breaker cb = step.breaker();
     if (cb != null) {
-      b.add(".circuitBreaker(new $T($S, $L, $L, $L, $L, $L))\n", Types.BREAKER_POLICY, cb.name(),
+      b.add("\n.circuitBreaker(new $T($S, $L, $L, $L, $L, $L))", Types.BREAKER_POLICY, cb.name(),
           cb.failureThreshold(), CodeBlocks.duration(cb.openFor()), cb.halfOpenTrials(),
           CodeBlocks.classList(cb.failOn()), CodeBlocks.classList(cb.skipOn()));
     }
     if (step.codec() != null) {
-      b.add(".checkpointed($L)\n", step.codec());
+      b.add("\n.checkpointed($L)", step.codec());
     }
     if (step.compensation() != null) {
-      b.add(".compensated()\n");
+      b.add("\n.compensated()");
     }
-    return b.add(".build()").unindent().unindent().build();
+    b.add(";\n").unindent().unindent();
+    return MethodSpec.methodBuilder(stepMethodName(stepIndex))
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(Types.STEP_DESCRIPTOR.nestedClass("Builder"))
+        .addJavadoc("Step {@code $L}: {@link $T#$L}.\n", step.name(), model.agents().get(step.agentIndex()), step.method())
+        .addCode(b.build())
+        .build();
   }
 
   private MethodSpec constructor() {

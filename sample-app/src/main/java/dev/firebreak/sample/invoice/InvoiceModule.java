@@ -1,0 +1,38 @@
+package dev.firebreak.sample.invoice;
+
+import dagger.Binds;
+import dagger.Module;
+import dagger.Provides;
+import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.sample.invoice.services.Ledger;
+import dev.firebreak.sample.invoice.services.OcrClient;
+import dev.firebreak.sample.invoice.services.PurchaseOrders;
+import dev.firebreak.sample.invoice.services.SimulatedLedger;
+import dev.firebreak.sample.invoice.services.SimulatedOcr;
+import dev.firebreak.sample.invoice.services.SimulatedPurchaseOrders;
+import jakarta.inject.Singleton;
+
+/** Wires the case study: the generated orchestrator, the runtime and the simulated services. */
+@Module
+abstract class InvoiceModule {
+
+  /** The orchestrator the Firebreak processor generated is an ordinary injectable class. */
+  @Binds
+  @Singleton
+  abstract InvoiceWorkflow workflow(FirebreakInvoiceWorkflow generated);
+
+  @Binds
+  abstract OcrClient ocr(SimulatedOcr simulated);
+
+  @Binds
+  abstract PurchaseOrders purchaseOrders(SimulatedPurchaseOrders simulated);
+
+  @Binds
+  abstract Ledger ledger(SimulatedLedger simulated);
+
+  @Provides
+  @Singleton
+  static FirebreakRuntime runtime() {
+    return FirebreakRuntime.builder().build();
+  }
+}

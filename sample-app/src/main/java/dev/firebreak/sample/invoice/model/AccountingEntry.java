@@ -1,0 +1,7 @@
+package dev.firebreak.sample.invoice.model;
+
+import java.math.BigDecimal;
+
+/** A posted ledger entry. {@code pendingReview} when the PO match was only suggested. */
+public record AccountingEntry(
+    String entryId, String invoiceId, BigDecimal amount, String poNumber, boolean pendingReview) {}
