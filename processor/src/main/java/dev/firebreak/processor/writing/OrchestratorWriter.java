@@ -25,7 +25,8 @@ import javax.lang.model.element.Modifier;
  * code without DI, the entry points, and the checkpoint codecs of record types.
  */
 public final class OrchestratorWriter {
-  static final String DOCS = "https://github.com/firebreak-dev/firebreak#generated-code";
+  /** Where generated code is documented (no URL is invented: the project has no site yet). */
+  static final String DOCS = "Firebreak orchestrator; see the README section \"Generated code\"";
 
   private final WorkflowModel model;
   private final String graphHash;
