@@ -1,0 +1,40 @@
+package dev.firebreak.runtime;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where runs and the outputs of their checkpointed steps are kept, so that a run interrupted by
+ * a failure or a crash resumes from its last checkpoint instead of starting over.
+ *
+ * <p>Outputs arrive already encoded by the step's {@link CheckpointCodec}: a store keeps bytes
+ * and never sees user types. Every method may be called concurrently for different runs; the
+ * runtime never writes one run from two threads at once.
+ */
+public interface CheckpointStore extends AutoCloseable {
+  /**
+   * Returns the run named {@code runId} if it exists; otherwise records it as {@link
+   * WorkflowStatus#RUNNING} and returns the fresh record. This is what makes a start idempotent:
+   * the second caller with the same id sees the first caller's run.
+   */
+  RunRecord open(String runId, String workflow, String entryPoint, String graphHash);
+
+  /**
+   * Records that {@code step} succeeded after {@code attempts} attempts with the encoded {@code
+   * output}, atomically: afterwards the run either has both or (on failure) neither.
+   */
+  void saveStep(String runId, String step, byte[] output, int attempts);
+
+  /** Records the run's final (or parked) status. */
+  void saveStatus(String runId, WorkflowStatus status);
+
+  /** The run named {@code runId}, if this store has it. */
+  Optional<RunRecord> find(String runId);
+
+  /** Runs left {@link WorkflowStatus#RUNNING} or {@link WorkflowStatus#PARKED}, oldest first. */
+  List<RunRecord> unfinished();
+
+  /** Releases the store's resources; the default does nothing. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,223 @@
+package dev.firebreak.runtime;
+
+import dev.firebreak.runtime.generated.BoundEntryPoint;
+import dev.firebreak.runtime.generated.StepBinding;
+import dev.firebreak.runtime.graph.EntryPointPlan;
+import dev.firebreak.runtime.internal.Engine;
+import dev.firebreak.runtime.store.InMemoryCheckpointStore;
+import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
+import dev.firebreak.runtime.time.Scheduler;
+import dev.firebreak.runtime.time.SystemScheduler;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs generated orchestrators. One runtime per process is the rule: circuit breakers are shared
+ * by name across every workflow bound to it, and admission ({@link Builder#maxInFlightRuns}) is
+ * counted across all of them.
+ *
+ * <pre>{@code
+ * FirebreakRuntime runtime = FirebreakRuntime.builder().build();
+ * InvoiceWorkflow workflow = FirebreakInvoiceWorkflow.builder()
+ *     .ocrAgent(ocr).validationAgent(validation).matchingAgent(matching).accountingAgent(accounting)
+ *     .runtime(runtime)
+ *     .build();
+ * }</pre>
+ */
+public final class FirebreakRuntime implements AutoCloseable {
+  /** Admission limit when none is set: enough for bursts, far below what exhausts a heap. */
+  public static final int DEFAULT_MAX_IN_FLIGHT_RUNS = 10_000;
+
+  /** Worker threads of the default pool on Java 17–20 (virtual threads are used from Java 21). */
+  public static final int DEFAULT_POOL_THREADS = 64;
+
+  private final Engine engine;
+  private final CheckpointStore store;
+  private final DeadLetterQueue deadLetters;
+  private final Scheduler scheduler;
+  private final List<AutoCloseable> owned;
+
+  private FirebreakRuntime(Builder b) {
+    List<AutoCloseable> owned = new ArrayList<>();
+    Executor executor = b.executor;
+    if (executor == null) {
+      ExecutorService pool = defaultExecutor();
+      owned.add(pool::shutdown);
+      executor = pool;
+    }
+    Scheduler scheduler = b.scheduler;
+    if (scheduler == null) {
+      SystemScheduler system = new SystemScheduler();
+      owned.add(system);
+      scheduler = system;
+    }
+    this.store = b.store != null ? b.store : new InMemoryCheckpointStore();
+    this.deadLetters = b.deadLetters != null ? b.deadLetters : new InMemoryDeadLetterQueue();
+    this.scheduler = scheduler;
+    this.owned = owned;
+    this.engine =
+        new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds an entry point's plan to the calls into its agents. Generated orchestrators call this
+   * from their constructor; user code has no reason to.
+   */
+  public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {
+    return engine.bind(Objects.requireNonNull(plan, "plan"), List.copyOf(bindings));
+  }
+
+  /** The state of the circuit breaker {@code name}, or empty if no bound step uses it. */
+  public Optional<CircuitBreakerState> circuitBreakerState(String name) {
+    return engine.breakerState(name);
+  }
+
+  /** Runs admitted and not yet ended. */
+  public int inFlightRuns() {
+    return engine.inFlightRuns();
+  }
+
+  public DeadLetterQueue deadLetters() {
+    return deadLetters;
+  }
+
+  public CheckpointStore checkpointStore() {
+    return store;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * Stops the threads this runtime made (not an executor or scheduler you supplied). Runs still
+   * in flight finish their current step on the calling thread's terms; start no new ones.
+   */
+  @Override
+  public void close() {
+    for (AutoCloseable c : owned) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("closing {} failed", c, e);
+      }
+    }
+  }
+
+  /**
+   * Virtual threads where the JDK has them (21+): a blocked agent then costs a few hundred bytes,
+   * not a platform thread. Looked up once here, so the code still compiles for Java 17.
+   */
+  private static ExecutorService defaultExecutor() {
+    try {
+      MethodHandle factory =
+          MethodHandles.publicLookup()
+              .findStatic(
+                  java.util.concurrent.Executors.class,
+                  "newVirtualThreadPerTaskExecutor",
+                  MethodType.methodType(ExecutorService.class));
+      return (ExecutorService) factory.invoke();
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      AtomicInteger count = new AtomicInteger();
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              DEFAULT_POOL_THREADS,
+              DEFAULT_POOL_THREADS,
+              30,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(),
+              task -> {
+                Thread t = new Thread(task, "firebreak-worker-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      pool.allowCoreThreadTimeOut(true);
+      return pool;
+    } catch (Throwable e) {
+      throw new IllegalStateException("cannot create the default executor", e);
+    }
+  }
+
+  /** Configures a {@link FirebreakRuntime}; every setting has a working default. */
+  public static final class Builder {
+    private Executor executor;
+    private Scheduler scheduler;
+    private CheckpointStore store;
+    private DeadLetterQueue deadLetters;
+    private final List<FirebreakListener> listeners = new ArrayList<>();
+    private int maxInFlightRuns = DEFAULT_MAX_IN_FLIGHT_RUNS;
+    private boolean mdc = true;
+
+    private Builder() {}
+
+    /**
+     * Where steps run when a run forks or resumes after a wait. Default: a virtual thread per task
+     * on Java 21+, else a pool of {@value #DEFAULT_POOL_THREADS} daemon threads.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The clock and timer for backoff, breakers, timeouts and deadlines. Default: real time. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Where runs and checkpoints are kept. Default: in memory. */
+    public Builder checkpointStore(CheckpointStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Where failed runs go. Default: in memory. */
+    public Builder deadLetterQueue(DeadLetterQueue deadLetters) {
+      this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+      return this;
+    }
+
+    /** Adds a listener for every {@link FirebreakEvent}. */
+    public Builder listener(FirebreakListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Runs in flight at once, across all workflows; past it, {@link OverloadedException}. */
+    public Builder maxInFlightRuns(int maxInFlightRuns) {
+      if (maxInFlightRuns < 1) {
+        throw new IllegalArgumentException("maxInFlightRuns must be >= 1: " + maxInFlightRuns);
+      }
+      this.maxInFlightRuns = maxInFlightRuns;
+      return this;
+    }
+
+    /**
+     * Whether agent calls run with the SLF4J MDC keys {@code firebreak.runId}, {@code
+     * firebreak.workflow} and {@code firebreak.step} set. Default: true.
+     */
+    public Builder mdc(boolean mdc) {
+      this.mdc = mdc;
+      return this;
+    }
+
+    public FirebreakRuntime build() {
+      return new FirebreakRuntime(this);
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package dev.firebreak.runtime.internal;
+
+import dev.firebreak.runtime.OverloadedException;
+import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.WorkflowFailedException;
+import dev.firebreak.runtime.WorkflowResult;
+import dev.firebreak.runtime.generated.BoundEntryPoint;
+import dev.firebreak.runtime.generated.StepBinding;
+import dev.firebreak.runtime.graph.EntryPointPlan;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One entry point's plan bound to its agents: the graph turned into arrays the runs index into
+ * (successors, prerequisite counts, roots), built once at bind time.
+ */
+final class BoundPlan implements BoundEntryPoint {
+  final Engine engine;
+  final EntryPointPlan plan;
+  final StepDescriptor[] steps;
+  final StepBinding[] bindings;
+  final Breaker[] breakers;
+  final int[][] successors;
+  final int[] prerequisites;
+  final int[] roots;
+  final int inputs;
+  final long[] timeoutNanos;
+  final long deadlineNanos;
+
+  BoundPlan(Engine engine, EntryPointPlan plan, List<StepBinding> bindings) {
+    this.engine = engine;
+    this.plan = plan;
+    int n = plan.steps().size();
+    if (bindings.size() != n) {
+      throw new IllegalArgumentException(
+          plan.name() + " has " + n + " steps but " + bindings.size() + " bindings");
+    }
+    this.steps = plan.steps().toArray(new StepDescriptor[0]);
+    this.bindings = bindings.toArray(new StepBinding[0]);
+    this.inputs = plan.inputs().size();
+    this.breakers = new Breaker[n];
+    this.timeoutNanos = new long[n];
+    this.prerequisites = new int[n];
+    List<List<Integer>> next = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      next.add(new ArrayList<>());
+    }
+    List<Integer> rootList = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      StepDescriptor step = steps[i];
+      StepBinding binding = this.bindings[i];
+      if (step.isAsync() != (binding.asyncCall() != null)) {
+        throw new IllegalArgumentException("step " + step.name() + ": binding and descriptor disagree on async");
+      }
+      if (step.hasFallback() != (binding.fallbackCall() != null)
+          || step.isCompensated() != (binding.compensationCall() != null)) {
+        throw new IllegalArgumentException("step " + step.name() + ": binding and descriptor disagree on policies");
+      }
+      breakers[i] = step.circuitBreaker() == null ? null : engine.breaker(step.circuitBreaker());
+      timeoutNanos[i] = step.timeout().toNanos();
+      // Each distinct earlier step this one waits for, through an input or an `after` edge.
+      java.util.BitSet waitsFor = new java.util.BitSet(n);
+      for (int slot : step.inputSlots()) {
+        if (slot >= inputs) {
+          waitsFor.set(slot - inputs);
+        }
+      }
+      for (int after : step.afterSteps()) {
+        waitsFor.set(after);
+      }
+      prerequisites[i] = waitsFor.cardinality();
+      for (int p = waitsFor.nextSetBit(0); p >= 0; p = waitsFor.nextSetBit(p + 1)) {
+        next.get(p).add(i);
+      }
+      if (prerequisites[i] == 0) {
+        rootList.add(i);
+      }
+    }
+    this.successors = new int[n][];
+    for (int i = 0; i < n; i++) {
+      successors[i] = next.get(i).stream().mapToInt(Integer::intValue).toArray();
+    }
+    this.roots = rootList.stream().mapToInt(Integer::intValue).toArray();
+    this.deadlineNanos = plan.deadline() == null ? 0 : plan.deadline().toNanos();
+  }
+
+  String workflow() {
+    return plan.workflow();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> T run(String runId, Object... inputs) {
+    WorkflowResult<Object> result = join(start(runId, inputs, true));
+    if (!result.status().isSuccess()) {
+      throw new WorkflowFailedException(result);
+    }
+    return (T) result.output();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> WorkflowResult<T> runForResult(String runId, Object... inputs) {
+    return (WorkflowResult<T>) (WorkflowResult<?>) join(start(runId, inputs, true));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> CompletionStage<T> runAsync(String runId, Object... inputs) {
+    Run run;
+    try {
+      run = start(runId, inputs, false);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return run.result.thenApply(
+        r -> {
+          if (!r.status().isSuccess()) {
+            throw new WorkflowFailedException(r);
+          }
+          return (T) r.output();
+        });
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> CompletionStage<WorkflowResult<T>> runAsyncForResult(String runId, Object... inputs) {
+    try {
+      return (CompletionStage<WorkflowResult<T>>) (CompletionStage<?>) start(runId, inputs, false).result.copy();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The run's result; a failure to produce one is rethrown as itself, not wrapped. */
+  private static WorkflowResult<Object> join(Run run) {
+    try {
+      return run.result.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a run, or attaches to the run that already has {@code runId}: in flight here, it is
+   * that run; finished or interrupted in the store, it is its record.
+   *
+   * @param inline run the first ready step on the calling thread (the caller waits anyway)
+   */
+  private Run start(String runId, Object[] values, boolean inline) {
+    if (values.length != inputs) {
+      throw new IllegalArgumentException(
+          plan.name() + " takes " + inputs + " inputs, got " + values.length);
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null) {
+        throw new NullPointerException(
+            "input " + i + " (" + plan.inputs().get(i) + ") of " + plan.name() + " is null");
+      }
+    }
+    String id = runId != null ? runId : newRunId();
+    Run attached = engine.runs.get(id);
+    if (attached != null) {
+      return attached.attach(this);
+    }
+    if (engine.inFlight.incrementAndGet() > engine.maxInFlightRuns) {
+      engine.inFlight.decrementAndGet();
+      throw new OverloadedException(engine.maxInFlightRuns);
+    }
+    Run run = new Run(this, id, values);
+    Run raced = engine.runs.putIfAbsent(id, run);
+    if (raced != null) {
+      engine.inFlight.decrementAndGet();
+      return raced.attach(this);
+    }
+    RunRecord record;
+    try {
+      record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash());
+      if (!record.graphHash().equals(plan.graphHash()) || !record.entryPoint().equals(plan.name())) {
+        throw new IllegalStateException(
+            "run '" + id + "' was started by " + record.workflow() + "." + record.entryPoint() + " with graph "
+                + record.graphHash() + "; it cannot continue as " + plan.name() + " with graph " + plan.graphHash());
+      }
+    } catch (RuntimeException e) {
+      engine.runs.remove(id, run);
+      engine.inFlight.decrementAndGet();
+      throw e;
+    }
+    run.begin(record, inline);
+    return run;
+  }
+
+  /**
+   * A random (version 4) UUID from the thread's generator: unique without the cost of {@code
+   * UUID.randomUUID()}'s SecureRandom, which would dominate a short run.
+   */
+  private static String newRunId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+    return new java.util.UUID(hi, lo).toString();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.firebreak.runtime.internal;
+
+import dev.firebreak.runtime.StepContext;
+import dev.firebreak.runtime.time.Cancellable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * One step's execution within a run, across its attempts; it is also the {@link StepContext} the
+ * agent sees, so an attempt allocates no context of its own.
+ */
+final class StepRun implements StepContext {
+  static final int IDLE = 0;
+  static final int RETRY_WAITING = 1;
+  static final int RETRY_FIRED = 2;
+  static final int RETRY_CANCELLED = 3;
+
+  private static final AtomicIntegerFieldUpdater<StepRun> RETRY =
+      AtomicIntegerFieldUpdater.newUpdater(StepRun.class, "retryState");
+
+  final Run run;
+  final int index;
+  volatile int attempts;
+  boolean started;
+  long firstAttemptAt;
+  volatile Throwable failure;
+  private volatile int retryState;
+  private volatile Cancellable retryTimer;
+
+  StepRun(Run run, int index) {
+    this.run = run;
+    this.index = index;
+  }
+
+  @Override
+  public String runId() {
+    return run.runId;
+  }
+
+  @Override
+  public String workflow() {
+    return run.plan.workflow();
+  }
+
+  @Override
+  public String stepName() {
+    return run.plan.steps[index].name();
+  }
+
+  @Override
+  public int attempt() {
+    return attempts;
+  }
+
+  @Override
+  public Optional<Instant> deadline() {
+    return Optional.ofNullable(run.deadline);
+  }
+
+  @Override
+  public Optional<Duration> remaining() {
+    if (run.deadline == null) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofNanos(Math.max(0, run.deadlineAt - run.engine.scheduler.nanoTime())));
+  }
+
+  /** Waits {@code delayNanos}, then hands the next attempt to the executor (unless cancelled). */
+  void scheduleRetry(long delayNanos) {
+    retryState = RETRY_WAITING;
+    retryTimer =
+        run.engine.scheduler.schedule(
+            () -> {
+              if (RETRY.compareAndSet(this, RETRY_WAITING, RETRY_FIRED)) {
+                run.retryNow(this);
+              }
+            },
+            delayNanos);
+  }
+
+  /** Calls off a waiting retry; returns whether it was waiting (and is now the caller's to finish). */
+  boolean cancelRetry() {
+    if (RETRY.compareAndSet(this, RETRY_WAITING, RETRY_CANCELLED)) {
+      Cancellable t = retryTimer;
+      if (t != null) {
+        t.cancel();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "StepRun[" + run.runId + ":" + stepName() + " attempt " + attempts + "]";
+  }
+}

@@ -1,0 +1,84 @@
+package dev.firebreak.runtime.store;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.WorkflowStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps runs in this process's memory: for tests and for workflows whose runs may be lost with
+ * the process. Outputs are still stored encoded, so codecs are exercised exactly as with a durable
+ * store.
+ */
+public final class InMemoryCheckpointStore implements CheckpointStore {
+  private final ConcurrentHashMap<String, RunRecord> runs = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Long> order = new ConcurrentHashMap<>();
+  private final AtomicLong sequence = new AtomicLong();
+
+  @Override
+  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash) {
+    return runs.computeIfAbsent(
+        runId,
+        id -> {
+          order.put(id, sequence.incrementAndGet());
+          return new RunRecord(id, workflow, entryPoint, graphHash, WorkflowStatus.RUNNING, Map.of(), Map.of());
+        });
+  }
+
+  @Override
+  public void saveStep(String runId, String step, byte[] output, int attempts) {
+    byte[] copy = output.clone();
+    update(
+        runId,
+        r -> {
+          Map<String, byte[]> outputs = new LinkedHashMap<>(r.outputs());
+          outputs.put(step, copy);
+          Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
+          tries.put(step, attempts);
+          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), outputs, tries);
+        });
+  }
+
+  @Override
+  public void saveStatus(String runId, WorkflowStatus status) {
+    update(
+        runId,
+        r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts()));
+  }
+
+  private void update(String runId, java.util.function.UnaryOperator<RunRecord> change) {
+    if (runs.computeIfPresent(runId, (id, r) -> change.apply(r)) == null) {
+      throw new NoSuchElementException("no run " + runId + " in this store");
+    }
+  }
+
+  @Override
+  public Optional<RunRecord> find(String runId) {
+    return Optional.ofNullable(runs.get(runId));
+  }
+
+  @Override
+  public List<RunRecord> unfinished() {
+    List<RunRecord> open = new ArrayList<>();
+    for (RunRecord r : runs.values()) {
+      if (!r.status().isTerminal()) {
+        open.add(r);
+      }
+    }
+    open.sort(Comparator.comparing(r -> order.getOrDefault(r.runId(), 0L)));
+    return open;
+  }
+
+  /** How many runs this store holds, finished or not. */
+  public int size() {
+    return runs.size();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.firebreak.runtime;
+
+import dev.firebreak.runtime.generated.BoundEntryPoint;
+import dev.firebreak.runtime.generated.StepBinding;
+import dev.firebreak.runtime.graph.EntryPointPlan;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Builds an entry point by hand, the way generated code does: slot 0.. are the inputs, then one
+ * slot per step in order.
+ */
+final class Flow {
+  private final String name;
+  private final int inputs;
+  private final List<StepDescriptor> steps = new ArrayList<>();
+  private final List<StepBinding> bindings = new ArrayList<>();
+  private Duration deadline;
+  private Integer output;
+
+  private Flow(String name, int inputs) {
+    this.name = name;
+    this.inputs = inputs;
+  }
+
+  static Flow of(String name, int inputs) {
+    return new Flow(name, inputs);
+  }
+
+  /** A step with a 1-minute timeout. */
+  Flow step(StepDescriptor.Builder step, StepBinding binding) {
+    return step(step, Duration.ofMinutes(1), binding);
+  }
+
+  Flow step(StepDescriptor.Builder step, Duration timeout, StepBinding binding) {
+    if (binding.asyncCall() != null) {
+      step.async();
+    }
+    if (binding.fallbackCall() != null) {
+      step.fallback();
+    }
+    if (binding.compensationCall() != null) {
+      step.compensated();
+    }
+    steps.add(step.timeout(timeout).build());
+    bindings.add(binding);
+    return this;
+  }
+
+  Flow deadline(Duration deadline) {
+    this.deadline = deadline;
+    return this;
+  }
+
+  Flow output(int slot) {
+    this.output = slot;
+    return this;
+  }
+
+  int slotOf(String step) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).name().equals(step)) {
+        return inputs + i;
+      }
+    }
+    throw new IllegalArgumentException(step);
+  }
+
+  EntryPointPlan plan() {
+    List<String> in = new ArrayList<>();
+    for (int i = 0; i < inputs; i++) {
+      in.add("java.lang.Object");
+    }
+    int out = output != null ? output : inputs + steps.size() - 1;
+    return new EntryPointPlan("test.Flow", name, in, steps, out, deadline, "hash-" + name);
+  }
+
+  BoundEntryPoint bind(FirebreakRuntime runtime) {
+    return runtime.bind(plan(), bindings);
+  }
+
+  /** A sync binding that ignores its context. */
+  static StepBinding sync(StepBinding.SyncCall call) {
+    return StepBinding.sync(call);
+  }
+
+  static StepBinding async(StepBinding.AsyncCall call) {
+    return StepBinding.async(call);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> CompletionStage<WorkflowResult<T>> cast(CompletionStage<?> stage) {
+    return (CompletionStage<WorkflowResult<T>>) stage;
+  }
+}
