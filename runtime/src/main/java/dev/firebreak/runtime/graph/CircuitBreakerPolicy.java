@@ -33,8 +33,11 @@ public record CircuitBreakerPolicy(
     skipOn = List.copyOf(skipOn);
   }
 
-  /** Whether {@code failure} counts against the breaker. */
+  /**
+   * Whether {@code failure} counts against the breaker: it is listed by {@code failOn} and not by
+   * {@code skipOn}, and it is not bad input (the service answered; the data was wrong).
+   */
   public boolean countsAsFailure(Throwable failure) {
-    return !RetryPolicy.matches(skipOn, failure) && RetryPolicy.matches(failOn, failure);
+    return !(failure instanceof dev.firebreak.runtime.InvalidInputException) && !RetryPolicy.matches(skipOn, failure) && RetryPolicy.matches(failOn, failure);
   }
 }
