@@ -35,7 +35,8 @@ public final class AccountingAgent {
     return ledger.post(context.idempotencyKey(), invoice.invoiceId(), amounts.gross(), match.poNumber(), !match.exact());
   }
 
-  void reverse(AccountingEntry entry) {
+  /** Compensation: a reversing entry, keyed like the original so a replay reverses once. */
+  public void reverse(AccountingEntry entry) {
     ledger.reverse(entry);
   }
 }

@@ -33,7 +33,8 @@ public final class MatchingAgent {
         .orElseThrow(() -> new PoNotFoundException("no PO " + invoice.poReference() + " for " + invoice.supplier()));
   }
 
-  PoMatch suggestMatches(ExtractedInvoice invoice, Throwable failure) {
+  /** Fallback: candidates for a human when no exact PO matches. */
+  public PoMatch suggestMatches(ExtractedInvoice invoice, Throwable failure) {
     return PoMatch.suggested(purchaseOrders.similar(invoice.poReference(), invoice.supplier()));
   }
 }

@@ -40,6 +40,13 @@ public record FaultProfile(
     h = 31 * h + invoiceId.hashCode();
     h = 31 * h + decision.hashCode();
     h = 31 * h + attempt;
+    // Scrambled first: java.util.Random's first outputs for nearby seeds are correlated, which
+    // would make attempt 2 fail whenever attempt 1 did.
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
     return new Random(h);
   }
 }
