@@ -58,6 +58,8 @@ public final class FirebreakProcessor extends AbstractProcessor {
 
   /** Workflows whose types were not all generated yet, kept by name across rounds. */
   private final Set<String> deferred = new LinkedHashSet<>();
+  /** Whether an error was reported in an earlier round. */
+  private boolean failed;
   /** Breaker configurations seen in this compilation, across workflows. */
   private final Map<String, WorkflowValidator.BreakerDeclaration> breakers = new HashMap<>();
 
@@ -99,6 +101,7 @@ public final class FirebreakProcessor extends AbstractProcessor {
           }
         }
       }
+      List<Map.Entry<WorkflowModel, TypeElement>> valid = new ArrayList<>();
       Set<String> names = new LinkedHashSet<>(deferred);
       deferred.clear();
       for (Element element : annotated(round, "Workflow")) {
@@ -117,10 +120,16 @@ public final class FirebreakProcessor extends AbstractProcessor {
           deferred.add(name);
           continue;
         }
-        int before = reporter.errorCount();
         Optional<WorkflowModel> model = new WorkflowValidator(context, breakers).validate(workflow);
-        if (model.isPresent() && reporter.errorCount() == before) {
-          write(model.get(), workflow);
+        model.ifPresent(m -> valid.add(Map.entry(m, workflow)));
+      }
+      // Nothing is generated once any error was reported, in this round or an earlier one: the
+      // build fails anyway, and half a generated set would only add confusing follow-up errors.
+      failed |= reporter.errorCount() > 0;
+      if (!failed) {
+        for (Map.Entry<WorkflowModel, TypeElement> entry : valid) {
+          current = entry.getValue();
+          write(entry.getKey(), entry.getValue());
         }
       }
     } catch (RuntimeException | Error e) {

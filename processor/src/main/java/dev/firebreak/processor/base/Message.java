@@ -13,7 +13,7 @@ public enum Message {
   WORKFLOW_DUPLICATE_AGENT("DuplicateAgent", "agent %s is listed twice in @Workflow %s"),
   WORKFLOW_NO_ENTRY_POINT("WorkflowNoEntryPoint", "@Workflow %s declares no abstract method: add an entry point such as `Output run(Input input)`"),
   WORKFLOW_NOT_ACCESSIBLE("WorkflowNotAccessible", "@Workflow %s must not be private: the generated %s implements it"),
-  AGENT_NOT_CLASS("AgentNotClass", "agent %s must be a class or interface, not a %s"),
+  AGENT_NOT_CLASS("AgentNotClass", "agent %s must be a class or interface, not %s"),
   AGENT_NOT_ACCESSIBLE("AgentNotAccessible", "agent %s is not accessible from package %s, where the orchestrator is generated: make it public, or move it into that package"),
   AGENT_NO_STEPS("AgentNoSteps", "agent %s has no @Step method: annotate its step methods with @Step or remove it from agents"),
 
@@ -38,7 +38,6 @@ public enum Message {
   STEP_DUPLICATE_NAME("DuplicateStepName", "step name '%s' is used by both %s and %s: give one of them @Step(name = \"...\")"),
   STEP_BLANK_NAME("StepBlankName", "@Step(name = \"%s\") is blank: omit it to use the method name, or give a name"),
   POLICY_WITHOUT_STEP("PolicyWithoutStep", "@%s on %s has no effect without @Step: add @Step or remove @%s"),
-  STEP_OUTSIDE_AGENT("StepOutsideAgent", "@Step method %s must be declared in a class or interface"),
 
   // Graph
   MISSING_BINDING("MissingBinding", "%s has no producer for %s%s. %s"),

@@ -36,7 +36,8 @@ final class Keys {
     }
     if (qualifiers.size() > 1) {
       context.reporter.report(
-          Message.STEP_MULTIPLE_QUALIFIERS, element, ValidationContext.describe(element), qualifiers);
+          Message.STEP_MULTIPLE_QUALIFIERS, element, ValidationContext.describe(element),
+          qualifiers.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
       return null;
     }
     return new BindingKey(typeString(type), qualifiers.isEmpty() ? "" : qualifiers.get(0).toString());

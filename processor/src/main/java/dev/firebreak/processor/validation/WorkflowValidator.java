@@ -96,12 +96,14 @@ public final class WorkflowValidator {
     Set<String> seenAgents = new HashSet<>();
     for (TypeMirror agentType : agentTypes) {
       if (agentType.getKind() != TypeKind.DECLARED) {
-        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agentType, agentType.getKind().toString().toLowerCase());
+        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agentType,
+            agentType.getKind().isPrimitive() ? "a primitive type" : "an " + agentType.getKind().toString().toLowerCase() + " type");
         continue;
       }
       TypeElement agent = (TypeElement) ((DeclaredType) agentType).asElement();
       if (agent.getKind() == ElementKind.ANNOTATION_TYPE || agent.getKind() == ElementKind.ENUM) {
-        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agent.getQualifiedName(), agent.getKind().toString().toLowerCase().replace('_', ' '));
+        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agent.getQualifiedName(),
+            agent.getKind() == ElementKind.ENUM ? "an enum" : "an annotation type");
         continue;
       }
       if (!seenAgents.add(agent.getQualifiedName().toString())) {
