@@ -15,6 +15,8 @@ public enum Message {
   WORKFLOW_NOT_ACCESSIBLE("WorkflowNotAccessible", "@Workflow %s must not be private: the generated %s implements it"),
   AGENT_NOT_CLASS("AgentNotClass", "agent %s must be a class or interface, not %s"),
   AGENT_NOT_ACCESSIBLE("AgentNotAccessible", "agent %s is not accessible from package %s, where the orchestrator is generated: make it public, or move it into that package"),
+  AGENT_GENERIC("AgentGeneric", "agent %s must not declare type parameters: the orchestrator calls it through one concrete type; list a concrete subclass instead"),
+  STEP_SHARED_BY_AGENTS("StepSharedByAgents", "step %s is a member of both agents %s and %s: list only one of them in agents"),
   AGENT_NO_STEPS("AgentNoSteps", "agent %s has no @Step method: annotate its step methods with @Step or remove it from agents"),
 
   // Entry points

@@ -94,6 +94,7 @@ public final class WorkflowValidator {
     List<StepModel> steps = new ArrayList<>();
     List<ExecutableElement> stepElements = new ArrayList<>();
     Set<String> seenAgents = new HashSet<>();
+    Map<ExecutableElement, TypeElement> stepOwners = new HashMap<>();
     for (TypeMirror agentType : agentTypes) {
       if (agentType.getKind() != TypeKind.DECLARED) {
         context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agentType,
@@ -114,6 +115,10 @@ public final class WorkflowValidator {
         context.reporter.reportOn(Message.AGENT_NOT_ACCESSIBLE, workflow, annotation, "agents", agent.getQualifiedName(), accessibility.packageName());
         continue;
       }
+      if (!agent.getTypeParameters().isEmpty()) {
+        context.reporter.reportOn(Message.AGENT_GENERIC, workflow, annotation, "agents", agent.getQualifiedName());
+        continue;
+      }
       int agentIndex = agents.size();
       agents.add(TypeName.get(context.types.erasure(agentType)));
       agentFields.add(uniqueField(Names.decapitalize(agent.getSimpleName().toString()), agentFields));
@@ -122,6 +127,12 @@ public final class WorkflowValidator {
         if (member.getKind() == ElementKind.METHOD
             && AnnotationValues.find(member, StepValidator.ANNOTATIONS + "Step").isPresent()) {
           ExecutableElement method = (ExecutableElement) member;
+          TypeElement owner = stepOwners.putIfAbsent(method, agent);
+          if (owner != null) {
+            context.reporter.reportOn(Message.STEP_SHARED_BY_AGENTS, workflow, annotation, "agents", describe(method),
+                owner.getQualifiedName(), agent.getQualifiedName());
+            continue;
+          }
           stepValidator.validate(method, agent, agentIndex).ifPresent(step -> {
             steps.add(step);
             stepElements.add(method);
