@@ -220,6 +220,30 @@ class PolicyTest {
   }
 
   @Test
+  void seedCascadeANonCriticalBIsRetriedThenDegradedVisibly() {
+    // The same chain with B non-critical: B is retried, then C and D get B's neutral default and
+    // the run says which step degraded and why.
+    List<String> received = Collections.synchronizedList(new ArrayList<>());
+    BoundEntryPoint entry =
+        Flow.of("cascadeDegraded", 1)
+            .step(StepDescriptor.builder("A").inputs(0), sync((s, ctx) -> "a"))
+            .step(StepDescriptor.builder("B").inputs(1).nonCritical(List.of()).retry(retry(2, "1S", 1.0, "1S", 0)),
+                Duration.ofSeconds(1), async((s, ctx) -> new CompletableFuture<>()))
+            .step(StepDescriptor.builder("C").inputs(2), sync((s, ctx) -> { received.add("C<-" + s[2]); return "c"; }))
+            .step(StepDescriptor.builder("D").inputs(3, 2), sync((s, ctx) -> { received.add("D<-" + s[2]); return "d"; }))
+            .bind(runtime);
+    CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult(null, "in");
+    clock.advance(Duration.ofSeconds(3));
+    WorkflowResult<String> result = done(run);
+    assertEquals(WorkflowStatus.COMPLETED_DEGRADED, result.status());
+    assertEquals(2, result.attempts().get("B"), "B was retried before degrading");
+    assertEquals(List.of("C<-[]", "D<-[]"), received);
+    DegradedStep b = result.degradedSteps().get(0);
+    assertEquals("B", b.step());
+    assertInstanceOf(StepTimeoutException.class, b.cause());
+  }
+
+  @Test
   void nonCriticalStepYieldsItsNeutralDefaultDownstreamAndTheRunSaysDegraded() {
     BoundEntryPoint entry =
         Flow.of("degrade", 1)
