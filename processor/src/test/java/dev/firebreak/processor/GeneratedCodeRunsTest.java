@@ -26,11 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class GeneratedCodeRunsTest {
 
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
   @Test
   void generatedOrchestratorRunsEveryEntryPointShape() throws Exception {
     ClassLoader loader = compileFixture();
     List<?> outputs;
-    try (FirebreakRuntime runtime = FirebreakRuntime.builder().build()) {
+    try (FirebreakRuntime runtime = FirebreakRuntime.builder().sqlite(dir.resolve("invoice.db")).build()) {
       outputs = (List<?>) loader.loadClass("test.invoice.Driver")
           .getMethod("run", FirebreakRuntime.class).invoke(null, runtime);
     }

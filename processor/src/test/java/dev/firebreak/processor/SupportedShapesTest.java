@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class SupportedShapesTest {
 
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
   @Test
   void everySupportedShapeCompilesCleanlyAndRuns() throws Exception {
     Compilation compilation = Compiler.compile(
@@ -29,7 +31,7 @@ class SupportedShapesTest {
     ClassLoader loader = new GeneratedCodeRunsTest.InMemoryClassLoader(
         compilation.generatedFiles(), getClass().getClassLoader());
     List<?> out;
-    try (FirebreakRuntime runtime = FirebreakRuntime.builder().build()) {
+    try (FirebreakRuntime runtime = FirebreakRuntime.builder().sqlite(dir.resolve("shapes.db")).build()) {
       out = (List<?>) loader.loadClass("test.shapes.ShapesDriver").getMethod("run", FirebreakRuntime.class)
           .invoke(null, runtime);
     }

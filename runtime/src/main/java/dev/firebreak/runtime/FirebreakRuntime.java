@@ -4,7 +4,7 @@ import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.internal.Engine;
-import dev.firebreak.runtime.store.InMemoryCheckpointStore;
+import dev.firebreak.runtime.store.SqliteStore;
 import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
 import dev.firebreak.runtime.time.Scheduler;
 import dev.firebreak.runtime.time.SystemScheduler;
@@ -39,6 +39,9 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** Admission limit when none is set: enough for bursts, far below what exhausts a heap. */
   public static final int DEFAULT_MAX_IN_FLIGHT_RUNS = 10_000;
 
+  /** The SQLite file used when no store is configured, relative to the working directory. */
+  public static final String DEFAULT_SQLITE_FILE = "firebreak.db";
+
   /** Worker threads of the default pool on Java 17–20 (virtual threads are used from Java 21). */
   public static final int DEFAULT_POOL_THREADS = 64;
 
@@ -62,8 +65,20 @@ public final class FirebreakRuntime implements AutoCloseable {
       owned.add(system);
       scheduler = system;
     }
-    this.store = b.store != null ? b.store : new InMemoryCheckpointStore();
-    this.deadLetters = b.deadLetters != null ? b.deadLetters : new InMemoryDeadLetterQueue();
+    CheckpointStore store = b.store;
+    if (store == null) {
+      SqliteStore sqlite = SqliteStore.open(b.sqliteFile);
+      owned.add(sqlite);
+      store = sqlite;
+    }
+    this.store = store;
+    if (b.deadLetters != null) {
+      this.deadLetters = b.deadLetters;
+    } else if (store instanceof SqliteStore) {
+      this.deadLetters = ((SqliteStore) store).deadLetters();
+    } else {
+      this.deadLetters = new InMemoryDeadLetterQueue();
+    }
     this.scheduler = scheduler;
     this.owned = owned;
     this.engine =
@@ -105,8 +120,8 @@ public final class FirebreakRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops the threads this runtime made (not an executor or scheduler you supplied). Runs still
-   * in flight finish their current step on the calling thread's terms; start no new ones.
+   * Stops the threads this runtime made and closes the store it opened (not an executor,
+   * scheduler or store you supplied). Start no runs after this.
    */
   @Override
   public void close() {
@@ -158,6 +173,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     private Executor executor;
     private Scheduler scheduler;
     private CheckpointStore store;
+    private java.nio.file.Path sqliteFile = java.nio.file.Path.of(DEFAULT_SQLITE_FILE);
     private DeadLetterQueue deadLetters;
     private final List<FirebreakListener> listeners = new ArrayList<>();
     private int maxInFlightRuns = DEFAULT_MAX_IN_FLIGHT_RUNS;
@@ -180,13 +196,29 @@ public final class FirebreakRuntime implements AutoCloseable {
       return this;
     }
 
-    /** Where runs and checkpoints are kept. Default: in memory. */
+    /**
+     * Where runs and checkpoints are kept. Default: a {@link SqliteStore} in {@link #sqlite}'s file,
+     * opened by the runtime and closed with it. Use {@link
+     * dev.firebreak.runtime.store.InMemoryCheckpointStore} for tests.
+     */
     public Builder checkpointStore(CheckpointStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }
 
-    /** Where failed runs go. Default: in memory. */
+    /**
+     * The SQLite file of the default store (created if missing). Default: {@value
+     * #DEFAULT_SQLITE_FILE} in the working directory. Ignored when {@link #checkpointStore} is set.
+     */
+    public Builder sqlite(java.nio.file.Path file) {
+      this.sqliteFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * Where failed runs go. Default: the same SQLite file as the default store; in memory when
+     * another store is configured.
+     */
     public Builder deadLetterQueue(DeadLetterQueue deadLetters) {
       this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
       return this;

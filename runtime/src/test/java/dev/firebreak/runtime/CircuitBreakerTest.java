@@ -25,7 +25,7 @@ class CircuitBreakerTest {
   private final ManualScheduler clock = new ManualScheduler();
   private final List<FirebreakEvent> events = new ArrayList<>();
   private final FirebreakRuntime runtime =
-      FirebreakRuntime.builder().executor(Runnable::run).scheduler(clock).listener(events::add).build();
+      FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(Runnable::run).scheduler(clock).listener(events::add).build();
   private final AtomicInteger calls = new AtomicInteger();
 
   private static CircuitBreakerPolicy breaker(String name, int threshold, int trials) {

@@ -39,7 +39,7 @@ class ExecutionTest {
   }
 
   private FirebreakRuntime direct() {
-    return FirebreakRuntime.builder().executor(Runnable::run).scheduler(clock).build();
+    return FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(Runnable::run).scheduler(clock).build();
   }
 
   @Test
@@ -47,7 +47,7 @@ class ExecutionTest {
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     Thread caller = Thread.currentThread();
     AtomicInteger otherThreads = new AtomicInteger();
-    FirebreakRuntime runtime = FirebreakRuntime.builder().executor(pool).scheduler(clock).build();
+    FirebreakRuntime runtime = FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(pool).scheduler(clock).build();
     Flow flow = Flow.of("chain", 1);
     for (String name : List.of("a", "b", "c", "d")) {
       int slot = name.equals("a") ? 0 : flow.plan().slotCount() - 1;
@@ -71,7 +71,7 @@ class ExecutionTest {
   @Test
   void independentBranchesRunConcurrently() throws Exception {
     CyclicBarrier both = new CyclicBarrier(2);
-    FirebreakRuntime runtime = FirebreakRuntime.builder().executor(pool).build();
+    FirebreakRuntime runtime = FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(pool).build();
     BoundEntryPoint entry =
         Flow.of("fork", 1)
             .step(StepDescriptor.builder("left").inputs(0), sync((s, ctx) -> {
@@ -166,7 +166,7 @@ class ExecutionTest {
   @Test
   void admissionIsBoundedAndReleasedWhenRunsEnd() {
     FirebreakRuntime runtime =
-        FirebreakRuntime.builder().executor(Runnable::run).scheduler(clock).maxInFlightRuns(2).build();
+        FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(Runnable::run).scheduler(clock).maxInFlightRuns(2).build();
     List<CompletableFuture<String>> pending = Collections.synchronizedList(new ArrayList<>());
     BoundEntryPoint entry =
         Flow.of("slow", 1)
@@ -307,7 +307,7 @@ class ExecutionTest {
   @Test
   void listenerExceptionsDoNotBreakRuns() {
     FirebreakRuntime runtime =
-        FirebreakRuntime.builder()
+        FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore())
             .executor(Runnable::run)
             .listener(e -> { throw new IllegalStateException("bad listener"); })
             .build();

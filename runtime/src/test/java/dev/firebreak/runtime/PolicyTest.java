@@ -33,7 +33,7 @@ class PolicyTest {
   private final ManualScheduler clock = new ManualScheduler();
   private final List<FirebreakEvent> events = Collections.synchronizedList(new ArrayList<>());
   private final FirebreakRuntime runtime =
-      FirebreakRuntime.builder().executor(Runnable::run).scheduler(clock).listener(events::add).build();
+      FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(Runnable::run).scheduler(clock).listener(events::add).build();
 
   private static RetryPolicy retry(int attempts, String delay, double multiplier, String maxDelay, double jitter) {
     return new RetryPolicy(

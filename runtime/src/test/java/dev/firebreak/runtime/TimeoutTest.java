@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class TimeoutTest {
   private final ManualScheduler clock = new ManualScheduler();
   private final ExecutorService worker = Executors.newSingleThreadExecutor();
-  private final FirebreakRuntime runtime = FirebreakRuntime.builder().executor(worker).scheduler(clock).build();
+  private final FirebreakRuntime runtime = FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(worker).scheduler(clock).build();
 
   @AfterEach
   void stop() {

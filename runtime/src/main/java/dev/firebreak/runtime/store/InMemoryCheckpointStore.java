@@ -39,6 +39,9 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     update(
         runId,
         r -> {
+          if (r.outputs().containsKey(step)) {
+            throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded");
+          }
           Map<String, byte[]> outputs = new LinkedHashMap<>(r.outputs());
           outputs.put(step, copy);
           Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());

@@ -5,7 +5,9 @@ import dagger.Component;
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.sample.invoice.services.FaultProfile;
 import dev.firebreak.sample.invoice.services.Ledger;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 
 /** The Dagger component of the case study. */
 @Singleton
@@ -20,10 +22,11 @@ public interface InvoiceApp {
   /** Builds the app for a fault profile. */
   @Component.Factory
   interface Factory {
-    InvoiceApp create(@BindsInstance FaultProfile faults);
+    InvoiceApp create(@BindsInstance FaultProfile faults, @BindsInstance @Named("firebreak.db") Path database);
   }
 
-  static InvoiceApp create(FaultProfile faults) {
-    return DaggerInvoiceApp.factory().create(faults);
+  /** Builds the app for a fault profile, keeping runs in the SQLite file {@code database}. */
+  static InvoiceApp create(FaultProfile faults, Path database) {
+    return DaggerInvoiceApp.factory().create(faults, database);
   }
 }

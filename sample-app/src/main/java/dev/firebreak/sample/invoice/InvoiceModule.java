@@ -10,7 +10,9 @@ import dev.firebreak.sample.invoice.services.PurchaseOrders;
 import dev.firebreak.sample.invoice.services.SimulatedLedger;
 import dev.firebreak.sample.invoice.services.SimulatedOcr;
 import dev.firebreak.sample.invoice.services.SimulatedPurchaseOrders;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 
 /** Wires the case study: the generated orchestrator, the runtime and the simulated services. */
 @Module
@@ -32,7 +34,8 @@ abstract class InvoiceModule {
 
   @Provides
   @Singleton
-  static FirebreakRuntime runtime() {
-    return FirebreakRuntime.builder().build();
+  static FirebreakRuntime runtime(@Named("firebreak.db") Path database) {
+    // The embedded default store, in the file the app was given.
+    return FirebreakRuntime.builder().sqlite(database).build();
   }
 }

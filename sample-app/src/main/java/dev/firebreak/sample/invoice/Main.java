@@ -1,5 +1,10 @@
 package dev.firebreak.sample.invoice;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.sample.invoice.model.AccountingEntry;
 import dev.firebreak.sample.invoice.model.InvoiceFile;
@@ -19,13 +24,16 @@ import java.util.concurrent.TimeoutException;
  * fault profile, then prints what happened. Usage: {@code [--invoices N] [--seed S]}.
  */
 public final class Main {
-  static final String USAGE = "usage: firebreak-sample [--invoices N (1..100000, default 500)] [--seed S (default 42)]";
+  static final String USAGE =
+      "usage: firebreak-sample [--invoices N (1..100000, default 500)] [--seed S (default 42)]"
+          + " [--db FILE (default firebreak-sample.db)]";
 
   private Main() {}
 
   public static void main(String[] args) {
     int invoices = 500;
     long seed = 42;
+    Path database = Path.of("firebreak-sample.db");
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
@@ -37,6 +45,9 @@ public final class Main {
             break;
           case "--seed":
             seed = Long.parseLong(args[++i]);
+            break;
+          case "--db":
+            database = Path.of(args[++i]);
             break;
           case "--help":
             System.out.println(USAGE);
@@ -51,16 +62,22 @@ public final class Main {
       System.exit(2);
     }
     FaultProfile faults = FaultProfile.caseStudy(seed);
-    System.out.printf("Firebreak invoice case study: %d invoices, seed %d%n", invoices, seed);
-    BatchReport report = run(faults, invoices, System.out);
+    System.out.printf(
+        "Firebreak invoice case study: %d invoices, seed %d, store %s (SQLite)%n", invoices, seed, database.toAbsolutePath());
+    BatchReport report = run(faults, invoices, database, System.out);
     System.out.println();
     System.out.print(report.render());
     System.exit(0);
   }
 
-  /** Processes a batch and reports on it; prints a progress bar to {@code progress} if not null. */
-  public static BatchReport run(FaultProfile faults, int count, PrintStream progress) {
-    InvoiceApp app = InvoiceApp.create(faults);
+  /**
+   * Processes a batch and reports on it; prints a progress bar to {@code progress} if not null.
+   * The batch starts from an empty store in {@code database}: invoice numbers are the run ids, and
+   * a store that already knew them would (rightly) return their earlier results.
+   */
+  public static BatchReport run(FaultProfile faults, int count, Path database, PrintStream progress) {
+    deleteStore(database);
+    InvoiceApp app = InvoiceApp.create(faults, database);
     try {
       List<InvoiceFile> batch = Batch.generate(faults, count);
       long start = System.nanoTime();
@@ -81,6 +98,16 @@ public final class Main {
       return BatchReport.of(results, deadLetters, elapsed);
     } finally {
       app.runtime().close();
+    }
+  }
+
+  private static void deleteStore(Path database) {
+    try {
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Files.deleteIfExists(Path.of(database + suffix));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reset the store " + database, e);
     }
   }
 

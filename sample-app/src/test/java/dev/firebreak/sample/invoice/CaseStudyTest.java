@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 
 /** Runs the case study end to end, Dagger wiring and generated orchestrator included. */
 class CaseStudyTest {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 
   @Test
   void withoutFaultsEveryInvoiceCompletes() {
-    BatchReport report = Main.run(FaultProfile.none(7), 50, null);
+    BatchReport report = Main.run(FaultProfile.none(7), 50, dir.resolve("none.db"), null);
     assertEquals(50, report.count(WorkflowStatus.COMPLETED), report.render());
     assertEquals(0, report.manualQueue());
     assertTrue(report.deadLettersByReason().isEmpty());
@@ -28,7 +29,7 @@ class CaseStudyTest {
     long invalid = batch.stream().filter(f -> f.statedTotal().signum() <= 0).count();
     long inexact = batch.stream().filter(f -> !f.poReference().startsWith("PO-")).count();
 
-    BatchReport report = Main.run(faults, count, null);
+    BatchReport report = Main.run(faults, count, dir.resolve("case-study.db"), null);
 
     // Every run ends in exactly one visible state.
     int accounted = report.byStatus().values().stream().mapToInt(Integer::intValue).sum();

@@ -1,0 +1,63 @@
+package dev.firebreak.runtime.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.WorkflowStatus;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteStoreTest extends StoreContract {
+  @TempDir Path dir;
+
+  @Override
+  protected CheckpointStore newStore() {
+    return SqliteStore.open(dir.resolve("firebreak.db"));
+  }
+
+  @Override
+  protected DeadLetterQueue deadLettersOf(CheckpointStore store) {
+    return ((SqliteStore) store).deadLetters();
+  }
+
+  @Test
+  void everythingSurvivesClosingAndReopeningTheFile() {
+    store.open("r1", "wf", "process", "h");
+    store.saveStep("r1", "extract", new byte[] {7}, 2);
+    store.saveStatus("r1", WorkflowStatus.PARKED);
+    deadLetters.add(new dev.firebreak.runtime.DeadLetter("r9", "wf", "process",
+        dev.firebreak.runtime.DeadLetterReason.DEADLINE, "a", 1, java.util.List.of("late"), java.time.Instant.EPOCH));
+    store.close();
+    store = SqliteStore.open(dir.resolve("firebreak.db"));
+    deadLetters = ((SqliteStore) store).deadLetters();
+    assertEquals(WorkflowStatus.PARKED, store.find("r1").orElseThrow().status());
+    assertArrayEquals(new byte[] {7}, store.find("r1").orElseThrow().outputs().get("extract"));
+    assertEquals(1, deadLetters.size());
+  }
+
+  @Test
+  void aFileFromANewerSchemaIsRefusedNotMisread() throws Exception {
+    store.close();
+    Path file = dir.resolve("firebreak.db");
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+      s.execute("PRAGMA user_version = 99");
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SqliteStore.open(file));
+    assertTrue(e.getMessage().contains("newer Firebreak"), e.getMessage());
+    store = SqliteStore.open(dir.resolve("other.db"));
+  }
+
+  @Test
+  void aClosedStoreRefusesWritesClearly() {
+    store.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.open("r", "wf", "p", "h"));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+  }
+}

@@ -1,0 +1,150 @@
+package dev.firebreak.runtime.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.WorkflowStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link CheckpointStore} and {@link DeadLetterQueue} must do; one subclass per store. */
+abstract class StoreContract {
+  protected CheckpointStore store;
+  protected DeadLetterQueue deadLetters;
+
+  /** A fresh, empty store. */
+  protected abstract CheckpointStore newStore() throws Exception;
+
+  protected abstract DeadLetterQueue deadLettersOf(CheckpointStore store);
+
+  @BeforeEach
+  void open() throws Exception {
+    store = newStore();
+    deadLetters = deadLettersOf(store);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void openCreatesARunningRunOnceAndThenReturnsIt() {
+    RunRecord fresh = store.open("r1", "wf", "process", "h1");
+    assertEquals(WorkflowStatus.RUNNING, fresh.status());
+    assertTrue(fresh.outputs().isEmpty());
+    store.saveStep("r1", "extract", new byte[] {1, 2}, 3);
+    RunRecord again = store.open("r1", "other-wf", "other", "h2");
+    assertEquals("wf", again.workflow(), "the first opener's run is kept");
+    assertEquals("h1", again.graphHash());
+    assertArrayEquals(new byte[] {1, 2}, again.outputs().get("extract"));
+    assertEquals(3, again.attempts().get("extract"));
+  }
+
+  @Test
+  void stepsKeepTheirCompletionOrder() {
+    store.open("r1", "wf", "process", "h");
+    for (String step : List.of("c", "a", "b")) {
+      store.saveStep("r1", step, step.getBytes(), 1);
+    }
+    assertEquals(List.of("c", "a", "b"), new ArrayList<>(store.find("r1").orElseThrow().outputs().keySet()));
+  }
+
+  @Test
+  void aStepIsNeverRecordedTwice() {
+    store.open("r1", "wf", "process", "h");
+    store.saveStep("r1", "a", new byte[] {1}, 1);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.saveStep("r1", "a", new byte[] {2}, 2));
+    assertTrue(e.getMessage().contains("already recorded"), e.getMessage());
+    assertArrayEquals(new byte[] {1}, store.find("r1").orElseThrow().outputs().get("a"));
+    store.saveStep("r1", "b", new byte[] {3}, 1);
+    assertEquals(2, store.find("r1").orElseThrow().outputs().size(), "the store keeps working after a refused write");
+  }
+
+  @Test
+  void writesToAnUnknownRunAreRefused() {
+    assertThrows(NoSuchElementException.class, () -> store.saveStep("nope", "a", new byte[] {1}, 1));
+    assertThrows(NoSuchElementException.class, () -> store.saveStatus("nope", WorkflowStatus.COMPLETED));
+    assertTrue(store.find("nope").isEmpty());
+  }
+
+  @Test
+  void unfinishedListsRunningAndParkedRunsOldestFirst() {
+    for (String id : List.of("r1", "r2", "r3", "r4")) {
+      store.open(id, "wf", "process", "h");
+    }
+    store.saveStatus("r2", WorkflowStatus.COMPLETED);
+    store.saveStatus("r3", WorkflowStatus.PARKED);
+    store.saveStatus("r4", WorkflowStatus.FAILED);
+    assertEquals(List.of("r1", "r3"), store.unfinished().stream().map(RunRecord::runId).toList());
+    assertEquals(WorkflowStatus.PARKED, store.find("r3").orElseThrow().status());
+  }
+
+  @Test
+  void concurrentRunsAllLandIntact() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int r = 0; r < 64; r++) {
+        String id = "run-" + r;
+        done.add(pool.submit(() -> {
+          store.open(id, "wf", "process", "h");
+          for (int s = 0; s < 5; s++) {
+            store.saveStep(id, "s" + s, (id + s).getBytes(), s + 1);
+          }
+          store.saveStatus(id, WorkflowStatus.COMPLETED);
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    for (int r = 0; r < 64; r++) {
+      RunRecord run = store.find("run-" + r).orElseThrow();
+      assertEquals(WorkflowStatus.COMPLETED, run.status());
+      assertEquals(5, run.outputs().size());
+      assertArrayEquals(("run-" + r + "4").getBytes(), run.outputs().get("s4"));
+      assertEquals(5, run.attempts().get("s4"));
+    }
+    assertTrue(store.unfinished().isEmpty());
+  }
+
+  @Test
+  void deadLettersAreListedInOrderReplacedPerRunAndDiscarded() {
+    Instant t = Instant.parse("2026-11-24T10:00:00Z");
+    deadLetters.add(new DeadLetter("r1", "wf", "process", DeadLetterReason.INVALID_INPUT, "validate", 1,
+        List.of("dev.firebreak.runtime.InvalidInputException: amount -1", "caused by\nnewline"), t));
+    deadLetters.add(new DeadLetter("r2", "wf", "process", DeadLetterReason.CIRCUIT_OPEN, "extract", 4, List.of("open"), t));
+    assertEquals(2, deadLetters.size());
+    DeadLetter first = deadLetters.list().get(0);
+    assertEquals("r1", first.runId());
+    assertEquals(DeadLetterReason.INVALID_INPUT, first.reason());
+    assertEquals(List.of("dev.firebreak.runtime.InvalidInputException: amount -1", "caused by\nnewline"), first.errorChain());
+    assertEquals(t, first.time());
+    deadLetters.add(new DeadLetter("r1", "wf", "process", DeadLetterReason.RETRIES_EXHAUSTED, "post", 3, List.of("again"), t));
+    assertEquals(2, deadLetters.size(), "one dead letter per run");
+    assertEquals(List.of("r2", "r1"), deadLetters.list().stream().map(DeadLetter::runId).toList());
+    assertTrue(deadLetters.discard("r2"));
+    assertFalse(deadLetters.discard("r2"));
+    assertEquals(1, deadLetters.size());
+  }
+}
