@@ -596,10 +596,17 @@ class DiagnosticsTest {
           List.of("-proc:only", "-s", out.toString(), "-d", out.toString(), "-classpath", System.getProperty("java.class.path"));
       javac.getTask(null, null, d -> {}, options, null, Arrays.asList(sources))
           .call();
+      List<String> generated;
       try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(out)) {
-        return files.filter(java.nio.file.Files::isRegularFile).map(out::relativize).map(Object::toString).sorted()
+        generated = files.filter(java.nio.file.Files::isRegularFile).map(out::relativize).map(Object::toString).sorted()
             .collect(Collectors.toList());
       }
+      try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(out)) {
+        for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+          java.nio.file.Files.delete(p);
+        }
+      }
+      return generated;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
