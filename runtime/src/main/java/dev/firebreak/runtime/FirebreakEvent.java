@@ -50,6 +50,15 @@ public sealed interface FirebreakEvent {
   record CompensationFailed(String runId, String workflow, String step, int attempts, Throwable failure)
       implements FirebreakEvent {}
 
+  /**
+   * A critical step of a checkpointed run met an open circuit breaker: the run waits, without a
+   * thread, until the breaker lets calls through again.
+   */
+  record RunParked(String runId, String workflow, String step, String breaker) implements FirebreakEvent {}
+
+  /** A parked run goes on: its breaker half-opened or closed. */
+  record RunUnparked(String runId, String workflow, String step, String breaker) implements FirebreakEvent {}
+
   /** A run was put in the dead-letter queue. */
   record DeadLettered(DeadLetter letter) implements FirebreakEvent {}
 }

@@ -42,6 +42,9 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** The SQLite file used when no store is configured, relative to the working directory. */
   public static final String DEFAULT_SQLITE_FILE = "firebreak.db";
 
+  /** Runs parked on one open circuit breaker at most, when none is set. */
+  public static final int DEFAULT_MAX_PARKED_PER_BREAKER = 1_000;
+
   /** Worker threads of the default pool on Java 17–20 (virtual threads are used from Java 21). */
   public static final int DEFAULT_POOL_THREADS = 64;
 
@@ -82,7 +85,8 @@ public final class FirebreakRuntime implements AutoCloseable {
     this.scheduler = scheduler;
     this.owned = owned;
     this.engine =
-        new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc);
+        new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc,
+            b.maxParkedPerBreaker);
   }
 
   public static Builder builder() {
@@ -100,6 +104,21 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** The state of the circuit breaker {@code name}, or empty if no bound step uses it. */
   public Optional<CircuitBreakerState> circuitBreakerState(String name) {
     return engine.breakerState(name);
+  }
+
+  /**
+   * Cancels the run {@code runId} if it is in flight on this runtime: running steps are interrupted
+   * (sync) or their stages cancelled (async), no retry or new step starts, and completed
+   * {@code @Compensate} steps are compensated; the run ends {@link WorkflowStatus#FAILED} with a
+   * {@link RunCancelledException}. Returns false if no such run is in flight.
+   */
+  public boolean cancel(String runId) {
+    return engine.cancel(Objects.requireNonNull(runId, "runId"));
+  }
+
+  /** Runs parked on the circuit breaker {@code name} now. */
+  public int parkedRuns(String breaker) {
+    return engine.parkedRuns(breaker);
   }
 
   /** Runs admitted and not yet ended. */
@@ -178,6 +197,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     private final List<FirebreakListener> listeners = new ArrayList<>();
     private int maxInFlightRuns = DEFAULT_MAX_IN_FLIGHT_RUNS;
     private boolean mdc = true;
+    private int maxParkedPerBreaker = DEFAULT_MAX_PARKED_PER_BREAKER;
 
     private Builder() {}
 
@@ -245,6 +265,20 @@ public final class FirebreakRuntime implements AutoCloseable {
      */
     public Builder mdc(boolean mdc) {
       this.mdc = mdc;
+      return this;
+    }
+
+    /**
+     * Runs that may wait on one open circuit breaker. A critical step without fallback, in a run
+     * with {@code @Checkpointed} steps, that meets an open breaker parks its run until the breaker
+     * lets calls through again, instead of failing it; past this many, runs fail with reason
+     * {@link DeadLetterReason#CIRCUIT_OPEN}. Default {@value #DEFAULT_MAX_PARKED_PER_BREAKER}.
+     */
+    public Builder maxParkedRunsPerBreaker(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxParkedRunsPerBreaker must be >= 0: " + max);
+      }
+      this.maxParkedPerBreaker = max;
       return this;
     }
 

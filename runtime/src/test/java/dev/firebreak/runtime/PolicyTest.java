@@ -333,6 +333,7 @@ class PolicyTest {
   void compensationRunsInReverseCompletionOrderAndFailedCompensationIsFlagged() {
     List<String> undone = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger ledgerReversals = new AtomicInteger();
+    List<Duration> reversalTimes = Collections.synchronizedList(new ArrayList<>());
     BoundEntryPoint entry =
         Flow.of("saga", 1)
             .step(StepDescriptor.builder("reserve").inputs(0),
@@ -340,6 +341,7 @@ class PolicyTest {
             .step(StepDescriptor.builder("post").inputs(1),
                 sync((s, ctx) -> "P").compensation((out, s, ctx) -> {
                   undone.add("post");
+                  reversalTimes.add(clock.elapsed());
                   if (s[0].equals("ledger-down")) {
                     ledgerReversals.incrementAndGet();
                     throw new IOException("ledger down");
@@ -354,10 +356,15 @@ class PolicyTest {
     assertEquals(DeadLetterReason.RETRIES_EXHAUSTED, runtime.deadLetters().list().get(0).reason());
 
     undone.clear();
-    WorkflowResult<String> flagged = entry.runForResult("r2", "ledger-down");
+    reversalTimes.clear();
+    CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult("r2", "ledger-down");
+    clock.advance(Duration.ofSeconds(10));
+    WorkflowResult<String> flagged = done(run);
     assertEquals(WorkflowStatus.COMPENSATION_FAILED, flagged.status());
     assertEquals(List.of("post"), flagged.failedCompensations());
     assertEquals(3, ledgerReversals.get(), "a failing compensation is retried");
+    assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), attemptTimes(reversalTimes),
+        "a step without @Retry has its compensation retried 3 times, 1 s then 2 s apart");
     assertEquals("reserve:R:r2:reserve", undone.get(undone.size() - 1), "the others still run");
     assertEquals(DeadLetterReason.COMPENSATION_FAILED, runtime.deadLetters().list().get(1).reason());
   }

@@ -30,6 +30,12 @@ final class BoundPlan implements BoundEntryPoint {
   final int inputs;
   final long[] timeoutNanos;
   final long deadlineNanos;
+  /**
+   * Per step: whether meeting an open breaker parks the run instead of failing it. Only a critical
+   * step without fallback parks (the others degrade), and only in a run with checkpoints, whose
+   * finished work a long wait cannot lose.
+   */
+  final boolean[] parksOnOpenCircuit;
 
   BoundPlan(Engine engine, EntryPointPlan plan, List<StepBinding> bindings) {
     this.engine = engine;
@@ -86,6 +92,14 @@ final class BoundPlan implements BoundEntryPoint {
     }
     this.roots = rootList.stream().mapToInt(Integer::intValue).toArray();
     this.deadlineNanos = plan.deadline() == null ? 0 : plan.deadline().toNanos();
+    boolean checkpointed = false;
+    for (StepDescriptor step : steps) {
+      checkpointed |= step.isCheckpointed();
+    }
+    this.parksOnOpenCircuit = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      parksOnOpenCircuit[i] = checkpointed && breakers[i] != null && steps[i].isCritical() && !steps[i].hasFallback();
+    }
   }
 
   String workflow() {

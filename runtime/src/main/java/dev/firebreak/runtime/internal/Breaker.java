@@ -23,13 +23,71 @@ public final class Breaker {
   private final CircuitBreakerPolicy policy;
   private final long openForNanos;
   private final Events events;
+  private final dev.firebreak.runtime.time.Scheduler scheduler;
+  private final int maxParked;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Parked> parked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger parkedCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean wakeScheduled = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicReference<State> state =
       new AtomicReference<>(new State(CircuitBreakerState.CLOSED, 0, 0, 0, 0, 0));
 
-  Breaker(CircuitBreakerPolicy policy, Events events) {
+  Breaker(CircuitBreakerPolicy policy, Events events, dev.firebreak.runtime.time.Scheduler scheduler, int maxParked) {
     this.policy = policy;
     this.openForNanos = policy.openFor().toNanos();
     this.events = events;
+    this.scheduler = scheduler;
+    this.maxParked = maxParked;
+  }
+
+  /** Steps parked on this breaker now. */
+  public int parkedCount() {
+    return parkedCount.get();
+  }
+
+  /**
+   * Parks a step until calls may pass again; false if this breaker already holds its maximum of
+   * parked steps (the caller then fails the step as for an open circuit).
+   */
+  boolean park(Parked step) {
+    if (parkedCount.incrementAndGet() > maxParked) {
+      parkedCount.decrementAndGet();
+      return false;
+    }
+    parked.add(step);
+    // Read the state after adding: a transition that happens from here on sees the entry.
+    State s = state.get();
+    if (s.kind() == CircuitBreakerState.CLOSED) {
+      wakeAll();
+    } else if (s.kind() == CircuitBreakerState.OPEN) {
+      scheduleWake(s.openedAt() + openForNanos - scheduler.nanoTime());
+    }
+    // HALF_OPEN: the trials' outcome wakes the parked steps (closed) or schedules it (open).
+    return true;
+  }
+
+  /** Drops a parked step that left for another reason (deadline, cancellation). */
+  void forget(Parked step) {
+    if (parked.remove(step)) {
+      parkedCount.decrementAndGet();
+    }
+  }
+
+  private void scheduleWake(long delayNanos) {
+    if (wakeScheduled.compareAndSet(false, true)) {
+      scheduler.schedule(
+          () -> {
+            wakeScheduled.set(false);
+            wakeAll();
+          },
+          delayNanos);
+    }
+  }
+
+  private void wakeAll() {
+    for (Parked p; (p = parked.poll()) != null; ) {
+      parkedCount.decrementAndGet();
+      p.resume();
+    }
   }
 
   public CircuitBreakerPolicy policy() {
@@ -101,6 +159,7 @@ public final class Breaker {
       if (succeeded >= policy.halfOpenTrials()) {
         if (state.compareAndSet(s, new State(CircuitBreakerState.CLOSED, 0, 0, 0, 0, s.generation() + 1))) {
           events.breakerTransition(policy.name(), CircuitBreakerState.HALF_OPEN, CircuitBreakerState.CLOSED);
+          wakeAll();
           return;
         }
       } else if (state.compareAndSet(
@@ -125,6 +184,9 @@ public final class Breaker {
       if (state.compareAndSet(s, next)) {
         if (opens) {
           events.breakerTransition(policy.name(), s.kind(), CircuitBreakerState.OPEN);
+          if (!parked.isEmpty()) {
+            scheduleWake(openForNanos);
+          }
         }
         return;
       }

@@ -28,6 +28,7 @@ public final class Engine {
   final Events events;
   final int maxInFlightRuns;
   final boolean mdc;
+  final int maxParkedPerBreaker;
   final AtomicInteger inFlight = new AtomicInteger();
   final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
@@ -39,7 +40,8 @@ public final class Engine {
       DeadLetterQueue deadLetters,
       List<FirebreakListener> listeners,
       int maxInFlightRuns,
-      boolean mdc) {
+      boolean mdc,
+      int maxParkedPerBreaker) {
     this.executor = executor;
     this.scheduler = scheduler;
     this.store = store;
@@ -47,6 +49,7 @@ public final class Engine {
     this.events = new Events(listeners);
     this.maxInFlightRuns = maxInFlightRuns;
     this.mdc = mdc;
+    this.maxParkedPerBreaker = maxParkedPerBreaker;
   }
 
   public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {
@@ -59,7 +62,7 @@ public final class Engine {
    * one compilation): the first configuration wins and the conflict is logged.
    */
   Breaker breaker(CircuitBreakerPolicy policy) {
-    Breaker b = breakers.computeIfAbsent(policy.name(), n -> new Breaker(policy, events));
+    Breaker b = breakers.computeIfAbsent(policy.name(), n -> new Breaker(policy, events, scheduler, maxParkedPerBreaker));
     if (!b.policy().equals(policy)) {
       log.warn(
           "circuit breaker '{}' is configured differently by two workflows; using {} and ignoring {}",
@@ -71,6 +74,17 @@ public final class Engine {
   public Optional<CircuitBreakerState> breakerState(String name) {
     Breaker b = breakers.get(name);
     return b == null ? Optional.empty() : Optional.of(b.state());
+  }
+
+  /** Cancels the run {@code runId} if it is in flight here; returns whether it was. */
+  public boolean cancel(String runId) {
+    Run run = runs.get(runId);
+    return run != null && run.cancel();
+  }
+
+  public int parkedRuns(String breaker) {
+    Breaker b = breakers.get(breaker);
+    return b == null ? 0 : b.parkedCount();
   }
 
   public int inFlightRuns() {

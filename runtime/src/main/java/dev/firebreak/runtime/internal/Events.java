@@ -111,6 +111,22 @@ public final class Events {
     }
   }
 
+  void parked(String runId, String workflow, String step, String breaker) {
+    log.info("run {}: step {} parked until circuit breaker '{}' lets calls through", runId, step, breaker);
+    if (active()) {
+      emit(new FirebreakEvent.RunParked(runId, workflow, step, breaker));
+    }
+  }
+
+  void unparked(String runId, String workflow, String step, String breaker) {
+    if (log.isDebugEnabled()) {
+      log.debug("run {}: step {} unparked from circuit breaker '{}'", runId, step, breaker);
+    }
+    if (active()) {
+      emit(new FirebreakEvent.RunUnparked(runId, workflow, step, breaker));
+    }
+  }
+
   void deadLettered(DeadLetter letter) {
     log.error(
         "run {} of {} dead-lettered ({}) at step {} after {} attempt(s): {}",

@@ -56,7 +56,9 @@ import org.slf4j.MDC;
 final class Run {
   private static final int NONE = -1;
   private static final int RETRY = -2;
-  private static final int COMPENSATION_ATTEMPTS = 3;
+  /** How a compensation of a step without {@code @Retry} is retried: 3 attempts, 1 s then 2 s apart. */
+  static final RetryPolicy COMPENSATION_RETRY =
+      new RetryPolicy(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.0, List.of(Exception.class), List.of(), null);
 
   private enum Origin { AGENT, FALLBACK, NEUTRAL, RESTORED }
 
@@ -67,7 +69,9 @@ final class Run {
   final String runId;
   final CompletableFuture<WorkflowResult<Object>> result = new CompletableFuture<>();
   private final Object[] slots;
-  private final StepRun[] stepRuns;
+  private final java.util.concurrent.atomic.AtomicReferenceArray<StepRun> stepRuns;
+  private final AtomicInteger parkedSteps = new AtomicInteger();
+  private volatile boolean cancelled;
   private final AtomicIntegerArray waiting;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
@@ -87,7 +91,7 @@ final class Run {
     int n = plan.steps.length;
     this.slots = new Object[plan.inputs + n];
     System.arraycopy(inputs, 0, slots, 0, inputs.length);
-    this.stepRuns = new StepRun[n];
+    this.stepRuns = new java.util.concurrent.atomic.AtomicReferenceArray<>(n);
     this.waiting = new AtomicIntegerArray(plan.prerequisites);
   }
 
@@ -160,7 +164,7 @@ final class Run {
 
   private int startStep(int i) {
     StepRun sr = new StepRun(this, i);
-    stepRuns[i] = sr;
+    stepRuns.set(i, sr);
     if (failure.get() != null) {
       return finish(sr);
     }
@@ -206,6 +210,11 @@ final class Run {
       Breaker breaker = plan.breakers[i];
       long permit = 0;
       if (breaker != null && (permit = breaker.tryAcquire(now)) == Breaker.REJECTED) {
+        if (plan.parksOnOpenCircuit[i] && park(sr, breaker, now)) {
+          // The call was never made: waiting for the breaker is not an attempt.
+          sr.attempts--;
+          return NONE;
+        }
         Throwable open = new CircuitOpenException(breaker.name());
         engine.events.attemptFailed(runId, plan.workflow(), step.name(), n, open, 0);
         int next = afterFailure(sr, open, now);
@@ -221,6 +230,10 @@ final class Run {
       }
       TimeoutGuard guard = new TimeoutGuard(Thread.currentThread());
       Cancellable timer = engine.scheduler.schedule(guard, timeout);
+      sr.inFlight = guard;
+      if (cancelled) {
+        guard.run();
+      }
       Object value = null;
       Throwable error = null;
       putMdc(step);
@@ -232,12 +245,13 @@ final class Run {
         clearMdc();
       }
       boolean inTime = guard.finish();
+      sr.inFlight = null;
       timer.cancel();
       long end = engine.scheduler.nanoTime();
       if (!inTime) {
-        error = timedOut(step, n, timeout, error);
+        error = cancelled ? cancellation() : timedOut(step, n, timeout, error);
       }
-      if (breaker != null) {
+      if (breaker != null && !cancelled) {
         breaker.onResult(permit, error, end);
       }
       if (error == null) {
@@ -291,7 +305,11 @@ final class Run {
     }
     AsyncAttempt pending = new AsyncAttempt(sr, breaker, permit, started, timeout, stage);
     pending.timer = engine.scheduler.schedule(pending::timeout, timeout);
+    sr.inFlight = pending;
     stage.whenComplete(pending);
+    if (cancelled) {
+      pending.cancel();
+    }
     return NONE;
   }
 
@@ -328,21 +346,33 @@ final class Run {
     }
 
     void timeout() {
+      stop(timedOut(plan.steps[sr.index], sr.attempts, timeout, null));
+    }
+
+    void cancel() {
+      stop(cancellation());
+    }
+
+    private void stop(Throwable error) {
       if (done.compareAndSet(false, true)) {
+        Cancellable t = timer;
+        if (t != null) {
+          t.cancel();
+        }
         try {
           stage.toCompletableFuture().cancel(true);
         } catch (UnsupportedOperationException ignored) {
           // A stage that cannot be cancelled keeps running; its result is ignored.
         }
-        Throwable error = timedOut(plan.steps[sr.index], sr.attempts, timeout, null);
         execute(() -> drive(afterAsync(sr, breaker, permit, started, null, error)));
       }
     }
   }
 
   private int afterAsync(StepRun sr, Breaker breaker, long permit, long started, Object value, Throwable error) {
+    sr.inFlight = null;
     long end = engine.scheduler.nanoTime();
-    if (breaker != null) {
+    if (breaker != null && !cancelled) {
       breaker.onResult(permit, error, end);
     }
     String name = plan.steps[sr.index].name();
@@ -374,6 +404,11 @@ final class Run {
 
   /** After a failed attempt: {@link #RETRY} at once, a retry scheduled ({@link #NONE}), or failed for good. */
   private int afterFailure(StepRun sr, Throwable error, long now) {
+    if (failure.get() != null) {
+      // The run already failed or was cancelled: no retry, no fallback, just stop.
+      sr.failure = error;
+      return finish(sr);
+    }
     StepDescriptor step = plan.steps[sr.index];
     RetryPolicy policy = step.retry();
     if (neverRetried(error) || sr.attempts >= policy.maxAttempts() || !policy.retries(error)) {
@@ -497,11 +532,7 @@ final class Run {
   private int failRun(StepRun sr, Throwable error) {
     sr.failure = error;
     if (failure.compareAndSet(null, new Failure(sr.index, error))) {
-      for (StepRun other : stepRuns) {
-        if (other != null && other != sr && other.cancelRetry()) {
-          finish(other);
-        }
-      }
+      releaseWaitingSteps(sr);
     }
     return finish(sr);
   }
@@ -516,7 +547,6 @@ final class Run {
   private void end() {
     Failure f = failure.get();
     long elapsed = engine.scheduler.nanoTime() - startedAt;
-    WorkflowResult<Object> outcome;
     if (f == null && completed.get() == plan.steps.length) {
       WorkflowStatus status = degraded.isEmpty() ? WorkflowStatus.COMPLETED : WorkflowStatus.COMPLETED_DEGRADED;
       try {
@@ -525,38 +555,87 @@ final class Run {
         close(null, elapsed, e);
         return;
       }
-      outcome =
+      close(
           new WorkflowResult<>(
               runId, plan.workflow(), status, slots[plan.plan.outputSlot()], List.copyOf(degraded),
-              attempts(), null, null, List.of());
-    } else {
-      Throwable error = f != null ? f.error() : new IllegalStateException("run ended with steps not run");
-      String step = f != null ? plan.steps[f.step()].name() : null;
-      List<String> failedCompensations = compensate();
-      WorkflowStatus status =
-          failedCompensations.isEmpty() ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATION_FAILED;
-      DeadLetterReason reason =
-          failedCompensations.isEmpty() ? DeadLetterReason.of(error) : DeadLetterReason.COMPENSATION_FAILED;
-      int attempts = f != null && stepRuns[f.step()] != null ? stepRuns[f.step()].attempts : 0;
-      DeadLetter letter =
-          new DeadLetter(
-              runId, plan.workflow(), plan.plan.name(), reason, step, attempts, DeadLetter.chainOf(error),
-              engine.scheduler.now());
+              attempts(), null, null, List.of()),
+          elapsed,
+          null);
+      return;
+    }
+    Failure failed = f != null ? f : new Failure(-1, new IllegalStateException("run ended with steps not run"));
+    compensate(failed, compensable.toArray(new Integer[0]), compensable.size() - 1, 1, new ArrayList<>());
+  }
+
+  /**
+   * Undoes completed compensable steps, last completed first, each retried with its step's retry
+   * policy (a step without {@code @Retry} gets {@link #COMPENSATION_RETRY}); delays wait on the
+   * scheduler. A compensation that fails for good is recorded and the others still run. Then the
+   * run fails.
+   */
+  private void compensate(Failure f, Integer[] order, int k, int attempt, List<String> failed) {
+    while (k >= 0) {
+      int i = order[k];
+      String name = plan.steps[i].name();
       try {
+        plan.bindings[i].compensationCall().call(slots[plan.inputs + i], slots, new Compensation(name, attempt));
+        engine.events.compensated(runId, plan.workflow(), name, attempt);
+        k--;
+        attempt = 1;
+        continue;
+      } catch (Throwable t) {
+        RetryPolicy policy = plan.steps[i].retry().maxAttempts() > 1 ? plan.steps[i].retry() : COMPENSATION_RETRY;
+        if (attempt < policy.maxAttempts() && policy.retries(t)) {
+          long delay = Backoff.delayNanos(policy, attempt);
+          if (delay > 0) {
+            int at = k;
+            int next = attempt + 1;
+            engine.scheduler.schedule(() -> execute(() -> compensate(f, order, at, next, failed)), delay);
+            return;
+          }
+          attempt++;
+          continue;
+        }
+        failed.add(name);
+        engine.events.compensationFailed(runId, plan.workflow(), name, attempt, t);
+        k--;
+        attempt = 1;
+      }
+    }
+    failAfterCompensation(f, failed);
+  }
+
+  private void failAfterCompensation(Failure f, List<String> failedCompensations) {
+    long elapsed = engine.scheduler.nanoTime() - startedAt;
+    Throwable error = f.error();
+    String step = f.step() >= 0 ? plan.steps[f.step()].name() : null;
+    WorkflowStatus status =
+        failedCompensations.isEmpty() ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATION_FAILED;
+    try {
+      // A cancelled run is not dead-lettered (its canceller knows), unless a compensation failed.
+      if (!(error instanceof dev.firebreak.runtime.RunCancelledException) || !failedCompensations.isEmpty()) {
+        DeadLetterReason reason =
+            failedCompensations.isEmpty() ? DeadLetterReason.of(error) : DeadLetterReason.COMPENSATION_FAILED;
+        StepRun failedStep = f.step() >= 0 ? stepRuns.get(f.step()) : null;
+        DeadLetter letter =
+            new DeadLetter(
+                runId, plan.workflow(), plan.plan.name(), reason, step, failedStep == null ? 0 : failedStep.attempts,
+                DeadLetter.chainOf(error), engine.scheduler.now());
         engine.deadLetters.add(letter);
         engine.events.deadLettered(letter);
-        engine.store.saveStatus(runId, status);
-      } catch (RuntimeException e) {
-        e.addSuppressed(error);
-        close(null, elapsed, e);
-        return;
       }
-      outcome =
-          new WorkflowResult<>(
-              runId, plan.workflow(), status, null, List.copyOf(degraded), attempts(), step, error,
-              failedCompensations);
+      engine.store.saveStatus(runId, status);
+    } catch (RuntimeException e) {
+      e.addSuppressed(error);
+      close(null, elapsed, e);
+      return;
     }
-    close(outcome, elapsed, null);
+    close(
+        new WorkflowResult<>(
+            runId, plan.workflow(), status, null, List.copyOf(degraded), attempts(), step, error,
+            List.copyOf(failedCompensations)),
+        elapsed,
+        null);
   }
 
   private void close(WorkflowResult<Object> outcome, long elapsed, RuntimeException storeFailure) {
@@ -570,35 +649,6 @@ final class Run {
     }
     engine.events.runFinished(runId, plan.workflow(), plan.plan.name(), outcome.status(), elapsed);
     result.complete(outcome);
-  }
-
-  /** Undoes completed compensable steps, last completed first; returns the steps that could not be undone. */
-  private List<String> compensate() {
-    Integer[] order = compensable.toArray(new Integer[0]);
-    List<String> failed = new ArrayList<>();
-    for (int k = order.length - 1; k >= 0; k--) {
-      int i = order[k];
-      String name = plan.steps[i].name();
-      Throwable last = null;
-      int tries = 0;
-      while (tries < COMPENSATION_ATTEMPTS) {
-        tries++;
-        try {
-          plan.bindings[i].compensationCall().call(slots[plan.inputs + i], slots, new Compensation(name, tries));
-          last = null;
-          break;
-        } catch (Throwable t) {
-          last = t;
-        }
-      }
-      if (last == null) {
-        engine.events.compensated(runId, plan.workflow(), name, tries);
-      } else {
-        failed.add(name);
-        engine.events.compensationFailed(runId, plan.workflow(), name, tries, last);
-      }
-    }
-    return failed;
   }
 
   /** The context a compensation sees: the step's own idempotency key, its own attempt count. */
@@ -646,8 +696,8 @@ final class Run {
 
   private Map<String, Integer> attempts() {
     Map<String, Integer> out = new LinkedHashMap<>();
-    for (int i = 0; i < stepRuns.length; i++) {
-      StepRun sr = stepRuns[i];
+    for (int i = 0; i < stepRuns.length(); i++) {
+      StepRun sr = stepRuns.get(i);
       if (sr != null && sr.attempts > 0) {
         out.put(plan.steps[i].name(), sr.attempts);
       }
@@ -693,6 +743,105 @@ final class Run {
             runId, plan.workflow(), status, output, List.of(), record.attempts(), null, null, List.of()));
   }
 
+
+  // ---------------------------------------------------------------------------------------------
+  // Parking, cancellation
+
+  /** Parks {@code sr} on its open breaker; false if the breaker holds too many parked steps. */
+  private boolean park(StepRun sr, Breaker breaker, long now) {
+    Parked p = new Parked(this, sr, breaker);
+    sr.parked = p;
+    if (!breaker.park(p)) {
+      sr.parked = null;
+      return false;
+    }
+    String name = plan.steps[sr.index].name();
+    if (parkedSteps.incrementAndGet() == 1) {
+      saveStatusQuietly(WorkflowStatus.PARKED);
+    }
+    engine.events.parked(runId, plan.workflow(), name, breaker.name());
+    if (deadline != null) {
+      p.deadlineTimer = engine.scheduler.schedule(p::expire, deadlineAt - now);
+    }
+    // A failure or cancellation that raced the parking would not have seen this step.
+    if (failure.get() != null && p.take()) {
+      breaker.forget(p);
+      unpark(p, null);
+    }
+    return true;
+  }
+
+  /** {@code p} leaves its breaker: to attempt again, or (with {@code error}) to fail. */
+  void unpark(Parked p, Throwable error) {
+    StepRun sr = p.step;
+    sr.parked = null;
+    if (parkedSteps.decrementAndGet() == 0 && failure.get() == null) {
+      saveStatusQuietly(WorkflowStatus.RUNNING);
+    }
+    engine.events.unparked(runId, plan.workflow(), plan.steps[sr.index].name(), p.breaker.name());
+    execute(() -> drive(error == null ? attempt(sr) : failedForGood(sr, error)));
+  }
+
+  Throwable deadlinePassed(StepRun sr) {
+    return new DeadlineExceededException(
+        plan.steps[sr.index].name(), sr.attempts, deadline, "passed while the step waited for its circuit breaker");
+  }
+
+  private void saveStatusQuietly(WorkflowStatus status) {
+    try {
+      engine.store.saveStatus(runId, status);
+    } catch (RuntimeException e) {
+      // The run goes on; only a resume after a crash would miss this status.
+      org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: status {} not recorded", runId, status, e);
+    }
+  }
+
+  /**
+   * Cancels the run: no step starts or retries, running steps are interrupted (sync) or their
+   * stages cancelled (async), parked steps leave their breakers; then completed steps are
+   * compensated. Returns false if the run had already failed or ended.
+   */
+  boolean cancel() {
+    if (!failure.compareAndSet(null, new Failure(-1, cancellation()))) {
+      return false;
+    }
+    cancelled = true;
+    releaseWaitingSteps(null);
+    for (int i = 0; i < stepRuns.length(); i++) {
+      StepRun sr = stepRuns.get(i);
+      Object attempt = sr == null ? null : sr.inFlight;
+      if (attempt instanceof TimeoutGuard) {
+        ((TimeoutGuard) attempt).run();
+      } else if (attempt instanceof AsyncAttempt) {
+        ((AsyncAttempt) attempt).cancel();
+      }
+    }
+    return true;
+  }
+
+  private Throwable cancellation() {
+    return new dev.firebreak.runtime.RunCancelledException(runId);
+  }
+
+  /** After the run failed: steps waiting for a retry or a breaker will not go on; finish them. */
+  private void releaseWaitingSteps(StepRun except) {
+    for (int i = 0; i < stepRuns.length(); i++) {
+      StepRun other = stepRuns.get(i);
+      if (other == null || other == except) {
+        continue;
+      }
+      if (other.cancelRetry()) {
+        finish(other);
+      }
+      Parked p = other.parked;
+      if (p != null && p.take()) {
+        p.breaker.forget(p);
+        other.parked = null;
+        parkedSteps.decrementAndGet();
+        finish(other);
+      }
+    }
+  }
   // ---------------------------------------------------------------------------------------------
 
   private void putMdc(StepDescriptor step) {

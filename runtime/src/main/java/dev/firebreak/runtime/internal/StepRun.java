@@ -26,6 +26,10 @@ final class StepRun implements StepContext {
   boolean started;
   long firstAttemptAt;
   volatile Throwable failure;
+  /** The attempt running now: a {@link TimeoutGuard} (sync) or the run's async attempt; else null. */
+  volatile Object inFlight;
+  /** Set while the step waits for its open circuit breaker. */
+  volatile Parked parked;
   private volatile int retryState;
   private volatile Cancellable retryTimer;
 
