@@ -86,7 +86,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     this.owned = owned;
     this.engine =
         new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc,
-            b.maxParkedPerBreaker);
+            b.maxParkedPerBreaker, new dev.firebreak.runtime.internal.Overrides(b.overrides));
   }
 
   public static Builder builder() {
@@ -114,6 +114,11 @@ public final class FirebreakRuntime implements AutoCloseable {
    */
   public boolean cancel(String runId) {
     return engine.cancel(Objects.requireNonNull(runId, "runId"));
+  }
+
+  /** Override keys that named no step of a workflow bound so far (a typo, or a step renamed). */
+  public java.util.Set<String> unusedOverrides() {
+    return engine.unusedOverrides();
   }
 
   /** Runs parked on the circuit breaker {@code name} now. */
@@ -198,6 +203,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     private int maxInFlightRuns = DEFAULT_MAX_IN_FLIGHT_RUNS;
     private boolean mdc = true;
     private int maxParkedPerBreaker = DEFAULT_MAX_PARKED_PER_BREAKER;
+    private final java.util.Map<String, String> overrides = new java.util.TreeMap<>();
 
     private Builder() {}
 
@@ -280,6 +286,34 @@ public final class FirebreakRuntime implements AutoCloseable {
       }
       this.maxParkedPerBreaker = max;
       return this;
+    }
+
+    /**
+     * Policy overrides for operations, without recompiling: keys {@code
+     * firebreak.<Workflow>.<step>.<policy>.<element>}, e.g. {@code
+     * firebreak.InvoiceWorkflow.extract.retry.maxAttempts=6}, {@code ...timeout.value=45s}, {@code
+     * ...circuitBreaker.openFor=1m}, {@code ...retry.enabled=false}. Values are checked with the
+     * processor's rules when a workflow is bound; a bad one fails there, naming the key. Later
+     * calls win over earlier ones.
+     */
+    public Builder overrides(java.util.Map<String, String> overrides) {
+      overrides.forEach((k, v) -> this.overrides.put(Objects.requireNonNull(k), Objects.requireNonNull(v, k)));
+      return this;
+    }
+
+    /** {@link #overrides(java.util.Map)} from the {@code firebreak.*} entries of {@code properties}. */
+    public Builder overrides(java.util.Properties properties) {
+      for (String key : properties.stringPropertyNames()) {
+        if (key.startsWith(dev.firebreak.runtime.internal.Overrides.PREFIX)) {
+          overrides.put(key, properties.getProperty(key));
+        }
+      }
+      return this;
+    }
+
+    /** {@link #overrides(java.util.Properties)} from the system properties ({@code -Dfirebreak...}). */
+    public Builder systemPropertyOverrides() {
+      return overrides(System.getProperties());
     }
 
     public FirebreakRuntime build() {

@@ -126,6 +126,25 @@ public final class StepDescriptor {
     return compensated;
   }
 
+  /** This step with other retry, timeout and breaker policies (runtime overrides). */
+  public StepDescriptor withPolicies(RetryPolicy retry, Duration timeout, CircuitBreakerPolicy circuitBreaker) {
+    Builder b = new Builder(name);
+    b.declaredBy = declaredBy;
+    b.produces = produces;
+    b.inputSlots = inputSlots;
+    b.afterSteps = afterSteps;
+    b.async = async;
+    b.critical = critical;
+    b.hasFallback = hasFallback;
+    b.neutralDefault = neutralDefault;
+    b.retry = Objects.requireNonNull(retry, "retry");
+    b.timeout = timeout;
+    b.circuitBreaker = circuitBreaker;
+    b.checkpointCodec = checkpointCodec;
+    b.compensated = compensated;
+    return new StepDescriptor(b);
+  }
+
   @Override
   public String toString() {
     return "Step[" + name + " <- " + Arrays.toString(inputSlots) + "]";

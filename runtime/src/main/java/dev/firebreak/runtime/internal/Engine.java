@@ -29,6 +29,7 @@ public final class Engine {
   final int maxInFlightRuns;
   final boolean mdc;
   final int maxParkedPerBreaker;
+  final Overrides overrides;
   final AtomicInteger inFlight = new AtomicInteger();
   final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
@@ -41,7 +42,8 @@ public final class Engine {
       List<FirebreakListener> listeners,
       int maxInFlightRuns,
       boolean mdc,
-      int maxParkedPerBreaker) {
+      int maxParkedPerBreaker,
+      Overrides overrides) {
     this.executor = executor;
     this.scheduler = scheduler;
     this.store = store;
@@ -50,10 +52,11 @@ public final class Engine {
     this.maxInFlightRuns = maxInFlightRuns;
     this.mdc = mdc;
     this.maxParkedPerBreaker = maxParkedPerBreaker;
+    this.overrides = overrides;
   }
 
   public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {
-    return new BoundPlan(this, plan, bindings);
+    return new BoundPlan(this, overrides.apply(plan), bindings);
   }
 
   /**
@@ -85,6 +88,10 @@ public final class Engine {
   public int parkedRuns(String breaker) {
     Breaker b = breakers.get(breaker);
     return b == null ? 0 : b.parkedCount();
+  }
+
+  public java.util.Set<String> unusedOverrides() {
+    return overrides.unused();
   }
 
   public int inFlightRuns() {
