@@ -193,6 +193,37 @@ class ExecutionTest {
   }
 
   @Test
+  void aTenfoldBurstIsAdmittedUpToTheLimitAndTheAdmittedRunsComplete() {
+    FirebreakRuntime runtime =
+        FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore())
+            .executor(pool).scheduler(clock).maxInFlightRuns(100).build();
+    List<CompletableFuture<String>> held = Collections.synchronizedList(new ArrayList<>());
+    BoundEntryPoint entry =
+        Flow.of("burst", 1)
+            .step(StepDescriptor.builder("a").inputs(0), async((s, ctx) -> {
+              CompletableFuture<String> f = new CompletableFuture<>();
+              held.add(f);
+              return f;
+            }))
+            .bind(runtime);
+    List<CompletableFuture<WorkflowResult<String>>> runs = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      runs.add(entry.<String>runAsyncForResult(null, i).toCompletableFuture());
+    }
+    long rejected = runs.stream().filter(f -> f.isCompletedExceptionally()).count();
+    assertEquals(900, rejected, "past the limit runs are refused at once");
+    assertEquals(100, runtime.inFlightRuns());
+    while (held.size() < 100) {
+      Thread.onSpinWait(); // the admitted runs' first steps are handed to the pool
+    }
+    held.forEach(f -> f.complete("done"));
+    long completed = runs.stream().filter(f -> !f.isCompletedExceptionally())
+        .map(CompletableFuture::join).filter(r -> r.status() == WorkflowStatus.COMPLETED).count();
+    assertEquals(100, completed);
+    assertEquals(0, runtime.inFlightRuns());
+  }
+
+  @Test
   void aSecondCallWithTheSameRunIdAttachesInsteadOfRunningAgain() {
     AtomicInteger calls = new AtomicInteger();
     CompletableFuture<String> agent = new CompletableFuture<>();
