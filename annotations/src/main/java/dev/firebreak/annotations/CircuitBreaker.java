@@ -11,7 +11,8 @@ import java.lang.annotation.Target;
  * {@code FirebreakRuntime}, shared by every step and workflow that names it (one per external
  * service): failures from all of them count.
  *
- * <p>CLOSED: calls pass; {@link #failureThreshold()} consecutive failures open it. OPEN: calls fail
+ * <p>CLOSED: calls pass; {@link #failureThreshold()} consecutive failures open it (or, with {@link
+ * #failureRatio()} set, that share of failures among the last {@link #window()} calls). OPEN: calls fail
  * fast with {@code CircuitOpenException} without invoking the agent, for {@link #openFor()}.
  * HALF_OPEN: at most {@link #halfOpenTrials()} calls pass; if they all succeed the breaker closes,
  * one failure reopens it for a fresh {@code openFor}.
@@ -35,13 +36,27 @@ public @interface CircuitBreaker {
   /** Calls let through while half-open. Default {@code 1}; bounds {@code 1..1000}. */
   int halfOpenTrials() default 1;
 
+  /**
+   * Rate-based opening instead of consecutive failures: when above 0, the breaker opens once at
+   * least this share of the last {@link #window()} calls failed (and at least {@code window} calls
+   * were made since it closed); {@link #failureThreshold()} is then not used. Default {@code 0.0}
+   * (off: consecutive failures count); bounds {@code 0.0..1.0}.
+   */
+  double failureRatio() default 0.0;
+
+  /**
+   * The calls {@link #failureRatio()} is measured over, most recent first. Used only with a
+   * failure ratio. Default {@code 20}; bounds {@code 1..64}.
+   */
+  int window() default 20;
+
   /** Exceptions that count as failures (subclasses included). Default {@code Exception.class}. */
   Class<? extends Throwable>[] failOn() default {Exception.class};
 
   /**
-   * Exceptions that never count as failures, even if they match {@link #failOn()}: they pass
-   * through and count as neither failure nor success. Default none. A class may not be listed in
-   * both.
+   * Exceptions that never count as failures, even if they match {@link #failOn()}: for the breaker
+   * they count as successes, as in MicroProfile Fault Tolerance (the service answered). Default
+   * none. A class may not be listed in both.
    */
   Class<? extends Throwable>[] skipOn() default {};
 }

@@ -177,6 +177,32 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void aRateBasedBreakerOpensOnTheShareOfFailuresOverAFullWindow() {
+    CircuitBreakerPolicy rate =
+        new CircuitBreakerPolicy("rate-api", 1, Duration.ofSeconds(30), 1, 0.5, 4, List.of(Exception.class), List.of());
+    BoundEntryPoint e = entry("rate", rate);
+    // fail, ok, fail: 2 failures but only 3 calls — the window is not full yet.
+    e.runForResult(null, "fail");
+    e.runForResult(null, "ok");
+    e.runForResult(null, "fail");
+    assertEquals(CircuitBreakerState.CLOSED, state("rate-api"), "consecutive failures do not matter here");
+    // A fourth call fills the window: fail, ok, fail, ok = 50 % -> opens.
+    e.runForResult(null, "ok");
+    assertEquals(CircuitBreakerState.OPEN, state("rate-api"));
+  }
+
+  @Test
+  void aRateBasedBreakerStaysClosedBelowItsRatio() {
+    CircuitBreakerPolicy rate =
+        new CircuitBreakerPolicy("rate-api-2", 1, Duration.ofSeconds(30), 1, 0.5, 4, List.of(Exception.class), List.of());
+    BoundEntryPoint e = entry("rate2", rate);
+    for (String input : List.of("fail", "ok", "ok", "ok", "fail", "ok", "ok", "ok")) {
+      e.runForResult(null, input);
+    }
+    assertEquals(CircuitBreakerState.CLOSED, state("rate-api-2"), "never more than 1 failure in any 4 calls");
+  }
+
+  @Test
   void anOpenBreakerEndsTheRetriesAtOnce() {
     RetryPolicy manyRetries =
         new RetryPolicy(10, Duration.ofMillis(100), 1.0, Duration.ofSeconds(1), 0, List.of(Exception.class), List.of(), null);

@@ -66,6 +66,8 @@ public enum Message {
   BREAKER_NAME_BLANK("BreakerNameBlank", "@CircuitBreaker on %s needs a name: one breaker per external service, e.g. name = \"ocr-api\""),
   BREAKER_THRESHOLD("BreakerThreshold", "@CircuitBreaker(failureThreshold = %d) on %s must be within 1..10000"),
   BREAKER_HALF_OPEN_TRIALS("BreakerHalfOpenTrials", "@CircuitBreaker(halfOpenTrials = %d) on %s must be within 1..1000"),
+  BREAKER_FAILURE_RATIO("BreakerFailureRatio", "@CircuitBreaker(failureRatio = %s) on %s must be within 0.0..1.0 (0 turns rate-based opening off)"),
+  BREAKER_WINDOW("BreakerWindow", "@CircuitBreaker(window = %d) on %s must be within 1..64"),
   BREAKER_FAIL_ON_SKIP_ON("BreakerFailOnAndSkipOn", "%s is listed both in failOn and skipOn of @CircuitBreaker on %s"),
   BREAKER_CONFLICT("BreakerConflict", "circuit breaker '%s' is configured differently on %s (%s) and on %s (%s): every step naming one breaker must give it the same configuration"),
 

@@ -25,8 +25,15 @@ public final class Policies {
       int failureThreshold,
       Duration openFor,
       int halfOpenTrials,
+      double failureRatio,
+      int window,
       List<TypeName> failOn,
       List<TypeName> skipOn) {
+
+    /** Whether the breaker opens on a failure ratio rather than on consecutive failures. */
+    public boolean rateBased() {
+      return failureRatio > 0;
+    }
 
     /** The configuration without the name, to compare two declarations of one breaker. */
     public String describe() {
@@ -36,6 +43,7 @@ public final class Policies {
           + openFor
           + ", halfOpenTrials="
           + halfOpenTrials
+          + (rateBased() ? ", failureRatio=" + failureRatio + ", window=" + window : "")
           + ", failOn="
           + failOn
           + ", skipOn="

@@ -268,6 +268,14 @@ public final class StepValidator {
     if (trials < 1 || trials > 1000) {
       context.reporter.reportOn(Message.BREAKER_HALF_OPEN_TRIALS, method, breaker, "halfOpenTrials", trials, where);
     }
+    double ratio = values.decimal(breaker, "failureRatio");
+    if (!(ratio >= 0.0 && ratio <= 1.0)) {
+      context.reporter.reportOn(Message.BREAKER_FAILURE_RATIO, method, breaker, "failureRatio", ratio, where);
+    }
+    int window = values.integer(breaker, "window");
+    if (window < 1 || window > 64) {
+      context.reporter.reportOn(Message.BREAKER_WINDOW, method, breaker, "window", window, where);
+    }
     Duration openFor = context.duration(breaker, "openFor", method, false);
     if (openFor == null && values.string(breaker, "openFor").isEmpty()) {
       context.reporter.reportOn(
@@ -283,7 +291,7 @@ public final class StepValidator {
     if (context.reporter.errorCount() != before) {
       return null;
     }
-    return new Policies.Breaker(name, threshold, openFor, trials, typeNames(failOn), typeNames(skipOn));
+    return new Policies.Breaker(name, threshold, openFor, trials, ratio, window, typeNames(failOn), typeNames(skipOn));
   }
 
   private StepModel.Call fallback(

@@ -215,9 +215,15 @@ public final class OrchestratorWriter {
     b.add("\n.timeout($L)", CodeBlocks.duration(step.timeout() != null ? step.timeout() : model.defaultTimeout()));
     Policies.Breaker cb = step.breaker();
     if (cb != null) {
-      b.add("\n.circuitBreaker(new $T($S, $L, $L, $L, $L, $L))", Types.BREAKER_POLICY, cb.name(),
-          cb.failureThreshold(), CodeBlocks.duration(cb.openFor()), cb.halfOpenTrials(),
-          CodeBlocks.classList(cb.failOn()), CodeBlocks.classList(cb.skipOn()));
+      if (cb.rateBased()) {
+        b.add("\n.circuitBreaker(new $T($S, $L, $L, $L, $L, $L, $L, $L))", Types.BREAKER_POLICY, cb.name(),
+            cb.failureThreshold(), CodeBlocks.duration(cb.openFor()), cb.halfOpenTrials(), cb.failureRatio(),
+            cb.window(), CodeBlocks.classList(cb.failOn()), CodeBlocks.classList(cb.skipOn()));
+      } else {
+        b.add("\n.circuitBreaker(new $T($S, $L, $L, $L, $L, $L))", Types.BREAKER_POLICY, cb.name(),
+            cb.failureThreshold(), CodeBlocks.duration(cb.openFor()), cb.halfOpenTrials(),
+            CodeBlocks.classList(cb.failOn()), CodeBlocks.classList(cb.skipOn()));
+      }
     }
     if (step.codec() != null) {
       b.add("\n.checkpointed($L)", step.codec());

@@ -20,8 +20,13 @@ public record CircuitBreakerPolicy(
     int failureThreshold,
     Duration openFor,
     int halfOpenTrials,
+    double failureRatio,
+    int window,
     List<Class<? extends Throwable>> failOn,
     List<Class<? extends Throwable>> skipOn) {
+
+  /** The window a rate-based breaker measures over when none is given. */
+  public static final int DEFAULT_WINDOW = 20;
 
   public CircuitBreakerPolicy {
     Objects.requireNonNull(name, "name");
@@ -29,8 +34,27 @@ public record CircuitBreakerPolicy(
     if (failureThreshold < 1 || halfOpenTrials < 1) {
       throw new IllegalArgumentException("failureThreshold and halfOpenTrials must be >= 1");
     }
+    if (!(failureRatio >= 0.0 && failureRatio <= 1.0) || window < 1 || window > 64) {
+      throw new IllegalArgumentException("failureRatio must be within 0..1 and window within 1..64");
+    }
     failOn = List.copyOf(failOn);
     skipOn = List.copyOf(skipOn);
+  }
+
+  /** A breaker that opens on {@code failureThreshold} consecutive failures. */
+  public CircuitBreakerPolicy(
+      String name,
+      int failureThreshold,
+      Duration openFor,
+      int halfOpenTrials,
+      List<Class<? extends Throwable>> failOn,
+      List<Class<? extends Throwable>> skipOn) {
+    this(name, failureThreshold, openFor, halfOpenTrials, 0.0, DEFAULT_WINDOW, failOn, skipOn);
+  }
+
+  /** Whether the breaker opens on a failure ratio over its window, not on consecutive failures. */
+  public boolean rateBased() {
+    return failureRatio > 0;
   }
 
   /**

@@ -2,42 +2,173 @@ package dev.firebreak.runtime.internal;
 
 import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
+import dev.firebreak.runtime.time.Scheduler;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One named circuit breaker, shared by every step and workflow that names it. Lock-free: the state
- * is an immutable snapshot swapped by compare-and-set, and the happy path (closed, no failures)
- * neither writes nor allocates.
+ * is an immutable snapshot swapped by compare-and-set, and the happy path of a consecutive-failure
+ * breaker (closed, no failures) neither writes nor allocates.
  *
  * <p>{@link #tryAcquire} returns a permit: the generation of the state that let the call through.
  * A result reported with a permit from an older generation (a call let through before the breaker
  * opened, finishing after it half-opened) is ignored, so stale calls never close or reopen it.
+ *
+ * <p>Closed, a consecutive-failure breaker counts failures in a row; a rate-based one keeps the
+ * outcomes of its last {@code window} calls as bits of a long (1 = failure) and opens when their
+ * share reaches {@code failureRatio} over a full window.
  */
 public final class Breaker {
   /** Returned by {@link #tryAcquire} when the call must fail fast. */
   public static final long REJECTED = -1;
 
+  /**
+   * @param failures consecutive failures (closed, consecutive mode)
+   * @param outcomes the last calls' outcomes, newest in bit 0 (closed, rate mode)
+   * @param recorded how many outcomes {@code outcomes} holds, up to the window
+   * @param openedAt scheduler time the breaker opened (open)
+   * @param issued trials let through (half-open)
+   * @param succeeded trials that succeeded (half-open)
+   */
   private record State(
-      CircuitBreakerState kind, int failures, long openedAt, int issued, int succeeded, long generation) {}
+      CircuitBreakerState kind, int failures, long outcomes, int recorded, long openedAt, int issued,
+      int succeeded, long generation) {
+    static State closed(long generation) {
+      return new State(CircuitBreakerState.CLOSED, 0, 0, 0, 0, 0, 0, generation);
+    }
+  }
 
   private final CircuitBreakerPolicy policy;
   private final long openForNanos;
+  private final long windowMask;
+  private final int ratioFailures;
   private final Events events;
-  private final dev.firebreak.runtime.time.Scheduler scheduler;
+  private final Scheduler scheduler;
   private final int maxParked;
-  private final java.util.concurrent.ConcurrentLinkedQueue<Parked> parked = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger parkedCount = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicBoolean wakeScheduled = new java.util.concurrent.atomic.AtomicBoolean();
-  private final AtomicReference<State> state =
-      new AtomicReference<>(new State(CircuitBreakerState.CLOSED, 0, 0, 0, 0, 0));
+  private final ConcurrentLinkedQueue<Parked> parked = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger parkedCount = new AtomicInteger();
+  private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+  private final AtomicReference<State> state = new AtomicReference<>(State.closed(0));
 
-  Breaker(CircuitBreakerPolicy policy, Events events, dev.firebreak.runtime.time.Scheduler scheduler, int maxParked) {
+  Breaker(CircuitBreakerPolicy policy, Events events, Scheduler scheduler, int maxParked) {
     this.policy = policy;
     this.openForNanos = policy.openFor().toNanos();
+    this.windowMask = policy.window() == 64 ? -1L : (1L << policy.window()) - 1;
+    // "At least this share of the window failed", in whole calls, never fewer than one.
+    this.ratioFailures = Math.max(1, (int) Math.ceil(policy.failureRatio() * policy.window() - 1e-9));
     this.events = events;
     this.scheduler = scheduler;
     this.maxParked = maxParked;
   }
+
+  public CircuitBreakerPolicy policy() {
+    return policy;
+  }
+
+  public String name() {
+    return policy.name();
+  }
+
+  public CircuitBreakerState state() {
+    return state.get().kind();
+  }
+
+  /**
+   * Whether a call at {@code now} (scheduler nanos) may pass: its permit, or {@link #REJECTED}.
+   * An open breaker whose {@code openFor} has passed half-opens here, on the first call after it.
+   */
+  public long tryAcquire(long now) {
+    while (true) {
+      State s = state.get();
+      switch (s.kind()) {
+        case CLOSED:
+          return s.generation();
+        case OPEN:
+          if (now - s.openedAt() < openForNanos) {
+            return REJECTED;
+          }
+          State half = new State(CircuitBreakerState.HALF_OPEN, 0, 0, 0, 0, 1, 0, s.generation() + 1);
+          if (state.compareAndSet(s, half)) {
+            events.breakerTransition(policy.name(), CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN);
+            return half.generation();
+          }
+          break;
+        default:
+          if (s.issued() >= policy.halfOpenTrials()) {
+            return REJECTED;
+          }
+          if (state.compareAndSet(
+              s, new State(s.kind(), 0, 0, 0, 0, s.issued() + 1, s.succeeded(), s.generation()))) {
+            return s.generation();
+          }
+      }
+    }
+  }
+
+  /** Reports how the call let through with {@code permit} ended ({@code failure} null on success). */
+  public void onResult(long permit, Throwable failure, long now) {
+    boolean failed = failure != null && policy.countsAsFailure(failure);
+    while (true) {
+      State s = state.get();
+      if (s.generation() != permit || s.kind() == CircuitBreakerState.OPEN) {
+        return;
+      }
+      State next = s.kind() == CircuitBreakerState.CLOSED ? closedAfter(s, failed, now) : halfOpenAfter(s, failed, now);
+      if (next == s || state.compareAndSet(s, next)) {
+        if (next.kind() != s.kind()) {
+          transitioned(s.kind(), next.kind());
+        }
+        return;
+      }
+    }
+  }
+
+  private State closedAfter(State s, boolean failed, long now) {
+    if (policy.rateBased()) {
+      long outcomes = ((s.outcomes() << 1) | (failed ? 1 : 0)) & windowMask;
+      int recorded = Math.min(policy.window(), s.recorded() + 1);
+      if (recorded == policy.window() && Long.bitCount(outcomes) >= ratioFailures) {
+        return opened(s, now);
+      }
+      return new State(s.kind(), 0, outcomes, recorded, 0, 0, 0, s.generation());
+    }
+    if (!failed) {
+      return s.failures() == 0 ? s : State.closed(s.generation());
+    }
+    int failures = s.failures() + 1;
+    return failures >= policy.failureThreshold()
+        ? opened(s, now)
+        : new State(s.kind(), failures, 0, 0, 0, 0, 0, s.generation());
+  }
+
+  private State halfOpenAfter(State s, boolean failed, long now) {
+    if (failed) {
+      return opened(s, now);
+    }
+    int succeeded = s.succeeded() + 1;
+    return succeeded >= policy.halfOpenTrials()
+        ? State.closed(s.generation() + 1)
+        : new State(s.kind(), 0, 0, 0, 0, s.issued(), succeeded, s.generation());
+  }
+
+  private static State opened(State s, long now) {
+    return new State(CircuitBreakerState.OPEN, 0, 0, 0, now, 0, 0, s.generation() + 1);
+  }
+
+  private void transitioned(CircuitBreakerState from, CircuitBreakerState to) {
+    events.breakerTransition(policy.name(), from, to);
+    if (to == CircuitBreakerState.CLOSED) {
+      wakeAll();
+    } else if (to == CircuitBreakerState.OPEN && !parked.isEmpty()) {
+      scheduleWake(openForNanos);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Parked runs
 
   /** Steps parked on this breaker now. */
   public int parkedCount() {
@@ -87,109 +218,6 @@ public final class Breaker {
     for (Parked p; (p = parked.poll()) != null; ) {
       parkedCount.decrementAndGet();
       p.resume();
-    }
-  }
-
-  public CircuitBreakerPolicy policy() {
-    return policy;
-  }
-
-  public String name() {
-    return policy.name();
-  }
-
-  public CircuitBreakerState state() {
-    return state.get().kind();
-  }
-
-  /**
-   * Whether a call at {@code now} (scheduler nanos) may pass: its permit, or {@link #REJECTED}.
-   * An open breaker whose {@code openFor} has passed half-opens here, on the first call after it.
-   */
-  public long tryAcquire(long now) {
-    while (true) {
-      State s = state.get();
-      switch (s.kind()) {
-        case CLOSED:
-          return s.generation();
-        case OPEN:
-          if (now - s.openedAt() < openForNanos) {
-            return REJECTED;
-          }
-          State half = new State(CircuitBreakerState.HALF_OPEN, 0, 0, 1, 0, s.generation() + 1);
-          if (state.compareAndSet(s, half)) {
-            events.breakerTransition(policy.name(), CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN);
-            return half.generation();
-          }
-          break;
-        default:
-          if (s.issued() >= policy.halfOpenTrials()) {
-            return REJECTED;
-          }
-          if (state.compareAndSet(
-              s, new State(s.kind(), 0, 0, s.issued() + 1, s.succeeded(), s.generation()))) {
-            return s.generation();
-          }
-      }
-    }
-  }
-
-  /** Reports how the call let through with {@code permit} ended ({@code failure} null on success). */
-  public void onResult(long permit, Throwable failure, long now) {
-    if (failure != null && policy.countsAsFailure(failure)) {
-      onFailure(permit, now);
-    } else {
-      onSuccess(permit);
-    }
-  }
-
-  private void onSuccess(long permit) {
-    while (true) {
-      State s = state.get();
-      if (s.generation() != permit || s.kind() == CircuitBreakerState.OPEN) {
-        return;
-      }
-      if (s.kind() == CircuitBreakerState.CLOSED) {
-        if (s.failures() == 0 || state.compareAndSet(s, new State(s.kind(), 0, 0, 0, 0, s.generation()))) {
-          return;
-        }
-        continue;
-      }
-      int succeeded = s.succeeded() + 1;
-      if (succeeded >= policy.halfOpenTrials()) {
-        if (state.compareAndSet(s, new State(CircuitBreakerState.CLOSED, 0, 0, 0, 0, s.generation() + 1))) {
-          events.breakerTransition(policy.name(), CircuitBreakerState.HALF_OPEN, CircuitBreakerState.CLOSED);
-          wakeAll();
-          return;
-        }
-      } else if (state.compareAndSet(
-          s, new State(s.kind(), 0, 0, s.issued(), succeeded, s.generation()))) {
-        return;
-      }
-    }
-  }
-
-  private void onFailure(long permit, long now) {
-    while (true) {
-      State s = state.get();
-      if (s.generation() != permit || s.kind() == CircuitBreakerState.OPEN) {
-        return;
-      }
-      int failures = s.failures() + 1;
-      boolean opens = s.kind() == CircuitBreakerState.HALF_OPEN || failures >= policy.failureThreshold();
-      State next =
-          opens
-              ? new State(CircuitBreakerState.OPEN, 0, now, 0, 0, s.generation() + 1)
-              : new State(s.kind(), failures, 0, 0, 0, s.generation());
-      if (state.compareAndSet(s, next)) {
-        if (opens) {
-          events.breakerTransition(policy.name(), s.kind(), CircuitBreakerState.OPEN);
-          if (!parked.isEmpty()) {
-            scheduleWake(openForNanos);
-          }
-        }
-        return;
-      }
     }
   }
 }

@@ -29,7 +29,7 @@ public final class Overrides {
       Map.of(
           "retry", Set.of("enabled", "maxAttempts", "delay", "multiplier", "maxDelay", "jitter", "maxDuration"),
           "timeout", Set.of("value"),
-          "circuitBreaker", Set.of("enabled", "failureThreshold", "openFor", "halfOpenTrials"));
+          "circuitBreaker", Set.of("enabled", "failureThreshold", "openFor", "halfOpenTrials", "failureRatio", "window"));
 
   /** What {@code @Retry} with no elements means, for a step given a retry only by override. */
   private static final RetryPolicy RETRY_DEFAULTS =
@@ -148,7 +148,9 @@ public final class Overrides {
     int threshold = keys.containsKey(p + "failureThreshold") ? integer(p + "failureThreshold", keys.get(p + "failureThreshold"), 1, 10_000) : base.failureThreshold();
     Duration openFor = keys.containsKey(p + "openFor") ? positive(p + "openFor", keys.get(p + "openFor")) : base.openFor();
     int trials = keys.containsKey(p + "halfOpenTrials") ? integer(p + "halfOpenTrials", keys.get(p + "halfOpenTrials"), 1, 1000) : base.halfOpenTrials();
-    return new CircuitBreakerPolicy(base.name(), threshold, openFor, trials, base.failOn(), base.skipOn());
+    double ratio = keys.containsKey(p + "failureRatio") ? decimal(p + "failureRatio", keys.get(p + "failureRatio"), 0.0, 1.0) : base.failureRatio();
+    int window = keys.containsKey(p + "window") ? integer(p + "window", keys.get(p + "window"), 1, 64) : base.window();
+    return new CircuitBreakerPolicy(base.name(), threshold, openFor, trials, ratio, window, base.failOn(), base.skipOn());
   }
 
   private static IllegalArgumentException bad(String key, String why) {
