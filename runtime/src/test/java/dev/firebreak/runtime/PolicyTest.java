@@ -404,6 +404,42 @@ class PolicyTest {
   }
 
   @Test
+  void aTimeoutIsNotRetriedWhenAbortOnListsIt() {
+    AtomicInteger calls = new AtomicInteger();
+    RetryPolicy policy =
+        new RetryPolicy(5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0, List.of(Exception.class),
+            List.of(TimeoutException.class), null);
+    BoundEntryPoint entry =
+        Flow.of("abortTimeout", 1)
+            .step(StepDescriptor.builder("a").inputs(0).retry(policy), Duration.ofSeconds(2), async((s, ctx) -> {
+              calls.incrementAndGet();
+              return new CompletableFuture<>();
+            }))
+            .bind(runtime);
+    CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
+    clock.advance(Duration.ofSeconds(30));
+    assertInstanceOf(StepTimeoutException.class, done(run).failure());
+    assertEquals(1, calls.get());
+  }
+
+  @Test
+  void compensationAlsoRunsWhenTheRunDeadlineExpires() {
+    List<String> undone = new ArrayList<>();
+    BoundEntryPoint entry =
+        Flow.of("deadlineSaga", 1)
+            .step(StepDescriptor.builder("reserve").inputs(0), sync((s, ctx) -> "R").compensation((out, s, ctx) -> undone.add("reserve")))
+            .step(StepDescriptor.builder("slow").inputs(1), Duration.ofMinutes(5), async((s, ctx) -> new CompletableFuture<>()))
+            .deadline(Duration.ofSeconds(10))
+            .bind(runtime);
+    CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
+    clock.advance(Duration.ofSeconds(10));
+    WorkflowResult<Object> result = done(run);
+    assertInstanceOf(DeadlineExceededException.class, result.failure());
+    assertEquals(List.of("reserve"), undone);
+    assertEquals(DeadLetterReason.DEADLINE, runtime.deadLetters().list().get(0).reason());
+  }
+
+  @Test
   void eventsShowAttemptsRetriesAndTimeouts() {
     // Attempt 1 times out, attempt 2 throws IOException, attempt 3 succeeds.
     AtomicInteger calls = new AtomicInteger();
