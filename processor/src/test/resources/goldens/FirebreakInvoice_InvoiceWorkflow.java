@@ -147,7 +147,9 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
             postStep().inputs(2, 4, 3).build()),
         5,
         Duration.ofMinutes(10),
-        "bf42717777f96283cb02a2966cdbcfd2");
+        "bf42717777f96283cb02a2966cdbcfd2",
+        List.of(Checkpoints.INVOICE_FILE_CODEC),
+        Checkpoints.ACCOUNTING_ENTRY_CODEC);
   }
 
   private static EntryPointPlan processForResultPlan() {
@@ -163,7 +165,9 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
             postStep().inputs(2, 4, 3).build()),
         5,
         Duration.ofMinutes(10),
-        "12ddac8916243a30d481b28187771584");
+        "12ddac8916243a30d481b28187771584",
+        List.of(Checkpoints.INVOICE_FILE_CODEC),
+        Checkpoints.ACCOUNTING_ENTRY_CODEC);
   }
 
   private static EntryPointPlan validateOnlyPlan() {
@@ -176,7 +180,9 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
             validateStep().inputs(1).build()),
         2,
         Duration.ofMinutes(10),
-        "29e8f3589460190e4730dcc64cda5b8f");
+        "29e8f3589460190e4730dcc64cda5b8f",
+        List.of(Checkpoints.INVOICE_FILE_CODEC),
+        Checkpoints.VALIDATED_AMOUNTS_CODEC);
   }
 
   /**
@@ -431,6 +437,106 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
           throw new JsonParseException(in, "unterminated object for AccountingEntry at " + in.currentToken());
         }
         return new Invoice.AccountingEntry(id, amount, poNumber);
+      }
+    };
+
+    static final CheckpointCodec<Invoice.InvoiceFile> INVOICE_FILE_CODEC = new CheckpointCodec<Invoice.InvoiceFile>() {
+      @Override
+      public void write(JsonGenerator out, Invoice.InvoiceFile value) throws IOException {
+        if (value == null) {
+          out.writeNull();
+          return;
+        }
+        out.writeStartObject();
+        out.writeFieldName("name");
+        Codecs.STRING.write(out, value.name());
+        out.writeFieldName("scan");
+        Codecs.BYTES.write(out, value.scan());
+        out.writeEndObject();
+      }
+
+      @Override
+      public Invoice.InvoiceFile read(JsonParser in) throws IOException {
+        if (in.currentToken() == JsonToken.VALUE_NULL) {
+          return null;
+        }
+        if (in.currentToken() != JsonToken.START_OBJECT) {
+          throw new JsonParseException(in, "expected an object for InvoiceFile, found " + in.currentToken());
+        }
+        String name = null;
+        byte[] scan = null;
+        while (in.nextToken() == JsonToken.FIELD_NAME) {
+          String field = in.currentName();
+          in.nextToken();
+          switch (field) {
+            case "name":
+              name = Codecs.STRING.read(in);
+              break;
+            case "scan":
+              scan = Codecs.BYTES.read(in);
+              break;
+            default:
+              // A field this version does not know: written by a newer or older record.
+              in.skipChildren();
+          }
+        }
+        if (in.currentToken() != JsonToken.END_OBJECT) {
+          throw new JsonParseException(in, "unterminated object for InvoiceFile at " + in.currentToken());
+        }
+        return new Invoice.InvoiceFile(name, scan);
+      }
+    };
+
+    static final CheckpointCodec<Invoice.ValidatedAmounts> VALIDATED_AMOUNTS_CODEC = new CheckpointCodec<Invoice.ValidatedAmounts>() {
+      @Override
+      public void write(JsonGenerator out, Invoice.ValidatedAmounts value) throws IOException {
+        if (value == null) {
+          out.writeNull();
+          return;
+        }
+        out.writeStartObject();
+        out.writeFieldName("net");
+        Codecs.BIG_DECIMAL.write(out, value.net());
+        out.writeFieldName("tax");
+        Codecs.BIG_DECIMAL.write(out, value.tax());
+        out.writeFieldName("total");
+        Codecs.BIG_DECIMAL.write(out, value.total());
+        out.writeEndObject();
+      }
+
+      @Override
+      public Invoice.ValidatedAmounts read(JsonParser in) throws IOException {
+        if (in.currentToken() == JsonToken.VALUE_NULL) {
+          return null;
+        }
+        if (in.currentToken() != JsonToken.START_OBJECT) {
+          throw new JsonParseException(in, "expected an object for ValidatedAmounts, found " + in.currentToken());
+        }
+        BigDecimal net = null;
+        BigDecimal tax = null;
+        BigDecimal total = null;
+        while (in.nextToken() == JsonToken.FIELD_NAME) {
+          String field = in.currentName();
+          in.nextToken();
+          switch (field) {
+            case "net":
+              net = Codecs.BIG_DECIMAL.read(in);
+              break;
+            case "tax":
+              tax = Codecs.BIG_DECIMAL.read(in);
+              break;
+            case "total":
+              total = Codecs.BIG_DECIMAL.read(in);
+              break;
+            default:
+              // A field this version does not know: written by a newer or older record.
+              in.skipChildren();
+          }
+        }
+        if (in.currentToken() != JsonToken.END_OBJECT) {
+          throw new JsonParseException(in, "unterminated object for ValidatedAmounts at " + in.currentToken());
+        }
+        return new Invoice.ValidatedAmounts(net, tax, total);
       }
     };
 

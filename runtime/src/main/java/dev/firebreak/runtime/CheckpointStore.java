@@ -14,10 +14,11 @@ import java.util.Optional;
 public interface CheckpointStore extends AutoCloseable {
   /**
    * Returns the run named {@code runId} if it exists; otherwise records it as {@link
-   * WorkflowStatus#RUNNING} and returns the fresh record. This is what makes a start idempotent:
-   * the second caller with the same id sees the first caller's run.
+   * WorkflowStatus#RUNNING}, with its encoded {@code inputs} (null if they cannot be stored), and
+   * returns the fresh record. This is what makes a start idempotent: the second caller with the
+   * same id sees the first caller's run.
    */
-  RunRecord open(String runId, String workflow, String entryPoint, String graphHash);
+  RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs);
 
   /**
    * Records that {@code step} succeeded after {@code attempts} attempts with the encoded {@code
@@ -25,14 +26,29 @@ public interface CheckpointStore extends AutoCloseable {
    */
   void saveStep(String runId, String step, byte[] output, int attempts);
 
-  /** Records the run's final (or parked) status. */
+  /** Records the run's status: {@link WorkflowStatus#PARKED}, back to RUNNING, or a failure. */
   void saveStatus(String runId, WorkflowStatus status);
+
+  /**
+   * Records that the run ended with the success {@code status} and its encoded {@code output}
+   * (null if the output type has no codec), in one write: a later call with the run's id returns
+   * this output instead of running it again.
+   */
+  void finish(String runId, WorkflowStatus status, byte[] output);
 
   /** The run named {@code runId}, if this store has it. */
   Optional<RunRecord> find(String runId);
 
   /** Runs left {@link WorkflowStatus#RUNNING} or {@link WorkflowStatus#PARKED}, oldest first. */
   List<RunRecord> unfinished();
+
+  /**
+   * Whether what this store keeps outlives the process. The runtime stores a run's inputs (for
+   * {@code resume}) only in durable stores. Default true.
+   */
+  default boolean isDurable() {
+    return true;
+  }
 
   /** Releases the store's resources; the default does nothing. */
   @Override

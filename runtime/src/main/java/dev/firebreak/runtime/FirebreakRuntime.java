@@ -116,6 +116,27 @@ public final class FirebreakRuntime implements AutoCloseable {
     return engine.cancel(Objects.requireNonNull(runId, "runId"));
   }
 
+  /**
+   * Continues the run {@code runId}: returns its result if it ended, attaches if it is in flight,
+   * and otherwise resumes it from the store: its completed {@code @Checkpointed} steps are not run
+   * again. Its workflow's orchestrator must have been created on this runtime (binding it), and
+   * its inputs must have been stored (encodable inputs, durable store).
+   *
+   * @throws java.util.NoSuchElementException if the store has no such run
+   */
+  public java.util.concurrent.CompletionStage<WorkflowResult<Object>> resume(String runId) {
+    return engine.resume(Objects.requireNonNull(runId, "runId"));
+  }
+
+  /**
+   * {@link #resume} for every run the store holds as {@link WorkflowStatus#RUNNING} or {@link
+   * WorkflowStatus#PARKED} whose workflow is bound here, oldest first: call it at start-up, after
+   * creating the orchestrators. Returns one stage per resumed run.
+   */
+  public List<java.util.concurrent.CompletableFuture<WorkflowResult<Object>>> resumeAll() {
+    return engine.resumeAll();
+  }
+
   /** Override keys that named no step of a workflow bound so far (a typo, or a step renamed). */
   public java.util.Set<String> unusedOverrides() {
     return engine.unusedOverrides();

@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param outputs encoded outputs of the checkpointed steps that succeeded, by step name, in
  *     completion order
  * @param attempts attempts made so far, by step name
+ * @param inputs the entry point's inputs, encoded; null if they could not be stored
+ * @param output the output of a run that ended successfully, encoded; null if it could not be stored
  */
 public record RunRecord(
     String runId,
@@ -19,7 +21,9 @@ public record RunRecord(
     String graphHash,
     WorkflowStatus status,
     Map<String, byte[]> outputs,
-    Map<String, Integer> attempts) {
+    Map<String, Integer> attempts,
+    byte[] inputs,
+    byte[] output) {
   public RunRecord {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(workflow, "workflow");

@@ -282,7 +282,7 @@ class ExecutionTest {
                 sync((s, ctx) -> "fresh-" + extracts.incrementAndGet()))
             .step(StepDescriptor.builder("post").inputs(1), sync((s, ctx) -> s[1] + "!"));
     // A previous process checkpointed "extract" and died before "post".
-    fixture.store.open("run-1", "test.Flow", "resume", "hash-resume");
+    fixture.store.open("run-1", "test.Flow", "resume", "hash-resume", null);
     fixture.store.saveStep(
         "run-1", "extract", dev.firebreak.runtime.codec.Codecs.encode(dev.firebreak.runtime.codec.Codecs.STRING, "saved"), 2);
     WorkflowResult<String> result = flow.bind(runtime).runForResult("run-1", "in");
@@ -303,7 +303,7 @@ class ExecutionTest {
                 StepDescriptor.builder("extract").inputs(0).checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
                 sync((s, ctx) -> "fresh"))
             .bind(runtime);
-    fixture.store.open("run-2", "test.Flow", "corrupt", "hash-corrupt");
+    fixture.store.open("run-2", "test.Flow", "corrupt", "hash-corrupt", null);
     fixture.store.saveStep("run-2", "extract", new byte[] {1, 2, 3, 4, '"', 'x', '"'}, 1);
     WorkflowResult<String> result = entry.runForResult("run-2", "in");
     assertEquals(WorkflowStatus.FAILED, result.status());
@@ -317,7 +317,7 @@ class ExecutionTest {
     FirebreakRuntime runtime = FirebreakRuntime.builder().executor(Runnable::run).checkpointStore(fixture.store).build();
     BoundEntryPoint entry =
         Flow.of("graph", 1).step(StepDescriptor.builder("a").inputs(0), sync((s, ctx) -> 1)).bind(runtime);
-    fixture.store.open("run-3", "test.Flow", "graph", "an-older-hash");
+    fixture.store.open("run-3", "test.Flow", "graph", "an-older-hash", null);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> entry.run("run-3", "in"));
     assertTrue(e.getMessage().contains("an-older-hash"), e.getMessage());
     assertEquals(0, runtime.inFlightRuns());

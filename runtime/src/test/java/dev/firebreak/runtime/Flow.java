@@ -19,6 +19,8 @@ final class Flow {
   private final List<StepDescriptor> steps = new ArrayList<>();
   private final List<StepBinding> bindings = new ArrayList<>();
   private Duration deadline;
+  private List<dev.firebreak.runtime.CheckpointCodec<?>> inputCodecs = List.of();
+  private dev.firebreak.runtime.CheckpointCodec<?> outputCodec;
   private Integer output;
 
   private Flow(String name, int inputs) {
@@ -55,6 +57,18 @@ final class Flow {
     return this;
   }
 
+  /** Codecs for the inputs, so that a durable store keeps them for {@code resume}. */
+  Flow inputCodecs(dev.firebreak.runtime.CheckpointCodec<?>... codecs) {
+    this.inputCodecs = List.of(codecs);
+    return this;
+  }
+
+  /** A codec for the output, so that a finished run's result can be returned again. */
+  Flow outputCodec(dev.firebreak.runtime.CheckpointCodec<?> codec) {
+    this.outputCodec = codec;
+    return this;
+  }
+
   Flow output(int slot) {
     this.output = slot;
     return this;
@@ -75,7 +89,7 @@ final class Flow {
       in.add("java.lang.Object");
     }
     int out = output != null ? output : inputs + steps.size() - 1;
-    return new EntryPointPlan("test.Flow", name, in, steps, out, deadline, "hash-" + name);
+    return new EntryPointPlan("test.Flow", name, in, steps, out, deadline, "hash-" + name, inputCodecs, outputCodec);
   }
 
   BoundEntryPoint bind(FirebreakRuntime runtime) {

@@ -88,6 +88,7 @@ public enum Message {
   NOT_ENCODABLE("NotEncodable", "@Checkpointed step %s produces %s, which cannot be checkpointed: %s is %s. Use records, enums, String, primitives and boxes, BigDecimal/BigInteger, java.time types, UUID, byte[], or List/Set/Map/Optional of those"),
 
   // Warnings
+  INPUTS_NOT_ENCODABLE("InputsNotEncodable", "entry point %s cannot be resumed by resumeAll() after a crash: its input %s is %s; such a run resumes only when the entry point is called again with its @RunId"),
   UNUSED_STEP("UnusedStep", "step %s is needed by no entry point of workflow %s: nothing consumes %s"),
   UNUSED_INPUT("UnusedInput", "input %s of entry point %s is used by no step"),
   DEADLINE_EXCEEDED("AttemptsBeyondDeadline", "step %s may take %s (%d attempts × timeout %s%s), beyond the workflow deadline %s: later attempts will never run"),
@@ -111,6 +112,7 @@ public enum Message {
   /** Whether the message is a warning rather than an error. */
   public Kind kind() {
     switch (this) {
+      case INPUTS_NOT_ENCODABLE:
       case UNUSED_STEP:
       case UNUSED_INPUT:
       case DEADLINE_EXCEEDED:

@@ -38,6 +38,7 @@ import javax.lang.model.type.TypeMirror;
  * model to the {@link BindingGraph}. Returns a {@link WorkflowModel} only when nothing was wrong.
  */
 public final class WorkflowValidator {
+  private CheckpointTypes checkpointTypes;
   private static final String WORKFLOW_RESULT = "dev.firebreak.runtime.WorkflowResult";
 
   /** A breaker name's first declaration in this compilation, to compare later ones against. */
@@ -74,6 +75,7 @@ public final class WorkflowValidator {
     }
     Accessibility accessibility = new Accessibility(context.elements, context.elements.getPackageOf(workflow));
     CheckpointTypes checkpointTypes = new CheckpointTypes(context.types, accessibility, generated.nestedClass("Checkpoints"));
+    this.checkpointTypes = checkpointTypes;
     StepValidator stepValidator = new StepValidator(context, accessibility, checkpointTypes);
 
     Duration defaultTimeout = context.duration(annotation, "defaultTimeout", workflow, false);
@@ -159,7 +161,7 @@ public final class WorkflowValidator {
         context.reporter.report(Message.ENTRY_POINT_OVERLOADED, method, describe(method));
         continue;
       }
-      entryPoint(method).ifPresent(e -> {
+      entryPoint(method, steps.stream().anyMatch(st -> st.codec() != null)).ifPresent(e -> {
         entryPoints.add(e);
         entryElements.add(method);
       });
@@ -231,7 +233,7 @@ public final class WorkflowValidator {
     }
   }
 
-  private Optional<EntryPointModel> entryPoint(ExecutableElement method) {
+  private Optional<EntryPointModel> entryPoint(ExecutableElement method, boolean checkpointed) {
     int before = context.reporter.errorCount();
     String where = describe(method);
     if (!method.getTypeParameters().isEmpty()) {
@@ -287,9 +289,31 @@ public final class WorkflowValidator {
     if (context.reporter.errorCount() != before || outputKey == null) {
       return Optional.empty();
     }
+    // Codecs for the inputs let resumeAll() restart an interrupted run from the store alone.
+    List<com.squareup.javapoet.CodeBlock> inputCodecs = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      if (AnnotationValues.find(p, StepValidator.ANNOTATIONS + "RunId").isPresent()
+          || ValidationContext.is(p.asType(), ValidationContext.STEP_CONTEXT)) {
+        continue;
+      }
+      Object codec = checkpointTypes.codecOf(p.asType());
+      if (codec instanceof CheckpointTypes.Failure) {
+        if (checkpointed) {
+          CheckpointTypes.Failure f = (CheckpointTypes.Failure) codec;
+          context.reporter.report(Message.INPUTS_NOT_ENCODABLE, p, where, f.path(), f.reason());
+        }
+        inputCodecs = null;
+        break;
+      }
+      inputCodecs.add((com.squareup.javapoet.CodeBlock) codec);
+    }
+    // And one for the output lets a later call with the run's id return a finished run's result.
+    Object outputCodec = checkpointTypes.codecOf(output);
     return Optional.of(
         new EntryPointModel(
-            method.getSimpleName().toString(), outputKey, TypeName.get(output), shape, List.copyOf(inputs), runId));
+            method.getSimpleName().toString(), outputKey, TypeName.get(output), shape, List.copyOf(inputs), runId,
+            inputCodecs == null ? null : List.copyOf(inputCodecs),
+            outputCodec instanceof com.squareup.javapoet.CodeBlock ? (com.squareup.javapoet.CodeBlock) outputCodec : null));
   }
 
   private TypeMirror argument(TypeMirror type, ExecutableElement method, String where) {

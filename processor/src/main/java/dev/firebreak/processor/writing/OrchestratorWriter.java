@@ -137,8 +137,17 @@ public final class OrchestratorWriter {
       body.add("),\n");
     }
     body.unindent().unindent()
-        .add("$L,\n$L,\n$S);\n", plan.outputSlot(), CodeBlocks.duration(model.deadline()), plan.graphHash())
-        .unindent().unindent();
+        .add("$L,\n$L,\n$S", plan.outputSlot(), CodeBlocks.duration(model.deadline()), plan.graphHash());
+    boolean inputCodecs = entry.inputCodecs() != null && !entry.inputCodecs().isEmpty();
+    if (inputCodecs || entry.outputCodec() != null) {
+      CodeBlock.Builder codecs = CodeBlock.builder();
+      for (int i = 0; inputCodecs && i < entry.inputCodecs().size(); i++) {
+        codecs.add(i == 0 ? "$L" : ", $L", entry.inputCodecs().get(i));
+      }
+      body.add(",\n$T.of($L),\n$L", Types.LIST, codecs.build(),
+          entry.outputCodec() != null ? entry.outputCodec() : CodeBlock.of("null"));
+    }
+    body.add(");\n").unindent().unindent();
     return MethodSpec.methodBuilder(planMethodName(plan))
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(Types.ENTRY_POINT_PLAN)

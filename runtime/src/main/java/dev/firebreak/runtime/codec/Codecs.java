@@ -271,6 +271,38 @@ public final class Codecs {
     };
   }
 
+  /** A fixed-length array whose element {@code i} uses {@code codecs.get(i)}: an entry point's inputs. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static CheckpointCodec<Object[]> tuple(List<CheckpointCodec<?>> codecs) {
+    List<CheckpointCodec<Object>> each = (List) List.copyOf(codecs);
+    return new CheckpointCodec<>() {
+      @Override
+      public void write(JsonGenerator out, Object[] value) throws IOException {
+        out.writeStartArray();
+        for (int i = 0; i < each.size(); i++) {
+          each.get(i).write(out, value[i]);
+        }
+        out.writeEndArray();
+      }
+
+      @Override
+      public Object[] read(JsonParser in) throws IOException {
+        expect(in, JsonToken.START_ARRAY, "an array of " + each.size() + " inputs");
+        Object[] values = new Object[each.size()];
+        for (int i = 0; i < each.size(); i++) {
+          if (in.nextToken() == null || in.currentToken() == JsonToken.END_ARRAY) {
+            throw new JsonParseException(in, "expected " + each.size() + " inputs, found " + i);
+          }
+          values[i] = each.get(i).read(in);
+        }
+        if (in.nextToken() != JsonToken.END_ARRAY) {
+          throw new JsonParseException(in, "expected " + each.size() + " inputs, found more");
+        }
+        return values;
+      }
+    };
+  }
+
   /** {@code value} as stored bytes: a CRC-32 of the JSON, then the JSON. */
   public static <T> byte[] encode(CheckpointCodec<T> codec, T value) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);

@@ -1,5 +1,7 @@
 package dev.firebreak.runtime.graph;
 
+import dev.firebreak.runtime.CheckpointCodec;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +26,21 @@ public record EntryPointPlan(
     List<StepDescriptor> steps,
     int outputSlot,
     Duration deadline,
-    String graphHash) {
+    String graphHash,
+    List<CheckpointCodec<?>> inputCodecs,
+    CheckpointCodec<?> outputCodec) {
+
+  /** A plan whose inputs cannot be stored: its runs resume only when called again with their id. */
+  public EntryPointPlan(
+      String workflow,
+      String name,
+      List<String> inputs,
+      List<StepDescriptor> steps,
+      int outputSlot,
+      Duration deadline,
+      String graphHash) {
+    this(workflow, name, inputs, steps, outputSlot, deadline, graphHash, List.of(), null);
+  }
 
   public EntryPointPlan {
     Objects.requireNonNull(workflow, "workflow");
@@ -32,6 +48,10 @@ public record EntryPointPlan(
     inputs = List.copyOf(inputs);
     steps = List.copyOf(steps);
     Objects.requireNonNull(graphHash, "graphHash");
+    inputCodecs = List.copyOf(inputCodecs);
+    if (!inputCodecs.isEmpty() && inputCodecs.size() != inputs.size()) {
+      throw new IllegalArgumentException(inputs.size() + " inputs but " + inputCodecs.size() + " input codecs");
+    }
     int slots = inputs.size() + steps.size();
     if (outputSlot < 0 || outputSlot >= slots) {
       throw new IllegalArgumentException("outputSlot " + outputSlot + " outside 0.." + (slots - 1));
@@ -54,6 +74,11 @@ public record EntryPointPlan(
   }
 
   /** Number of value slots of a run: inputs, then one per step. */
+  /** Whether this plan's inputs can be stored, so that {@code resume(runId)} needs only the store. */
+  public boolean storesInputs() {
+    return !inputCodecs.isEmpty() || inputs.isEmpty();
+  }
+
   public int slotCount() {
     return inputs.size() + steps.size();
   }

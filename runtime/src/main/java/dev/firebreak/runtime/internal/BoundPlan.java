@@ -36,7 +36,12 @@ final class BoundPlan implements BoundEntryPoint {
    * finished work a long wait cannot lose.
    */
   final boolean[] parksOnOpenCircuit;
+  /** Encodes the inputs for the store, or null when they cannot be (or need not be) stored. */
+  private final dev.firebreak.runtime.CheckpointCodec<Object[]> inputCodec;
+  /** Encodes the output for the store, or null. */
+  final dev.firebreak.runtime.CheckpointCodec<Object> outputCodec;
 
+  @SuppressWarnings("unchecked")
   BoundPlan(Engine engine, EntryPointPlan plan, List<StepBinding> bindings) {
     this.engine = engine;
     this.plan = plan;
@@ -96,6 +101,12 @@ final class BoundPlan implements BoundEntryPoint {
     for (StepDescriptor step : steps) {
       checkpointed |= step.isCheckpointed();
     }
+    this.inputCodec =
+        plan.storesInputs() && engine.store.isDurable()
+            ? dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs())
+            : null;
+    this.outputCodec =
+        engine.store.isDurable() ? (dev.firebreak.runtime.CheckpointCodec<Object>) plan.outputCodec() : null;
     this.parksOnOpenCircuit = new boolean[n];
     for (int i = 0; i < n; i++) {
       parksOnOpenCircuit[i] = checkpointed && breakers[i] != null && steps[i].isCritical() && !steps[i].hasFallback();
@@ -150,6 +161,23 @@ final class BoundPlan implements BoundEntryPoint {
     }
   }
 
+  /**
+   * Continues the stored run {@code record} (left RUNNING or PARKED by an earlier process) from
+   * its checkpoints, with the inputs it was started with.
+   */
+  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resume(dev.firebreak.runtime.RunRecord record) {
+    if (record.inputs() == null) {
+      throw new IllegalStateException(
+          "run '" + record.runId() + "' cannot be resumed from the store: the inputs of " + plan.workflow() + "."
+              + plan.name() + " are not stored (not encodable, or the store is not durable); call the entry point"
+              + " again with its @RunId to resume it");
+    }
+    Object[] values =
+        dev.firebreak.runtime.codec.Codecs.decode(
+            dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs()), record.inputs());
+    return start(record.runId(), values, false).result;
+  }
+
   /** The run's result; a failure to produce one is rethrown as itself, not wrapped. */
   private static WorkflowResult<Object> join(Run run) {
     try {
@@ -196,7 +224,8 @@ final class BoundPlan implements BoundEntryPoint {
     }
     RunRecord record;
     try {
-      record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash());
+      byte[] stored = inputCodec == null ? null : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
+      record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash(), stored);
       if (!record.graphHash().equals(plan.graphHash()) || !record.entryPoint().equals(plan.name())) {
         throw new IllegalStateException(
             "run '" + id + "' was started by " + record.workflow() + "." + record.entryPoint() + " with graph "

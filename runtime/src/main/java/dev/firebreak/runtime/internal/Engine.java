@@ -33,6 +33,7 @@ public final class Engine {
   final AtomicInteger inFlight = new AtomicInteger();
   final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, BoundPlan> plans = new ConcurrentHashMap<>();
 
   public Engine(
       Executor executor,
@@ -56,7 +57,57 @@ public final class Engine {
   }
 
   public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {
-    return new BoundPlan(this, overrides.apply(plan), bindings);
+    BoundPlan bound = new BoundPlan(this, overrides.apply(plan), bindings);
+    plans.put(key(plan.workflow(), plan.name()), bound);
+    return bound;
+  }
+
+  private static String key(String workflow, String entryPoint) {
+    return workflow + "#" + entryPoint;
+  }
+
+  /**
+   * Continues the run {@code runId} from the store: its result if it ended, the run itself if it
+   * is in flight, else a resume from its checkpoints. Its workflow must be bound on this runtime.
+   */
+  @SuppressWarnings("unchecked")
+  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>> resume(String runId) {
+    Run running = runs.get(runId);
+    if (running != null) {
+      return running.result.copy();
+    }
+    dev.firebreak.runtime.RunRecord record =
+        store.find(runId).orElseThrow(() -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
+    BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
+    if (plan == null) {
+      throw new IllegalStateException(
+          "run '" + runId + "' belongs to " + record.workflow() + "." + record.entryPoint()
+              + ", which is not bound on this runtime: create its orchestrator first");
+    }
+    return plan.resume(record);
+  }
+
+  /** {@link #resume} for every unfinished run of a workflow bound here, oldest first. */
+  public List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumeAll() {
+    List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumed =
+        new java.util.ArrayList<>();
+    for (dev.firebreak.runtime.RunRecord record : store.unfinished()) {
+      if (runs.containsKey(record.runId())) {
+        continue;
+      }
+      BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
+      if (plan == null) {
+        log.info("run {} of {}.{} left for the runtime that binds it", record.runId(), record.workflow(), record.entryPoint());
+        continue;
+      }
+      try {
+        resumed.add(plan.resume(record));
+      } catch (RuntimeException e) {
+        log.error("run {} could not be resumed", record.runId(), e);
+        resumed.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+      }
+    }
+    return resumed;
   }
 
   /**

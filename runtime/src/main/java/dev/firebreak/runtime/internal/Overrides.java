@@ -90,7 +90,8 @@ public final class Overrides {
       return plan;
     }
     return new EntryPointPlan(
-        plan.workflow(), plan.name(), plan.inputs(), steps, plan.outputSlot(), plan.deadline(), plan.graphHash());
+        plan.workflow(), plan.name(), plan.inputs(), steps, plan.outputSlot(), plan.deadline(), plan.graphHash(),
+        plan.inputCodecs(), plan.outputCodec());
   }
 
   private static StepDescriptor override(StepDescriptor step, String prefix, Map<String, String> keys) {

@@ -550,7 +550,8 @@ final class Run {
     if (f == null && completed.get() == plan.steps.length) {
       WorkflowStatus status = degraded.isEmpty() ? WorkflowStatus.COMPLETED : WorkflowStatus.COMPLETED_DEGRADED;
       try {
-        engine.store.saveStatus(runId, status);
+        Object output = slots[plan.plan.outputSlot()];
+        engine.store.finish(runId, status, plan.outputCodec == null ? null : Codecs.encode(plan.outputCodec, output));
       } catch (RuntimeException e) {
         close(null, elapsed, e);
         return;
@@ -709,7 +710,16 @@ final class Run {
   private void attachFinished(RunRecord record) {
     WorkflowStatus status = record.status();
     Object output = null;
-    if (status.isSuccess()) {
+    if (status.isSuccess() && record.output() != null && plan.outputCodec != null) {
+      try {
+        output = Codecs.decode(plan.outputCodec, record.output());
+      } catch (CorruptCheckpointException e) {
+        engine.runs.remove(runId, this);
+        engine.inFlight.decrementAndGet();
+        result.completeExceptionally(e);
+        return;
+      }
+    } else if (status.isSuccess()) {
       int slot = plan.plan.outputSlot();
       int step = slot - plan.inputs;
       if (step < 0) {
@@ -722,8 +732,8 @@ final class Run {
           engine.inFlight.decrementAndGet();
           result.completeExceptionally(
               new IllegalStateException(
-                  "run '" + runId + "' already ended " + status + "; its output cannot be returned again because"
-                      + " step '" + producer.name() + "' is not @Checkpointed"));
+                  "run '" + runId + "' already ended " + status + "; its output cannot be returned again: its"
+                      + " type has no checkpoint codec and step '" + producer.name() + "' is not @Checkpointed"));
           return;
         }
         try {

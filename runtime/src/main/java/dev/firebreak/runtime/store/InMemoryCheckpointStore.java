@@ -24,12 +24,13 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   private final AtomicLong sequence = new AtomicLong();
 
   @Override
-  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash) {
+  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    byte[] stored = inputs == null ? null : inputs.clone();
     return runs.computeIfAbsent(
         runId,
         id -> {
           order.put(id, sequence.incrementAndGet());
-          return new RunRecord(id, workflow, entryPoint, graphHash, WorkflowStatus.RUNNING, Map.of(), Map.of());
+          return new RunRecord(id, workflow, entryPoint, graphHash, WorkflowStatus.RUNNING, Map.of(), Map.of(), stored, null);
         });
   }
 
@@ -46,7 +47,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
           outputs.put(step, copy);
           Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
           tries.put(step, attempts);
-          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), outputs, tries);
+          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), outputs, tries, r.inputs(), r.output());
         });
   }
 
@@ -54,7 +55,15 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   public void saveStatus(String runId, WorkflowStatus status) {
     update(
         runId,
-        r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts()));
+        r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts(), r.inputs(), r.output()));
+  }
+
+  @Override
+  public void finish(String runId, WorkflowStatus status, byte[] output) {
+    byte[] copy = output == null ? null : output.clone();
+    update(
+        runId,
+        r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts(), r.inputs(), copy));
   }
 
   private void update(String runId, java.util.function.UnaryOperator<RunRecord> change) {
@@ -78,6 +87,12 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     }
     open.sort(Comparator.comparing(r -> order.getOrDefault(r.runId(), 0L)));
     return open;
+  }
+
+  /** False: nothing here survives the process, so runs' inputs are not stored for a resume. */
+  @Override
+  public boolean isDurable() {
+    return false;
   }
 
   /** How many runs this store holds, finished or not. */

@@ -60,7 +60,8 @@ public final class SqliteStore implements CheckpointStore {
               "CREATE TABLE firebreak_dead_letter ("
                   + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL, reason TEXT NOT NULL,"
                   + " step TEXT, attempts INTEGER NOT NULL, error_chain BLOB NOT NULL, time TEXT NOT NULL,"
-                  + " seq INTEGER NOT NULL)"));
+                  + " seq INTEGER NOT NULL)"),
+          List.of("ALTER TABLE firebreak_run ADD COLUMN inputs BLOB", "ALTER TABLE firebreak_run ADD COLUMN output BLOB"));
 
   /** Writes committed together at most; bounds the time one transaction holds the file. */
   private static final int MAX_BATCH = 512;
@@ -255,19 +256,20 @@ public final class SqliteStore implements CheckpointStore {
   // CheckpointStore
 
   @Override
-  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash) {
+  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     return write(c -> {
       String now = Instant.now().toString();
       try (PreparedStatement insert = c.prepareStatement(
           "INSERT OR IGNORE INTO firebreak_run"
-              + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at)"
-              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?)")) {
+              + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs)"
+              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?)")) {
         insert.setString(1, runId);
         insert.setString(2, workflow);
         insert.setString(3, entryPoint);
         insert.setString(4, graphHash);
         insert.setString(5, now);
         insert.setString(6, now);
+        insert.setBytes(7, inputs);
         insert.executeUpdate();
       }
       return load(c, runId).orElseThrow();
@@ -304,6 +306,23 @@ public final class SqliteStore implements CheckpointStore {
         update.setString(1, status.name());
         update.setString(2, Instant.now().toString());
         update.setString(3, runId);
+        if (update.executeUpdate() == 0) {
+          throw new NoSuchElementException("no run " + runId + " in " + file);
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void finish(String runId, WorkflowStatus status, byte[] output) {
+    write(c -> {
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE firebreak_run SET status = ?, output = ?, version = version + 1, updated_at = ? WHERE run_id = ?")) {
+        update.setString(1, status.name());
+        update.setBytes(2, output);
+        update.setString(3, Instant.now().toString());
+        update.setString(4, runId);
         if (update.executeUpdate() == 0) {
           throw new NoSuchElementException("no run " + runId + " in " + file);
         }
@@ -357,8 +376,10 @@ public final class SqliteStore implements CheckpointStore {
     String entryPoint;
     String graphHash;
     WorkflowStatus status;
+    byte[] inputs;
+    byte[] output;
     try (PreparedStatement q = c.prepareStatement(
-        "SELECT workflow, entry_point, graph_hash, status FROM firebreak_run WHERE run_id = ?")) {
+        "SELECT workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE run_id = ?")) {
       q.setString(1, runId);
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next()) {
@@ -368,6 +389,8 @@ public final class SqliteStore implements CheckpointStore {
         entryPoint = rs.getString(2);
         graphHash = rs.getString(3);
         status = WorkflowStatus.valueOf(rs.getString(4));
+        inputs = rs.getBytes(5);
+        output = rs.getBytes(6);
       }
     }
     Map<String, byte[]> outputs = new LinkedHashMap<>();
@@ -382,7 +405,7 @@ public final class SqliteStore implements CheckpointStore {
         }
       }
     }
-    return Optional.of(new RunRecord(runId, workflow, entryPoint, graphHash, status, outputs, attempts));
+    return Optional.of(new RunRecord(runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output));
   }
 
   private interface Read<T> {

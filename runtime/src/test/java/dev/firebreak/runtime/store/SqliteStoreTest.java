@@ -29,7 +29,7 @@ class SqliteStoreTest extends StoreContract {
 
   @Test
   void everythingSurvivesClosingAndReopeningTheFile() {
-    store.open("r1", "wf", "process", "h");
+    store.open("r1", "wf", "process", "h", null);
     store.saveStep("r1", "extract", new byte[] {7}, 2);
     store.saveStatus("r1", WorkflowStatus.PARKED);
     deadLetters.add(new dev.firebreak.runtime.DeadLetter("r9", "wf", "process",
@@ -57,7 +57,7 @@ class SqliteStoreTest extends StoreContract {
   @Test
   void aClosedStoreRefusesWritesClearly() {
     store.close();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.open("r", "wf", "p", "h"));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.open("r", "wf", "p", "h", null));
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
   }
 }

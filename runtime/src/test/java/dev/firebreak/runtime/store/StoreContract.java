@@ -46,11 +46,11 @@ abstract class StoreContract {
 
   @Test
   void openCreatesARunningRunOnceAndThenReturnsIt() {
-    RunRecord fresh = store.open("r1", "wf", "process", "h1");
+    RunRecord fresh = store.open("r1", "wf", "process", "h1", null);
     assertEquals(WorkflowStatus.RUNNING, fresh.status());
     assertTrue(fresh.outputs().isEmpty());
     store.saveStep("r1", "extract", new byte[] {1, 2}, 3);
-    RunRecord again = store.open("r1", "other-wf", "other", "h2");
+    RunRecord again = store.open("r1", "other-wf", "other", "h2", null);
     assertEquals("wf", again.workflow(), "the first opener's run is kept");
     assertEquals("h1", again.graphHash());
     assertArrayEquals(new byte[] {1, 2}, again.outputs().get("extract"));
@@ -59,7 +59,7 @@ abstract class StoreContract {
 
   @Test
   void stepsKeepTheirCompletionOrder() {
-    store.open("r1", "wf", "process", "h");
+    store.open("r1", "wf", "process", "h", null);
     for (String step : List.of("c", "a", "b")) {
       store.saveStep("r1", step, step.getBytes(), 1);
     }
@@ -68,7 +68,7 @@ abstract class StoreContract {
 
   @Test
   void aStepIsNeverRecordedTwice() {
-    store.open("r1", "wf", "process", "h");
+    store.open("r1", "wf", "process", "h", null);
     store.saveStep("r1", "a", new byte[] {1}, 1);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.saveStep("r1", "a", new byte[] {2}, 2));
     assertTrue(e.getMessage().contains("already recorded"), e.getMessage());
@@ -87,7 +87,7 @@ abstract class StoreContract {
   @Test
   void unfinishedListsRunningAndParkedRunsOldestFirst() {
     for (String id : List.of("r1", "r2", "r3", "r4")) {
-      store.open(id, "wf", "process", "h");
+      store.open(id, "wf", "process", "h", null);
     }
     store.saveStatus("r2", WorkflowStatus.COMPLETED);
     store.saveStatus("r3", WorkflowStatus.PARKED);
@@ -104,7 +104,7 @@ abstract class StoreContract {
       for (int r = 0; r < 64; r++) {
         String id = "run-" + r;
         done.add(pool.submit(() -> {
-          store.open(id, "wf", "process", "h");
+          store.open(id, "wf", "process", "h", null);
           for (int s = 0; s < 5; s++) {
             store.saveStep(id, "s" + s, (id + s).getBytes(), s + 1);
           }

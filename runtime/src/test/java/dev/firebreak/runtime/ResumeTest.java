@@ -1,0 +1,102 @@
+package dev.firebreak.runtime;
+
+import static dev.firebreak.runtime.Flow.async;
+import static dev.firebreak.runtime.Flow.sync;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import dev.firebreak.runtime.store.SqliteStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run interrupted in one runtime (the process that "crashed") resumed by another on the same
+ * SQLite file: its inputs come from the store, its checkpointed steps are not run again.
+ */
+class ResumeTest {
+  @TempDir Path dir;
+
+  private final AtomicInteger extracts = new AtomicInteger();
+  private final List<String> posted = Collections.synchronizedList(new ArrayList<>());
+
+  /** extract (checkpointed) → post; post hangs in the first runtime and works in the second. */
+  private Flow flow(boolean postHangs) {
+    return Flow.of("invoice", 1)
+        .inputCodecs(Codecs.STRING)
+        .outputCodec(Codecs.STRING)
+        .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+            sync((s, ctx) -> "extracted " + s[0] + " #" + extracts.incrementAndGet()))
+        .step(StepDescriptor.builder("post").inputs(1), async((s, ctx) -> {
+          if (postHangs) {
+            return new CompletableFuture<>();
+          }
+          posted.add((String) s[1]);
+          return CompletableFuture.completedFuture("posted " + s[1]);
+        }));
+  }
+
+  private FirebreakRuntime runtime(Path db) {
+    return FirebreakRuntime.builder().executor(Runnable::run).checkpointStore(SqliteStore.open(db)).build();
+  }
+
+  @Test
+  void resumeAllContinuesInterruptedRunsFromTheirCheckpoints() {
+    Path db = dir.resolve("firebreak.db");
+    FirebreakRuntime crashed = runtime(db);
+    flow(true).bind(crashed).runAsyncForResult("INV-1", "scan-1");
+    flow(true).bind(crashed).runAsyncForResult("INV-2", "scan-2");
+    assertEquals(2, extracts.get());
+    // The process dies here: nothing more is written by it.
+
+    FirebreakRuntime restarted = runtime(db);
+    flow(false).bind(restarted);
+    List<CompletableFuture<WorkflowResult<Object>>> resumed = restarted.resumeAll();
+    assertEquals(2, resumed.size());
+    List<Object> outputs = new ArrayList<>();
+    for (CompletableFuture<WorkflowResult<Object>> f : resumed) {
+      WorkflowResult<Object> r = f.join();
+      assertEquals(WorkflowStatus.COMPLETED, r.status());
+      outputs.add(r.output());
+    }
+    assertEquals(List.of("posted extracted scan-1 #1", "posted extracted scan-2 #2"), outputs);
+    assertEquals(2, extracts.get(), "checkpointed steps are not run again");
+    assertTrue(restarted.checkpointStore().unfinished().isEmpty());
+    assertTrue(restarted.resumeAll().isEmpty(), "nothing left to resume");
+  }
+
+  @Test
+  void resumeOfOneRunAndOfAFinishedRun() {
+    Path db = dir.resolve("one.db");
+    FirebreakRuntime crashed = runtime(db);
+    flow(true).bind(crashed).runAsyncForResult("INV-3", "scan-3");
+    FirebreakRuntime restarted = runtime(db);
+    flow(false).bind(restarted);
+    assertEquals("posted extracted scan-3 #1", restarted.resume("INV-3").toCompletableFuture().join().output());
+    assertEquals(List.of("extracted scan-3 #1"), posted);
+    WorkflowResult<Object> again = restarted.resume("INV-3").toCompletableFuture().join();
+    assertEquals(WorkflowStatus.COMPLETED, again.status(), "a finished run is returned, not rerun");
+    assertEquals(1, posted.size());
+    assertThrows(NoSuchElementException.class, () -> restarted.resume("never-started"));
+  }
+
+  @Test
+  void aRunOfAWorkflowNotBoundHereIsLeftAlone() {
+    Path db = dir.resolve("other.db");
+    FirebreakRuntime crashed = runtime(db);
+    flow(true).bind(crashed).runAsyncForResult("INV-4", "scan-4");
+    FirebreakRuntime other = runtime(db);
+    assertTrue(other.resumeAll().isEmpty());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.resume("INV-4"));
+    assertTrue(e.getMessage().contains("not bound on this runtime"), e.getMessage());
+  }
+}
