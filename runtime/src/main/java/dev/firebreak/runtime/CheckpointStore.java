@@ -26,6 +26,19 @@ public interface CheckpointStore extends AutoCloseable {
    */
   void saveStep(String runId, String step, byte[] output, int attempts);
 
+  /**
+   * Records that attempt {@code attempts} of {@code step} is about to start, so that a run resumed
+   * after a crash counts the attempts already made ({@code maxAttempts 5}, crash after attempt 3:
+   * at most 2 more). Shows in {@link RunRecord#attempts()} until the step's output is saved.
+   */
+  void saveAttempt(String runId, String step, int attempts);
+
+  /**
+   * Deletes runs that ended before {@code before} with their checkpoints; never a run still
+   * RUNNING or PARKED. Returns how many runs were deleted.
+   */
+  int purgeFinished(java.time.Instant before);
+
   /** Records the run's status: {@link WorkflowStatus#PARKED}, back to RUNNING, or a failure. */
   void saveStatus(String runId, WorkflowStatus status);
 

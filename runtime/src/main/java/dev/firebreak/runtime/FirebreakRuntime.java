@@ -53,6 +53,8 @@ public final class FirebreakRuntime implements AutoCloseable {
   private final DeadLetterQueue deadLetters;
   private final Scheduler scheduler;
   private final List<AutoCloseable> owned;
+  private volatile boolean closed;
+  private final Executor executor;
 
   private FirebreakRuntime(Builder b) {
     List<AutoCloseable> owned = new ArrayList<>();
@@ -84,9 +86,33 @@ public final class FirebreakRuntime implements AutoCloseable {
     }
     this.scheduler = scheduler;
     this.owned = owned;
+    this.executor = executor;
+    if (b.retention != null) {
+      schedulePurge(b.retention);
+    }
     this.engine =
         new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc,
             b.maxParkedPerBreaker, new dev.firebreak.runtime.internal.Overrides(b.overrides));
+  }
+
+  /** Purges finished runs older than {@code retention}, then again a minute later. */
+  private void schedulePurge(java.time.Duration retention) {
+    // The timer only hands the purge over: a store write on the timer thread would delay timeouts.
+    scheduler.schedule(
+        () -> {
+          if (closed) {
+            return;
+          }
+          executor.execute(() -> {
+            try {
+              store.purgeFinished(scheduler.now().minus(retention));
+            } catch (RuntimeException e) {
+              org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("purging finished runs failed", e);
+            }
+            schedulePurge(retention);
+          });
+        },
+        java.time.Duration.ofMinutes(1));
   }
 
   public static Builder builder() {
@@ -170,6 +196,7 @@ public final class FirebreakRuntime implements AutoCloseable {
    */
   @Override
   public void close() {
+    closed = true;
     for (AutoCloseable c : owned) {
       try {
         c.close();
@@ -224,6 +251,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     private int maxInFlightRuns = DEFAULT_MAX_IN_FLIGHT_RUNS;
     private boolean mdc = true;
     private int maxParkedPerBreaker = DEFAULT_MAX_PARKED_PER_BREAKER;
+    private java.time.Duration retention;
     private final java.util.Map<String, String> overrides = new java.util.TreeMap<>();
 
     private Builder() {}
@@ -335,6 +363,18 @@ public final class FirebreakRuntime implements AutoCloseable {
     /** {@link #overrides(java.util.Properties)} from the system properties ({@code -Dfirebreak...}). */
     public Builder systemPropertyOverrides() {
       return overrides(System.getProperties());
+    }
+
+    /**
+     * How long finished runs (and their checkpoints) are kept; runs still RUNNING or PARKED are
+     * never purged. The runtime purges once a minute on its scheduler. Default: kept forever.
+     */
+    public Builder retention(java.time.Duration retention) {
+      if (retention.isNegative() || retention.isZero()) {
+        throw new IllegalArgumentException("retention must be positive: " + retention);
+      }
+      this.retention = retention;
+      return this;
     }
 
     public FirebreakRuntime build() {

@@ -90,6 +90,53 @@ class ResumeTest {
   }
 
   @Test
+  void attemptCountsSurviveACrash() {
+    Path db = dir.resolve("attempts.db");
+    dev.firebreak.runtime.time.ManualScheduler before = new dev.firebreak.runtime.time.ManualScheduler();
+    AtomicInteger calls = new AtomicInteger();
+    dev.firebreak.runtime.graph.RetryPolicy five =
+        new dev.firebreak.runtime.graph.RetryPolicy(5, java.time.Duration.ofSeconds(1), 1.0, java.time.Duration.ofSeconds(1),
+            0, List.of(Exception.class), List.of(), null);
+    java.util.function.Supplier<Flow> flow = () -> Flow.of("flaky", 1)
+        .inputCodecs(Codecs.STRING)
+        .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING), sync((s, ctx) -> "e"))
+        .step(StepDescriptor.builder("call").inputs(1).retry(five), sync((s, ctx) -> {
+          calls.incrementAndGet();
+          throw new java.io.IOException("down");
+        }));
+    FirebreakRuntime crashed =
+        FirebreakRuntime.builder().executor(Runnable::run).scheduler(before).checkpointStore(SqliteStore.open(db)).build();
+    flow.get().bind(crashed).runAsyncForResult("R", "in");
+    before.advance(java.time.Duration.ofMillis(2500));
+    assertEquals(3, calls.get(), "attempts at 0, 1 and 2 s; the process dies during the wait for the 4th");
+
+    dev.firebreak.runtime.time.ManualScheduler after = new dev.firebreak.runtime.time.ManualScheduler();
+    FirebreakRuntime restarted =
+        FirebreakRuntime.builder().executor(Runnable::run).scheduler(after).checkpointStore(SqliteStore.open(db)).build();
+    flow.get().bind(restarted);
+    CompletableFuture<WorkflowResult<Object>> resumed = restarted.resume("R").toCompletableFuture();
+    after.advance(java.time.Duration.ofMinutes(1));
+    WorkflowResult<Object> result = resumed.join();
+    assertEquals(WorkflowStatus.FAILED, result.status());
+    assertEquals(5, calls.get(), "2 more attempts after the restart, 5 in all");
+    assertEquals(5, result.attempts().get("call"));
+  }
+
+  @Test
+  void finishedRunsArePurgedAfterTheRetention() {
+    dev.firebreak.runtime.time.ManualScheduler clock = new dev.firebreak.runtime.time.ManualScheduler();
+    dev.firebreak.runtime.store.InMemoryCheckpointStore store = new dev.firebreak.runtime.store.InMemoryCheckpointStore(clock::now);
+    FirebreakRuntime runtime =
+        FirebreakRuntime.builder().executor(Runnable::run).scheduler(clock).checkpointStore(store)
+            .retention(java.time.Duration.ofHours(1)).build();
+    flow(false).bind(runtime).runForResult("old", "x");
+    clock.advance(java.time.Duration.ofMinutes(59));
+    assertTrue(store.find("old").isPresent());
+    clock.advance(java.time.Duration.ofMinutes(2));
+    assertTrue(store.find("old").isEmpty(), "purged once an hour had passed");
+  }
+
+  @Test
   void aRunOfAWorkflowNotBoundHereIsLeftAlone() {
     Path db = dir.resolve("other.db");
     FirebreakRuntime crashed = runtime(db);

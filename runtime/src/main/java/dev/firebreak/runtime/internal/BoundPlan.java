@@ -36,6 +36,8 @@ final class BoundPlan implements BoundEntryPoint {
    * finished work a long wait cannot lose.
    */
   final boolean[] parksOnOpenCircuit;
+  /** Per step: whether each attempt is recorded before it starts (retried steps, durable stores). */
+  final boolean[] recordsAttempts;
   /** Encodes the inputs for the store, or null when they cannot be (or need not be) stored. */
   private final dev.firebreak.runtime.CheckpointCodec<Object[]> inputCodec;
   /** Encodes the output for the store, or null. */
@@ -107,6 +109,10 @@ final class BoundPlan implements BoundEntryPoint {
             : null;
     this.outputCodec =
         engine.store.isDurable() ? (dev.firebreak.runtime.CheckpointCodec<Object>) plan.outputCodec() : null;
+    this.recordsAttempts = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      recordsAttempts[i] = engine.store.isDurable() && steps[i].retry().maxAttempts() > 1;
+    }
     this.parksOnOpenCircuit = new boolean[n];
     for (int i = 0; i < n; i++) {
       parksOnOpenCircuit[i] = checkpointed && breakers[i] != null && steps[i].isCritical() && !steps[i].hasFallback();

@@ -173,6 +173,12 @@ final class Run {
     if (before != null) {
       sr.attempts = before;
     }
+    boolean checkpointedOutput = step.isCheckpointed() && restored.containsKey(step.name());
+    if (before != null && !checkpointedOutput && before >= step.retry().maxAttempts() && step.retry().maxAttempts() > 1) {
+      // The attempts were spent before the process stopped; a restart does not grant new ones.
+      return failedForGood(sr, new IllegalStateException(
+          "step '" + step.name() + "' used its " + before + " attempts before the process stopped"));
+    }
     byte[] checkpoint = step.isCheckpointed() ? restored.get(step.name()) : null;
     if (checkpoint != null) {
       Object value;
@@ -203,6 +209,14 @@ final class Run {
         sr.firstAttemptAt = now;
       }
       int n = ++sr.attempts;
+      if (plan.recordsAttempts[i]) {
+        // Durable before the call: a run resumed after a crash counts this attempt as made.
+        try {
+          engine.store.saveAttempt(runId, step.name(), n);
+        } catch (RuntimeException e) {
+          return failRun(sr, new IllegalStateException("attempt " + n + " of step '" + step.name() + "' not recorded", e));
+        }
+      }
       long remaining = deadlineAt - now;
       if (remaining <= 0) {
         return failedForGood(sr, new DeadlineExceededException(step.name(), n, deadline, "passed before the attempt"));

@@ -22,6 +22,18 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   private final ConcurrentHashMap<String, RunRecord> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> order = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  private final ConcurrentHashMap<String, java.time.Instant> endedAt = new ConcurrentHashMap<>();
+  private final java.util.function.Supplier<java.time.Instant> clock;
+
+  /** A store that timestamps the end of runs with the system clock. */
+  public InMemoryCheckpointStore() {
+    this(java.time.Instant::now);
+  }
+
+  /** A store that timestamps the end of runs with {@code clock} (for retention tests). */
+  public InMemoryCheckpointStore(java.util.function.Supplier<java.time.Instant> clock) {
+    this.clock = clock;
+  }
 
   @Override
   public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
@@ -52,7 +64,35 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
+  public void saveAttempt(String runId, String step, int attempts) {
+    update(
+        runId,
+        r -> {
+          Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
+          tries.put(step, attempts);
+          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), r.outputs(), tries, r.inputs(), r.output());
+        });
+  }
+
+  @Override
+  public int purgeFinished(java.time.Instant before) {
+    int purged = 0;
+    for (RunRecord r : List.copyOf(runs.values())) {
+      java.time.Instant ended = endedAt.get(r.runId());
+      if (r.status().isTerminal() && ended != null && ended.isBefore(before) && runs.remove(r.runId(), r)) {
+        endedAt.remove(r.runId());
+        order.remove(r.runId());
+        purged++;
+      }
+    }
+    return purged;
+  }
+
+  @Override
   public void saveStatus(String runId, WorkflowStatus status) {
+    if (status.isTerminal()) {
+      endedAt.put(runId, clock.get());
+    }
     update(
         runId,
         r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts(), r.inputs(), r.output()));
@@ -60,6 +100,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
+    endedAt.put(runId, clock.get());
     byte[] copy = output == null ? null : output.clone();
     update(
         runId,

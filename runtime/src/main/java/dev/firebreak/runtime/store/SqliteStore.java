@@ -61,7 +61,14 @@ public final class SqliteStore implements CheckpointStore {
                   + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL, reason TEXT NOT NULL,"
                   + " step TEXT, attempts INTEGER NOT NULL, error_chain BLOB NOT NULL, time TEXT NOT NULL,"
                   + " seq INTEGER NOT NULL)"),
-          List.of("ALTER TABLE firebreak_run ADD COLUMN inputs BLOB", "ALTER TABLE firebreak_run ADD COLUMN output BLOB"));
+          List.of(
+              "ALTER TABLE firebreak_run ADD COLUMN inputs BLOB",
+              "ALTER TABLE firebreak_run ADD COLUMN output BLOB",
+              "ALTER TABLE firebreak_run ADD COLUMN ended_at INTEGER",
+              "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at) WHERE ended_at IS NOT NULL",
+              "CREATE TABLE firebreak_attempt ("
+                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, attempts INTEGER NOT NULL,"
+                  + " PRIMARY KEY (run_id, step)) WITHOUT ROWID"));
 
   /** Writes committed together at most; bounds the time one transaction holds the file. */
   private static final int MAX_BATCH = 512;
@@ -299,13 +306,53 @@ public final class SqliteStore implements CheckpointStore {
   }
 
   @Override
+  public void saveAttempt(String runId, String step, int attempts) {
+    write(c -> {
+      bump(c, runId);
+      try (PreparedStatement upsert = c.prepareStatement(
+          "INSERT INTO firebreak_attempt (run_id, step, attempts) VALUES (?, ?, ?)"
+              + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts")) {
+        upsert.setString(1, runId);
+        upsert.setString(2, step);
+        upsert.setInt(3, attempts);
+        upsert.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public int purgeFinished(Instant before) {
+    return write(c -> {
+      long cutoff = before.toEpochMilli();
+      for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+        try (PreparedStatement delete = c.prepareStatement(
+            "DELETE FROM " + table + " WHERE run_id IN"
+                + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)")) {
+          delete.setLong(1, cutoff);
+          delete.executeUpdate();
+        }
+      }
+      try (PreparedStatement delete = c.prepareStatement(
+          "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?")) {
+        delete.setLong(1, cutoff);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  @Override
   public void saveStatus(String runId, WorkflowStatus status) {
     write(c -> {
       try (PreparedStatement update = c.prepareStatement(
-          "UPDATE firebreak_run SET status = ?, version = version + 1, updated_at = ? WHERE run_id = ?")) {
+          "UPDATE firebreak_run SET status = ?, version = version + 1, updated_at = ?,"
+              + " ended_at = CASE WHEN ? THEN ? ELSE ended_at END WHERE run_id = ?")) {
+        String now = Instant.now().toString();
         update.setString(1, status.name());
-        update.setString(2, Instant.now().toString());
-        update.setString(3, runId);
+        update.setString(2, now);
+        update.setBoolean(3, status.isTerminal());
+        update.setLong(4, Instant.parse(now).toEpochMilli());
+        update.setString(5, runId);
         if (update.executeUpdate() == 0) {
           throw new NoSuchElementException("no run " + runId + " in " + file);
         }
@@ -318,11 +365,14 @@ public final class SqliteStore implements CheckpointStore {
   public void finish(String runId, WorkflowStatus status, byte[] output) {
     write(c -> {
       try (PreparedStatement update = c.prepareStatement(
-          "UPDATE firebreak_run SET status = ?, output = ?, version = version + 1, updated_at = ? WHERE run_id = ?")) {
+          "UPDATE firebreak_run SET status = ?, output = ?, version = version + 1, updated_at = ?, ended_at = ?"
+              + " WHERE run_id = ?")) {
+        String now = Instant.now().toString();
         update.setString(1, status.name());
         update.setBytes(2, output);
-        update.setString(3, Instant.now().toString());
-        update.setString(4, runId);
+        update.setString(3, now);
+        update.setLong(4, Instant.parse(now).toEpochMilli());
+        update.setString(5, runId);
         if (update.executeUpdate() == 0) {
           throw new NoSuchElementException("no run " + runId + " in " + file);
         }
@@ -395,6 +445,14 @@ public final class SqliteStore implements CheckpointStore {
     }
     Map<String, byte[]> outputs = new LinkedHashMap<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
+    try (PreparedStatement q = c.prepareStatement("SELECT step, attempts FROM firebreak_attempt WHERE run_id = ?")) {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          attempts.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
     try (PreparedStatement q = c.prepareStatement(
         "SELECT step, output, attempts FROM firebreak_step WHERE run_id = ? ORDER BY seq")) {
       q.setString(1, runId);

@@ -129,6 +129,45 @@ abstract class StoreContract {
   }
 
   @Test
+  void attemptsAreRecordedBeforeTheOutput() {
+    store.open("r1", "wf", "process", "h", null);
+    store.saveAttempt("r1", "ocr", 1);
+    store.saveAttempt("r1", "ocr", 2);
+    assertEquals(2, store.find("r1").orElseThrow().attempts().get("ocr"));
+    store.saveStep("r1", "ocr", new byte[] {1}, 3);
+    assertEquals(3, store.find("r1").orElseThrow().attempts().get("ocr"));
+  }
+
+  @Test
+  void finishedRunsArePurgedRunningOnesNever() {
+    store.open("done", "wf", "process", "h", null);
+    store.saveStep("done", "a", new byte[] {1}, 1);
+    store.finish("done", WorkflowStatus.COMPLETED, new byte[] {9});
+    store.open("failed", "wf", "process", "h", null);
+    store.saveStatus("failed", WorkflowStatus.FAILED);
+    store.open("running", "wf", "process", "h", null);
+    store.open("parked", "wf", "process", "h", null);
+    store.saveStatus("parked", WorkflowStatus.PARKED);
+    assertEquals(0, store.purgeFinished(Instant.now().minusSeconds(3600)), "nothing ended an hour ago");
+    assertEquals(2, store.purgeFinished(Instant.now().plusSeconds(1)));
+    assertTrue(store.find("done").isEmpty());
+    assertTrue(store.find("failed").isEmpty());
+    assertTrue(store.find("running").isPresent());
+    assertTrue(store.find("parked").isPresent());
+  }
+
+  @Test
+  void aFinishedRunKeepsItsOutput() {
+    store.open("r1", "wf", "process", "h", new byte[] {4, 2});
+    store.finish("r1", WorkflowStatus.COMPLETED_DEGRADED, new byte[] {7});
+    RunRecord r = store.find("r1").orElseThrow();
+    assertEquals(WorkflowStatus.COMPLETED_DEGRADED, r.status());
+    assertArrayEquals(new byte[] {7}, r.output());
+    assertArrayEquals(new byte[] {4, 2}, r.inputs());
+    assertTrue(store.unfinished().isEmpty());
+  }
+
+  @Test
   void deadLettersAreListedInOrderReplacedPerRunAndDiscarded() {
     Instant t = Instant.parse("2026-11-24T10:00:00Z");
     deadLetters.add(new DeadLetter("r1", "wf", "process", DeadLetterReason.INVALID_INPUT, "validate", 1,
