@@ -34,6 +34,12 @@ public interface CheckpointStore extends AutoCloseable {
   void saveAttempt(String runId, String step, int attempts);
 
   /**
+   * Forgets the outputs and attempt counts of {@code steps}: they were compensated (undone), or a
+   * replay gives them fresh attempts. A resume then runs them again.
+   */
+  void resetSteps(String runId, java.util.Collection<String> steps);
+
+  /**
    * Deletes runs that ended before {@code before} with their checkpoints; never a run still
    * RUNNING or PARKED. Returns how many runs were deleted.
    */

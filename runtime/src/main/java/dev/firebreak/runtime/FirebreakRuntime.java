@@ -163,6 +163,18 @@ public final class FirebreakRuntime implements AutoCloseable {
     return engine.resumeAll();
   }
 
+  /**
+   * Replays a dead-lettered run once its cause is fixed: the dead letter is removed, the steps that
+   * did not complete (and those compensated) get fresh attempts, and the run resumes from its
+   * checkpoints — completed checkpointed steps are not run again. If it fails again, it is
+   * dead-lettered again.
+   *
+   * @throws IllegalStateException if the run is in flight, succeeded, or its workflow is not bound here
+   */
+  public java.util.concurrent.CompletionStage<WorkflowResult<Object>> replay(String runId) {
+    return engine.replay(Objects.requireNonNull(runId, "runId"));
+  }
+
   /** Override keys that named no step of a workflow bound so far (a typo, or a step renamed). */
   public java.util.Set<String> unusedOverrides() {
     return engine.unusedOverrides();

@@ -137,6 +137,41 @@ class ResumeTest {
   }
 
   @Test
+  void aDeadLetteredRunIsReplayedFromItsCheckpointsOnceItsCauseIsFixed() {
+    java.util.concurrent.atomic.AtomicBoolean ledgerDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<String> reversed = new ArrayList<>();
+    FirebreakRuntime runtime = runtime(dir.resolve("replay.db"));
+    dev.firebreak.runtime.generated.BoundEntryPoint entry =
+        Flow.of("replay", 1)
+            .inputCodecs(Codecs.STRING)
+            .outputCodec(Codecs.STRING)
+            .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+                sync((s, ctx) -> "extracted #" + extracts.incrementAndGet()))
+            .step(StepDescriptor.builder("reserve").inputs(1).checkpointed(Codecs.STRING),
+                sync((s, ctx) -> "reserved").compensation((out, s, ctx) -> reversed.add("reserve")))
+            .step(StepDescriptor.builder("post").inputs(2), sync((s, ctx) -> {
+              if (ledgerDown.get()) {
+                throw new java.io.IOException("ledger down");
+              }
+              return "posted after " + s[1];
+            }))
+            .bind(runtime);
+    WorkflowResult<Object> failed = entry.runForResult("INV-9", "scan");
+    assertEquals(WorkflowStatus.FAILED, failed.status());
+    assertEquals(List.of("reserve"), reversed);
+    assertEquals(1, runtime.deadLetters().size());
+
+    ledgerDown.set(false);
+    WorkflowResult<Object> replayed = runtime.replay("INV-9").toCompletableFuture().join();
+    assertEquals(WorkflowStatus.COMPLETED, replayed.status());
+    assertEquals("posted after extracted #1", replayed.output());
+    assertEquals(1, extracts.get(), "the checkpointed step that was not undone is not run again");
+    assertEquals(0, runtime.deadLetters().size(), "the dead letter is gone");
+    IllegalStateException twice = assertThrows(IllegalStateException.class, () -> runtime.replay("INV-9"));
+    assertTrue(twice.getMessage().contains("COMPLETED"), twice.getMessage());
+  }
+
+  @Test
   void aRunOfAWorkflowNotBoundHereIsLeftAlone() {
     Path db = dir.resolve("other.db");
     FirebreakRuntime crashed = runtime(db);

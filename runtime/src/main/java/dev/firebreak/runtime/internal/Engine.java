@@ -87,6 +87,38 @@ public final class Engine {
     return plan.resume(record);
   }
 
+  /**
+   * Replays a failed run from the dead-letter queue: its dead letter is removed, the steps without
+   * output (and those compensated) get fresh attempts, and it resumes from its checkpoints.
+   */
+  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>> replay(String runId) {
+    if (runs.containsKey(runId)) {
+      throw new IllegalStateException("run '" + runId + "' is in flight; only an ended, failed run can be replayed");
+    }
+    dev.firebreak.runtime.RunRecord record =
+        store.find(runId).orElseThrow(() -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
+    if (!record.status().isTerminal() || record.status().isSuccess()) {
+      throw new IllegalStateException(
+          "run '" + runId + "' is " + record.status() + "; only a FAILED or COMPENSATION_FAILED run can be replayed");
+    }
+    BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
+    if (plan == null) {
+      throw new IllegalStateException(
+          "run '" + runId + "' belongs to " + record.workflow() + "." + record.entryPoint()
+              + ", which is not bound on this runtime: create its orchestrator first");
+    }
+    List<String> unfinished = new java.util.ArrayList<>();
+    for (dev.firebreak.runtime.graph.StepDescriptor step : plan.steps) {
+      if (!record.outputs().containsKey(step.name())) {
+        unfinished.add(step.name());
+      }
+    }
+    store.resetSteps(runId, unfinished);
+    store.saveStatus(runId, dev.firebreak.runtime.WorkflowStatus.RUNNING);
+    deadLetters.discard(runId);
+    return plan.resume(store.find(runId).orElseThrow());
+  }
+
   /** {@link #resume} for every unfinished run of a workflow bound here, oldest first. */
   public List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumeAll() {
     List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumed =

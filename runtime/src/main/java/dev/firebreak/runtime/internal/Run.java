@@ -595,6 +595,14 @@ final class Run {
       try {
         plan.bindings[i].compensationCall().call(slots[plan.inputs + i], slots, new Compensation(name, attempt));
         engine.events.compensated(runId, plan.workflow(), name, attempt);
+        if (plan.steps[i].isCheckpointed()) {
+          // Undone: a replay of this run must run the step again, not reuse its checkpoint.
+          try {
+            engine.store.resetSteps(runId, List.of(name));
+          } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: checkpoint of compensated step {} not reset", runId, name, e);
+          }
+        }
         k--;
         attempt = 1;
         continue;

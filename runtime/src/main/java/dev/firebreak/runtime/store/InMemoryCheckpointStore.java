@@ -75,6 +75,19 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
+  public void resetSteps(String runId, java.util.Collection<String> steps) {
+    update(
+        runId,
+        r -> {
+          Map<String, byte[]> outputs = new LinkedHashMap<>(r.outputs());
+          Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
+          outputs.keySet().removeAll(steps);
+          tries.keySet().removeAll(steps);
+          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), outputs, tries, r.inputs(), r.output());
+        });
+  }
+
+  @Override
   public int purgeFinished(java.time.Instant before) {
     int purged = 0;
     for (RunRecord r : List.copyOf(runs.values())) {

@@ -322,6 +322,25 @@ public final class SqliteStore implements CheckpointStore {
   }
 
   @Override
+  public void resetSteps(String runId, java.util.Collection<String> steps) {
+    List<String> names = List.copyOf(steps);
+    write(c -> {
+      bump(c, runId);
+      for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
+          for (String step : names) {
+            delete.setString(1, runId);
+            delete.setString(2, step);
+            delete.addBatch();
+          }
+          delete.executeBatch();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
   public int purgeFinished(Instant before) {
     return write(c -> {
       long cutoff = before.toEpochMilli();

@@ -139,6 +139,20 @@ abstract class StoreContract {
   }
 
   @Test
+  void resetStepsForgetsTheirOutputsAndAttempts() {
+    store.open("r1", "wf", "process", "h", null);
+    store.saveStep("r1", "a", new byte[] {1}, 1);
+    store.saveStep("r1", "b", new byte[] {2}, 2);
+    store.saveAttempt("r1", "c", 4);
+    store.resetSteps("r1", List.of("b", "c"));
+    RunRecord r = store.find("r1").orElseThrow();
+    assertEquals(List.of("a"), new ArrayList<>(r.outputs().keySet()));
+    assertEquals(java.util.Map.of("a", 1), r.attempts());
+    store.saveStep("r1", "b", new byte[] {3}, 1);
+    assertArrayEquals(new byte[] {3}, store.find("r1").orElseThrow().outputs().get("b"), "a reset step can be recorded again");
+  }
+
+  @Test
   void finishedRunsArePurgedRunningOnesNever() {
     store.open("done", "wf", "process", "h", null);
     store.saveStep("done", "a", new byte[] {1}, 1);
