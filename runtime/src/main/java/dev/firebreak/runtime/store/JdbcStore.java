@@ -1,0 +1,371 @@
+package dev.firebreak.runtime.store;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.codec.Codecs;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * What the SQL stores share: the tables, the statements, the semantics. A subclass decides how a
+ * write reaches the database ({@link #write}: one transaction, committed before it returns) and
+ * how a read does ({@link #read}), and names its dialect's details.
+ *
+ * <p>Tables: {@code firebreak_run} (one row per run: status, version, inputs, output, end time),
+ * {@code firebreak_step} (one row per checkpointed step output; primary key (run, step), so a step
+ * is never recorded twice), {@code firebreak_attempt} (attempts started, for steps without output
+ * yet) and {@code firebreak_dead_letter}.
+ */
+public abstract class JdbcStore implements CheckpointStore {
+  /** A unit of work run inside one transaction. */
+  protected interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  private final DeadLetterQueue deadLetters = new DeadLetters();
+
+  /** Runs {@code work} in a transaction and returns once it is committed. */
+  protected abstract <T> T write(Work<T> work);
+
+  /** Runs {@code work} on a connection that sees committed data. */
+  protected abstract <T> T read(Work<T> work);
+
+  /** Where the data lives, for messages. */
+  protected abstract String describe();
+
+  /** The ORDER BY expression that lists runs in creation order. */
+  protected abstract String creationOrder();
+
+  /** The dead-letter queue kept in the same database. */
+  public DeadLetterQueue deadLetters() {
+    return deadLetters;
+  }
+
+  /**
+   * Brings the schema from {@code version} to the last of {@code migrations}, in the open
+   * transaction of {@code c}; refuses a database written by a newer Firebreak.
+   */
+  protected static int migrate(Connection c, int version, List<List<String>> migrations, String where)
+      throws SQLException {
+    if (version > migrations.size()) {
+      throw new SQLException(
+          where + " has schema version " + version + ", written by a newer Firebreak; this one knows up to "
+              + migrations.size());
+    }
+    try (Statement s = c.createStatement()) {
+      for (int v = version; v < migrations.size(); v++) {
+        for (String sql : migrations.get(v)) {
+          s.execute(sql);
+        }
+      }
+    }
+    return migrations.size();
+  }
+
+
+  @Override
+  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    return write(c -> {
+      String now = Instant.now().toString();
+      try (PreparedStatement insert = c.prepareStatement(
+          "INSERT INTO firebreak_run"
+              + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs)"
+              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING")) {
+        insert.setString(1, runId);
+        insert.setString(2, workflow);
+        insert.setString(3, entryPoint);
+        insert.setString(4, graphHash);
+        insert.setString(5, now);
+        insert.setString(6, now);
+        insert.setBytes(7, inputs);
+        insert.executeUpdate();
+      }
+      return load(c, runId).orElseThrow();
+    });
+  }
+
+  @Override
+  public void saveStep(String runId, String step, byte[] output, int attempts) {
+    write(c -> {
+      long seq = bump(c, runId);
+      try (PreparedStatement insert = c.prepareStatement(
+          "INSERT INTO firebreak_step (run_id, step, output, attempts, seq) VALUES (?, ?, ?, ?, ?)")) {
+        insert.setString(1, runId);
+        insert.setString(2, step);
+        insert.setBytes(3, output);
+        insert.setInt(4, attempts);
+        insert.setLong(5, seq);
+        insert.executeUpdate();
+      } catch (SQLException e) {
+        if ("23505".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("UNIQUE"))) {
+          throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded", e);
+        }
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void saveAttempt(String runId, String step, int attempts) {
+    write(c -> {
+      bump(c, runId);
+      try (PreparedStatement upsert = c.prepareStatement(
+          "INSERT INTO firebreak_attempt (run_id, step, attempts) VALUES (?, ?, ?)"
+              + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts")) {
+        upsert.setString(1, runId);
+        upsert.setString(2, step);
+        upsert.setInt(3, attempts);
+        upsert.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void resetSteps(String runId, java.util.Collection<String> steps) {
+    List<String> names = List.copyOf(steps);
+    write(c -> {
+      bump(c, runId);
+      for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
+          for (String step : names) {
+            delete.setString(1, runId);
+            delete.setString(2, step);
+            delete.addBatch();
+          }
+          delete.executeBatch();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public int purgeFinished(Instant before) {
+    return write(c -> {
+      long cutoff = before.toEpochMilli();
+      for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+        try (PreparedStatement delete = c.prepareStatement(
+            "DELETE FROM " + table + " WHERE run_id IN"
+                + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)")) {
+          delete.setLong(1, cutoff);
+          delete.executeUpdate();
+        }
+      }
+      try (PreparedStatement delete = c.prepareStatement(
+          "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?")) {
+        delete.setLong(1, cutoff);
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public void saveStatus(String runId, WorkflowStatus status) {
+    write(c -> {
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE firebreak_run SET status = ?, version = version + 1, updated_at = ?,"
+              + " ended_at = CASE WHEN ? THEN ? ELSE ended_at END WHERE run_id = ?")) {
+        String now = Instant.now().toString();
+        update.setString(1, status.name());
+        update.setString(2, now);
+        update.setBoolean(3, status.isTerminal());
+        update.setLong(4, Instant.parse(now).toEpochMilli());
+        update.setString(5, runId);
+        if (update.executeUpdate() == 0) {
+          throw new NoSuchElementException("no run " + runId + " in " + describe());
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void finish(String runId, WorkflowStatus status, byte[] output) {
+    write(c -> {
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE firebreak_run SET status = ?, output = ?, version = version + 1, updated_at = ?, ended_at = ?"
+              + " WHERE run_id = ?")) {
+        String now = Instant.now().toString();
+        update.setString(1, status.name());
+        update.setBytes(2, output);
+        update.setString(3, now);
+        update.setLong(4, Instant.parse(now).toEpochMilli());
+        update.setString(5, runId);
+        if (update.executeUpdate() == 0) {
+          throw new NoSuchElementException("no run " + runId + " in " + describe());
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Moves the run to its next version; returns it. */
+  private long bump(Connection c, String runId) throws SQLException {
+    try (PreparedStatement update = c.prepareStatement(
+        "UPDATE firebreak_run SET version = version + 1, updated_at = ? WHERE run_id = ? RETURNING version")) {
+      update.setString(1, Instant.now().toString());
+      update.setString(2, runId);
+      try (ResultSet rs = update.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchElementException("no run " + runId + " in " + describe());
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Override
+  public Optional<RunRecord> find(String runId) {
+    return read(c -> load(c, runId));
+  }
+
+  @Override
+  public List<RunRecord> unfinished() {
+    return read(c -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT run_id FROM firebreak_run WHERE status IN ('RUNNING', 'PARKED') ORDER BY " + creationOrder())) {
+        try (ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+      }
+      List<RunRecord> runs = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        load(c, id).ifPresent(runs::add);
+      }
+      return runs;
+    });
+  }
+
+  private Optional<RunRecord> load(Connection c, String runId) throws SQLException {
+    String workflow;
+    String entryPoint;
+    String graphHash;
+    WorkflowStatus status;
+    byte[] inputs;
+    byte[] output;
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE run_id = ?")) {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        workflow = rs.getString(1);
+        entryPoint = rs.getString(2);
+        graphHash = rs.getString(3);
+        status = WorkflowStatus.valueOf(rs.getString(4));
+        inputs = rs.getBytes(5);
+        output = rs.getBytes(6);
+      }
+    }
+    Map<String, byte[]> outputs = new LinkedHashMap<>();
+    Map<String, Integer> attempts = new LinkedHashMap<>();
+    try (PreparedStatement q = c.prepareStatement("SELECT step, attempts FROM firebreak_attempt WHERE run_id = ?")) {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          attempts.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT step, output, attempts FROM firebreak_step WHERE run_id = ? ORDER BY seq")) {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          outputs.put(rs.getString(1), rs.getBytes(2));
+          attempts.put(rs.getString(1), rs.getInt(3));
+        }
+      }
+    }
+    return Optional.of(new RunRecord(runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // DeadLetterQueue
+
+  private final class DeadLetters implements DeadLetterQueue {
+    @Override
+    public void add(DeadLetter letter) {
+      byte[] chain = Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
+      write(c -> {
+        try (PreparedStatement upsert = c.prepareStatement(
+            "INSERT INTO firebreak_dead_letter"
+                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
+                + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
+                + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
+                + " error_chain = excluded.error_chain, time = excluded.time, seq = excluded.seq")) {
+          upsert.setString(1, letter.runId());
+          upsert.setString(2, letter.workflow());
+          upsert.setString(3, letter.entryPoint());
+          upsert.setString(4, letter.reason().name());
+          upsert.setString(5, letter.step());
+          upsert.setInt(6, letter.attempts());
+          upsert.setBytes(7, chain);
+          upsert.setString(8, letter.time().toString());
+          upsert.executeUpdate();
+        }
+        return null;
+      });
+    }
+
+    @Override
+    public List<DeadLetter> list() {
+      return read(c -> {
+        List<DeadLetter> letters = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(
+            "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time"
+                + " FROM firebreak_dead_letter ORDER BY seq");
+            ResultSet rs = q.executeQuery()) {
+          while (rs.next()) {
+            letters.add(new DeadLetter(
+                rs.getString(1), rs.getString(2), rs.getString(3), DeadLetterReason.valueOf(rs.getString(4)),
+                rs.getString(5), rs.getInt(6), Codecs.decode(Codecs.list(Codecs.STRING), rs.getBytes(7)),
+                Instant.parse(rs.getString(8))));
+          }
+        }
+        return letters;
+      });
+    }
+
+    @Override
+    public int size() {
+      return read(c -> {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_dead_letter")) {
+          return rs.next() ? rs.getInt(1) : 0;
+        }
+      });
+    }
+
+    @Override
+    public boolean discard(String runId) {
+      return write(c -> {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM firebreak_dead_letter WHERE run_id = ?")) {
+          delete.setString(1, runId);
+          return delete.executeUpdate() > 0;
+        }
+      });
+    }
+  }
+}
