@@ -79,8 +79,8 @@ public final class FirebreakRuntime implements AutoCloseable {
     this.store = store;
     if (b.deadLetters != null) {
       this.deadLetters = b.deadLetters;
-    } else if (store instanceof SqliteStore) {
-      this.deadLetters = ((SqliteStore) store).deadLetters();
+    } else if (store instanceof dev.firebreak.runtime.store.JdbcStore) {
+      this.deadLetters = ((dev.firebreak.runtime.store.JdbcStore) store).deadLetters();
     } else {
       this.deadLetters = new InMemoryDeadLetterQueue();
     }
@@ -303,8 +303,8 @@ public final class FirebreakRuntime implements AutoCloseable {
     }
 
     /**
-     * Where failed runs go. Default: the same SQLite file as the default store; in memory when
-     * another store is configured.
+     * Where failed runs go. Default: the database of a SQL store (SQLite, PostgreSQL); in memory
+     * with any other store.
      */
     public Builder deadLetterQueue(DeadLetterQueue deadLetters) {
       this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
