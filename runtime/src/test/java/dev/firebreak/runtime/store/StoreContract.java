@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link CheckpointStore} and {@link DeadLetterQueue} must do; one subclass per store. */
-abstract class StoreContract {
+public abstract class StoreContract {
   protected CheckpointStore store;
   protected DeadLetterQueue deadLetters;
 
