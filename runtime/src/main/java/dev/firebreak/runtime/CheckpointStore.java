@@ -69,6 +69,14 @@ public interface CheckpointStore extends AutoCloseable {
     return true;
   }
 
+  /**
+   * The dead-letter queue this store keeps beside the runs (same database), if any: the runtime
+   * uses it when none is configured. Default none.
+   */
+  default java.util.Optional<DeadLetterQueue> deadLetterQueue() {
+    return java.util.Optional.empty();
+  }
+
   /** Releases the store's resources; the default does nothing. */
   @Override
   default void close() {}

@@ -77,13 +77,8 @@ public final class FirebreakRuntime implements AutoCloseable {
       store = sqlite;
     }
     this.store = store;
-    if (b.deadLetters != null) {
-      this.deadLetters = b.deadLetters;
-    } else if (store instanceof dev.firebreak.runtime.store.JdbcStore) {
-      this.deadLetters = ((dev.firebreak.runtime.store.JdbcStore) store).deadLetters();
-    } else {
-      this.deadLetters = new InMemoryDeadLetterQueue();
-    }
+    this.deadLetters =
+        b.deadLetters != null ? b.deadLetters : store.deadLetterQueue().orElseGet(InMemoryDeadLetterQueue::new);
     this.scheduler = scheduler;
     this.owned = owned;
     this.executor = executor;
@@ -303,8 +298,8 @@ public final class FirebreakRuntime implements AutoCloseable {
     }
 
     /**
-     * Where failed runs go. Default: the database of a SQL store (SQLite, PostgreSQL); in memory
-     * with any other store.
+     * Where failed runs go. Default: the store's own database when it keeps dead letters (SQLite,
+     * PostgreSQL, Redis); otherwise in memory.
      */
     public Builder deadLetterQueue(DeadLetterQueue deadLetters) {
       this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");

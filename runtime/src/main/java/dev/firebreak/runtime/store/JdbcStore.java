@@ -55,6 +55,11 @@ public abstract class JdbcStore implements CheckpointStore {
     return deadLetters;
   }
 
+  @Override
+  public Optional<DeadLetterQueue> deadLetterQueue() {
+    return Optional.of(deadLetters);
+  }
+
   /**
    * Brings the schema from {@code version} to the last of {@code migrations}, in the open
    * transaction of {@code c}; refuses a database written by a newer Firebreak.

@@ -147,6 +147,11 @@ public final class RedisStore implements CheckpointStore {
     return deadLetters;
   }
 
+  @Override
+  public Optional<DeadLetterQueue> deadLetterQueue() {
+    return Optional.of(deadLetters);
+  }
+
   private byte[] key(String name) {
     return bytes(ns + name);
   }
