@@ -13,7 +13,8 @@ import java.util.Optional;
  */
 public interface CheckpointStore extends AutoCloseable {
   /**
-   * Returns the run named {@code runId} if it exists; otherwise records it as {@link
+   * Returns the run named {@code runId} if it exists (taking it over if it is unfinished and its
+   * owner's lease has expired, or throwing {@link RunOwnedElsewhereException} if not); otherwise records it as {@link
    * WorkflowStatus#RUNNING}, with its encoded {@code inputs} (null if they cannot be stored), and
    * returns the fresh record. This is what makes a start idempotent: the second caller with the
    * same id sees the first caller's run.
@@ -67,6 +68,17 @@ public interface CheckpointStore extends AutoCloseable {
    */
   default boolean isDurable() {
     return true;
+  }
+
+  /**
+   * Extends this process's leases on {@code runIds} (runs in flight here). Stores with leases
+   * return a duration from {@link #leaseDuration()}; the runtime then renews every third of it.
+   */
+  default void renewLeases(java.util.Collection<String> runIds) {}
+
+  /** How long a run stays owned by this process without a write or renewal; null: no leases. */
+  default java.time.Duration leaseDuration() {
+    return null;
   }
 
   /**

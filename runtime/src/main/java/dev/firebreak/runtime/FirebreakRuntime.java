@@ -85,9 +85,32 @@ public final class FirebreakRuntime implements AutoCloseable {
     if (b.retention != null) {
       schedulePurge(b.retention);
     }
+    java.time.Duration lease = store.leaseDuration();
+    if (lease != null) {
+      scheduleLeaseRenewal(lease.dividedBy(3));
+    }
     this.engine =
         new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc,
             b.maxParkedPerBreaker, new dev.firebreak.runtime.internal.Overrides(b.overrides));
+  }
+
+  /** Keeps this process's leases on its runs in flight alive while steps run long without writing. */
+  private void scheduleLeaseRenewal(java.time.Duration every) {
+    scheduler.schedule(
+        () -> {
+          if (closed) {
+            return;
+          }
+          executor.execute(() -> {
+            try {
+              store.renewLeases(engine.runIds());
+            } catch (RuntimeException e) {
+              org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("renewing leases failed", e);
+            }
+            scheduleLeaseRenewal(every);
+          });
+        },
+        every);
   }
 
   /** Purges finished runs older than {@code retention}, then again a minute later. */

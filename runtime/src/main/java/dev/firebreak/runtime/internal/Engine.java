@@ -134,6 +134,8 @@ public final class Engine {
       }
       try {
         resumed.add(plan.resume(record));
+      } catch (dev.firebreak.runtime.RunOwnedElsewhereException e) {
+        log.info("run {} left to its owner: {}", record.runId(), e.getMessage());
       } catch (RuntimeException e) {
         log.error("run {} could not be resumed", record.runId(), e);
         resumed.add(java.util.concurrent.CompletableFuture.failedFuture(e));
@@ -175,6 +177,11 @@ public final class Engine {
 
   public java.util.Set<String> unusedOverrides() {
     return overrides.unused();
+  }
+
+  /** The ids of the runs in flight here, for lease renewal. */
+  public java.util.Set<String> runIds() {
+    return java.util.Set.copyOf(runs.keySet());
   }
 
   public int inFlightRuns() {

@@ -579,6 +579,13 @@ final class Run {
       return;
     }
     Failure failed = f != null ? f : new Failure(-1, new IllegalStateException("run ended with steps not run"));
+    RuntimeException lost = ownershipLost(failed.error());
+    if (lost != null) {
+      // Another process took the run over: it continues it; this one neither compensates nor
+      // dead-letters, and writes nothing more.
+      close(null, elapsed, lost);
+      return;
+    }
     compensate(failed, compensable.toArray(new Integer[0]), compensable.size() - 1, 1, new ArrayList<>());
   }
 
@@ -659,6 +666,15 @@ final class Run {
             List.copyOf(failedCompensations)),
         elapsed,
         null);
+  }
+
+  private static RuntimeException ownershipLost(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof dev.firebreak.runtime.RunOwnedElsewhereException) {
+        return (RuntimeException) t;
+      }
+    }
+    return null;
   }
 
   private void close(WorkflowResult<Object> outcome, long elapsed, RuntimeException storeFailure) {

@@ -36,7 +36,117 @@ public abstract class JdbcStore implements CheckpointStore {
     T apply(Connection c) throws SQLException;
   }
 
+  /** How long a run stays owned without a write or a renewal, unless configured. */
+  public static final java.time.Duration DEFAULT_LEASE = java.time.Duration.ofSeconds(60);
+
   private final DeadLetterQueue deadLetters = new DeadLetters();
+  private final String owner;
+  private final long leaseMillis;
+  private final java.time.Clock clock;
+
+  /**
+   * @param owner this process's owner id: give a process a stable one (its host or pod name) to
+   *     take its own runs back at once after a restart; runs of another owner are taken over only
+   *     when their lease expires
+   * @param lease how long a run stays owned without a write or renewal
+   * @param clock the wall clock leases are measured on
+   */
+  protected JdbcStore(String owner, java.time.Duration lease, java.time.Clock clock) {
+    this.owner = java.util.Objects.requireNonNull(owner, "owner");
+    this.leaseMillis = lease.toMillis();
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    if (leaseMillis <= 0) {
+      throw new IllegalArgumentException("lease must be positive: " + lease);
+    }
+  }
+
+  /**
+   * The owner id of a process that does not name itself: its host name, stable across restarts
+   * (so a restarted process takes its own runs back at once) and distinct across machines. Two
+   * processes on one host sharing a store must be given distinct ids.
+   */
+  public static String defaultOwner() {
+    try {
+      return "host:" + java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "host:localhost";
+    }
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  @Override
+  public java.time.Duration leaseDuration() {
+    return java.time.Duration.ofMillis(leaseMillis);
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  /**
+   * Moves the run to its next version and renews this process's lease on it, taking it over if
+   * it is free or its lease has expired; returns the new version.
+   *
+   * @throws RunOwnedElsewhereException if another owner holds a live lease (nothing is written)
+   */
+  private long claim(Connection c, String runId) throws SQLException {
+    long now = now();
+    try (PreparedStatement update = c.prepareStatement(
+        "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
+            + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?) RETURNING version")) {
+      update.setString(1, Instant.ofEpochMilli(now).toString());
+      update.setString(2, owner);
+      update.setLong(3, now + leaseMillis);
+      update.setString(4, runId);
+      update.setString(5, owner);
+      update.setLong(6, now);
+      try (ResultSet rs = update.executeQuery()) {
+        if (rs.next()) {
+          return rs.getLong(1);
+        }
+      }
+    }
+    throw refused(c, runId);
+  }
+
+  /** Why a claim on {@code runId} matched no row: no such run, or another owner's lease. */
+  private RuntimeException refused(Connection c, String runId) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT owner, lease_until FROM firebreak_run WHERE run_id = ?")) {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          return new NoSuchElementException("no run " + runId + " in " + describe());
+        }
+        return new dev.firebreak.runtime.RunOwnedElsewhereException(
+            runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+      }
+    }
+  }
+
+  @Override
+  public void renewLeases(java.util.Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return;
+    }
+    List<String> ids = List.copyOf(runIds);
+    write(c -> {
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?")) {
+        long until = now() + leaseMillis;
+        for (String id : ids) {
+          update.setLong(1, until);
+          update.setString(2, id);
+          update.setString(3, owner);
+          update.addBatch();
+        }
+        update.executeBatch();
+      }
+      return null;
+    });
+  }
 
   /** Runs {@code work} in a transaction and returns once it is committed. */
   protected abstract <T> T write(Work<T> work);
@@ -88,8 +198,9 @@ public abstract class JdbcStore implements CheckpointStore {
       String now = Instant.now().toString();
       try (PreparedStatement insert = c.prepareStatement(
           "INSERT INTO firebreak_run"
-              + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs)"
-              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING")) {
+              + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
+              + " owner, lease_until)"
+              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING")) {
         insert.setString(1, runId);
         insert.setString(2, workflow);
         insert.setString(3, entryPoint);
@@ -97,7 +208,14 @@ public abstract class JdbcStore implements CheckpointStore {
         insert.setString(5, now);
         insert.setString(6, now);
         insert.setBytes(7, inputs);
-        insert.executeUpdate();
+        insert.setString(8, owner);
+        insert.setLong(9, now() + leaseMillis);
+        if (insert.executeUpdate() == 0) {
+          RunRecord existing = load(c, runId).orElseThrow();
+          if (!existing.status().isTerminal()) {
+            claim(c, runId); // an unfinished run: this process takes it over, or is refused
+          }
+        }
       }
       return load(c, runId).orElseThrow();
     });
@@ -106,7 +224,7 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
     write(c -> {
-      long seq = bump(c, runId);
+      long seq = claim(c, runId);
       try (PreparedStatement insert = c.prepareStatement(
           "INSERT INTO firebreak_step (run_id, step, output, attempts, seq) VALUES (?, ?, ?, ?, ?)")) {
         insert.setString(1, runId);
@@ -128,7 +246,7 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
     write(c -> {
-      bump(c, runId);
+      claim(c, runId);
       try (PreparedStatement upsert = c.prepareStatement(
           "INSERT INTO firebreak_attempt (run_id, step, attempts) VALUES (?, ?, ?)"
               + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts")) {
@@ -145,7 +263,7 @@ public abstract class JdbcStore implements CheckpointStore {
   public void resetSteps(String runId, java.util.Collection<String> steps) {
     List<String> names = List.copyOf(steps);
     write(c -> {
-      bump(c, runId);
+      claim(c, runId);
       for (String table : List.of("firebreak_step", "firebreak_attempt")) {
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
           for (String step : names) {
@@ -183,18 +301,17 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
     write(c -> {
+      claim(c, runId);
       try (PreparedStatement update = c.prepareStatement(
-          "UPDATE firebreak_run SET status = ?, version = version + 1, updated_at = ?,"
-              + " ended_at = CASE WHEN ? THEN ? ELSE ended_at END WHERE run_id = ?")) {
-        String now = Instant.now().toString();
+          "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
+              + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?")) {
+        // A run that ended is owned by nobody: anyone may attach to it, or replay it.
         update.setString(1, status.name());
-        update.setString(2, now);
-        update.setBoolean(3, status.isTerminal());
-        update.setLong(4, Instant.parse(now).toEpochMilli());
+        update.setBoolean(2, status.isTerminal());
+        update.setLong(3, now());
+        update.setBoolean(4, status.isTerminal());
         update.setString(5, runId);
-        if (update.executeUpdate() == 0) {
-          throw new NoSuchElementException("no run " + runId + " in " + describe());
-        }
+        update.executeUpdate();
       }
       return null;
     });
@@ -203,36 +320,17 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
     write(c -> {
+      claim(c, runId);
       try (PreparedStatement update = c.prepareStatement(
-          "UPDATE firebreak_run SET status = ?, output = ?, version = version + 1, updated_at = ?, ended_at = ?"
-              + " WHERE run_id = ?")) {
-        String now = Instant.now().toString();
+          "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL WHERE run_id = ?")) {
         update.setString(1, status.name());
         update.setBytes(2, output);
-        update.setString(3, now);
-        update.setLong(4, Instant.parse(now).toEpochMilli());
-        update.setString(5, runId);
-        if (update.executeUpdate() == 0) {
-          throw new NoSuchElementException("no run " + runId + " in " + describe());
-        }
+        update.setLong(3, now());
+        update.setString(4, runId);
+        update.executeUpdate();
       }
       return null;
     });
-  }
-
-  /** Moves the run to its next version; returns it. */
-  private long bump(Connection c, String runId) throws SQLException {
-    try (PreparedStatement update = c.prepareStatement(
-        "UPDATE firebreak_run SET version = version + 1, updated_at = ? WHERE run_id = ? RETURNING version")) {
-      update.setString(1, Instant.now().toString());
-      update.setString(2, runId);
-      try (ResultSet rs = update.executeQuery()) {
-        if (!rs.next()) {
-          throw new NoSuchElementException("no run " + runId + " in " + describe());
-        }
-        return rs.getLong(1);
-      }
-    }
   }
 
   @Override

@@ -37,20 +37,32 @@ public final class PostgresStore extends JdbcStore {
               "CREATE TABLE firebreak_dead_letter ("
                   + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL, reason TEXT NOT NULL,"
                   + " step TEXT, attempts INTEGER NOT NULL, error_chain BYTEA NOT NULL, time TEXT NOT NULL,"
-                  + " seq BIGINT NOT NULL)"));
+                  + " seq BIGINT NOT NULL)"),
+          List.of(
+              "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
+              "ALTER TABLE firebreak_run ADD COLUMN lease_until BIGINT"));
 
   /** Any fixed number: the advisory lock that serialises migrations. */
   private static final long MIGRATION_LOCK = 0x46697265627265L;
 
   private final DataSource dataSource;
 
-  private PostgresStore(DataSource dataSource) {
+  private PostgresStore(DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
+    super(owner, lease, clock);
     this.dataSource = dataSource;
   }
 
-  /** Opens the store on {@code dataSource}, creating or migrating its tables. */
+  /** Opens the store on {@code dataSource} as {@link #defaultOwner()}; see the four-argument form. */
   public static PostgresStore open(DataSource dataSource) {
-    PostgresStore store = new PostgresStore(dataSource);
+    return open(dataSource, defaultOwner(), DEFAULT_LEASE, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Opens the store on {@code dataSource}, creating or migrating its tables. Runs started here are
+   * owned by {@code owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each write.
+   */
+  public static PostgresStore open(DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
+    PostgresStore store = new PostgresStore(dataSource, owner, lease, clock);
     store.write(c -> {
       try (Statement s = c.createStatement()) {
         s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");

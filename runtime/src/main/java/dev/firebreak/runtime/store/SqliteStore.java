@@ -55,7 +55,10 @@ public final class SqliteStore extends JdbcStore {
               "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at) WHERE ended_at IS NOT NULL",
               "CREATE TABLE firebreak_attempt ("
                   + " run_id TEXT NOT NULL, step TEXT NOT NULL, attempts INTEGER NOT NULL,"
-                  + " PRIMARY KEY (run_id, step)) WITHOUT ROWID"));
+                  + " PRIMARY KEY (run_id, step)) WITHOUT ROWID"),
+          List.of(
+              "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
+              "ALTER TABLE firebreak_run ADD COLUMN lease_until INTEGER"));
 
   /** Writes committed together at most; bounds the time one transaction holds the file. */
   private static final int MAX_BATCH = 512;
@@ -81,7 +84,8 @@ public final class SqliteStore extends JdbcStore {
   private final Thread writerThread;
   private volatile boolean closed;
 
-  private SqliteStore(Path file) throws SQLException {
+  private SqliteStore(Path file, String owner, java.time.Duration lease, java.time.Clock clock) throws SQLException {
+    super(owner, lease, clock);
     this.file = file;
     String url = "jdbc:sqlite:" + file;
     this.writer = DriverManager.getConnection(url);
@@ -103,12 +107,20 @@ public final class SqliteStore extends JdbcStore {
 
   /** Opens (creating it if needed) the store in {@code file}. */
   public static SqliteStore open(Path file) {
+    return open(file, defaultOwner(), DEFAULT_LEASE, java.time.Clock.systemUTC());
+  }
+
+  /**
+   * Opens (creating it if needed) the store in {@code file}; runs started here are owned by {@code
+   * owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each write.
+   */
+  public static SqliteStore open(Path file, String owner, java.time.Duration lease, java.time.Clock clock) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      return new SqliteStore(file);
+      return new SqliteStore(file, owner, lease, clock);
     } catch (SQLException | java.io.IOException e) {
       throw new IllegalStateException("cannot open the Firebreak store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
     }

@@ -41,6 +41,11 @@ class PostgresStoreTest extends StoreContract {
   }
 
   @Override
+  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+    return PostgresStore.open(dataSource, owner, lease, clock);
+  }
+
+  @Override
   protected DeadLetterQueue deadLettersOf(CheckpointStore store) {
     return ((PostgresStore) store).deadLetters();
   }

@@ -23,6 +23,11 @@ class SqliteStoreTest extends StoreContract {
   }
 
   @Override
+  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+    return SqliteStore.open(dir.resolve("firebreak.db"), owner, lease, clock);
+  }
+
+  @Override
   protected DeadLetterQueue deadLettersOf(CheckpointStore store) {
     return ((SqliteStore) store).deadLetters();
   }

@@ -33,6 +33,92 @@ public abstract class StoreContract {
 
   protected abstract DeadLetterQueue deadLettersOf(CheckpointStore store);
 
+  /**
+   * Another store on the same data, as another process would open it, owned by {@code owner}
+   * with {@code lease} on {@code clock}; null for a store without leases.
+   */
+  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+    return null;
+  }
+
+  /** A wall clock the test moves. */
+  protected static final class TestClock extends java.time.Clock {
+    private volatile Instant now = Instant.parse("2026-11-24T10:00:00Z");
+
+    void advance(java.time.Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void aRunIsOwnedByOneProcessUntilItsLeaseExpires() {
+    TestClock clock = new TestClock();
+    CheckpointStore a = sameData("node-a", java.time.Duration.ofSeconds(30), clock);
+    org.junit.jupiter.api.Assumptions.assumeTrue(a != null, "this store has no leases");
+    CheckpointStore b = sameData("node-b", java.time.Duration.ofSeconds(30), clock);
+    try {
+      a.open("r1", "wf", "process", "h", null);
+      a.saveStep("r1", "s1", new byte[] {1}, 1);
+      dev.firebreak.runtime.RunOwnedElsewhereException refused =
+          assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.open("r1", "wf", "process", "h", null));
+      assertEquals("node-a", refused.owner());
+      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.saveStep("r1", "s2", new byte[] {2}, 1));
+      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.saveStatus("r1", WorkflowStatus.FAILED));
+      assertEquals(java.util.Set.of("s1"), a.find("r1").orElseThrow().outputs().keySet(), "the refused writes wrote nothing");
+      assertEquals(WorkflowStatus.RUNNING, a.find("r1").orElseThrow().status());
+
+      clock.advance(java.time.Duration.ofSeconds(20));
+      a.renewLeases(List.of("r1"));
+      clock.advance(java.time.Duration.ofSeconds(20));
+      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.open("r1", "wf", "process", "h", null),
+          "renewed 20 s ago: still a's");
+
+      clock.advance(java.time.Duration.ofSeconds(11));
+      b.open("r1", "wf", "process", "h", null); // a is gone: its lease expired, b takes over
+      b.saveStep("r1", "s2", new byte[] {2}, 1);
+      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> a.saveStep("r1", "s3", new byte[] {3}, 1),
+          "the old owner can no longer write");
+      b.finish("r1", WorkflowStatus.COMPLETED, null);
+      assertEquals(WorkflowStatus.COMPLETED, a.open("r1", "wf", "process", "h", null).status(),
+          "an ended run belongs to nobody: anyone may attach to it");
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
+  void aRestartedProcessWithTheSameOwnerTakesItsRunsBackAtOnce() {
+    TestClock clock = new TestClock();
+    CheckpointStore before = sameData("node-a", java.time.Duration.ofSeconds(30), clock);
+    org.junit.jupiter.api.Assumptions.assumeTrue(before != null, "this store has no leases");
+    before.open("r2", "wf", "process", "h", null);
+    before.close();
+    CheckpointStore after = sameData("node-a", java.time.Duration.ofSeconds(30), clock);
+    try {
+      after.open("r2", "wf", "process", "h", null);
+      after.saveStep("r2", "s1", new byte[] {1}, 1);
+      assertEquals(1, after.find("r2").orElseThrow().outputs().size());
+    } finally {
+      after.close();
+    }
+  }
+
   @BeforeEach
   void open() throws Exception {
     store = newStore();

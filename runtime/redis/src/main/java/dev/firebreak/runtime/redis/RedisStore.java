@@ -36,13 +36,41 @@ import redis.clients.jedis.UnifiedJedis;
  * namespace, so the store needs a single Redis (or every key of a run in one hash slot).
  */
 public final class RedisStore implements CheckpointStore {
+  /**
+   * Prepended to the scripts that write a run: the three last ARGV are this process's owner id,
+   * the time (ms) and the lease (ms). Takes the run over if it is free, ours, or its lease expired;
+   * false if another owner holds a live lease.
+   */
+  private static final String CLAIM =
+      "local function claim(run)\n"
+          + "  local me, now, lease = ARGV[#ARGV - 2], tonumber(ARGV[#ARGV - 1]), tonumber(ARGV[#ARGV])\n"
+          + "  local o = redis.call('HGET', run, 'owner')\n"
+          + "  if o and o ~= me and tonumber(redis.call('HGET', run, 'lease') or '0') >= now then return false end\n"
+          + "  redis.call('HSET', run, 'owner', me, 'lease', now + lease)\n"
+          + "  redis.call('HINCRBY', run, 'version', 1)\n"
+          + "  return true\n"
+          + "end\n";
+
   private static final String OPEN =
-      "if redis.call('EXISTS', KEYS[1]) == 0 then\n"
+      CLAIM
+          + "if redis.call('EXISTS', KEYS[1]) == 1 then\n"
+          + "  local st = redis.call('HGET', KEYS[1], 'status')\n"
+          + "  if (st == 'RUNNING' or st == 'PARKED') and not claim(KEYS[1]) then return -3 end\n"
+          + "  return 1\n"
+          + "end\n"
+          + "if true then\n"
           + "  local seq = redis.call('INCR', KEYS[3])\n"
           + "  redis.call('HSET', KEYS[1], 'workflow', ARGV[2], 'entry', ARGV[3], 'hash', ARGV[4],"
           + " 'status', 'RUNNING', 'version', 0, 'created', seq)\n"
           + "  if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'inputs', ARGV[5]) end\n"
+          + "  claim(KEYS[1])\n"
           + "  redis.call('ZADD', KEYS[2], seq, ARGV[1])\n"
+          + "end\n"
+          + "return 1";
+
+  private static final String RENEW =
+      "for i = 1, #KEYS do\n"
+          + "  if redis.call('HGET', KEYS[i], 'owner') == ARGV[1] then redis.call('HSET', KEYS[i], 'lease', ARGV[2]) end\n"
           + "end\n"
           + "return 1";
 
@@ -52,40 +80,45 @@ public final class RedisStore implements CheckpointStore {
           + " redis.call('HGETALL', KEYS[3]), redis.call('LRANGE', KEYS[4], 0, -1)}";
 
   private static final String SAVE_STEP =
-      "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+      CLAIM
+          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return -2 end\n"
+          + "if not claim(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
           + "redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])\n"
           + "redis.call('RPUSH', KEYS[4], ARGV[1])\n"
-          + "redis.call('HINCRBY', KEYS[1], 'version', 1)\n"
           + "return 1";
 
   private static final String SAVE_ATTEMPT =
-      "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+      CLAIM
+          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if not claim(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
-          + "redis.call('HINCRBY', KEYS[1], 'version', 1)\n"
           + "return 1";
 
   private static final String RESET_STEPS =
-      "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
-          + "for i = 1, #ARGV do\n"
+      CLAIM
+          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if not claim(KEYS[1]) then return -3 end\n"
+          + "for i = 1, #ARGV - 3 do\n"
           + "  redis.call('HDEL', KEYS[2], ARGV[i])\n"
           + "  redis.call('HDEL', KEYS[3], ARGV[i])\n"
           + "  redis.call('LREM', KEYS[4], 0, ARGV[i])\n"
           + "end\n"
-          + "redis.call('HINCRBY', KEYS[1], 'version', 1)\n"
           + "return 1";
 
   /** KEYS: run, out, att, ord, open, ended. ARGV: id, status, terminal, now ms, ttl s, has output, output. */
   private static final String SAVE_STATUS =
-      "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+      CLAIM
+          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if not claim(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[1], 'status', ARGV[2])\n"
-          + "redis.call('HINCRBY', KEYS[1], 'version', 1)\n"
           + "if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'output', ARGV[7]) end\n"
           + "if ARGV[3] == '1' then\n"
           + "  redis.call('ZREM', KEYS[5], ARGV[1])\n"
           + "  redis.call('ZADD', KEYS[6], ARGV[4], ARGV[1])\n"
           + "  redis.call('HSET', KEYS[1], 'ended', ARGV[4])\n"
+          + "  redis.call('HDEL', KEYS[1], 'owner', 'lease')\n"
           + "  if tonumber(ARGV[5]) > 0 then\n"
           + "    for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end\n"
           + "  end\n"
@@ -127,19 +160,58 @@ public final class RedisStore implements CheckpointStore {
   private final String ns;
   private final long finishedTtlSeconds;
   private final DeadLetterQueue deadLetters = new DeadLetters();
+  private final String owner;
+  private final long leaseMillis;
+  private final java.time.Clock clock;
 
-  private RedisStore(UnifiedJedis redis, String namespace, Duration finishedTtl) {
+  private RedisStore(
+      UnifiedJedis redis, String namespace, Duration finishedTtl, String owner, Duration lease, java.time.Clock clock) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.ns = Objects.requireNonNull(namespace, "namespace");
     this.finishedTtlSeconds = finishedTtl == null ? 0 : Math.max(1, finishedTtl.toSeconds());
+    this.owner = Objects.requireNonNull(owner, "owner");
+    this.leaseMillis = lease.toMillis();
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
    * A store on {@code redis} under keys starting with {@code namespace} (e.g. {@code
-   * "firebreak:"}); finished runs expire after {@code finishedTtl} (null: kept until purged).
+   * "firebreak:"}); finished runs expire after {@code finishedTtl} (null: kept until purged). Runs
+   * are owned by {@link dev.firebreak.runtime.store.JdbcStore#defaultOwner()}.
    */
   public static RedisStore open(UnifiedJedis redis, String namespace, Duration finishedTtl) {
-    return new RedisStore(redis, namespace, finishedTtl);
+    return open(redis, namespace, finishedTtl, dev.firebreak.runtime.store.JdbcStore.defaultOwner(),
+        dev.firebreak.runtime.store.JdbcStore.DEFAULT_LEASE, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #open(UnifiedJedis, String, Duration)}, with this process's owner id and lease. */
+  public static RedisStore open(
+      UnifiedJedis redis, String namespace, Duration finishedTtl, String owner, Duration lease, java.time.Clock clock) {
+    return new RedisStore(redis, namespace, finishedTtl, owner, lease, clock);
+  }
+
+  @Override
+  public Duration leaseDuration() {
+    return Duration.ofMillis(leaseMillis);
+  }
+
+  @Override
+  public void renewLeases(Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return;
+    }
+    List<byte[]> keys = new ArrayList<>();
+    runIds.forEach(id -> keys.add(key("run:" + id)));
+    redis.eval(bytes(RENEW), keys, List.of(bytes(owner), bytes(Long.toString(clock.millis() + leaseMillis))));
+  }
+
+  /** The ARGV tail every claiming script reads: owner, now, lease. */
+  private List<byte[]> claiming(List<byte[]> args) {
+    List<byte[]> all = new ArrayList<>(args);
+    all.add(bytes(owner));
+    all.add(bytes(Long.toString(clock.millis())));
+    all.add(bytes(Long.toString(leaseMillis)));
+    return all;
   }
 
   /** The dead-letter queue kept in the same Redis, under the same namespace. */
@@ -177,19 +249,26 @@ public final class RedisStore implements CheckpointStore {
     if (result == -1) {
       throw new NoSuchElementException("no run " + runId + " in Redis under " + ns);
     }
+    if (result == -3) {
+      byte[] who = redis.hget(key("run:" + runId), bytes("owner"));
+      byte[] until = redis.hget(key("run:" + runId), bytes("lease"));
+      throw new dev.firebreak.runtime.RunOwnedElsewhereException(
+          runId, who == null ? "?" : string(who),
+          Instant.ofEpochMilli(until == null ? 0 : Long.parseLong(string(until))));
+    }
   }
 
   @Override
   public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     List<byte[]> keys = List.of(key("run:" + runId), key("open"), key("seq"));
-    eval(OPEN, keys, List.of(bytes(runId), bytes(workflow), bytes(entryPoint), bytes(graphHash),
-        inputs == null ? new byte[0] : inputs, bytes(inputs == null ? "0" : "1")));
+    mustExist(eval(OPEN, keys, claiming(List.of(bytes(runId), bytes(workflow), bytes(entryPoint), bytes(graphHash),
+        inputs == null ? new byte[0] : inputs, bytes(inputs == null ? "0" : "1")))), runId);
     return find(runId).orElseThrow();
   }
 
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
-    long result = eval(SAVE_STEP, runKeys(runId), List.of(bytes(step), output, bytes(Integer.toString(attempts))));
+    long result = eval(SAVE_STEP, runKeys(runId), claiming(List.of(bytes(step), output, bytes(Integer.toString(attempts)))));
     mustExist(result, runId);
     if (result == -2) {
       throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded");
@@ -199,14 +278,14 @@ public final class RedisStore implements CheckpointStore {
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
     mustExist(eval(SAVE_ATTEMPT, List.of(key("run:" + runId), key("att:" + runId)),
-        List.of(bytes(step), bytes(Integer.toString(attempts)))), runId);
+        claiming(List.of(bytes(step), bytes(Integer.toString(attempts))))), runId);
   }
 
   @Override
   public void resetSteps(String runId, Collection<String> steps) {
     List<byte[]> args = new ArrayList<>();
     steps.forEach(s -> args.add(bytes(s)));
-    mustExist(eval(RESET_STEPS, runKeys(runId), args), runId);
+    mustExist(eval(RESET_STEPS, runKeys(runId), claiming(args)), runId);
   }
 
   @Override
@@ -229,10 +308,10 @@ public final class RedisStore implements CheckpointStore {
     keys.add(key("open"));
     keys.add(key("ended"));
     boolean hasOutput = withOutput && output != null;
-    mustExist(eval(SAVE_STATUS, keys, List.of(
+    mustExist(eval(SAVE_STATUS, keys, claiming(List.of(
         bytes(runId), bytes(status.name()), bytes(status.isTerminal() ? "1" : "0"),
-        bytes(Long.toString(Instant.now().toEpochMilli())), bytes(Long.toString(finishedTtlSeconds)),
-        bytes(hasOutput ? "1" : "0"), hasOutput ? output : new byte[0])), runId);
+        bytes(Long.toString(clock.millis())), bytes(Long.toString(finishedTtlSeconds)),
+        bytes(hasOutput ? "1" : "0"), hasOutput ? output : new byte[0]))), runId);
   }
 
   @Override

@@ -49,6 +49,11 @@ class RedisStoreTest extends StoreContract {
   }
 
   @Override
+  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+    return RedisStore.open(redis, "firebreak:", null, owner, lease, clock);
+  }
+
+  @Override
   protected DeadLetterQueue deadLettersOf(CheckpointStore store) {
     return ((RedisStore) store).deadLetters();
   }
