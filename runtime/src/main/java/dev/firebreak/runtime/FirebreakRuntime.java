@@ -85,6 +85,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     if (b.retention != null) {
       schedulePurge(b.retention);
     }
+    boolean acrossGraphs = b.resumeAcrossGraphChanges;
     java.time.Duration lease = store.leaseDuration();
     if (lease != null) {
       scheduleLeaseRenewal(lease.dividedBy(3));
@@ -92,6 +93,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     this.engine =
         new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc,
             b.maxParkedPerBreaker, new dev.firebreak.runtime.internal.Overrides(b.overrides));
+    engine.resumeAcrossGraphChanges(acrossGraphs);
   }
 
   /** Keeps this process's leases on its runs in flight alive while steps run long without writing. */
@@ -282,6 +284,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     private boolean mdc = true;
     private int maxParkedPerBreaker = DEFAULT_MAX_PARKED_PER_BREAKER;
     private java.time.Duration retention;
+    private boolean resumeAcrossGraphChanges;
     private final java.util.Map<String, String> overrides = new java.util.TreeMap<>();
 
     private Builder() {}
@@ -404,6 +407,17 @@ public final class FirebreakRuntime implements AutoCloseable {
         throw new IllegalArgumentException("retention must be positive: " + retention);
       }
       this.retention = retention;
+      return this;
+    }
+
+    /**
+     * Whether a stored run started under another version of its workflow's graph may be resumed:
+     * completed checkpointed steps are matched by name and their outputs decoded with this build's
+     * codecs (a mismatch fails the run with {@code CORRUPT_CHECKPOINT}); steps new to the graph
+     * run. Default false: such a resume fails with {@link GraphMismatchException}.
+     */
+    public Builder resumeAcrossGraphChanges(boolean allowed) {
+      this.resumeAcrossGraphChanges = allowed;
       return this;
     }
 

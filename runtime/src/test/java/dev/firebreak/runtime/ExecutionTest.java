@@ -318,9 +318,29 @@ class ExecutionTest {
     BoundEntryPoint entry =
         Flow.of("graph", 1).step(StepDescriptor.builder("a").inputs(0), sync((s, ctx) -> 1)).bind(runtime);
     fixture.store.open("run-3", "test.Flow", "graph", "an-older-hash", null);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> entry.run("run-3", "in"));
-    assertTrue(e.getMessage().contains("an-older-hash"), e.getMessage());
+    GraphMismatchException e = assertThrows(GraphMismatchException.class, () -> entry.run("run-3", "in"));
+    assertEquals("an-older-hash", e.storedHash());
+    assertEquals("hash-graph", e.currentHash());
     assertEquals(0, runtime.inFlightRuns());
+  }
+
+  @Test
+  void optingInResumesAcrossAGraphChangeByStepName() {
+    InMemoryStoreFixture fixture = new InMemoryStoreFixture();
+    FirebreakRuntime runtime = FirebreakRuntime.builder().executor(Runnable::run).checkpointStore(fixture.store)
+        .resumeAcrossGraphChanges(true).build();
+    AtomicInteger extracts = new AtomicInteger();
+    BoundEntryPoint entry =
+        Flow.of("graph", 1)
+            .step(StepDescriptor.builder("extract").inputs(0).checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
+                sync((s, ctx) -> "fresh-" + extracts.incrementAndGet()))
+            .step(StepDescriptor.builder("newStep").inputs(1), sync((s, ctx) -> s[1] + "+new"))
+            .bind(runtime);
+    fixture.store.open("run-4", "test.Flow", "graph", "an-older-hash", null);
+    fixture.store.saveStep("run-4", "extract",
+        dev.firebreak.runtime.codec.Codecs.encode(dev.firebreak.runtime.codec.Codecs.STRING, "kept"), 1);
+    assertEquals("kept+new", entry.run("run-4", "in"));
+    assertEquals(0, extracts.get());
   }
 
   @Test

@@ -232,10 +232,13 @@ final class BoundPlan implements BoundEntryPoint {
     try {
       byte[] stored = inputCodec == null ? null : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
       record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash(), stored);
-      if (!record.graphHash().equals(plan.graphHash()) || !record.entryPoint().equals(plan.name())) {
+      if (!record.entryPoint().equals(plan.name()) || !record.workflow().equals(plan.workflow())) {
         throw new IllegalStateException(
-            "run '" + id + "' was started by " + record.workflow() + "." + record.entryPoint() + " with graph "
-                + record.graphHash() + "; it cannot continue as " + plan.name() + " with graph " + plan.graphHash());
+            "run id '" + id + "' is used by a run of " + record.workflow() + "." + record.entryPoint()
+                + "; it cannot also be a run of " + plan.workflow() + "." + plan.name());
+      }
+      if (!record.graphHash().equals(plan.graphHash()) && !engine.resumeAcrossGraphChanges) {
+        throw new dev.firebreak.runtime.GraphMismatchException(id, plan.workflow(), record.graphHash(), plan.graphHash());
       }
     } catch (RuntimeException e) {
       engine.runs.remove(id, run);

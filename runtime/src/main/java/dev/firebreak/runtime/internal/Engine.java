@@ -30,6 +30,8 @@ public final class Engine {
   final boolean mdc;
   final int maxParkedPerBreaker;
   final Overrides overrides;
+  /** Whether a run stored under another graph hash may be resumed (steps matched by name). */
+  volatile boolean resumeAcrossGraphChanges;
   final AtomicInteger inFlight = new AtomicInteger();
   final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
@@ -182,6 +184,10 @@ public final class Engine {
   /** The ids of the runs in flight here, for lease renewal. */
   public java.util.Set<String> runIds() {
     return java.util.Set.copyOf(runs.keySet());
+  }
+
+  public void resumeAcrossGraphChanges(boolean allowed) {
+    this.resumeAcrossGraphChanges = allowed;
   }
 
   public int inFlightRuns() {
