@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param step the step that failed the run
  * @param attempts attempts made on that step
  * @param errorChain the failure and its causes, outermost first, as {@code Type: message}
+ * @param inputs the run's inputs as stored (see {@link #inputsJson()}); null if they were not stored
  */
 public record DeadLetter(
     String runId,
@@ -20,7 +21,25 @@ public record DeadLetter(
     String step,
     int attempts,
     List<String> errorChain,
-    Instant time) {
+    Instant time,
+    byte[] inputs) {
+
+  /** A dead letter without an input snapshot. */
+  public DeadLetter(
+      String runId, String workflow, String entryPoint, DeadLetterReason reason, String step, int attempts,
+      List<String> errorChain, Instant time) {
+    this(runId, workflow, entryPoint, reason, step, attempts, errorChain, time, null);
+  }
+
+  /** The inputs the run was started with, as JSON text for a human, if they were stored. */
+  public java.util.Optional<String> inputsJson() {
+    if (inputs == null || inputs.length < 4) {
+      return java.util.Optional.empty();
+    }
+    // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
+    return java.util.Optional.of(new String(inputs, 4, inputs.length - 4, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   public DeadLetter {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(reason, "reason");

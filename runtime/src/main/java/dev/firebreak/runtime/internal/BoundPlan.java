@@ -245,6 +245,7 @@ final class BoundPlan implements BoundEntryPoint {
       engine.inFlight.decrementAndGet();
       throw e;
     }
+    run.inputSnapshot = record.inputs();
     run.begin(record, inline);
     return run;
   }

@@ -82,6 +82,8 @@ final class Run {
   long deadlineAt = Long.MAX_VALUE;
   Instant deadline;
   private Map<String, byte[]> restored = Map.of();
+  /** The inputs as stored, for the dead letter; null if not stored. */
+  byte[] inputSnapshot;
   private Map<String, Integer> restoredAttempts = Map.of();
 
   Run(BoundPlan plan, String runId, Object[] inputs) {
@@ -650,7 +652,7 @@ final class Run {
         DeadLetter letter =
             new DeadLetter(
                 runId, plan.workflow(), plan.plan.name(), reason, step, failedStep == null ? 0 : failedStep.attempts,
-                DeadLetter.chainOf(error), engine.scheduler.now());
+                DeadLetter.chainOf(error), engine.scheduler.now(), inputSnapshot);
         engine.deadLetters.add(letter);
         engine.events.deadLettered(letter);
       }

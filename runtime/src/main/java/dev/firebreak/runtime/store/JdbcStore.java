@@ -413,12 +413,13 @@ public abstract class JdbcStore implements CheckpointStore {
       write(c -> {
         try (PreparedStatement upsert = c.prepareStatement(
             "INSERT INTO firebreak_dead_letter"
-                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, seq)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
                 + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
                 + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
-                + " error_chain = excluded.error_chain, time = excluded.time, seq = excluded.seq")) {
+                + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
+                + " seq = excluded.seq")) {
           upsert.setString(1, letter.runId());
           upsert.setString(2, letter.workflow());
           upsert.setString(3, letter.entryPoint());
@@ -427,6 +428,7 @@ public abstract class JdbcStore implements CheckpointStore {
           upsert.setInt(6, letter.attempts());
           upsert.setBytes(7, chain);
           upsert.setString(8, letter.time().toString());
+          upsert.setBytes(9, letter.inputs());
           upsert.executeUpdate();
         }
         return null;
@@ -438,14 +440,14 @@ public abstract class JdbcStore implements CheckpointStore {
       return read(c -> {
         List<DeadLetter> letters = new ArrayList<>();
         try (PreparedStatement q = c.prepareStatement(
-            "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time"
+            "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs"
                 + " FROM firebreak_dead_letter ORDER BY seq");
             ResultSet rs = q.executeQuery()) {
           while (rs.next()) {
             letters.add(new DeadLetter(
                 rs.getString(1), rs.getString(2), rs.getString(3), DeadLetterReason.valueOf(rs.getString(4)),
                 rs.getString(5), rs.getInt(6), Codecs.decode(Codecs.list(Codecs.STRING), rs.getBytes(7)),
-                Instant.parse(rs.getString(8))));
+                Instant.parse(rs.getString(8)), rs.getBytes(9)));
           }
         }
         return letters;

@@ -40,7 +40,8 @@ public final class PostgresStore extends JdbcStore {
                   + " seq BIGINT NOT NULL)"),
           List.of(
               "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
-              "ALTER TABLE firebreak_run ADD COLUMN lease_until BIGINT"));
+              "ALTER TABLE firebreak_run ADD COLUMN lease_until BIGINT"),
+          List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN inputs BYTEA"));
 
   /** Any fixed number: the advisory lock that serialises migrations. */
   private static final long MIGRATION_LOCK = 0x46697265627265L;

@@ -58,7 +58,8 @@ public final class SqliteStore extends JdbcStore {
                   + " PRIMARY KEY (run_id, step)) WITHOUT ROWID"),
           List.of(
               "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
-              "ALTER TABLE firebreak_run ADD COLUMN lease_until INTEGER"));
+              "ALTER TABLE firebreak_run ADD COLUMN lease_until INTEGER"),
+          List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN inputs BLOB"));
 
   /** Writes committed together at most; bounds the time one transaction holds the file. */
   private static final int MAX_BATCH = 512;

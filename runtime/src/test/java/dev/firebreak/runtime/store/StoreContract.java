@@ -272,7 +272,9 @@ public abstract class StoreContract {
     Instant t = Instant.parse("2026-11-24T10:00:00Z");
     deadLetters.add(new DeadLetter("r1", "wf", "process", DeadLetterReason.INVALID_INPUT, "validate", 1,
         List.of("dev.firebreak.runtime.InvalidInputException: amount -1", "caused by\nnewline"), t));
-    deadLetters.add(new DeadLetter("r2", "wf", "process", DeadLetterReason.CIRCUIT_OPEN, "extract", 4, List.of("open"), t));
+    byte[] snapshot = dev.firebreak.runtime.codec.Codecs.encode(dev.firebreak.runtime.codec.Codecs.STRING, "scan-7");
+    deadLetters.add(new DeadLetter("r2", "wf", "process", DeadLetterReason.CIRCUIT_OPEN, "extract", 4, List.of("open"), t, snapshot));
+    assertEquals("\"scan-7\"", deadLetters.list().get(1).inputsJson().orElseThrow(), "the input snapshot is kept");
     assertEquals(2, deadLetters.size());
     DeadLetter first = deadLetters.list().get(0);
     assertEquals("r1", first.runId());

@@ -154,7 +154,7 @@ public final class RedisStore implements CheckpointStore {
   private static final CheckpointCodec<Object[]> LETTER =
       Codecs.tuple(List.of(
           Codecs.STRING, Codecs.STRING, Codecs.STRING, Codecs.STRING, Codecs.STRING, Codecs.INT,
-          Codecs.list(Codecs.STRING), Codecs.INSTANT));
+          Codecs.list(Codecs.STRING), Codecs.INSTANT, Codecs.BYTES));
 
   private final UnifiedJedis redis;
   private final String ns;
@@ -365,7 +365,8 @@ public final class RedisStore implements CheckpointStore {
     @Override
     public void add(DeadLetter l) {
       byte[] letter = Codecs.encode(LETTER, new Object[] {
-          l.runId(), l.workflow(), l.entryPoint(), l.reason().name(), l.step(), l.attempts(), l.errorChain(), l.time()});
+          l.runId(), l.workflow(), l.entryPoint(), l.reason().name(), l.step(), l.attempts(), l.errorChain(), l.time(),
+          l.inputs()});
       eval(DLQ_ADD, List.of(key("dlq"), key("dlq:ord"), key("dlq:seq")), List.of(bytes(l.runId()), letter));
     }
 
@@ -384,7 +385,7 @@ public final class RedisStore implements CheckpointStore {
         }
         Object[] f = Codecs.decode(LETTER, value);
         letters.add(new DeadLetter((String) f[0], (String) f[1], (String) f[2], DeadLetterReason.valueOf((String) f[3]),
-            (String) f[4], (Integer) f[5], (List<String>) f[6], (Instant) f[7]));
+            (String) f[4], (Integer) f[5], (List<String>) f[6], (Instant) f[7], (byte[]) f[8]));
       }
       return letters;
     }
