@@ -41,8 +41,12 @@ public final class CrashHarness {
   }
 
   public static Report run(Path dir, int kills, int runs, long seed) throws Exception {
+    return run(dir, dir.resolve("store.db").toString(), kills, runs, seed);
+  }
+
+  /** As above, on the store {@code store}: a SQLite file or a JDBC URL (PostgreSQL). */
+  public static Report run(Path dir, String store, int kills, int runs, long seed) throws Exception {
     Files.createDirectories(dir);
-    Path store = dir.resolve("store.db");
     Path ledger = dir.resolve("ledger.db");
     Random random = new Random(seed);
     int killed = 0;
@@ -70,12 +74,12 @@ public final class CrashHarness {
     return check(store, ledger, killed, runs);
   }
 
-  private static Process start(Path store, Path ledger, int runs) throws Exception {
+  private static Process start(String store, Path ledger, int runs) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
             java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=off",
-            CrashWorker.class.getName(), store.toString(), ledger.toString(), Integer.toString(runs))
+            CrashWorker.class.getName(), store, ledger.toString(), Integer.toString(runs))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
@@ -85,10 +89,10 @@ public final class CrashHarness {
     return "exit " + (p.isAlive() ? "none (still running)" : p.exitValue());
   }
 
-  private static Report check(Path store, Path ledger, int kills, int runs) throws Exception {
+  private static Report check(String store, Path ledger, int kills, int runs) throws Exception {
     int lost;
     int resumed;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + store); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(CrashWorker.jdbcUrl(store)); Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_run WHERE status = 'COMPLETED'")) {
         lost = runs - (rs.next() ? rs.getInt(1) : 0);
       }

@@ -32,4 +32,21 @@ class CrashTest {
     assertEquals(0, report.duplicateEffects(), report.toString());
     assertTrue(report.resumed() > 0, "the kills interrupted runs that were then resumed: " + report);
   }
+
+  @Test
+  void killNineOnPostgresNeverLosesRerunsOrDuplicatesWork() throws Exception {
+    int kills = Integer.getInteger("firebreak.crash.pgKills", 20);
+    int runs = Integer.getInteger("firebreak.crash.pgRuns", 100 * kills);
+    try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+            .setServerConfig("listen_addresses", "127.0.0.1").start()) {
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      CrashHarness.Report report = CrashHarness.run(dir.resolve("pg"), url, kills, runs, 20261125L);
+      System.out.println("postgres: " + report + " executions=" + report.executions() + " resumed_runs=" + report.resumed());
+      assertEquals(kills, report.kills());
+      assertEquals(0, report.lost(), report.toString());
+      assertEquals(0, report.rerunCheckpointed(), report.toString());
+      assertEquals(0, report.duplicateEffects(), report.toString());
+    }
+  }
 }

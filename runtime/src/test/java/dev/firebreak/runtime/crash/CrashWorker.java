@@ -39,16 +39,16 @@ public final class CrashWorker {
   private CrashWorker() {}
 
   public static void main(String[] args) throws Exception {
-    Path storeFile = Path.of(args[0]);
+    String storeUrl = jdbcUrl(args[0]);
     Path ledgerFile = Path.of(args[1]);
     int runs = Integer.parseInt(args[2]);
-    try (Ledger ledger = new Ledger(ledgerFile, storeFile);
-        FirebreakRuntime runtime = FirebreakRuntime.builder().checkpointStore(SqliteStore.open(storeFile)).build()) {
+    try (Ledger ledger = new Ledger(ledgerFile, storeUrl);
+        FirebreakRuntime runtime = FirebreakRuntime.builder().checkpointStore(store(storeUrl)).build()) {
       BoundEntryPoint entry = runtime.bind(plan(), bindings(ledger));
       List<CompletableFuture<?>> all = new ArrayList<>(runtime.resumeAll());
       ledger.incarnation(all.size());
       Semaphore inFlight = new Semaphore(32);
-      java.util.Set<String> known = knownRuns(storeFile);
+      java.util.Set<String> known = knownRuns(storeUrl);
       for (int i = 0; i < runs; i++) {
         String id = "run-" + i;
         if (known.contains(id)) {
@@ -67,9 +67,23 @@ public final class CrashWorker {
   }
 
   /** The runs earlier incarnations started, read once (a lookup per id would not scale to 200,000). */
-  private static java.util.Set<String> knownRuns(Path storeFile) throws SQLException {
+  /** A JDBC URL as given, or a SQLite file's. */
+  static String jdbcUrl(String store) {
+    return store.startsWith("jdbc:") ? store : "jdbc:sqlite:" + store;
+  }
+
+  private static dev.firebreak.runtime.CheckpointStore store(String url) {
+    if (url.startsWith("jdbc:postgresql:")) {
+      org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+      ds.setUrl(url);
+      return dev.firebreak.runtime.store.PostgresStore.open(ds);
+    }
+    return SqliteStore.open(Path.of(url.substring("jdbc:sqlite:".length())));
+  }
+
+  private static java.util.Set<String> knownRuns(String storeUrl) throws SQLException {
     java.util.Set<String> known = new java.util.HashSet<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + storeFile);
+    try (Connection c = DriverManager.getConnection(storeUrl);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT run_id FROM firebreak_run")) {
       while (rs.next()) {
@@ -105,7 +119,7 @@ public final class CrashWorker {
     private final String storeUrl;
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
 
-    Ledger(Path ledgerFile, Path storeFile) throws SQLException {
+    Ledger(Path ledgerFile, String storeUrl) throws SQLException {
       ledger = DriverManager.getConnection("jdbc:sqlite:" + ledgerFile);
       try (Statement s = ledger.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
@@ -115,7 +129,7 @@ public final class CrashWorker {
         s.execute("CREATE TABLE IF NOT EXISTS execution (run TEXT NOT NULL, step TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS incarnation (resumed INTEGER NOT NULL)");
       }
-      storeUrl = "jdbc:sqlite:" + storeFile;
+      this.storeUrl = storeUrl;
     }
 
     String apply(StepContext ctx, String input) throws Exception {
