@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * @param failuresByStep failed runs per step that failed them
  * @param deadLettersByReason dead letters per reason
  * @param elapsed wall time of the batch
+ * @param retries retries the runtime scheduled
+ * @param breakerOpenings times a circuit breaker opened
+ * @param parked times a run waited for an open breaker
  */
 public record BatchReport(
     int invoices,
@@ -25,9 +28,13 @@ public record BatchReport(
     int pendingReview,
     Map<String, Integer> failuresByStep,
     Map<String, Integer> deadLettersByReason,
-    Duration elapsed) {
+    Duration elapsed,
+    int retries,
+    int breakerOpenings,
+    int parked) {
 
-  static BatchReport of(List<WorkflowResult<AccountingEntry>> results, Map<String, Integer> deadLetters, Duration elapsed) {
+  static BatchReport of(
+      List<WorkflowResult<AccountingEntry>> results, Map<String, Integer> deadLetters, Duration elapsed, Stats stats) {
     Map<WorkflowStatus, Integer> byStatus = new EnumMap<>(WorkflowStatus.class);
     Map<String, Integer> failures = new TreeMap<>();
     int pendingReview = 0;
@@ -40,7 +47,8 @@ public record BatchReport(
         failures.merge(r.failedStep(), 1, Integer::sum);
       }
     }
-    return new BatchReport(results.size(), byStatus, pendingReview, failures, new TreeMap<>(deadLetters), elapsed);
+    return new BatchReport(results.size(), byStatus, pendingReview, failures, new TreeMap<>(deadLetters), elapsed,
+        stats.retries(), stats.breakerOpenings(), stats.parked());
   }
 
   public int count(WorkflowStatus status) {

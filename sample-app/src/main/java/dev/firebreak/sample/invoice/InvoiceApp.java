@@ -19,6 +19,16 @@ public interface InvoiceApp {
 
   Ledger ledger();
 
+  Stats stats();
+
+  dev.firebreak.sample.invoice.agents.OcrAgent ocrAgent();
+
+  dev.firebreak.sample.invoice.agents.ValidationAgent validationAgent();
+
+  dev.firebreak.sample.invoice.agents.MatchingAgent matchingAgent();
+
+  dev.firebreak.sample.invoice.agents.AccountingAgent accountingAgent();
+
   /** Builds the app for a fault profile. */
   @Component.Factory
   interface Factory {

@@ -34,8 +34,8 @@ abstract class InvoiceModule {
 
   @Provides
   @Singleton
-  static FirebreakRuntime runtime(@Named("firebreak.db") Path database) {
+  static FirebreakRuntime runtime(@Named("firebreak.db") Path database, Stats stats) {
     // The embedded default store, in the file the app was given.
-    return FirebreakRuntime.builder().sqlite(database).build();
+    return FirebreakRuntime.builder().sqlite(database).listener(stats).build();
   }
 }

@@ -1,5 +1,9 @@
 package dev.firebreak.sample.invoice;
 
+import dev.firebreak.runtime.DeadLetterQueue;
+
+import dev.firebreak.runtime.DeadLetter;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,49 +29,209 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Main {
   static final String USAGE =
-      "usage: firebreak-sample [--invoices N (1..100000, default 500)] [--seed S (default 42)]"
-          + " [--db FILE (default firebreak-sample.db)]";
+      String.join(
+          "\n",
+          "usage: firebreak-sample [run] [--invoices N (1..100000, default 1000)] [--seed S (default 42)] [--db FILE]",
+          "       firebreak-sample resume [--db FILE]          continue the runs a killed batch left unfinished",
+          "       firebreak-sample dlq list [--db FILE]",
+          "       firebreak-sample dlq replay <invoice> [--db FILE]",
+          "       firebreak-sample dlq discard <invoice> [--db FILE]",
+          "FILE defaults to firebreak-sample.db in the working directory.");
 
   private Main() {}
 
+  /** Bad arguments: the message, the usage, exit code 2. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
   public static void main(String[] args) {
-    int invoices = 500;
+    int code;
+    try {
+      code = execute(List.of(args), System.out);
+    } catch (UsageException e) {
+      System.err.println(e.getMessage());
+      System.err.println(USAGE);
+      code = 2;
+    }
+    System.exit(code);
+  }
+
+  /** Runs one command line; returns the exit code. */
+  static int execute(List<String> args, PrintStream out) {
+    List<String> rest = new ArrayList<>(args);
+    String command = rest.isEmpty() || rest.get(0).startsWith("--") ? "run" : rest.remove(0);
+    Options o = Options.parse(rest);
+    switch (command) {
+      case "run":
+        o.noPositional();
+        FaultProfile faults = FaultProfile.caseStudy(o.seed);
+        out.printf("Firebreak invoice case study: %d invoices, seed %d, store %s (SQLite)%n",
+            o.invoices, o.seed, o.database.toAbsolutePath());
+        Comparison comparison = compare(faults, o.invoices, o.database, out);
+        out.println();
+        out.print(comparison.render());
+        return 0;
+      case "resume":
+        o.noPositional();
+        return resume(o.database, out);
+      case "dlq":
+        if (o.positional.isEmpty()) {
+          throw new UsageException("dlq needs list, replay or discard");
+        }
+        return deadLetters(o.positional, o.database, out);
+      case "--help":
+      case "help":
+        out.println(USAGE);
+        return 0;
+      default:
+        throw new UsageException("unknown command " + command);
+    }
+  }
+
+  /** The options every command shares. */
+  private static final class Options {
+    int invoices = 1000;
     long seed = 42;
     Path database = Path.of("firebreak-sample.db");
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
+    final List<String> positional = new ArrayList<>();
+
+    static Options parse(List<String> args) {
+      Options o = new Options();
+      for (int i = 0; i < args.size(); i++) {
+        String a = args.get(i);
+        switch (a) {
           case "--invoices":
-            invoices = Integer.parseInt(args[++i]);
-            if (invoices < 1 || invoices > 100_000) {
-              throw new IllegalArgumentException("--invoices must be within 1..100000");
+            o.invoices = number(args, ++i, a);
+            if (o.invoices < 1 || o.invoices > 100_000) {
+              throw new UsageException("--invoices must be within 1..100000");
             }
             break;
           case "--seed":
-            seed = Long.parseLong(args[++i]);
+            o.seed = number(args, ++i, a);
             break;
           case "--db":
-            database = Path.of(args[++i]);
+            o.database = Path.of(value(args, ++i, a));
             break;
-          case "--help":
-            System.out.println(USAGE);
-            return;
           default:
-            throw new IllegalArgumentException("unknown argument " + args[i]);
+            if (a.startsWith("--")) {
+              throw new UsageException("unknown option " + a);
+            }
+            o.positional.add(a);
         }
       }
-    } catch (RuntimeException e) {
-      System.err.println(e instanceof ArrayIndexOutOfBoundsException ? "missing value after " + args[args.length - 1] : e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
+      return o;
     }
-    FaultProfile faults = FaultProfile.caseStudy(seed);
-    System.out.printf(
-        "Firebreak invoice case study: %d invoices, seed %d, store %s (SQLite)%n", invoices, seed, database.toAbsolutePath());
-    BatchReport report = run(faults, invoices, database, System.out);
-    System.out.println();
-    System.out.print(report.render());
-    System.exit(0);
+
+    void noPositional() {
+      if (!positional.isEmpty()) {
+        throw new UsageException("unexpected argument " + positional.get(0));
+      }
+    }
+
+    private static String value(List<String> args, int i, String option) {
+      if (i >= args.size()) {
+        throw new UsageException("missing value after " + option);
+      }
+      return args.get(i);
+    }
+
+    private static int number(List<String> args, int i, String option) {
+      String v = value(args, i, option);
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new UsageException(option + " needs a number, not " + v);
+      }
+    }
+  }
+
+  /** The batch through plain calls, then through Firebreak, on the same faults. */
+  static Comparison compare(FaultProfile faults, int count, Path database, PrintStream progress) {
+    List<InvoiceFile> batch = Batch.generate(faults, count);
+    PlainPipeline.Report plain;
+    try {
+      if (progress != null) {
+        progress.println("1/2 plain calls, no patterns ...");
+      }
+      plain = PlainPipeline.run(InvoiceApp.create(faults, database), batch, 64);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+    if (progress != null) {
+      progress.println("2/2 Firebreak ...");
+    }
+    BatchReport firebreak = run(faults, count, database, progress);
+    return new Comparison(plain, firebreak);
+  }
+
+  private static int resume(Path database, PrintStream out) {
+    InvoiceApp app = InvoiceApp.create(FaultProfile.none(0), database);
+    try {
+      app.workflow(); // binds the workflow, so that its runs can be resumed
+      List<CompletableFuture<WorkflowResult<Object>>> runs = app.runtime().resumeAll();
+      int completed = 0;
+      for (CompletableFuture<WorkflowResult<Object>> run : runs) {
+        if (await(run).isSuccess()) {
+          completed++;
+        }
+      }
+      out.printf("resumed %d unfinished runs: %d completed, %d failed (see dlq list)%n",
+          runs.size(), completed, runs.size() - completed);
+      return 0;
+    } finally {
+      app.runtime().close();
+    }
+  }
+
+  private static int deadLetters(List<String> args, Path database, PrintStream out) {
+    InvoiceApp app = InvoiceApp.create(FaultProfile.none(0), database);
+    try {
+      DeadLetterQueue queue = app.runtime().deadLetters();
+      switch (args.get(0)) {
+        case "list":
+          if (args.size() != 1) {
+            throw new UsageException("dlq list takes no argument");
+          }
+          List<DeadLetter> letters = queue.list();
+          out.printf("%d dead letters%n", letters.size());
+          for (DeadLetter d : letters) {
+            out.printf("%-12s %-20s step %-10s attempts %d  %s%n", d.runId(), d.reason(), d.step(), d.attempts(),
+                d.errorChain().isEmpty() ? "" : d.errorChain().get(0));
+          }
+          return 0;
+        case "discard":
+          String discarded = invoice(args);
+          if (!queue.discard(discarded)) {
+            out.printf("no dead letter for %s%n", discarded);
+            return 1;
+          }
+          out.printf("discarded %s%n", discarded);
+          return 0;
+        case "replay":
+          String id = invoice(args);
+          app.workflow(); // binds the workflow, so that the run can be replayed
+          WorkflowResult<Object> result = await(app.runtime().replay(id).toCompletableFuture());
+          out.printf("replayed %s: %s%n", id, result.status());
+          return result.isSuccess() ? 0 : 1;
+        default:
+          throw new UsageException("unknown dlq command " + args.get(0));
+      }
+    } finally {
+      app.runtime().close();
+    }
+  }
+
+  private static String invoice(List<String> args) {
+    if (args.size() != 2) {
+      throw new UsageException("dlq " + args.get(0) + " takes one invoice id");
+    }
+    return args.get(1);
   }
 
   /**
@@ -95,7 +259,7 @@ public final class Main {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       Map<String, Integer> deadLetters = new TreeMap<>();
       app.runtime().deadLetters().list().forEach(d -> deadLetters.merge(d.reason().name(), 1, Integer::sum));
-      return BatchReport.of(results, deadLetters, elapsed);
+      return BatchReport.of(results, deadLetters, elapsed, app.stats());
     } finally {
       app.runtime().close();
     }
@@ -111,14 +275,14 @@ public final class Main {
     }
   }
 
-  private static WorkflowResult<AccountingEntry> await(CompletableFuture<WorkflowResult<AccountingEntry>> run) {
+  private static <T> WorkflowResult<T> await(CompletableFuture<WorkflowResult<T>> run) {
     try {
       // Far above the workflow's 30 s deadline: a run that is still going then is a bug to report.
       return run.get(5, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a run", e);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
       throw new IllegalStateException("a run did not end: " + e, e);
     }
   }
