@@ -21,6 +21,8 @@ public interface InvoiceApp {
 
   Stats stats();
 
+  io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry();
+
   dev.firebreak.sample.invoice.agents.OcrAgent ocrAgent();
 
   dev.firebreak.sample.invoice.agents.ValidationAgent validationAgent();

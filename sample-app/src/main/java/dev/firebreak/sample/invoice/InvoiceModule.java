@@ -10,6 +10,9 @@ import dev.firebreak.sample.invoice.services.PurchaseOrders;
 import dev.firebreak.sample.invoice.services.SimulatedLedger;
 import dev.firebreak.sample.invoice.services.SimulatedOcr;
 import dev.firebreak.sample.invoice.services.SimulatedPurchaseOrders;
+import dev.firebreak.runtime.micrometer.FirebreakMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -34,8 +37,22 @@ abstract class InvoiceModule {
 
   @Provides
   @Singleton
-  static FirebreakRuntime runtime(@Named("firebreak.db") Path database, Stats stats) {
+  static FirebreakRuntime runtime(@Named("firebreak.db") Path database, Stats stats, FirebreakMetrics metrics) {
     // The embedded default store, in the file the app was given.
-    return FirebreakRuntime.builder().sqlite(database).listener(stats).build();
+    FirebreakRuntime runtime = FirebreakRuntime.builder().sqlite(database).listener(stats).listener(metrics).build();
+    metrics.monitor(runtime);
+    return runtime;
+  }
+
+  @Provides
+  @Singleton
+  static PrometheusMeterRegistry registry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  @Provides
+  @Singleton
+  static FirebreakMetrics metrics(PrometheusMeterRegistry registry) {
+    return FirebreakMetrics.on(registry);
   }
 }

@@ -33,6 +33,8 @@ public final class Main {
           "\n",
           "usage: firebreak-sample [run] [--invoices N (1..100000, default 1000)] [--seed S (default 42)] [--db FILE]",
           "       firebreak-sample resume [--db FILE]          continue the runs a killed batch left unfinished",
+          "       firebreak-sample serve [--port P (default 9464)] [--seconds S (default 300)] [--invoices N] [--db FILE]",
+          "                                                    Prometheus metrics on 127.0.0.1 while a batch runs",
           "       firebreak-sample dlq list [--db FILE]",
           "       firebreak-sample dlq replay <invoice> [--db FILE]",
           "       firebreak-sample dlq discard <invoice> [--db FILE]",
@@ -76,6 +78,21 @@ public final class Main {
         out.println();
         out.print(comparison.render());
         return 0;
+      case "serve":
+        o.noPositional();
+        deleteStore(o.database);
+        InvoiceApp app = InvoiceApp.create(FaultProfile.caseStudy(o.seed), o.database);
+        try (MetricsServer server = serve(app, o.port)) {
+          out.printf("metrics on http://127.0.0.1:%d/metrics; processing %d invoices%n", server.port(), o.invoices);
+          out.print(run(app, FaultProfile.caseStudy(o.seed), o.invoices, out).render());
+          out.printf("serving for %d s more (--seconds)%n", o.seconds);
+          Thread.sleep(o.seconds * 1000L);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          app.runtime().close();
+        }
+        return 0;
       case "resume":
         o.noPositional();
         return resume(o.database, out);
@@ -98,6 +115,8 @@ public final class Main {
     int invoices = 1000;
     long seed = 42;
     Path database = Path.of("firebreak-sample.db");
+    int port = 9464;
+    int seconds = 300;
     final List<String> positional = new ArrayList<>();
 
     static Options parse(List<String> args) {
@@ -116,6 +135,18 @@ public final class Main {
             break;
           case "--db":
             o.database = Path.of(value(args, ++i, a));
+            break;
+          case "--port":
+            o.port = number(args, ++i, a);
+            if (o.port < 0 || o.port > 65535) {
+              throw new UsageException("--port must be within 0..65535");
+            }
+            break;
+          case "--seconds":
+            o.seconds = number(args, ++i, a);
+            if (o.seconds < 0) {
+              throw new UsageException("--seconds must not be negative");
+            }
             break;
           default:
             if (a.startsWith("--")) {
@@ -243,26 +274,39 @@ public final class Main {
     deleteStore(database);
     InvoiceApp app = InvoiceApp.create(faults, database);
     try {
-      List<InvoiceFile> batch = Batch.generate(faults, count);
-      long start = System.nanoTime();
-      List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs = new ArrayList<>(count);
-      for (InvoiceFile file : batch) {
-        runs.add(app.workflow().processAsync(file.id(), file).toCompletableFuture());
-      }
-      List<WorkflowResult<AccountingEntry>> results = new ArrayList<>(count);
-      for (CompletableFuture<WorkflowResult<AccountingEntry>> run : runs) {
-        results.add(await(run));
-        if (progress != null) {
-          progressBar(progress, results.size(), count);
-        }
-      }
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      Map<String, Integer> deadLetters = new TreeMap<>();
-      app.runtime().deadLetters().list().forEach(d -> deadLetters.merge(d.reason().name(), 1, Integer::sum));
-      return BatchReport.of(results, deadLetters, elapsed, app.stats());
+      return run(app, faults, count, progress);
     } finally {
       app.runtime().close();
     }
+  }
+
+  /** Processes a batch on {@code app}, which stays open. */
+  static BatchReport run(InvoiceApp app, FaultProfile faults, int count, PrintStream progress) {
+    List<InvoiceFile> batch = Batch.generate(faults, count);
+    long start = System.nanoTime();
+    List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs = new ArrayList<>(count);
+    for (InvoiceFile file : batch) {
+      runs.add(app.workflow().processAsync(file.id(), file).toCompletableFuture());
+    }
+    List<WorkflowResult<AccountingEntry>> results = new ArrayList<>(count);
+    for (CompletableFuture<WorkflowResult<AccountingEntry>> run : runs) {
+      results.add(await(run));
+      if (progress != null) {
+        progressBar(progress, results.size(), count);
+      }
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+    Map<String, Integer> deadLetters = new TreeMap<>();
+    app.runtime().deadLetters().list().forEach(d -> deadLetters.merge(d.reason().name(), 1, Integer::sum));
+    return BatchReport.of(results, deadLetters, elapsed, app.stats());
+  }
+
+  /**
+   * Serves the app's metrics as Prometheus text on 127.0.0.1:{@code port} (0: any free port)
+   * while it processes a batch; the caller stops the returned server.
+   */
+  static MetricsServer serve(InvoiceApp app, int port) {
+    return MetricsServer.start(app.metricsRegistry(), port);
   }
 
   private static void deleteStore(Path database) {
