@@ -34,11 +34,19 @@ public interface InvoiceApp {
   /** Builds the app for a fault profile. */
   @Component.Factory
   interface Factory {
-    InvoiceApp create(@BindsInstance FaultProfile faults, @BindsInstance @Named("firebreak.db") Path database);
+    InvoiceApp create(
+        @BindsInstance FaultProfile faults,
+        @BindsInstance @Named("firebreak.db") Path database,
+        @BindsInstance AppOptions options);
   }
 
   /** Builds the app for a fault profile, keeping runs in the SQLite file {@code database}. */
   static InvoiceApp create(FaultProfile faults, Path database) {
-    return DaggerInvoiceApp.factory().create(faults, database);
+    return create(faults, database, AppOptions.defaults());
+  }
+
+  /** As {@link #create(FaultProfile, Path)}, with a clock, injected faults and an admission limit. */
+  static InvoiceApp create(FaultProfile faults, Path database, AppOptions options) {
+    return DaggerInvoiceApp.factory().create(faults, database, options);
   }
 }

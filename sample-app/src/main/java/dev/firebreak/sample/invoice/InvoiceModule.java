@@ -26,20 +26,37 @@ abstract class InvoiceModule {
   @Singleton
   abstract InvoiceWorkflow workflow(FirebreakInvoiceWorkflow generated);
 
-  @Binds
-  abstract OcrClient ocr(SimulatedOcr simulated);
-
-  @Binds
-  abstract PurchaseOrders purchaseOrders(SimulatedPurchaseOrders simulated);
-
-  @Binds
-  abstract Ledger ledger(SimulatedLedger simulated);
+  // The simulated services, behind the fault injection of chaos scenarios (off by default).
+  @Provides
+  @Singleton
+  static OcrClient ocr(SimulatedOcr simulated, AppOptions options) {
+    return options.chaos().wrap(OcrClient.class, simulated);
+  }
 
   @Provides
   @Singleton
-  static FirebreakRuntime runtime(@Named("firebreak.db") Path database, Stats stats, FirebreakMetrics metrics) {
+  static PurchaseOrders purchaseOrders(SimulatedPurchaseOrders simulated, AppOptions options) {
+    return options.chaos().wrap(PurchaseOrders.class, simulated);
+  }
+
+  @Provides
+  @Singleton
+  static Ledger ledger(SimulatedLedger simulated, AppOptions options) {
+    return options.chaos().wrap(Ledger.class, simulated);
+  }
+
+  @Provides
+  @Singleton
+  static FirebreakRuntime runtime(
+      @Named("firebreak.db") Path database, AppOptions options, Stats stats, FirebreakMetrics metrics) {
     // The embedded default store, in the file the app was given.
-    FirebreakRuntime runtime = FirebreakRuntime.builder().sqlite(database).listener(stats).listener(metrics).build();
+    FirebreakRuntime runtime = FirebreakRuntime.builder()
+        .sqlite(database)
+        .scheduler(options.scheduler())
+        .maxInFlightRuns(options.maxInFlightRuns())
+        .listener(stats)
+        .listener(metrics)
+        .build();
     metrics.monitor(runtime);
     return runtime;
   }

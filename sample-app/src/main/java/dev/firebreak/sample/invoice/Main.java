@@ -35,6 +35,7 @@ public final class Main {
           "       firebreak-sample resume [--db FILE]          continue the runs a killed batch left unfinished",
           "       firebreak-sample serve [--port P (default 9464)] [--seconds S (default 300)] [--invoices N] [--db FILE]",
           "                                                    Prometheus metrics on 127.0.0.1 while a batch runs",
+          "       firebreak-sample chaos timeout|outage|saturation|corrupt   the seed's chaos tests, time compressed",
           "       firebreak-sample dlq list [--db FILE]",
           "       firebreak-sample dlq replay <invoice> [--db FILE]",
           "       firebreak-sample dlq discard <invoice> [--db FILE]",
@@ -93,6 +94,20 @@ public final class Main {
           app.runtime().close();
         }
         return 0;
+      case "chaos":
+        if (o.positional.size() != 1) {
+          throw new UsageException("chaos needs one scenario: " + ChaosScenarios.NAMES);
+        }
+        try {
+          ChaosScenarios.Outcome outcome = ChaosScenarios.run(o.positional.get(0), o.database.toAbsolutePath().getParent());
+          out.print(outcome.render());
+          return outcome.lost() == 0 ? 0 : 1;
+        } catch (UsageException e) {
+          throw e;
+        } catch (Exception e) {
+          out.println("chaos scenario failed: " + e);
+          return 1;
+        }
       case "resume":
         o.noPositional();
         return resume(o.database, out);
