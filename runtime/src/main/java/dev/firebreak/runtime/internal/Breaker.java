@@ -64,6 +64,11 @@ public final class Breaker {
     this.maxParked = maxParked;
   }
 
+  /** A breaker outside any runtime, without events or parking: for benchmarks and tests. */
+  public static Breaker standalone(CircuitBreakerPolicy policy, Scheduler scheduler) {
+    return new Breaker(policy, new Events(java.util.List.of()), scheduler, 0);
+  }
+
   public CircuitBreakerPolicy policy() {
     return policy;
   }

@@ -25,6 +25,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   private final ConcurrentHashMap<String, java.time.Instant> endedAt = new ConcurrentHashMap<>();
   private final java.util.function.Supplier<java.time.Instant> clock;
 
+  private final boolean forgetFinished;
+
   /** A store that timestamps the end of runs with the system clock. */
   public InMemoryCheckpointStore() {
     this(java.time.Instant::now);
@@ -32,7 +34,21 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   /** A store that timestamps the end of runs with {@code clock} (for retention tests). */
   public InMemoryCheckpointStore(java.util.function.Supplier<java.time.Instant> clock) {
+    this(clock, false);
+  }
+
+  private InMemoryCheckpointStore(java.util.function.Supplier<java.time.Instant> clock, boolean forgetFinished) {
     this.clock = clock;
+    this.forgetFinished = forgetFinished;
+  }
+
+  /**
+   * A store that keeps only runs in flight and drops a run as soon as it ends: constant memory for
+   * a process that runs workflows without caring about their history (and a second call with an
+   * ended run's id runs it again, since nothing remembers it).
+   */
+  public static InMemoryCheckpointStore forgettingFinished() {
+    return new InMemoryCheckpointStore(java.time.Instant::now, true);
   }
 
   @Override
@@ -103,6 +119,10 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
+    if (forgetFinished && status.isTerminal()) {
+      forget(runId);
+      return;
+    }
     if (status.isTerminal()) {
       endedAt.put(runId, clock.get());
     }
@@ -113,11 +133,22 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
+    if (forgetFinished) {
+      forget(runId);
+      return;
+    }
     endedAt.put(runId, clock.get());
     byte[] copy = output == null ? null : output.clone();
     update(
         runId,
         r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts(), r.inputs(), copy));
+  }
+
+  private void forget(String runId) {
+    if (runs.remove(runId) == null) {
+      throw new NoSuchElementException("no run " + runId + " in this store");
+    }
+    order.remove(runId);
   }
 
   private void update(String runId, java.util.function.UnaryOperator<RunRecord> change) {
