@@ -1,0 +1,172 @@
+package dev.firebreak.benchmarks;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.generated.BoundEntryPoint;
+import dev.firebreak.runtime.generated.StepBinding;
+import dev.firebreak.runtime.graph.EntryPointPlan;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import dev.firebreak.runtime.store.InMemoryCheckpointStore;
+import dev.firebreak.runtime.store.PostgresStore;
+import dev.firebreak.runtime.store.SqliteStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Whole-workflow durable throughput: a four-step invoice-shaped workflow, every step checkpointed,
+ * trivial agents, run at 1, 2 and 64 concurrent runs on the in-memory, SQLite and PostgreSQL
+ * stores; beside the raw batched insert rate of the same database on the same disk (the limit).
+ * Prints checkpointed steps per second and the p99 time of a run. Usage: {@code DurableThroughput
+ * [seconds per cell, default 5]}.
+ */
+public final class DurableThroughput {
+  private static final int STEPS = 4;
+
+  private DurableThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    Path dir = Files.createTempDirectory("firebreak-bench");
+    System.out.printf("%-10s %6s %18s %14s%n", "store", "conc.", "ckpt steps/s", "p99 run (ms)");
+    for (int concurrency : new int[] {1, 2, 64}) {
+      row("memory", concurrency, seconds, InMemoryCheckpointStore::forgettingFinished);
+    }
+    for (int concurrency : new int[] {1, 2, 64}) {
+      Path file = dir.resolve("sqlite-" + concurrency + ".db");
+      row("sqlite", concurrency, seconds, () -> SqliteStore.open(file));
+    }
+    System.out.printf("%-10s %25s%n", "sqlite", String.format("raw batched insert: %,.0f rows/s", rawSqlite(dir.resolve("raw.db"))));
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start();
+        com.zaxxer.hikari.HikariDataSource ds = pooled(pg)) {
+      for (int concurrency : new int[] {1, 2, 64}) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+          s.execute("DROP SCHEMA public CASCADE");
+          s.execute("CREATE SCHEMA public");
+        }
+        row("postgres", concurrency, seconds, () -> PostgresStore.open(ds));
+      }
+      System.out.printf("%-10s %25s%n", "postgres", String.format("raw batched insert: %,.0f rows/s", rawPostgres(ds)));
+    }
+  }
+
+  private static void row(String name, int concurrency, int seconds, Supplier<CheckpointStore> stores) throws Exception {
+    CheckpointStore store = stores.get();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, concurrency));
+    try (FirebreakRuntime runtime =
+        FirebreakRuntime.builder().checkpointStore(store).executor(pool).mdc(false).maxInFlightRuns(1_000_000).build()) {
+      List<StepDescriptor> steps = new ArrayList<>();
+      List<StepBinding> bindings = new ArrayList<>();
+      for (int i = 0; i < STEPS; i++) {
+        steps.add(StepDescriptor.builder("s" + i).inputs(i).timeout(Duration.ofSeconds(30)).checkpointed(Codecs.STRING).build());
+        bindings.add(StepBinding.sync((s, ctx) -> "out"));
+      }
+      BoundEntryPoint entry = runtime.bind(
+          new EntryPointPlan("bench.Invoice", "process", List.of("java.lang.String"), steps, STEPS, null, "bench",
+              List.of(Codecs.STRING), Codecs.STRING),
+          bindings);
+      Semaphore inFlight = new Semaphore(concurrency);
+      long[] latencies = new long[4_000_000];
+      java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+      long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
+      int measured = 0;
+      List<CompletableFuture<?>> tail = new ArrayList<>();
+      int started = 0;
+      while (System.nanoTime() < end) {
+        inFlight.acquire();
+        long t0 = System.nanoTime();
+        boolean counted = t0 >= warmupEnd;
+        CompletableFuture<?> f = entry.runAsyncForResult(null, "in-" + started++).toCompletableFuture()
+            .whenComplete((r, e) -> {
+              inFlight.release();
+              if (counted) {
+                int slot = count.getAndIncrement();
+                if (slot < latencies.length) {
+                  latencies[slot] = System.nanoTime() - t0;
+                }
+              }
+            });
+        if (counted) {
+          measured++;
+        }
+        if (tail.size() < 64) {
+          tail.add(f);
+        } else {
+          tail.set(started % 64, f);
+        }
+      }
+      inFlight.acquire(concurrency);
+      double runsPerSecond = measured / (double) seconds;
+      long[] sorted = Arrays.copyOf(latencies, Math.min(latencies.length, count.get()));
+      Arrays.sort(sorted);
+      double p99 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6;
+      System.out.printf("%-10s %6d %,18.0f %14.2f%n", name, concurrency, runsPerSecond * STEPS, p99);
+    } finally {
+      pool.shutdownNow();
+      store.close();
+    }
+  }
+
+  private static com.zaxxer.hikari.HikariDataSource pooled(EmbeddedPostgres pg) {
+    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+    config.setMaximumPoolSize(16);
+    return new com.zaxxer.hikari.HikariDataSource(config);
+  }
+
+  /** Rows per second inserting in batches of 1,000 per transaction: what the disk and engine allow. */
+  private static double rawSqlite(Path file) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("CREATE TABLE t (run_id TEXT, step TEXT, output BLOB, PRIMARY KEY (run_id, step)) WITHOUT ROWID");
+      return raw(c);
+    }
+  }
+
+  private static double rawPostgres(DataSource ds) throws Exception {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (run_id TEXT, step TEXT, output BYTEA, PRIMARY KEY (run_id, step))");
+      return raw(c);
+    }
+  }
+
+  private static double raw(Connection c) throws Exception {
+    c.setAutoCommit(false);
+    byte[] payload = Codecs.encode(Codecs.STRING, "out");
+    int rows = 0;
+    long start = System.nanoTime();
+    long end = start + TimeUnit.SECONDS.toNanos(3);
+    try (PreparedStatement insert = c.prepareStatement("INSERT INTO t (run_id, step, output) VALUES (?, ?, ?)")) {
+      while (System.nanoTime() < end) {
+        for (int i = 0; i < 1000; i++) {
+          insert.setString(1, "r" + rows);
+          insert.setString(2, "s");
+          insert.setBytes(3, payload);
+          insert.addBatch();
+          rows++;
+        }
+        insert.executeBatch();
+        c.commit();
+      }
+    }
+    return rows / ((System.nanoTime() - start) / 1e9);
+  }
+}
