@@ -94,9 +94,10 @@ public abstract class JdbcStore implements CheckpointStore {
    */
   private long claim(Connection c, String runId) throws SQLException {
     long now = now();
-    try (PreparedStatement update = c.prepareStatement(
+    PreparedStatement update = prepare(c,
         "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
-            + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?) RETURNING version")) {
+            + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?) RETURNING version");
+    try {
       update.setString(1, Instant.ofEpochMilli(now).toString());
       update.setString(2, owner);
       update.setLong(3, now + leaseMillis);
@@ -108,6 +109,8 @@ public abstract class JdbcStore implements CheckpointStore {
           return rs.getLong(1);
         }
       }
+    } finally {
+      release(update);
     }
     throw refused(c, runId);
   }
@@ -154,6 +157,19 @@ public abstract class JdbcStore implements CheckpointStore {
   /** Runs {@code work} on a connection that sees committed data. */
   protected abstract <T> T read(Work<T> work);
 
+  /**
+   * A statement for {@code sql} on {@code c}; give it back with {@link #release}. A store with a
+   * long-lived connection may hand out cached statements (preparing is most of a small write's cost).
+   */
+  protected PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    return c.prepareStatement(sql);
+  }
+
+  /** Gives back a statement from {@link #prepare}. */
+  protected void release(PreparedStatement statement) throws SQLException {
+    statement.close();
+  }
+
   /** Where the data lives, for messages. */
   protected abstract String describe();
 
@@ -196,11 +212,12 @@ public abstract class JdbcStore implements CheckpointStore {
   public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     return write(c -> {
       String now = Instant.now().toString();
-      try (PreparedStatement insert = c.prepareStatement(
+      PreparedStatement insert = prepare(c,
           "INSERT INTO firebreak_run"
               + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
               + " owner, lease_until)"
-              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING")) {
+              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING");
+      try {
         insert.setString(1, runId);
         insert.setString(2, workflow);
         insert.setString(3, entryPoint);
@@ -216,6 +233,8 @@ public abstract class JdbcStore implements CheckpointStore {
             claim(c, runId); // an unfinished run: this process takes it over, or is refused
           }
         }
+      } finally {
+        release(insert);
       }
       return load(c, runId).orElseThrow();
     });
@@ -225,8 +244,9 @@ public abstract class JdbcStore implements CheckpointStore {
   public void saveStep(String runId, String step, byte[] output, int attempts) {
     write(c -> {
       long seq = claim(c, runId);
-      try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO firebreak_step (run_id, step, output, attempts, seq) VALUES (?, ?, ?, ?, ?)")) {
+      PreparedStatement insert = prepare(c,
+          "INSERT INTO firebreak_step (run_id, step, output, attempts, seq) VALUES (?, ?, ?, ?, ?)");
+      try {
         insert.setString(1, runId);
         insert.setString(2, step);
         insert.setBytes(3, output);
@@ -238,6 +258,8 @@ public abstract class JdbcStore implements CheckpointStore {
           throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded", e);
         }
         throw e;
+      } finally {
+        release(insert);
       }
       return null;
     });
@@ -247,13 +269,16 @@ public abstract class JdbcStore implements CheckpointStore {
   public void saveAttempt(String runId, String step, int attempts) {
     write(c -> {
       claim(c, runId);
-      try (PreparedStatement upsert = c.prepareStatement(
+      PreparedStatement upsert = prepare(c,
           "INSERT INTO firebreak_attempt (run_id, step, attempts) VALUES (?, ?, ?)"
-              + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts")) {
+              + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts");
+      try {
         upsert.setString(1, runId);
         upsert.setString(2, step);
         upsert.setInt(3, attempts);
         upsert.executeUpdate();
+      } finally {
+        release(upsert);
       }
       return null;
     });
@@ -302,9 +327,10 @@ public abstract class JdbcStore implements CheckpointStore {
   public void saveStatus(String runId, WorkflowStatus status) {
     write(c -> {
       claim(c, runId);
-      try (PreparedStatement update = c.prepareStatement(
+      PreparedStatement update = prepare(c,
           "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
-              + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?")) {
+              + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
+      try {
         // A run that ended is owned by nobody: anyone may attach to it, or replay it.
         update.setString(1, status.name());
         update.setBoolean(2, status.isTerminal());
@@ -312,6 +338,8 @@ public abstract class JdbcStore implements CheckpointStore {
         update.setBoolean(4, status.isTerminal());
         update.setString(5, runId);
         update.executeUpdate();
+      } finally {
+        release(update);
       }
       return null;
     });
@@ -321,13 +349,16 @@ public abstract class JdbcStore implements CheckpointStore {
   public void finish(String runId, WorkflowStatus status, byte[] output) {
     write(c -> {
       claim(c, runId);
-      try (PreparedStatement update = c.prepareStatement(
-          "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL WHERE run_id = ?")) {
+      PreparedStatement update = prepare(c,
+          "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL WHERE run_id = ?");
+      try {
         update.setString(1, status.name());
         update.setBytes(2, output);
         update.setLong(3, now());
         update.setString(4, runId);
         update.executeUpdate();
+      } finally {
+        release(update);
       }
       return null;
     });
@@ -365,8 +396,9 @@ public abstract class JdbcStore implements CheckpointStore {
     WorkflowStatus status;
     byte[] inputs;
     byte[] output;
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE run_id = ?")) {
+    PreparedStatement q = prepare(c,
+        "SELECT workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE run_id = ?");
+    try {
       q.setString(1, runId);
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next()) {
@@ -379,26 +411,34 @@ public abstract class JdbcStore implements CheckpointStore {
         inputs = rs.getBytes(5);
         output = rs.getBytes(6);
       }
+    } finally {
+      release(q);
     }
     Map<String, byte[]> outputs = new LinkedHashMap<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
-    try (PreparedStatement q = c.prepareStatement("SELECT step, attempts FROM firebreak_attempt WHERE run_id = ?")) {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
+    PreparedStatement attemptsQuery = prepare(c, "SELECT step, attempts FROM firebreak_attempt WHERE run_id = ?");
+    try {
+      attemptsQuery.setString(1, runId);
+      try (ResultSet rs = attemptsQuery.executeQuery()) {
         while (rs.next()) {
           attempts.put(rs.getString(1), rs.getInt(2));
         }
       }
+    } finally {
+      release(attemptsQuery);
     }
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT step, output, attempts FROM firebreak_step WHERE run_id = ? ORDER BY seq")) {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
+    PreparedStatement stepsQuery = prepare(c,
+        "SELECT step, output, attempts FROM firebreak_step WHERE run_id = ? ORDER BY seq");
+    try {
+      stepsQuery.setString(1, runId);
+      try (ResultSet rs = stepsQuery.executeQuery()) {
         while (rs.next()) {
           outputs.put(rs.getString(1), rs.getBytes(2));
           attempts.put(rs.getString(1), rs.getInt(3));
         }
       }
+    } finally {
+      release(stepsQuery);
     }
     return Optional.of(new RunRecord(runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output));
   }
