@@ -227,11 +227,13 @@ public abstract class JdbcStore implements CheckpointStore {
         insert.setBytes(7, inputs);
         insert.setString(8, owner);
         insert.setLong(9, now() + leaseMillis);
-        if (insert.executeUpdate() == 0) {
-          RunRecord existing = load(c, runId).orElseThrow();
-          if (!existing.status().isTerminal()) {
-            claim(c, runId); // an unfinished run: this process takes it over, or is refused
-          }
+        if (insert.executeUpdate() == 1) {
+          // A new run: nothing to read back.
+          return new RunRecord(runId, workflow, entryPoint, graphHash, WorkflowStatus.RUNNING, Map.of(), Map.of(), inputs, null);
+        }
+        RunRecord existing = load(c, runId).orElseThrow();
+        if (!existing.status().isTerminal()) {
+          claim(c, runId); // an unfinished run: this process takes it over, or is refused
         }
       } finally {
         release(insert);
