@@ -82,22 +82,27 @@ public final class FirebreakRuntime implements AutoCloseable {
     this.scheduler = scheduler;
     this.owned = owned;
     this.executor = executor;
-    if (b.retention != null) {
-      schedulePurge(b.retention);
-    }
-    boolean acrossGraphs = b.resumeAcrossGraphChanges;
-    java.time.Duration lease = store.leaseDuration();
-    if (lease != null) {
-      scheduleLeaseRenewal(lease.dividedBy(3));
-    }
     this.engine =
         new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc,
             b.maxParkedPerBreaker, new dev.firebreak.runtime.internal.Overrides(b.overrides));
-    engine.resumeAcrossGraphChanges(acrossGraphs);
+    engine.resumeAcrossGraphChanges(b.resumeAcrossGraphChanges);
+    if (b.retention != null) {
+      java.time.Duration retention = b.retention;
+      every(java.time.Duration.ofMinutes(1), "purging finished runs",
+          () -> this.store.purgeFinished(this.scheduler.now().minus(retention)));
+    }
+    java.time.Duration lease = this.store.leaseDuration();
+    if (lease != null) {
+      // Keeps this process's leases alive while steps run long without writing.
+      every(lease.dividedBy(3), "renewing leases", () -> this.store.renewLeases(engine.runIds()));
+    }
   }
 
-  /** Keeps this process's leases on its runs in flight alive while steps run long without writing. */
-  private void scheduleLeaseRenewal(java.time.Duration every) {
+  /**
+   * Runs {@code task} every {@code period} on the executor. The timer only hands it over: store
+   * work on the timer thread would delay timeouts.
+   */
+  private void every(java.time.Duration period, String what, Runnable task) {
     scheduler.schedule(
         () -> {
           if (closed) {
@@ -105,34 +110,14 @@ public final class FirebreakRuntime implements AutoCloseable {
           }
           executor.execute(() -> {
             try {
-              store.renewLeases(engine.runIds());
+              task.run();
             } catch (RuntimeException e) {
-              org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("renewing leases failed", e);
+              org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("{} failed", what, e);
             }
-            scheduleLeaseRenewal(every);
+            every(period, what, task);
           });
         },
-        every);
-  }
-
-  /** Purges finished runs older than {@code retention}, then again a minute later. */
-  private void schedulePurge(java.time.Duration retention) {
-    // The timer only hands the purge over: a store write on the timer thread would delay timeouts.
-    scheduler.schedule(
-        () -> {
-          if (closed) {
-            return;
-          }
-          executor.execute(() -> {
-            try {
-              store.purgeFinished(scheduler.now().minus(retention));
-            } catch (RuntimeException e) {
-              org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("purging finished runs failed", e);
-            }
-            schedulePurge(retention);
-          });
-        },
-        java.time.Duration.ofMinutes(1));
+        period);
   }
 
   public static Builder builder() {

@@ -31,6 +31,11 @@ public record RetryPolicy(
       new RetryPolicy(
           1, Duration.ZERO, 1.0, Duration.ZERO, 0.0, List.of(Exception.class), List.of(), null);
 
+  /** What {@code @Retry} with no elements means: 3 attempts, 1 s then 2 s apart, up to 60 s. */
+  public static final RetryPolicy DEFAULTS =
+      new RetryPolicy(
+          3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 0.0, List.of(Exception.class), List.of(), null);
+
   public RetryPolicy {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);

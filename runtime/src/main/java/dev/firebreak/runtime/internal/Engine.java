@@ -80,12 +80,7 @@ public final class Engine {
     }
     dev.firebreak.runtime.RunRecord record =
         store.find(runId).orElseThrow(() -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
-    BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
-    if (plan == null) {
-      throw new IllegalStateException(
-          "run '" + runId + "' belongs to " + record.workflow() + "." + record.entryPoint()
-              + ", which is not bound on this runtime: create its orchestrator first");
-    }
+    BoundPlan plan = boundPlanOf(record);
     return plan.resume(record);
   }
 
@@ -103,12 +98,7 @@ public final class Engine {
       throw new IllegalStateException(
           "run '" + runId + "' is " + record.status() + "; only a FAILED or COMPENSATION_FAILED run can be replayed");
     }
-    BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
-    if (plan == null) {
-      throw new IllegalStateException(
-          "run '" + runId + "' belongs to " + record.workflow() + "." + record.entryPoint()
-              + ", which is not bound on this runtime: create its orchestrator first");
-    }
+    BoundPlan plan = boundPlanOf(record);
     List<String> unfinished = new java.util.ArrayList<>();
     for (dev.firebreak.runtime.graph.StepDescriptor step : plan.steps) {
       if (!record.outputs().containsKey(step.name())) {
@@ -119,6 +109,17 @@ public final class Engine {
     store.saveStatus(runId, dev.firebreak.runtime.WorkflowStatus.RUNNING);
     deadLetters.discard(runId);
     return plan.resume(store.find(runId).orElseThrow());
+  }
+
+  /** The plan {@code record} was started by, which must be bound here. */
+  private BoundPlan boundPlanOf(dev.firebreak.runtime.RunRecord record) {
+    BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
+    if (plan == null) {
+      throw new IllegalStateException(
+          "run '" + record.runId() + "' belongs to " + record.workflow() + "." + record.entryPoint()
+              + ", which is not bound on this runtime: create its orchestrator first");
+    }
+    return plan;
   }
 
   /** {@link #resume} for every unfinished run of a workflow bound here, oldest first. */

@@ -31,9 +31,6 @@ public final class Overrides {
           "timeout", Set.of("value"),
           "circuitBreaker", Set.of("enabled", "failureThreshold", "openFor", "halfOpenTrials", "failureRatio", "window"));
 
-  /** What {@code @Retry} with no elements means, for a step given a retry only by override. */
-  private static final RetryPolicy RETRY_DEFAULTS =
-      new RetryPolicy(3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 0.0, List.of(Exception.class), List.of(), null);
 
   private static final Pattern SHORT = Pattern.compile("([+-]?\\d{1,12})\\s*(ms|s|m|h|d)");
 
@@ -107,7 +104,7 @@ public final class Overrides {
     }
     RetryPolicy retry = step.retry();
     if (keys.keySet().stream().anyMatch(k -> k.startsWith(prefix + "retry."))) {
-      retry = retry(step.retry() == RetryPolicy.NONE ? RETRY_DEFAULTS : step.retry(), prefix + "retry.", keys);
+      retry = retry(step.retry() == RetryPolicy.NONE ? RetryPolicy.DEFAULTS : step.retry(), prefix + "retry.", keys);
     }
     Duration timeout = step.timeout();
     String timeoutKey = prefix + "timeout.value";

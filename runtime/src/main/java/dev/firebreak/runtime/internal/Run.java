@@ -56,9 +56,6 @@ import org.slf4j.MDC;
 final class Run {
   private static final int NONE = -1;
   private static final int RETRY = -2;
-  /** How a compensation of a step without {@code @Retry} is retried: 3 attempts, 1 s then 2 s apart. */
-  static final RetryPolicy COMPENSATION_RETRY =
-      new RetryPolicy(3, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.0, List.of(Exception.class), List.of(), null);
 
   private enum Origin { AGENT, FALLBACK, NEUTRAL, RESTORED }
 
@@ -593,7 +590,7 @@ final class Run {
 
   /**
    * Undoes completed compensable steps, last completed first, each retried with its step's retry
-   * policy (a step without {@code @Retry} gets {@link #COMPENSATION_RETRY}); delays wait on the
+   * policy (a step without {@code @Retry} gets {@link RetryPolicy#DEFAULTS}); delays wait on the
    * scheduler. A compensation that fails for good is recorded and the others still run. Then the
    * run fails.
    */
@@ -616,7 +613,7 @@ final class Run {
         attempt = 1;
         continue;
       } catch (Throwable t) {
-        RetryPolicy policy = plan.steps[i].retry().maxAttempts() > 1 ? plan.steps[i].retry() : COMPENSATION_RETRY;
+        RetryPolicy policy = plan.steps[i].retry().maxAttempts() > 1 ? plan.steps[i].retry() : RetryPolicy.DEFAULTS;
         if (attempt < policy.maxAttempts() && policy.retries(t)) {
           long delay = Backoff.delayNanos(policy, attempt);
           if (delay > 0) {
@@ -679,9 +676,21 @@ final class Run {
     return null;
   }
 
-  private void close(WorkflowResult<Object> outcome, long elapsed, RuntimeException storeFailure) {
+  /** The time left before the run's deadline, if it has one (what {@link StepContext} shows). */
+  Optional<Duration> remaining() {
+    return deadline == null
+        ? Optional.empty()
+        : Optional.of(Duration.ofNanos(Math.max(0, deadlineAt - engine.scheduler.nanoTime())));
+  }
+
+  /** The run no longer counts against admission, and its id no longer attaches to it. */
+  private void leaveFlight() {
     engine.runs.remove(runId, this);
     engine.inFlight.decrementAndGet();
+  }
+
+  private void close(WorkflowResult<Object> outcome, long elapsed, RuntimeException storeFailure) {
+    leaveFlight();
     if (storeFailure != null) {
       engine.events.runFinished(runId, plan.workflow(), plan.plan.name(), WorkflowStatus.RUNNING, elapsed);
       result.completeExceptionally(
@@ -729,9 +738,7 @@ final class Run {
 
     @Override
     public Optional<Duration> remaining() {
-      return deadline == null
-          ? Optional.empty()
-          : Optional.of(Duration.ofNanos(Math.max(0, deadlineAt - engine.scheduler.nanoTime())));
+      return Run.this.remaining();
     }
   }
 
@@ -754,8 +761,7 @@ final class Run {
       try {
         output = Codecs.decode(plan.outputCodec, record.output());
       } catch (CorruptCheckpointException e) {
-        engine.runs.remove(runId, this);
-        engine.inFlight.decrementAndGet();
+        leaveFlight();
         result.completeExceptionally(e);
         return;
       }
@@ -768,8 +774,7 @@ final class Run {
         StepDescriptor producer = plan.steps[step];
         byte[] bytes = producer.isCheckpointed() ? record.outputs().get(producer.name()) : null;
         if (bytes == null) {
-          engine.runs.remove(runId, this);
-          engine.inFlight.decrementAndGet();
+          leaveFlight();
           result.completeExceptionally(
               new IllegalStateException(
                   "run '" + runId + "' already ended " + status + "; its output cannot be returned again: its"
@@ -779,15 +784,13 @@ final class Run {
         try {
           output = Codecs.decode(producer.checkpointCodec(), bytes);
         } catch (CorruptCheckpointException e) {
-          engine.runs.remove(runId, this);
-          engine.inFlight.decrementAndGet();
+          leaveFlight();
           result.completeExceptionally(e);
           return;
         }
       }
     }
-    engine.runs.remove(runId, this);
-    engine.inFlight.decrementAndGet();
+    leaveFlight();
     result.complete(
         new WorkflowResult<>(
             runId, plan.workflow(), status, output, List.of(), record.attempts(), null, null, List.of()));

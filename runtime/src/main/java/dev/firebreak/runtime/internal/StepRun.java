@@ -65,10 +65,7 @@ final class StepRun implements StepContext {
 
   @Override
   public Optional<Duration> remaining() {
-    if (run.deadline == null) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.ofNanos(Math.max(0, run.deadlineAt - run.engine.scheduler.nanoTime())));
+    return run.remaining();
   }
 
   /** Waits {@code delayNanos}, then hands the next attempt to the executor (unless cancelled). */

@@ -75,7 +75,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
           outputs.put(step, copy);
           Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
           tries.put(step, attempts);
-          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), outputs, tries, r.inputs(), r.output());
+          return with(r, r.status(), outputs, tries, r.output());
         });
   }
 
@@ -86,7 +86,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         r -> {
           Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
           tries.put(step, attempts);
-          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), r.outputs(), tries, r.inputs(), r.output());
+          return with(r, r.status(), r.outputs(), tries, r.output());
         });
   }
 
@@ -99,7 +99,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
           Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
           outputs.keySet().removeAll(steps);
           tries.keySet().removeAll(steps);
-          return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), r.status(), outputs, tries, r.inputs(), r.output());
+          return with(r, r.status(), outputs, tries, r.output());
         });
   }
 
@@ -128,7 +128,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     }
     update(
         runId,
-        r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts(), r.inputs(), r.output()));
+        r -> with(r, status, r.outputs(), r.attempts(), r.output()));
   }
 
   @Override
@@ -141,7 +141,13 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     byte[] copy = output == null ? null : output.clone();
     update(
         runId,
-        r -> new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, r.outputs(), r.attempts(), r.inputs(), copy));
+        r -> with(r, status, r.outputs(), r.attempts(), copy));
+  }
+
+  /** {@code r} with another status, outputs, attempts and output; the rest as it was. */
+  private static RunRecord with(
+      RunRecord r, WorkflowStatus status, Map<String, byte[]> outputs, Map<String, Integer> attempts, byte[] output) {
+    return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, outputs, attempts, r.inputs(), output);
   }
 
   private void forget(String runId) {

@@ -233,12 +233,14 @@ public abstract class JdbcStore implements CheckpointStore {
         }
         RunRecord existing = load(c, runId).orElseThrow();
         if (!existing.status().isTerminal()) {
-          claim(c, runId); // an unfinished run: this process takes it over, or is refused
+          // An unfinished run: this process takes it over, or is refused. The claim changes only
+          // the owner and version, which a RunRecord does not show: no need to read it again.
+          claim(c, runId);
         }
+        return existing;
       } finally {
         release(insert);
       }
-      return load(c, runId).orElseThrow();
     });
   }
 
