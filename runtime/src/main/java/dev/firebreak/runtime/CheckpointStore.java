@@ -56,6 +56,18 @@ public interface CheckpointStore extends AutoCloseable {
    */
   void finish(String runId, WorkflowStatus status, byte[] output);
 
+  /**
+   * {@link #saveStep} for the run's last step, then {@link #finish}: the runtime calls this when
+   * the step that completes a run is checkpointed, so that the two can be one write. A store that
+   * can should make them one atomic write; this default makes two, the step first (after a crash
+   * between them the run has its step and is resumed to its end without running it again).
+   */
+  default void finish(
+      String runId, WorkflowStatus status, byte[] output, String lastStep, byte[] lastStepOutput, int lastStepAttempts) {
+    saveStep(runId, lastStep, lastStepOutput, lastStepAttempts);
+    finish(runId, status, output);
+  }
+
   /** The run named {@code runId}, if this store has it. */
   Optional<RunRecord> find(String runId);
 

@@ -116,13 +116,19 @@ class ExecutionTest {
   }
 
   @Test
-  void freshRunIdsAreUniqueUuids() {
+  void freshRunIdsAreUniqueTimeOrderedUuids() {
     BoundEntryPoint entry =
         Flow.of("ids", 1).step(StepDescriptor.builder("a").inputs(0), sync((s, ctx) -> ctx.runId())).bind(direct());
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (int i = 0; i < 1000; i++) {
+      long before = System.currentTimeMillis();
       String id = entry.run(null, "in");
-      assertEquals(4, java.util.UUID.fromString(id).version());
+      long after = System.currentTimeMillis();
+      java.util.UUID uuid = java.util.UUID.fromString(id);
+      assertEquals(7, uuid.version());
+      assertEquals(2, uuid.variant());
+      long millis = uuid.getMostSignificantBits() >>> 16;
+      assertTrue(millis >= before && millis <= after, id + " carries " + millis + ", made between " + before + " and " + after);
       ids.add(id);
     }
     assertEquals(1000, ids.size());

@@ -34,7 +34,8 @@ import javax.sql.DataSource;
  * trivial agents, run at 1, 2 and 64 concurrent runs on the in-memory, SQLite and PostgreSQL
  * stores; beside the raw batched insert rate of the same database on the same disk (the limit).
  * Prints checkpointed steps per second and the p99 time of a run. Usage: {@code DurableThroughput
- * [seconds per cell, default 5]}.
+ * [seconds per cell, default 5] [stores, default memory,sqlite,postgres] [concurrencies, default
+ * 1,2,64]}: {@code DurableThroughput 20 sqlite 64} isolates one cell for a profiler.
  */
 public final class DurableThroughput {
   private static final int STEPS = 4;
@@ -43,26 +44,41 @@ public final class DurableThroughput {
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    List<String> stores = List.of((args.length > 1 ? args[1] : "memory,sqlite,postgres").split(","));
+    int[] levels = Arrays.stream((args.length > 2 ? args[2] : "1,2,64").split(",")).mapToInt(Integer::parseInt).toArray();
     Path dir = Files.createTempDirectory("firebreak-bench");
     System.out.printf("%-10s %6s %18s %14s%n", "store", "conc.", "ckpt steps/s", "p99 run (ms)");
-    for (int concurrency : new int[] {1, 2, 64}) {
-      row("memory", concurrency, seconds, InMemoryCheckpointStore::forgettingFinished);
+    if (stores.contains("memory")) {
+      for (int concurrency : levels) {
+        row("memory", concurrency, seconds, InMemoryCheckpointStore::forgettingFinished);
+      }
     }
-    for (int concurrency : new int[] {1, 2, 64}) {
-      Path file = dir.resolve("sqlite-" + concurrency + ".db");
-      row("sqlite", concurrency, seconds, () -> SqliteStore.open(file));
+    if (stores.contains("sqlite")) {
+      for (int concurrency : levels) {
+        Path file = dir.resolve("sqlite-" + concurrency + ".db");
+        row("sqlite", concurrency, seconds, () -> SqliteStore.open(file));
+      }
+      for (int batch : new int[] {1000, 64}) {
+        System.out.printf("%-10s %s%n", "sqlite", String.format("raw insert, %,d rows per commit: %,.0f rows/s", batch,
+            rawSqlite(dir.resolve("raw-" + batch + ".db"), batch)));
+      }
     }
-    System.out.printf("%-10s %25s%n", "sqlite", String.format("raw batched insert: %,.0f rows/s", rawSqlite(dir.resolve("raw.db"))));
+    if (!stores.contains("postgres")) {
+      return;
+    }
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start();
         com.zaxxer.hikari.HikariDataSource ds = pooled(pg)) {
-      for (int concurrency : new int[] {1, 2, 64}) {
+      for (int concurrency : levels) {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
           s.execute("DROP SCHEMA public CASCADE");
           s.execute("CREATE SCHEMA public");
         }
         row("postgres", concurrency, seconds, () -> PostgresStore.open(ds));
       }
-      System.out.printf("%-10s %25s%n", "postgres", String.format("raw batched insert: %,.0f rows/s", rawPostgres(ds)));
+      for (int batch : new int[] {1000, 64}) {
+        System.out.printf("%-10s %s%n", "postgres", String.format("raw insert, %,d rows per commit: %,.0f rows/s", batch,
+            rawPostgres(ds, "t" + batch, batch)));
+      }
     }
   }
 
@@ -118,6 +134,9 @@ public final class DurableThroughput {
       Arrays.sort(sorted);
       double p99 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6;
       System.out.printf("%-10s %6d %,18.0f %14.2f%n", name, concurrency, runsPerSecond * STEPS, p99);
+      if (store instanceof SqliteStore) {
+        System.out.printf("%-10s %6s   writer: %s%n", "", "", ((SqliteStore) store).writerStats());
+      }
     } finally {
       pool.shutdownNow();
       store.close();
@@ -131,32 +150,37 @@ public final class DurableThroughput {
     return new com.zaxxer.hikari.HikariDataSource(config);
   }
 
-  /** Rows per second inserting in batches of 1,000 per transaction: what the disk and engine allow. */
-  private static double rawSqlite(Path file) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+  /**
+   * Rows per second inserting {@code batch} rows per transaction: what the disk and engine allow.
+   * 64 rows per commit is the most a commit can carry when 64 runs each wait for their own write.
+   */
+  private static double rawSqlite(Path file, int batch) throws Exception {
+    java.util.Properties properties = new java.util.Properties();
+    properties.setProperty("jdbc.get_generated_keys", "false"); // as the store's connections
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, properties); Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=FULL");
       s.execute("CREATE TABLE t (run_id TEXT, step TEXT, output BLOB, PRIMARY KEY (run_id, step)) WITHOUT ROWID");
-      return raw(c);
+      return raw(c, "t", batch);
     }
   }
 
-  private static double rawPostgres(DataSource ds) throws Exception {
+  private static double rawPostgres(DataSource ds, String table, int batch) throws Exception {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE t (run_id TEXT, step TEXT, output BYTEA, PRIMARY KEY (run_id, step))");
-      return raw(c);
+      s.execute("CREATE TABLE " + table + " (run_id TEXT, step TEXT, output BYTEA, PRIMARY KEY (run_id, step))");
+      return raw(c, table, batch);
     }
   }
 
-  private static double raw(Connection c) throws Exception {
+  private static double raw(Connection c, String table, int batch) throws Exception {
     c.setAutoCommit(false);
     byte[] payload = Codecs.encode(Codecs.STRING, "out");
     int rows = 0;
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(3);
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO t (run_id, step, output) VALUES (?, ?, ?)")) {
+    try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (run_id, step, output) VALUES (?, ?, ?)")) {
       while (System.nanoTime() < end) {
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < batch; i++) {
           insert.setString(1, "r" + rows);
           insert.setString(2, "s");
           insert.setBytes(3, payload);

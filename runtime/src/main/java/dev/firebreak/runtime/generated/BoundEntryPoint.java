@@ -22,9 +22,15 @@ public interface BoundEntryPoint {
   /** Runs to the end and returns the whole result; never throws for a failed run. */
   <T> WorkflowResult<T> runForResult(String runId, Object... inputs);
 
-  /** Starts the run; the stage completes with the output or a {@link WorkflowFailedException}. */
+  /**
+   * Starts the run and returns at once: a run over the admission limit gets a stage already failed
+   * with {@code OverloadedException}, and even recording the run in a durable store happens on the
+   * executor. The stage
+   * completes with the output or a {@link WorkflowFailedException}, or with the store's refusal to
+   * open the run (a run id used by another entry point, a graph mismatch, another owner's lease).
+   */
   <T> CompletionStage<T> runAsync(String runId, Object... inputs);
 
-  /** Starts the run; the stage completes with the whole result. */
+  /** As {@link #runAsync}; the stage completes with the whole result. */
   <T> CompletionStage<WorkflowResult<T>> runAsyncForResult(String runId, Object... inputs);
 }

@@ -126,7 +126,7 @@ final class BoundPlan implements BoundEntryPoint {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T run(String runId, Object... inputs) {
-    WorkflowResult<Object> result = join(start(runId, inputs, true));
+    WorkflowResult<Object> result = join(start(runId, inputs, Start.INLINE));
     if (!result.status().isSuccess()) {
       throw new WorkflowFailedException(result);
     }
@@ -136,7 +136,7 @@ final class BoundPlan implements BoundEntryPoint {
   @Override
   @SuppressWarnings("unchecked")
   public <T> WorkflowResult<T> runForResult(String runId, Object... inputs) {
-    return (WorkflowResult<T>) (WorkflowResult<?>) join(start(runId, inputs, true));
+    return (WorkflowResult<T>) (WorkflowResult<?>) join(start(runId, inputs, Start.INLINE));
   }
 
   @Override
@@ -144,7 +144,7 @@ final class BoundPlan implements BoundEntryPoint {
   public <T> CompletionStage<T> runAsync(String runId, Object... inputs) {
     Run run;
     try {
-      run = start(runId, inputs, false);
+      run = start(runId, inputs, Start.ASYNC);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -161,7 +161,7 @@ final class BoundPlan implements BoundEntryPoint {
   @SuppressWarnings("unchecked")
   public <T> CompletionStage<WorkflowResult<T>> runAsyncForResult(String runId, Object... inputs) {
     try {
-      return (CompletionStage<WorkflowResult<T>>) (CompletionStage<?>) start(runId, inputs, false).result.copy();
+      return (CompletionStage<WorkflowResult<T>>) (CompletionStage<?>) start(runId, inputs, Start.ASYNC).result.copy();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -181,7 +181,7 @@ final class BoundPlan implements BoundEntryPoint {
     Object[] values =
         dev.firebreak.runtime.codec.Codecs.decode(
             dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs()), record.inputs());
-    return start(record.runId(), values, false).result;
+    return start(record.runId(), values, Start.HANDED_OFF).result;
   }
 
   /** The run's result; a failure to produce one is rethrown as itself, not wrapped. */
@@ -196,13 +196,25 @@ final class BoundPlan implements BoundEntryPoint {
     }
   }
 
+  /** Where a new run's first work happens. */
+  private enum Start {
+    /** The caller waits for the result anyway: it opens the run and runs the first step. */
+    INLINE,
+    /**
+     * The caller does not wait for the run, so it does not wait for the store either: opening the
+     * run is its first piece of work on the executor, where concurrent opens share a commit.
+     */
+    ASYNC,
+    /** The caller opens the run (and sees a refusal at once); the steps run on the executor. */
+    HANDED_OFF
+  }
+
   /**
    * Starts a run, or attaches to the run that already has {@code runId}: in flight here, it is
-   * that run; finished or interrupted in the store, it is its record.
-   *
-   * @param inline run the first ready step on the calling thread (the caller waits anyway)
+   * that run; finished or interrupted in the store, it is its record. A failure to open the run
+   * is thrown here, except for {@link Start#ASYNC}, where it completes the run's result.
    */
-  private Run start(String runId, Object[] values, boolean inline) {
+  private Run start(String runId, Object[] values, Start mode) {
     if (values.length != inputs) {
       throw new IllegalArgumentException(
           plan.name() + " takes " + inputs + " inputs, got " + values.length);
@@ -228,6 +240,28 @@ final class BoundPlan implements BoundEntryPoint {
       engine.inFlight.decrementAndGet();
       return raced.attach(this);
     }
+    if (mode == Start.ASYNC && engine.store.isDurable()) {
+      engine.execute(() -> {
+        RunRecord record;
+        try {
+          record = open(run, values);
+        } catch (RuntimeException e) {
+          return; // already the run's result, which is what the caller holds
+        }
+        run.begin(record, true);
+      });
+    } else {
+      run.begin(open(run, values), mode == Start.INLINE);
+    }
+    return run;
+  }
+
+  /**
+   * Records {@code run} in the store (or finds it there); if that fails, the run is gone again and
+   * the failure is its result (for callers that attached meanwhile) and thrown.
+   */
+  private RunRecord open(Run run, Object[] values) {
+    String id = run.runId;
     RunRecord record;
     try {
       byte[] stored = inputCodec == null ? null : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
@@ -243,20 +277,23 @@ final class BoundPlan implements BoundEntryPoint {
     } catch (RuntimeException e) {
       engine.runs.remove(id, run);
       engine.inFlight.decrementAndGet();
+      run.result.completeExceptionally(e);
       throw e;
     }
     run.inputSnapshot = record.inputs();
-    run.begin(record, inline);
-    return run;
+    return record;
   }
 
   /**
-   * A random (version 4) UUID from the thread's generator: unique without the cost of {@code
-   * UUID.randomUUID()}'s SecureRandom, which would dominate a short run.
+   * A time-ordered (version 7) UUID: the millisecond clock in the high 48 bits, then random bits
+   * from the thread's generator. Ids made one after the other sort together, so a store's index
+   * grows at its end instead of touching a random page per new run (which, with random ids, made
+   * each commit write several times the pages); and no SecureRandom, which would dominate a short
+   * run.
    */
   private static String newRunId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long hi = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextInt() & 0x0FFFL);
     long lo = (r.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
     return new java.util.UUID(hi, lo).toString();
   }

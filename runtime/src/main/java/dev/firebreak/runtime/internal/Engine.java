@@ -111,6 +111,15 @@ public final class Engine {
     return plan.resume(store.find(runId).orElseThrow());
   }
 
+  /** Runs {@code task} on the executor; on a shut-down executor, here, so that a run still ends. */
+  void execute(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
   /** The plan {@code record} was started by, which must be bound here. */
   private BoundPlan boundPlanOf(dev.firebreak.runtime.RunRecord record) {
     BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));

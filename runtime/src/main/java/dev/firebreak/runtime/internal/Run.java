@@ -31,7 +31,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -82,6 +81,13 @@ final class Run {
   /** The inputs as stored, for the dead letter; null if not stored. */
   byte[] inputSnapshot;
   private Map<String, Integer> restoredAttempts = Map.of();
+  /**
+   * The checkpoint of the step that completes the run, kept to be written with the run's end in
+   * one write (see {@link #succeeded}); set and read by the thread that ends the run.
+   */
+  private int lastStep = -1;
+  private byte[] lastStepOutput;
+  private int lastStepAttempts;
 
   Run(BoundPlan plan, String runId, Object[] inputs) {
     this.plan = plan;
@@ -152,13 +158,8 @@ final class Run {
     execute(() -> drive(attempt(sr)));
   }
 
-  /** Runs {@code task} on the executor; on a shut-down executor, here, so that the run still ends. */
   private void execute(Runnable task) {
-    try {
-      engine.executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run();
-    }
+    engine.execute(task);
   }
 
   private int startStep(int i) {
@@ -514,7 +515,15 @@ final class Run {
       // Durable before any successor can act on it: a crash from here on never recomputes it.
       try {
         byte[] bytes = Codecs.encode((CheckpointCodec<Object>) step.checkpointCodec(), value);
-        engine.store.saveStep(runId, step.name(), bytes, sr.attempts);
+        if (plan.successors[i].length == 0 && active.get() == 1 && failure.get() == null) {
+          // Nothing follows this step and nothing else runs: the run ends next, and its end and
+          // this checkpoint are one write. Until it is durable, nobody has seen this output.
+          lastStep = i;
+          lastStepOutput = bytes;
+          lastStepAttempts = sr.attempts;
+        } else {
+          engine.store.saveStep(runId, step.name(), bytes, sr.attempts);
+        }
       } catch (RuntimeException e) {
         return failRun(sr, new IllegalStateException("checkpoint of step '" + step.name() + "' not saved", e));
       }
@@ -564,7 +573,12 @@ final class Run {
       WorkflowStatus status = degraded.isEmpty() ? WorkflowStatus.COMPLETED : WorkflowStatus.COMPLETED_DEGRADED;
       try {
         Object output = slots[plan.plan.outputSlot()];
-        engine.store.finish(runId, status, plan.outputCodec == null ? null : Codecs.encode(plan.outputCodec, output));
+        byte[] encoded = plan.outputCodec == null ? null : Codecs.encode(plan.outputCodec, output);
+        if (lastStep >= 0) {
+          engine.store.finish(runId, status, encoded, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
+        } else {
+          engine.store.finish(runId, status, encoded);
+        }
       } catch (RuntimeException e) {
         close(null, elapsed, e);
         return;
@@ -578,6 +592,15 @@ final class Run {
       return;
     }
     Failure failed = f != null ? f : new Failure(-1, new IllegalStateException("run ended with steps not run"));
+    if (lastStep >= 0) {
+      // Cancelled while its last step completed: that step's checkpoint is written on its own.
+      try {
+        engine.store.saveStep(runId, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(Run.class).warn(
+            "run {}: checkpoint of step '{}' not saved", runId, plan.steps[lastStep].name(), e);
+      }
+    }
     RuntimeException lost = ownershipLost(failed.error());
     if (lost != null) {
       // Another process took the run over: it continues it; this one neither compensates nor

@@ -115,13 +115,20 @@ public abstract class JdbcStore implements CheckpointStore {
     throw refused(c, runId);
   }
 
-  /** Why a claim on {@code runId} matched no row: no such run, or another owner's lease. */
+  /**
+   * Why a write to {@code runId} matched no row: no such run, another owner's lease, or (for a
+   * write that needs the run owned here) a run nobody owns, since it ended.
+   */
   private RuntimeException refused(Connection c, String runId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT owner, lease_until FROM firebreak_run WHERE run_id = ?")) {
+    try (PreparedStatement q = c.prepareStatement("SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?")) {
       q.setString(1, runId);
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next()) {
           return new NoSuchElementException("no run " + runId + " in " + describe());
+        }
+        if (rs.getString(1) == null) {
+          return new IllegalStateException(
+              "run " + runId + " is " + rs.getString(3) + " and owned by no process: open it before writing to it");
         }
         return new dev.firebreak.runtime.RunOwnedElsewhereException(
             runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
@@ -244,43 +251,58 @@ public abstract class JdbcStore implements CheckpointStore {
     });
   }
 
+  // The writes a run makes while it runs (steps, attempts, its end) are one statement each that
+  // writes only if the run is owned here: the owner was set when the run was opened or taken over,
+  // and the lease is kept by renewLeases, so these need no claim of their own.
+
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
     write(c -> {
-      long seq = claim(c, runId);
-      PreparedStatement insert = prepare(c,
-          "INSERT INTO firebreak_step (run_id, step, output, attempts, seq) VALUES (?, ?, ?, ?, ?)");
-      try {
-        insert.setString(1, runId);
-        insert.setString(2, step);
-        insert.setBytes(3, output);
-        insert.setInt(4, attempts);
-        insert.setLong(5, seq);
-        insert.executeUpdate();
-      } catch (SQLException e) {
-        if ("23505".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("UNIQUE"))) {
-          throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded", e);
-        }
-        throw e;
-      } finally {
-        release(insert);
-      }
+      insertStep(c, runId, step, output, attempts);
       return null;
     });
+  }
+
+  private void insertStep(Connection c, String runId, String step, byte[] output, int attempts) throws SQLException {
+    PreparedStatement insert = prepare(c,
+        "INSERT INTO firebreak_step (run_id, step, output, attempts, seq)"
+            + " SELECT run_id, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_step WHERE run_id = ?)"
+            + " FROM firebreak_run WHERE run_id = ? AND owner = ?");
+    try {
+      insert.setString(1, step);
+      insert.setBytes(2, output);
+      insert.setInt(3, attempts);
+      insert.setString(4, runId);
+      insert.setString(5, runId);
+      insert.setString(6, owner);
+      if (insert.executeUpdate() == 0) {
+        throw refused(c, runId);
+      }
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("UNIQUE"))) {
+        throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded", e);
+      }
+      throw e;
+    } finally {
+      release(insert);
+    }
   }
 
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
     write(c -> {
-      claim(c, runId);
       PreparedStatement upsert = prepare(c,
-          "INSERT INTO firebreak_attempt (run_id, step, attempts) VALUES (?, ?, ?)"
+          "INSERT INTO firebreak_attempt (run_id, step, attempts)"
+              + " SELECT run_id, ?, ? FROM firebreak_run WHERE run_id = ? AND owner = ?"
               + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts");
       try {
-        upsert.setString(1, runId);
-        upsert.setString(2, step);
-        upsert.setInt(3, attempts);
-        upsert.executeUpdate();
+        upsert.setString(1, step);
+        upsert.setInt(2, attempts);
+        upsert.setString(3, runId);
+        upsert.setString(4, owner);
+        if (upsert.executeUpdate() == 0) {
+          throw refused(c, runId);
+        }
       } finally {
         release(upsert);
       }
@@ -352,20 +374,40 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
     write(c -> {
-      claim(c, runId);
-      PreparedStatement update = prepare(c,
-          "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL WHERE run_id = ?");
-      try {
-        update.setString(1, status.name());
-        update.setBytes(2, output);
-        update.setLong(3, now());
-        update.setString(4, runId);
-        update.executeUpdate();
-      } finally {
-        release(update);
-      }
+      end(c, runId, status, output);
       return null;
     });
+  }
+
+  /** The last step's checkpoint and the run's end in one transaction. */
+  @Override
+  public void finish(
+      String runId, WorkflowStatus status, byte[] output, String lastStep, byte[] lastStepOutput, int lastStepAttempts) {
+    write(c -> {
+      insertStep(c, runId, lastStep, lastStepOutput, lastStepAttempts);
+      end(c, runId, status, output);
+      return null;
+    });
+  }
+
+  private void end(Connection c, String runId, WorkflowStatus status, byte[] output) throws SQLException {
+    long now = now();
+    PreparedStatement update = prepare(c,
+        "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL, version = version + 1,"
+            + " updated_at = ? WHERE run_id = ? AND owner = ?");
+    try {
+      update.setString(1, status.name());
+      update.setBytes(2, output);
+      update.setLong(3, now);
+      update.setString(4, Instant.ofEpochMilli(now).toString());
+      update.setString(5, runId);
+      update.setString(6, owner);
+      if (update.executeUpdate() == 0) {
+        throw refused(c, runId);
+      }
+    } finally {
+      release(update);
+    }
   }
 
   @Override

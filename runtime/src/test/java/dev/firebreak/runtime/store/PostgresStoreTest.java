@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The store contract on a real PostgreSQL server, started on 127.0.0.1 for this class and stopped after it. */
-class PostgresStoreTest extends StoreContract {
+class PostgresStoreTest extends JdbcStoreContract {
   private static EmbeddedPostgres postgres;
   private static DataSource dataSource;
 

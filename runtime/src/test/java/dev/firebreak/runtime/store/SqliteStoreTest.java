@@ -14,7 +14,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteStoreTest extends StoreContract {
+class SqliteStoreTest extends JdbcStoreContract {
   @TempDir Path dir;
 
   @Override
@@ -57,6 +57,32 @@ class SqliteStoreTest extends StoreContract {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> SqliteStore.open(file));
     assertTrue(e.getMessage().contains("newer Firebreak"), e.getMessage());
     store = SqliteStore.open(dir.resolve("other.db"));
+  }
+
+  @Test
+  void aWriteReturnsAfterTheSyncThatCoversItAndCommitsShareSyncs() throws Exception {
+    SqliteStore sqlite = (SqliteStore) store;
+    store.open("r0", "wf", "process", "h", null);
+    SqliteStore.WriterStats stats = sqlite.writerStats();
+    assertEquals(1, stats.writes());
+    assertEquals(1, stats.syncs(), "the open returned once a sync covered it");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+    try {
+      java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int r = 1; r <= 256; r++) {
+        String id = "r" + r;
+        done.add(pool.submit(() -> store.open(id, "wf", "process", "h", null)));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(257, stats.writes());
+    assertTrue(stats.commits() <= stats.writes() && stats.syncs() <= stats.commits(), stats.toString());
+    assertTrue(stats.syncs() >= 1 && !stats.syncing().isNegative(), stats.toString());
+    assertEquals(257, store.unfinished().size());
   }
 
   @Test

@@ -79,6 +79,8 @@ public abstract class StoreContract {
       assertEquals("node-a", refused.owner());
       assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.saveStep("r1", "s2", new byte[] {2}, 1));
       assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.saveStatus("r1", WorkflowStatus.FAILED));
+      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.finish("r1", WorkflowStatus.COMPLETED, null, "s9", new byte[] {9}, 1));
       assertEquals(java.util.Set.of("s1"), a.find("r1").orElseThrow().outputs().keySet(), "the refused writes wrote nothing");
       assertEquals(WorkflowStatus.RUNNING, a.find("r1").orElseThrow().status());
 
@@ -161,6 +163,23 @@ public abstract class StoreContract {
     assertArrayEquals(new byte[] {1}, store.find("r1").orElseThrow().outputs().get("a"));
     store.saveStep("r1", "b", new byte[] {3}, 1);
     assertEquals(2, store.find("r1").orElseThrow().outputs().size(), "the store keeps working after a refused write");
+  }
+
+  @Test
+  void theLastStepAndTheRunsEndAreRecordedTogether() {
+    store.open("r1", "wf", "process", "h", null);
+    store.saveStep("r1", "a", new byte[] {1}, 1);
+    store.finish("r1", WorkflowStatus.COMPLETED, new byte[] {9}, "b", new byte[] {2}, 3);
+    RunRecord r = store.find("r1").orElseThrow();
+    assertEquals(WorkflowStatus.COMPLETED, r.status());
+    assertArrayEquals(new byte[] {9}, r.output());
+    assertEquals(List.of("a", "b"), new ArrayList<>(r.outputs().keySet()));
+    assertEquals(3, r.attempts().get("b"));
+
+    store.open("r2", "wf", "process", "h", null);
+    store.saveStep("r2", "b", new byte[] {1}, 1);
+    assertThrows(IllegalStateException.class, () -> store.finish("r2", WorkflowStatus.COMPLETED, new byte[] {9}, "b", new byte[] {2}, 1));
+    assertEquals(WorkflowStatus.RUNNING, store.find("r2").orElseThrow().status(), "a refused last step does not end the run");
   }
 
   @Test
