@@ -25,9 +25,9 @@ public interface BoundEntryPoint {
   /**
    * Starts the run and returns at once: a run over the admission limit gets a stage already failed
    * with {@code OverloadedException}, and even recording the run in a durable store happens on the
-   * executor. The stage
-   * completes with the output or a {@link WorkflowFailedException}, or with the store's refusal to
-   * open the run (a run id used by another entry point, a graph mismatch, another owner's lease).
+   * executor. The stage completes with the output or a {@link WorkflowFailedException}, or with
+   * the store's refusal to open the run (a run id used by another entry point, a graph mismatch,
+   * another owner's lease).
    */
   <T> CompletionStage<T> runAsync(String runId, Object... inputs);
 
