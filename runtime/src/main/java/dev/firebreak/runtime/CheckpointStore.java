@@ -75,6 +75,27 @@ public interface CheckpointStore extends AutoCloseable {
   List<RunRecord> unfinished();
 
   /**
+   * Takes over the unfinished {@code runs} (from {@link #unfinished}) for this process, as {@link
+   * #open} would each, and returns them as stored once taken: a run another owner holds a live
+   * lease on, or that ended meanwhile, is left out. A store that can should claim many runs in
+   * one write; this default opens them one by one.
+   */
+  default List<RunRecord> claim(List<RunRecord> runs) {
+    List<RunRecord> claimed = new java.util.ArrayList<>();
+    for (RunRecord run : runs) {
+      try {
+        RunRecord now = open(run.runId(), run.workflow(), run.entryPoint(), run.graphHash(), run.inputs());
+        if (!now.status().isTerminal()) {
+          claimed.add(now);
+        }
+      } catch (RunOwnedElsewhereException e) {
+        // Left to its owner.
+      }
+    }
+    return claimed;
+  }
+
+  /**
    * Whether what this store keeps outlives the process. The runtime stores a run's inputs (for
    * {@code resume}) only in durable stores. Default true.
    */

@@ -33,7 +33,8 @@ import javax.sql.DataSource;
  * Whole-workflow durable throughput: a four-step invoice-shaped workflow, every step checkpointed,
  * trivial agents, run at 1, 2 and 64 concurrent runs on the in-memory, SQLite and PostgreSQL
  * stores; beside the raw batched insert rate of the same database on the same disk (the limit).
- * Prints checkpointed steps per second and the p99 time of a run. Usage: {@code DurableThroughput
+ * Prints checkpointed steps per second, the p99 time of a run, and the median and p99 time a
+ * step's checkpoint write adds to its run (the call into the store that its successor waits for). Usage: {@code DurableThroughput
  * [seconds per cell, default 5] [stores, default memory,sqlite,postgres] [concurrencies, default
  * 1,2,64]}: {@code DurableThroughput 20 sqlite 64} isolates one cell for a profiler.
  */
@@ -47,7 +48,7 @@ public final class DurableThroughput {
     List<String> stores = List.of((args.length > 1 ? args[1] : "memory,sqlite,postgres").split(","));
     int[] levels = Arrays.stream((args.length > 2 ? args[2] : "1,2,64").split(",")).mapToInt(Integer::parseInt).toArray();
     Path dir = Files.createTempDirectory("firebreak-bench");
-    System.out.printf("%-10s %6s %18s %14s%n", "store", "conc.", "ckpt steps/s", "p99 run (ms)");
+    System.out.printf("%-10s %6s %18s %14s %24s%n", "store", "conc.", "ckpt steps/s", "p99 run (ms)", "ckpt write p50/p99 (ms)");
     if (stores.contains("memory")) {
       for (int concurrency : levels) {
         row("memory", concurrency, seconds, InMemoryCheckpointStore::forgettingFinished);
@@ -83,7 +84,8 @@ public final class DurableThroughput {
   }
 
   private static void row(String name, int concurrency, int seconds, Supplier<CheckpointStore> stores) throws Exception {
-    CheckpointStore store = stores.get();
+    CheckpointStore raw = stores.get();
+    TimedStore store = new TimedStore(raw);
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, concurrency));
     try (FirebreakRuntime runtime =
         FirebreakRuntime.builder().checkpointStore(store).executor(pool).mdc(false).maxInFlightRuns(1_000_000).build()) {
@@ -101,6 +103,7 @@ public final class DurableThroughput {
       long[] latencies = new long[4_000_000];
       java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
       long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      store.recordFrom(warmupEnd);
       long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
       int measured = 0;
       List<CompletableFuture<?>> tail = new ArrayList<>();
@@ -133,12 +136,118 @@ public final class DurableThroughput {
       long[] sorted = Arrays.copyOf(latencies, Math.min(latencies.length, count.get()));
       Arrays.sort(sorted);
       double p99 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6;
-      System.out.printf("%-10s %6d %,18.0f %14.2f%n", name, concurrency, runsPerSecond * STEPS, p99);
-      if (store instanceof SqliteStore) {
-        System.out.printf("%-10s %6s   writer: %s%n", "", "", ((SqliteStore) store).writerStats());
+      System.out.printf("%-10s %6d %,18.0f %14.2f %24s%n", name, concurrency, runsPerSecond * STEPS, p99,
+          String.format("%.3f / %.3f", store.checkpointWrites.quantile(0.5) / 1e6, store.checkpointWrites.quantile(0.99) / 1e6));
+      if (raw instanceof SqliteStore) {
+        System.out.printf("%-10s %6s   writer: %s%n", "", "", ((SqliteStore) raw).writerStats());
       }
     } finally {
       pool.shutdownNow();
+      store.close();
+    }
+  }
+
+  /** Durations recorded from many threads, up to a bound; quantiles once recording is over. */
+  private static final class Samples {
+    private final long[] nanos = new long[4_000_000];
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+    void add(long value) {
+      int slot = count.getAndIncrement();
+      if (slot < nanos.length) {
+        nanos[slot] = value;
+      }
+    }
+
+    double quantile(double q) {
+      long[] sorted = Arrays.copyOf(nanos, Math.min(nanos.length, count.get()));
+      Arrays.sort(sorted);
+      return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, sorted.length * q)];
+    }
+  }
+
+  /** The store under test, timing the writes a step's checkpoint makes its run wait for. */
+  private static final class TimedStore implements CheckpointStore {
+    private final CheckpointStore store;
+    final Samples checkpointWrites = new Samples();
+    private volatile long from = Long.MAX_VALUE;
+
+    TimedStore(CheckpointStore store) {
+      this.store = store;
+    }
+
+    void recordFrom(long nanoTime) {
+      from = nanoTime;
+    }
+
+    private void timed(long start) {
+      if (start >= from) {
+        checkpointWrites.add(System.nanoTime() - start);
+      }
+    }
+
+    @Override
+    public dev.firebreak.runtime.RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+      return store.open(runId, workflow, entryPoint, graphHash, inputs);
+    }
+
+    @Override
+    public void saveStep(String runId, String step, byte[] output, int attempts) {
+      long start = System.nanoTime();
+      store.saveStep(runId, step, output, attempts);
+      timed(start);
+    }
+
+    @Override
+    public void saveAttempt(String runId, String step, int attempts) {
+      store.saveAttempt(runId, step, attempts);
+    }
+
+    @Override
+    public void resetSteps(String runId, java.util.Collection<String> steps) {
+      store.resetSteps(runId, steps);
+    }
+
+    @Override
+    public int purgeFinished(java.time.Instant before) {
+      return store.purgeFinished(before);
+    }
+
+    @Override
+    public void saveStatus(String runId, dev.firebreak.runtime.WorkflowStatus status) {
+      store.saveStatus(runId, status);
+    }
+
+    @Override
+    public void finish(String runId, dev.firebreak.runtime.WorkflowStatus status, byte[] output) {
+      store.finish(runId, status, output);
+    }
+
+    @Override
+    public void finish(String runId, dev.firebreak.runtime.WorkflowStatus status, byte[] output, String step,
+        byte[] stepOutput, int attempts) {
+      long start = System.nanoTime();
+      store.finish(runId, status, output, step, stepOutput, attempts);
+      timed(start);
+    }
+
+    @Override
+    public java.util.Optional<dev.firebreak.runtime.RunRecord> find(String runId) {
+      return store.find(runId);
+    }
+
+    @Override
+    public List<dev.firebreak.runtime.RunRecord> unfinished() {
+      return store.unfinished();
+    }
+
+    @Override
+    public boolean isDurable() {
+      return store.isDurable();
+    }
+
+    @Override
+    public void close() {
       store.close();
     }
   }

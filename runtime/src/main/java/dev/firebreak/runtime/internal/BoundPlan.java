@@ -126,7 +126,7 @@ final class BoundPlan implements BoundEntryPoint {
   @Override
   @SuppressWarnings("unchecked")
   public <T> T run(String runId, Object... inputs) {
-    WorkflowResult<Object> result = join(start(runId, inputs, Start.INLINE));
+    WorkflowResult<Object> result = join(start(runId, inputs, Start.INLINE, null));
     if (!result.status().isSuccess()) {
       throw new WorkflowFailedException(result);
     }
@@ -136,7 +136,7 @@ final class BoundPlan implements BoundEntryPoint {
   @Override
   @SuppressWarnings("unchecked")
   public <T> WorkflowResult<T> runForResult(String runId, Object... inputs) {
-    return (WorkflowResult<T>) (WorkflowResult<?>) join(start(runId, inputs, Start.INLINE));
+    return (WorkflowResult<T>) (WorkflowResult<?>) join(start(runId, inputs, Start.INLINE, null));
   }
 
   @Override
@@ -144,7 +144,7 @@ final class BoundPlan implements BoundEntryPoint {
   public <T> CompletionStage<T> runAsync(String runId, Object... inputs) {
     Run run;
     try {
-      run = start(runId, inputs, Start.ASYNC);
+      run = start(runId, inputs, Start.ASYNC, null);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -161,7 +161,7 @@ final class BoundPlan implements BoundEntryPoint {
   @SuppressWarnings("unchecked")
   public <T> CompletionStage<WorkflowResult<T>> runAsyncForResult(String runId, Object... inputs) {
     try {
-      return (CompletionStage<WorkflowResult<T>>) (CompletionStage<?>) start(runId, inputs, Start.ASYNC).result.copy();
+      return (CompletionStage<WorkflowResult<T>>) (CompletionStage<?>) start(runId, inputs, Start.ASYNC, null).result.copy();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -172,16 +172,27 @@ final class BoundPlan implements BoundEntryPoint {
    * its checkpoints, with the inputs it was started with.
    */
   java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resume(dev.firebreak.runtime.RunRecord record) {
+    return start(record.runId(), storedInputs(record), Start.HANDED_OFF, null).result;
+  }
+
+  /**
+   * {@link #resume} for a run this process has already claimed in the store ({@link
+   * dev.firebreak.runtime.CheckpointStore#claim}): {@code record} is as stored, and nothing more is
+   * written to begin it.
+   */
+  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resumeClaimed(dev.firebreak.runtime.RunRecord record) {
+    return start(record.runId(), storedInputs(record), Start.HANDED_OFF, record).result;
+  }
+
+  private Object[] storedInputs(dev.firebreak.runtime.RunRecord record) {
     if (record.inputs() == null) {
       throw new IllegalStateException(
           "run '" + record.runId() + "' cannot be resumed from the store: the inputs of " + plan.workflow() + "."
               + plan.name() + " are not stored (not encodable, or the store is not durable); call the entry point"
               + " again with its @RunId to resume it");
     }
-    Object[] values =
-        dev.firebreak.runtime.codec.Codecs.decode(
-            dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs()), record.inputs());
-    return start(record.runId(), values, Start.HANDED_OFF).result;
+    return dev.firebreak.runtime.codec.Codecs.decode(
+        dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs()), record.inputs());
   }
 
   /** The run's result; a failure to produce one is rethrown as itself, not wrapped. */
@@ -213,8 +224,10 @@ final class BoundPlan implements BoundEntryPoint {
    * Starts a run, or attaches to the run that already has {@code runId}: in flight here, it is
    * that run; finished or interrupted in the store, it is its record. A failure to open the run
    * is thrown here, except for {@link Start#ASYNC}, where it completes the run's result.
+   *
+   * @param claimed the run as stored, if this process has claimed it already; else it is opened
    */
-  private Run start(String runId, Object[] values, Start mode) {
+  private Run start(String runId, Object[] values, Start mode, RunRecord claimed) {
     if (values.length != inputs) {
       throw new IllegalArgumentException(
           plan.name() + " takes " + inputs + " inputs, got " + values.length);
@@ -244,14 +257,14 @@ final class BoundPlan implements BoundEntryPoint {
       engine.execute(() -> {
         RunRecord record;
         try {
-          record = open(run, values);
+          record = open(run, values, null);
         } catch (RuntimeException e) {
           return; // already the run's result, which is what the caller holds
         }
         run.begin(record, true);
       });
     } else {
-      run.begin(open(run, values), mode == Start.INLINE);
+      run.begin(open(run, values, claimed), mode == Start.INLINE);
     }
     return run;
   }
@@ -260,12 +273,14 @@ final class BoundPlan implements BoundEntryPoint {
    * Records {@code run} in the store (or finds it there); if that fails, the run is gone again and
    * the failure is its result (for callers that attached meanwhile) and thrown.
    */
-  private RunRecord open(Run run, Object[] values) {
+  private RunRecord open(Run run, Object[] values, RunRecord claimed) {
     String id = run.runId;
-    RunRecord record;
+    RunRecord record = claimed;
     try {
-      byte[] stored = inputCodec == null ? null : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
-      record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash(), stored);
+      if (record == null) {
+        byte[] stored = inputCodec == null ? null : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
+        record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash(), stored);
+      }
       if (!record.entryPoint().equals(plan.name()) || !record.workflow().equals(plan.workflow())) {
         throw new IllegalStateException(
             "run id '" + id + "' is used by a run of " + record.workflow() + "." + record.entryPoint()

@@ -131,23 +131,37 @@ public final class Engine {
     return plan;
   }
 
-  /** {@link #resume} for every unfinished run of a workflow bound here, oldest first. */
+  /**
+   * {@link #resume} for every unfinished run of a workflow bound here, oldest first: the store
+   * claims them in bulk (one write per few hundred runs), then each begins from its record.
+   */
   public List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumeAll() {
-    List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumed =
-        new java.util.ArrayList<>();
+    List<dev.firebreak.runtime.RunRecord> candidates = new java.util.ArrayList<>();
     for (dev.firebreak.runtime.RunRecord record : store.unfinished()) {
       if (runs.containsKey(record.runId())) {
         continue;
       }
-      BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
-      if (plan == null) {
+      if (!plans.containsKey(key(record.workflow(), record.entryPoint()))) {
         log.info("run {} of {}.{} left for the runtime that binds it", record.runId(), record.workflow(), record.entryPoint());
         continue;
       }
+      candidates.add(record);
+    }
+    List<dev.firebreak.runtime.RunRecord> claimed = store.claim(candidates);
+    if (claimed.size() < candidates.size()) {
+      java.util.Set<String> taken = new java.util.HashSet<>();
+      claimed.forEach(r -> taken.add(r.runId()));
+      for (dev.firebreak.runtime.RunRecord record : candidates) {
+        if (!taken.contains(record.runId())) {
+          log.info("run {} left to its owner, or ended meanwhile", record.runId());
+        }
+      }
+    }
+    List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumed =
+        new java.util.ArrayList<>();
+    for (dev.firebreak.runtime.RunRecord record : claimed) {
       try {
-        resumed.add(plan.resume(record));
-      } catch (dev.firebreak.runtime.RunOwnedElsewhereException e) {
-        log.info("run {} left to its owner: {}", record.runId(), e.getMessage());
+        resumed.add(plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record));
       } catch (RuntimeException e) {
         log.error("run {} could not be resumed", record.runId(), e);
         resumed.add(java.util.concurrent.CompletableFuture.failedFuture(e));

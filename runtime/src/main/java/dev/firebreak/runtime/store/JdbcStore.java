@@ -92,11 +92,18 @@ public abstract class JdbcStore implements CheckpointStore {
    *
    * @throws RunOwnedElsewhereException if another owner holds a live lease (nothing is written)
    */
-  private long claim(Connection c, String runId) throws SQLException {
+  private void claim(Connection c, String runId) throws SQLException {
+    if (!tryClaim(c, runId, "")) {
+      throw refused(c, runId);
+    }
+  }
+
+  /** {@link #claim}, false instead of a refusal; {@code condition} narrows which runs it takes. */
+  private boolean tryClaim(Connection c, String runId, String condition) throws SQLException {
     long now = now();
     PreparedStatement update = prepare(c,
         "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
-            + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?) RETURNING version");
+            + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?)" + condition);
     try {
       update.setString(1, Instant.ofEpochMilli(now).toString());
       update.setString(2, owner);
@@ -104,15 +111,37 @@ public abstract class JdbcStore implements CheckpointStore {
       update.setString(4, runId);
       update.setString(5, owner);
       update.setLong(6, now);
-      try (ResultSet rs = update.executeQuery()) {
-        if (rs.next()) {
-          return rs.getLong(1);
-        }
-      }
+      return update.executeUpdate() == 1;
     } finally {
       release(update);
     }
-    throw refused(c, runId);
+  }
+
+  /** Runs claimed per write by {@link #claim(List)}: bounds how long one write holds the store. */
+  private static final int CLAIM_CHUNK = 500;
+
+  /** One write per {@value #CLAIM_CHUNK} runs: claims them, then reads back those it took. */
+  @Override
+  public List<RunRecord> claim(List<RunRecord> runs) {
+    List<RunRecord> claimed = new ArrayList<>();
+    for (int from = 0; from < runs.size(); from += CLAIM_CHUNK) {
+      List<String> ids = new ArrayList<>();
+      for (RunRecord run : runs.subList(from, Math.min(runs.size(), from + CLAIM_CHUNK))) {
+        ids.add(run.runId());
+      }
+      claimed.addAll(write(c -> {
+        List<String> taken = new ArrayList<>();
+        for (String id : ids) {
+          if (tryClaim(c, id, " AND status IN ('RUNNING', 'PARKED')")) {
+            taken.add(id);
+          }
+        }
+        // Read inside the claim: a step the previous owner wrote after unfinished() is seen.
+        return taken.isEmpty() ? List.<RunRecord>of()
+            : loadAll(c, "run_id IN (" + String.join(", ", java.util.Collections.nCopies(taken.size(), "?")) + ")", taken);
+      }));
+    }
+    return claimed;
   }
 
   /**
@@ -417,76 +446,93 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public List<RunRecord> unfinished() {
-    return read(c -> {
-      List<String> ids = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT run_id FROM firebreak_run WHERE status IN ('RUNNING', 'PARKED') ORDER BY " + creationOrder())) {
-        try (ResultSet rs = q.executeQuery()) {
-          while (rs.next()) {
-            ids.add(rs.getString(1));
+    return read(c -> loadAll(c, "status IN ('RUNNING', 'PARKED')", List.of()));
+  }
+
+  /** A run's columns while its steps are read. */
+  private static final class Loading {
+    final String runId;
+    final String workflow;
+    final String entryPoint;
+    final String graphHash;
+    final WorkflowStatus status;
+    final byte[] inputs;
+    final byte[] output;
+    final Map<String, byte[]> outputs = new LinkedHashMap<>();
+    final Map<String, Integer> attempts = new LinkedHashMap<>();
+
+    Loading(ResultSet rs) throws SQLException {
+      runId = rs.getString(1);
+      workflow = rs.getString(2);
+      entryPoint = rs.getString(3);
+      graphHash = rs.getString(4);
+      status = WorkflowStatus.valueOf(rs.getString(5));
+      inputs = rs.getBytes(6);
+      output = rs.getBytes(7);
+    }
+
+    RunRecord record() {
+      return new RunRecord(runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output);
+    }
+  }
+
+  /**
+   * The runs that {@code where} (a condition on firebreak_run, with {@code params}) selects, with
+   * their steps and attempts, in creation order: three queries however many runs.
+   */
+  private List<RunRecord> loadAll(Connection c, String where, List<String> params) throws SQLException {
+    Map<String, Loading> runs = new LinkedHashMap<>();
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT run_id, workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE " + where
+            + " ORDER BY " + creationOrder())) {
+      bind(q, params);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          Loading run = new Loading(rs);
+          runs.put(run.runId, run);
+        }
+      }
+    }
+    String selected = " WHERE run_id IN (SELECT run_id FROM firebreak_run WHERE " + where + ")";
+    try (PreparedStatement q = c.prepareStatement("SELECT run_id, step, attempts FROM firebreak_attempt" + selected)) {
+      bind(q, params);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          Loading run = runs.get(rs.getString(1));
+          if (run != null) {
+            run.attempts.put(rs.getString(2), rs.getInt(3));
           }
         }
       }
-      List<RunRecord> runs = new ArrayList<>(ids.size());
-      for (String id : ids) {
-        load(c, id).ifPresent(runs::add);
+    }
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT run_id, step, output, attempts FROM firebreak_step" + selected + " ORDER BY run_id, seq")) {
+      bind(q, params);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          Loading run = runs.get(rs.getString(1));
+          if (run != null) {
+            run.outputs.put(rs.getString(2), rs.getBytes(3));
+            run.attempts.put(rs.getString(2), rs.getInt(4));
+          }
+        }
       }
-      return runs;
-    });
+    }
+    List<RunRecord> records = new ArrayList<>(runs.size());
+    for (Loading run : runs.values()) {
+      records.add(run.record());
+    }
+    return records;
+  }
+
+  private static void bind(PreparedStatement q, List<String> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      q.setString(i + 1, params.get(i));
+    }
   }
 
   private Optional<RunRecord> load(Connection c, String runId) throws SQLException {
-    String workflow;
-    String entryPoint;
-    String graphHash;
-    WorkflowStatus status;
-    byte[] inputs;
-    byte[] output;
-    PreparedStatement q = prepare(c,
-        "SELECT workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE run_id = ?");
-    try {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        workflow = rs.getString(1);
-        entryPoint = rs.getString(2);
-        graphHash = rs.getString(3);
-        status = WorkflowStatus.valueOf(rs.getString(4));
-        inputs = rs.getBytes(5);
-        output = rs.getBytes(6);
-      }
-    } finally {
-      release(q);
-    }
-    Map<String, byte[]> outputs = new LinkedHashMap<>();
-    Map<String, Integer> attempts = new LinkedHashMap<>();
-    PreparedStatement attemptsQuery = prepare(c, "SELECT step, attempts FROM firebreak_attempt WHERE run_id = ?");
-    try {
-      attemptsQuery.setString(1, runId);
-      try (ResultSet rs = attemptsQuery.executeQuery()) {
-        while (rs.next()) {
-          attempts.put(rs.getString(1), rs.getInt(2));
-        }
-      }
-    } finally {
-      release(attemptsQuery);
-    }
-    PreparedStatement stepsQuery = prepare(c,
-        "SELECT step, output, attempts FROM firebreak_step WHERE run_id = ? ORDER BY seq");
-    try {
-      stepsQuery.setString(1, runId);
-      try (ResultSet rs = stepsQuery.executeQuery()) {
-        while (rs.next()) {
-          outputs.put(rs.getString(1), rs.getBytes(2));
-          attempts.put(rs.getString(1), rs.getInt(3));
-        }
-      }
-    } finally {
-      release(stepsQuery);
-    }
-    return Optional.of(new RunRecord(runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output));
+    return loadAll(c, "run_id = ?", List.of(runId)).stream().findFirst();
   }
 
   // ---------------------------------------------------------------------------------------------
