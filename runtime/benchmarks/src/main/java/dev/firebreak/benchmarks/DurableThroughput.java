@@ -86,7 +86,7 @@ public final class DurableThroughput {
   private static void row(String name, int concurrency, int seconds, Supplier<CheckpointStore> stores) throws Exception {
     CheckpointStore raw = stores.get();
     TimedStore store = new TimedStore(raw);
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, concurrency));
+    ExecutorService pool = executor(concurrency);
     try (FirebreakRuntime runtime =
         FirebreakRuntime.builder().checkpointStore(store).executor(pool).mdc(false).maxInFlightRuns(1_000_000).build()) {
       List<StepDescriptor> steps = new ArrayList<>();
@@ -145,6 +145,21 @@ public final class DurableThroughput {
       pool.shutdownNow();
       store.close();
     }
+  }
+
+  /**
+   * A pool of one platform thread per concurrent run; with {@code -Dthreads=virtual} on JDK 21+, a
+   * virtual thread per task (looked up reflectively: this harness compiles for JDK 17).
+   */
+  private static ExecutorService executor(int concurrency) {
+    if ("virtual".equals(System.getProperty("threads"))) {
+      try {
+        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("virtual threads need JDK 21 or later: " + e, e);
+      }
+    }
+    return Executors.newFixedThreadPool(Math.max(2, concurrency));
   }
 
   /** Durations recorded from many threads, up to a bound; quantiles once recording is over. */
