@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 mvn -B -q -DskipTests install
 mvn -B -q -Pbenchmarks -DskipTests package -pl runtime/benchmarks
 jar=runtime/benchmarks/target/benchmarks.jar
-java -jar "$jar" -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc | grep -E '^Benchmark | ns/op| B/op'
+java -jar "$jar" -f 1 -wi 3 -w 1s -i 5 -r 1s -prof gc | grep -E "^(Benchmark|StepOverhead)"
 java -cp "$jar" dev.firebreak.benchmarks.DurableThroughput 5 2>&1 | grep -v SLF4J
 java -cp "$jar" dev.firebreak.benchmarks.ProcessorScale
 java -Xmx2g -cp "$jar" dev.firebreak.benchmarks.InFlightHeap 100000

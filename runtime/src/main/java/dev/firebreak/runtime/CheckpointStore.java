@@ -109,7 +109,7 @@ public interface CheckpointStore extends AutoCloseable {
    */
   default void renewLeases(java.util.Collection<String> runIds) {}
 
-  /** How long a run stays owned by this process without a write or renewal; null: no leases. */
+  /** How long a run stays owned by this process without a claim or renewal; null: no leases. */
   default java.time.Duration leaseDuration() {
     return null;
   }

@@ -36,7 +36,7 @@ public abstract class JdbcStore implements CheckpointStore {
     T apply(Connection c) throws SQLException;
   }
 
-  /** How long a run stays owned without a write or a renewal, unless configured. */
+  /** How long a run stays owned after it is claimed or its lease renewed, unless configured. */
   public static final java.time.Duration DEFAULT_LEASE = java.time.Duration.ofSeconds(60);
 
   private final DeadLetterQueue deadLetters = new DeadLetters();
@@ -48,7 +48,7 @@ public abstract class JdbcStore implements CheckpointStore {
    * @param owner this process's owner id: give a process a stable one (its host or pod name) to
    *     take its own runs back at once after a restart; runs of another owner are taken over only
    *     when their lease expires
-   * @param lease how long a run stays owned without a write or renewal
+   * @param lease how long a run stays owned after it is claimed or its lease renewed
    * @param clock the wall clock leases are measured on
    */
   protected JdbcStore(String owner, java.time.Duration lease, java.time.Clock clock) {

@@ -60,7 +60,7 @@ public final class PostgresStore extends JdbcStore {
 
   /**
    * Opens the store on {@code dataSource}, creating or migrating its tables. Runs started here are
-   * owned by {@code owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each write.
+   * owned by {@code owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or renewal.
    */
   public static PostgresStore open(DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
     PostgresStore store = new PostgresStore(dataSource, owner, lease, clock);

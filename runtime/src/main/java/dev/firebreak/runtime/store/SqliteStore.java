@@ -147,7 +147,7 @@ public final class SqliteStore extends JdbcStore {
 
   /**
    * Opens (creating it if needed) the store in {@code file}; runs started here are owned by {@code
-   * owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each write.
+   * owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or renewal.
    */
   public static SqliteStore open(Path file, String owner, java.time.Duration lease, java.time.Clock clock) {
     try {
