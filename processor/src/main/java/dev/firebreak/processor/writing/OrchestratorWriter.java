@@ -31,12 +31,26 @@ public final class OrchestratorWriter {
   private final WorkflowModel model;
   private final String graphHash;
   private final String mermaid;
+  /**
+   * Each step's method name, worked out once: working it out on every use compiled a regex per
+   * earlier step each time, which made a 500-step workflow quadratic.
+   */
+  private final List<String> stepMethodNames;
   private boolean uncheckedCasts;
+
+  private static final java.util.regex.Pattern NOT_WORD = java.util.regex.Pattern.compile("[^A-Za-z0-9_]");
 
   public OrchestratorWriter(WorkflowModel model, String graphHash, String mermaid) {
     this.model = model;
     this.graphHash = graphHash;
     this.mermaid = mermaid;
+    List<String> stripped = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < model.steps().size(); i++) {
+      names.add(stepMethodName(i, stripped));
+      stripped.add(NOT_WORD.matcher(model.steps().get(i).name()).replaceAll(""));
+    }
+    this.stepMethodNames = List.copyOf(names);
   }
 
   public JavaFile write() {
@@ -169,6 +183,11 @@ public final class OrchestratorWriter {
 
   /** The step's name as a method name: {@code extractStep}, {@code ocrExtractStep}. */
   private String stepMethodName(int stepIndex) {
+    return stepMethodNames.get(stepIndex);
+  }
+
+  /** {@link #stepMethodName}, given the earlier steps' names stripped to word characters. */
+  private String stepMethodName(int stepIndex, List<String> strippedBefore) {
     String name = model.steps().get(stepIndex).name();
     StringBuilder id = new StringBuilder();
     boolean upper = false;
@@ -184,17 +203,13 @@ public final class OrchestratorWriter {
       id.insert(0, "step");
     }
     // Step names are unique, but two may sanitize alike ("a-b", "a_b"): suffix with the index.
-    for (int j = 0; j < stepIndex; j++) {
-      if (sanitizedEquals(j, id.toString())) {
+    for (String earlier : strippedBefore) {
+      if (earlier.equalsIgnoreCase(id.toString())) {
         id.append(stepIndex);
         break;
       }
     }
     return id + "Step";
-  }
-
-  private boolean sanitizedEquals(int j, String id) {
-    return model.steps().get(j).name().replaceAll("[^A-Za-z0-9_]", "").equalsIgnoreCase(id);
   }
 
   /** The step's descriptor, without its place in a plan (slots and after-edges). */
