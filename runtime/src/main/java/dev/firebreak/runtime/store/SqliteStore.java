@@ -9,8 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,22 +63,11 @@ public final class SqliteStore extends JdbcStore {
   /** Writes committed together at most; bounds the time one transaction holds the file. */
   private static final int MAX_BATCH = 512;
 
-  private static final class Op<T> {
-    final Work<T> write;
-    final CompletableFuture<T> done = new CompletableFuture<>();
-    T result;
-    RuntimeException failure;
-
-    Op(Work<T> write) {
-      this.write = write;
-    }
-  }
-
-  private static final Op<Void> STOP = new Op<>(c -> null);
+  private static final QueuedWrite<Void> STOP = QueuedWrite.signal();
   /** Queued by the syncer when it is free: the writer commits what it has applied meanwhile. */
-  private static final Op<Void> SYNCER_IDLE = new Op<>(c -> null);
+  private static final QueuedWrite<Void> SYNCER_IDLE = QueuedWrite.signal();
   /** Queued by the writer after its last batch; compared by identity. */
-  private static final List<Op<?>> END = new ArrayList<>(0);
+  private static final List<QueuedWrite<?>> END = new ArrayList<>(0);
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
 
@@ -88,10 +75,10 @@ public final class SqliteStore extends JdbcStore {
   private final Connection writer;
   private final Connection reader;
   private final ReentrantLock readLock = new ReentrantLock();
-  private final LinkedBlockingQueue<Op<?>> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<QueuedWrite<?>> queue = new LinkedBlockingQueue<>();
   private final Thread writerThread;
   /** Committed batches waiting for the sync that makes them durable; see {@link #syncLoop}. */
-  private final LinkedBlockingQueue<List<Op<?>>> committed = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<List<QueuedWrite<?>>> committed = new LinkedBlockingQueue<>();
   private final Thread syncerThread;
   private final Path wal;
   private java.nio.channels.FileChannel walChannel;
@@ -174,67 +161,7 @@ public final class SqliteStore extends JdbcStore {
    * Counters of the writer thread: commits, the writes they carried, and the time spent applying
    * writes and committing (the fsync). Updated once per commit; read at any time.
    */
-  public static final class WriterStats {
-    private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder writes = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder applyingNanos = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder committingNanos = new java.util.concurrent.atomic.LongAdder();
 
-    private final java.util.concurrent.atomic.LongAdder syncs = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder syncingNanos = new java.util.concurrent.atomic.LongAdder();
-
-    void recordSync(long nanos) {
-      syncs.increment();
-      syncingNanos.add(nanos);
-    }
-
-    /** WAL syncs: each makes every commit made before it durable. */
-    public long syncs() {
-      return syncs.sum();
-    }
-
-    /** Time spent syncing the WAL. */
-    public java.time.Duration syncing() {
-      return java.time.Duration.ofNanos(syncingNanos.sum());
-    }
-
-    void record(int batch, long applying, long committing) {
-      commits.increment();
-      writes.add(batch);
-      applyingNanos.add(applying);
-      committingNanos.add(committing);
-    }
-
-    public long commits() {
-      return commits.sum();
-    }
-
-    public long writes() {
-      return writes.sum();
-    }
-
-    /** Time spent running the writes' statements, before their commit. */
-    public java.time.Duration applying() {
-      return java.time.Duration.ofNanos(applyingNanos.sum());
-    }
-
-    /** Time spent in commits (writing the WAL; the sync is {@link #syncing}). */
-    public java.time.Duration committing() {
-      return java.time.Duration.ofNanos(committingNanos.sum());
-    }
-
-    @Override
-    public String toString() {
-      long c = Math.max(1, commits());
-      long w = Math.max(1, writes());
-      long y = Math.max(1, syncs());
-      return String.format(java.util.Locale.ROOT,
-          "%,d commits, %.1f writes per commit, %.1f µs applying per write, %.0f µs per commit;"
-              + " %,d syncs, %.1f commits per sync, %.0f µs per sync",
-          commits(), writes() / (double) c, applyingNanos.sum() / 1e3 / w, committingNanos.sum() / 1e3 / c,
-          syncs(), commits() / (double) y, syncingNanos.sum() / 1e3 / y);
-    }
-  }
 
   @Override
   protected String describe() {
@@ -303,16 +230,9 @@ public final class SqliteStore extends JdbcStore {
     if (broken != null) {
       throw broken;
     }
-    Op<T> op = new Op<>(write);
+    QueuedWrite<T> op = new QueuedWrite<>(write);
     queue.add(op);
-    try {
-      return op.done.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException) {
-        throw (RuntimeException) e.getCause();
-      }
-      throw e;
-    }
+    return op.await();
   }
 
   /**
@@ -322,8 +242,8 @@ public final class SqliteStore extends JdbcStore {
    * commits, and fewer copies of the same hot pages in the WAL.
    */
   private void writeLoop() {
-    List<Op<?>> open = new ArrayList<>();
-    List<Op<?>> arrived = new ArrayList<>();
+    List<QueuedWrite<?>> open = new ArrayList<>();
+    List<QueuedWrite<?>> arrived = new ArrayList<>();
     boolean syncerIdle = true;
     boolean stopping = false;
     long applying = 0;
@@ -336,15 +256,15 @@ public final class SqliteStore extends JdbcStore {
       }
       queue.drainTo(arrived);
       long start = System.nanoTime();
-      for (Op<?> op : arrived) {
+      for (QueuedWrite<?> op : arrived) {
         if (op == SYNCER_IDLE) {
           syncerIdle = true;
         } else if (op == STOP) {
           stopping = true;
         } else {
           open.add(op);
-          if (!apply(op)) {
-            reapply(open);
+          if (!op.applyTo(writer, describe())) {
+            QueuedWrite.reapply(writer, open, describe());
           }
         }
       }
@@ -359,10 +279,10 @@ public final class SqliteStore extends JdbcStore {
       }
     }
     // Anything queued after close() was called fails instead of waiting forever.
-    List<Op<?>> refused = new ArrayList<>();
-    for (Op<?> op; (op = queue.poll()) != null; ) {
+    List<QueuedWrite<?>> refused = new ArrayList<>();
+    for (QueuedWrite<?> op; (op = queue.poll()) != null; ) {
       if (op != SYNCER_IDLE) {
-        op.failure = new IllegalStateException("the Firebreak store " + file + " is closed");
+        op.failUnlessFailed(new IllegalStateException("the Firebreak store " + file + " is closed"));
         refused.add(op);
       }
     }
@@ -377,7 +297,7 @@ public final class SqliteStore extends JdbcStore {
    * write is on disk. Waking the callers here also keeps that cost off the writer thread.
    */
   private void syncLoop() {
-    List<List<Op<?>>> batches = new ArrayList<>();
+    List<List<QueuedWrite<?>>> batches = new ArrayList<>();
     boolean ending = false;
     while (!ending) {
       batches.clear();
@@ -398,12 +318,12 @@ public final class SqliteStore extends JdbcStore {
       if (!ending) {
         queue.add(SYNCER_IDLE); // the writer may commit the next batch while these callers wake
       }
-      for (List<Op<?>> batch : batches) {
-        for (Op<?> op : batch) {
-          if (failure != null && op.failure == null) {
-            op.failure = failure;
+      for (List<QueuedWrite<?>> batch : batches) {
+        for (QueuedWrite<?> op : batch) {
+          if (failure != null) {
+            op.failUnlessFailed(failure);
           }
-          complete(op);
+          op.complete();
         }
       }
     }
@@ -461,67 +381,20 @@ public final class SqliteStore extends JdbcStore {
     }
   }
 
-  /**
-   * After a write failed: rolls the open transaction back and applies its other writes again.
-   * Writes run without savepoints (two statements each, a fifth of a small write's cost), and a
-   * failing write is rare (a step recorded twice, a run owned elsewhere): this way it fails alone
-   * and leaves nothing behind, as with a savepoint.
-   */
-  private void reapply(List<Op<?>> open) {
-    boolean applied = false;
-    while (!applied) {
-      rollbackQuietly();
-      applied = true;
-      for (Op<?> op : open) {
-        if (op.failure == null && !apply(op)) {
-          applied = false;
-          break;
-        }
-      }
-    }
-  }
-
   /** Commits the open transaction; if that fails, every write in it fails. */
-  private void commit(List<Op<?>> batch, long applyingNanos) {
+  private void commit(List<QueuedWrite<?>> batch, long applyingNanos) {
     long start = System.nanoTime();
     try {
       writer.commit();
     } catch (SQLException e) {
-      rollbackQuietly();
+      QueuedWrite.rollbackQuietly(writer);
       IllegalStateException failure = new IllegalStateException("commit to " + file + " failed: " + e.getMessage(), e);
-      for (Op<?> op : batch) {
-        op.failure = failure;
+      for (QueuedWrite<?> op : batch) {
+        op.failUnlessFailed(failure);
       }
       return;
     }
     stats.record(batch.size(), applyingNanos, System.nanoTime() - start);
-  }
-
-  /** Applies one write; false if it failed (its failure is kept on it). */
-  private <T> boolean apply(Op<T> op) {
-    try {
-      op.result = op.write.apply(writer);
-      return true;
-    } catch (SQLException | RuntimeException e) {
-      op.failure = e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e.getMessage(), e);
-      return false;
-    }
-  }
-
-  private static <T> void complete(Op<T> op) {
-    if (op.failure != null) {
-      op.done.completeExceptionally(op.failure);
-    } else {
-      op.done.complete(op.result);
-    }
-  }
-
-  private void rollbackQuietly() {
-    try {
-      writer.rollback();
-    } catch (SQLException ignored) {
-      // Nothing more to undo.
-    }
   }
 
   @Override

@@ -72,4 +72,11 @@ abstract class JdbcStoreContract extends StoreContract {
       }
     }
   }
+
+  @Test
+  void aClosedStoreRefusesWritesClearly() {
+    store.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.open("r", "wf", "p", "h", null));
+    assertTrue(e.getMessage().contains("closed"), e.getMessage());
+  }
 }
