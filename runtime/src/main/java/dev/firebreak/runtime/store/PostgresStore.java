@@ -156,13 +156,9 @@ public final class PostgresStore extends JdbcStore {
     List<QueuedWrite<?>> batch = new ArrayList<>();
     boolean stopping = false;
     while (!stopping) {
-      batch.clear();
-      try {
-        batch.add(queue.take());
-      } catch (InterruptedException e) {
+      if (!QueuedWrite.takeSome(queue, batch, MAX_BATCH)) {
         break;
       }
-      queue.drainTo(batch, MAX_BATCH - 1);
       // close() queues a STOP for each writer: keep one, leave the others for the other writers.
       int stops = 0;
       while (batch.remove(STOP)) {

@@ -116,6 +116,21 @@ final class QueuedWrite<T> {
     }
   }
 
+  /**
+   * Clears {@code into}, waits for one element of {@code queue} and adds it and up to {@code max}
+   * - 1 more that are queued already: what a writer handles in one go. False if interrupted.
+   */
+  static <E> boolean takeSome(java.util.concurrent.BlockingQueue<E> queue, List<E> into, int max) {
+    into.clear();
+    try {
+      into.add(queue.take());
+    } catch (InterruptedException e) {
+      return false;
+    }
+    queue.drainTo(into, max - 1);
+    return true;
+  }
+
   static void rollbackQuietly(Connection c) {
     try {
       c.rollback();

@@ -248,13 +248,9 @@ public final class SqliteStore extends JdbcStore {
     boolean stopping = false;
     long applying = 0;
     while (!stopping) {
-      arrived.clear();
-      try {
-        arrived.add(queue.take());
-      } catch (InterruptedException e) {
+      if (!QueuedWrite.takeSome(queue, arrived, Integer.MAX_VALUE)) {
         break;
       }
-      queue.drainTo(arrived);
       long start = System.nanoTime();
       for (QueuedWrite<?> op : arrived) {
         if (op == SYNCER_IDLE) {
@@ -300,13 +296,9 @@ public final class SqliteStore extends JdbcStore {
     List<List<QueuedWrite<?>>> batches = new ArrayList<>();
     boolean ending = false;
     while (!ending) {
-      batches.clear();
-      try {
-        batches.add(committed.take());
-      } catch (InterruptedException e) {
+      if (!QueuedWrite.takeSome(committed, batches, Integer.MAX_VALUE)) {
         return;
       }
-      committed.drainTo(batches);
       ending = batches.removeIf(b -> b == END);
       long upTo = commits;
       long start = System.nanoTime();
