@@ -56,26 +56,8 @@ public final class FirebreakRuntime implements AutoCloseable {
   private volatile boolean closed;
   private final Executor executor;
 
-  private FirebreakRuntime(Builder b) {
-    List<AutoCloseable> owned = new ArrayList<>();
-    Executor executor = b.executor;
-    if (executor == null) {
-      ExecutorService pool = defaultExecutor();
-      owned.add(pool::shutdown);
-      executor = pool;
-    }
-    Scheduler scheduler = b.scheduler;
-    if (scheduler == null) {
-      SystemScheduler system = new SystemScheduler();
-      owned.add(system);
-      scheduler = system;
-    }
-    CheckpointStore store = b.store;
-    if (store == null) {
-      SqliteStore sqlite = SqliteStore.open(b.sqliteFile);
-      owned.add(sqlite);
-      store = sqlite;
-    }
+  private FirebreakRuntime(Builder b, List<AutoCloseable> owned, CheckpointStore store, Scheduler scheduler,
+      Executor executor) {
     this.store = store;
     this.deadLetters =
         b.deadLetters != null ? b.deadLetters : store.deadLetterQueue().orElseGet(InMemoryDeadLetterQueue::new);
@@ -95,6 +77,41 @@ public final class FirebreakRuntime implements AutoCloseable {
     if (lease != null) {
       // Keeps this process's leases alive while steps run long without writing.
       every(lease.dividedBy(3), "renewing leases", () -> this.store.renewLeases(engine.runIds()));
+    }
+  }
+
+  /**
+   * Opens what the builder left to the runtime (store, timer, pool), the store first: it is what
+   * fails on a bad file. If anything fails, what was already started is closed again before the
+   * failure is thrown, so a failed build leaves no thread behind.
+   */
+  private static FirebreakRuntime create(Builder b) {
+    List<AutoCloseable> owned = new ArrayList<>();
+    try {
+      CheckpointStore store = b.store;
+      if (store == null) {
+        SqliteStore sqlite = SqliteStore.open(b.sqliteFile);
+        owned.add(sqlite);
+        store = sqlite;
+      }
+      Scheduler scheduler = b.scheduler;
+      if (scheduler == null) {
+        SystemScheduler system = new SystemScheduler();
+        owned.add(system);
+        scheduler = system;
+      }
+      Executor executor = b.executor;
+      if (executor == null) {
+        ExecutorService pool = defaultExecutor();
+        owned.add(pool::shutdown);
+        executor = pool;
+      }
+      // Closed in reverse: the pool and timer stop before the store they write to.
+      java.util.Collections.reverse(owned);
+      return new FirebreakRuntime(b, owned, store, scheduler, executor);
+    } catch (RuntimeException | Error e) {
+      closeAll(owned);
+      throw e;
     }
   }
 
@@ -214,7 +231,11 @@ public final class FirebreakRuntime implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (AutoCloseable c : owned) {
+    closeAll(owned);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable c : resources) {
       try {
         c.close();
       } catch (Exception e) {
@@ -406,8 +427,13 @@ public final class FirebreakRuntime implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the runtime, opening the default store if none was given.
+     *
+     * @throws RuntimeException if the store cannot be opened; nothing the build started survives it
+     */
     public FirebreakRuntime build() {
-      return new FirebreakRuntime(this);
+      return create(this);
     }
   }
 }

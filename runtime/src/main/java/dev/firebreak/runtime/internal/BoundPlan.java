@@ -243,8 +243,7 @@ final class BoundPlan implements BoundEntryPoint {
     if (attached != null) {
       return attached.attach(this);
     }
-    if (engine.inFlight.incrementAndGet() > engine.maxInFlightRuns) {
-      engine.inFlight.decrementAndGet();
+    if (!engine.admit()) {
       throw new OverloadedException(engine.maxInFlightRuns);
     }
     Run run = new Run(this, id, values);

@@ -217,4 +217,19 @@ public final class Engine {
   public int inFlightRuns() {
     return inFlight.get();
   }
+
+  /**
+   * Counts one more run in flight unless that would pass the limit. The count never goes above
+   * the limit, even for an instant, so {@link #inFlightRuns} is a true gauge.
+   */
+  boolean admit() {
+    int n;
+    do {
+      n = inFlight.get();
+      if (n >= maxInFlightRuns) {
+        return false;
+      }
+    } while (!inFlight.compareAndSet(n, n + 1));
+    return true;
+  }
 }

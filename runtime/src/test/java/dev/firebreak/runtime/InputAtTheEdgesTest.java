@@ -1,0 +1,101 @@
+package dev.firebreak.runtime;
+
+import static dev.firebreak.runtime.Flow.sync;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.generated.BoundEntryPoint;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import dev.firebreak.runtime.store.InMemoryCheckpointStore;
+import dev.firebreak.runtime.time.ManualScheduler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input at the runtime's edges: builds that fail, admission under a flood. */
+class InputAtTheEdgesTest {
+  private final ManualScheduler clock = new ManualScheduler();
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void stop() {
+    pool.shutdownNow();
+  }
+
+  private static long threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+        .count();
+  }
+
+  @Test
+  void aBuildThatFailsToOpenItsStoreLeavesNoThreadBehind(@TempDir Path dir) throws Exception {
+    Path directory = Files.createDirectory(dir.resolve("not-a-file.db"));
+    long timersBefore = threadsNamed("firebreak-timer");
+    long sqliteBefore = threadsNamed("firebreak-sqlite");
+    for (int i = 0; i < 5; i++) {
+      assertThrows(RuntimeException.class, () -> FirebreakRuntime.builder().sqlite(directory).build());
+    }
+    assertEquals(timersBefore, threadsNamed("firebreak-timer"), "a timer thread outlived a failed build");
+    assertEquals(sqliteBefore, threadsNamed("firebreak-sqlite"), "a store thread outlived a failed build");
+  }
+
+  @Test
+  void theInFlightGaugeNeverReadsAboveTheLimit() throws Exception {
+    int limit = 2;
+    FirebreakRuntime runtime =
+        FirebreakRuntime.builder().checkpointStore(new InMemoryCheckpointStore()).executor(pool).scheduler(clock)
+            .maxInFlightRuns(limit).build();
+    CountDownLatch release = new CountDownLatch(1);
+    BoundEntryPoint entry =
+        Flow.of("hold", 1).step(StepDescriptor.builder("wait").inputs(0), sync((s, ctx) -> {
+          release.await(30, TimeUnit.SECONDS);
+          return "done";
+        })).bind(runtime);
+    CompletableFuture<?> first = entry.runAsync(null, "a").toCompletableFuture();
+    CompletableFuture<?> second = entry.runAsync(null, "b").toCompletableFuture();
+    AtomicBoolean flooding = new AtomicBoolean(true);
+    AtomicInteger highest = new AtomicInteger();
+    Thread sampler = new Thread(() -> {
+      while (flooding.get()) {
+        highest.accumulateAndGet(runtime.inFlightRuns(), Math::max);
+      }
+    });
+    sampler.start();
+    AtomicInteger refused = new AtomicInteger();
+    Thread[] flood = new Thread[3];
+    for (int t = 0; t < flood.length; t++) {
+      flood[t] = new Thread(() -> {
+        for (int i = 0; i < 100_000; i++) {
+          try {
+            entry.run(null, "x");
+          } catch (OverloadedException e) {
+            refused.incrementAndGet();
+          }
+        }
+      });
+      flood[t].start();
+    }
+    for (Thread t : flood) {
+      t.join();
+    }
+    flooding.set(false);
+    sampler.join();
+    release.countDown();
+    first.get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS);
+    assertEquals(300_000, refused.get(), "every call past the limit is refused");
+    assertEquals(limit, highest.get(), "inFlightRuns() read above maxInFlightRuns");
+    assertEquals(0, runtime.inFlightRuns());
+  }
+}
