@@ -126,6 +126,7 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
   @Override
   public WorkflowResult<Invoice.AccountingEntry> processForResult(String invoiceNumber,
       Invoice.InvoiceFile file) {
+    Objects.requireNonNull(invoiceNumber, "@RunId invoiceNumber of processForResult is null: pass the run's id (an entry point without @RunId generates one)");
     return processForResult.runForResult(invoiceNumber, new Object[] {file});
   }
 

@@ -46,6 +46,28 @@ class GeneratedCodeRunsTest {
   }
 
   @Test
+  void aNullRunIdIsRefusedAndABadOneIsNamed() throws Exception {
+    java.lang.reflect.Method runNamed =
+        compileFixture().loadClass("test.invoice.Driver").getMethod("runNamed", FirebreakRuntime.class, String.class);
+    try (FirebreakRuntime runtime = FirebreakRuntime.builder().sqlite(dir.resolve("ids.db")).build()) {
+      Throwable nullId = org.junit.jupiter.api.Assertions.assertThrows(
+          java.lang.reflect.InvocationTargetException.class, () -> runNamed.invoke(null, runtime, null)).getCause();
+      assertTrue(nullId instanceof NullPointerException, nullId.toString());
+      assertEquals("@RunId invoiceNumber of processForResult is null: pass the run's id (an entry point without"
+          + " @RunId generates one)", nullId.getMessage());
+      Throwable lone = org.junit.jupiter.api.Assertions.assertThrows(
+          java.lang.reflect.InvocationTargetException.class, () -> runNamed.invoke(null, runtime, "INV-\uD800"))
+          .getCause();
+      assertTrue(lone instanceof IllegalArgumentException, lone.toString());
+      assertTrue(lone.getMessage().contains("unpaired surrogate U+D800"), lone.getMessage());
+      assertEquals(0, runtime.inFlightRuns());
+      assertTrue(runtime.checkpointStore().unfinished().isEmpty(), "neither call opened a run");
+      WorkflowResult<?> named = (WorkflowResult<?>) runNamed.invoke(null, runtime, "INV-?");
+      assertEquals(WorkflowStatus.COMPLETED, named.status());
+    }
+  }
+
+  @Test
   void graphDescriptorDescribesEachEntryPoint() throws Exception {
     ClassLoader loader = compileFixture();
     WorkflowGraph graph = (WorkflowGraph) loader.loadClass("test.invoice.FirebreakInvoice_InvoiceWorkflow")

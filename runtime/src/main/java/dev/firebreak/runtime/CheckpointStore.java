@@ -10,6 +10,16 @@ import java.util.Optional;
  * <p>Outputs arrive already encoded by the step's {@link CheckpointCodec}: a store keeps bytes
  * and never sees user types. Every method may be called concurrently for different runs; the
  * runtime never writes one run from two threads at once.
+ *
+ * <p>Run ids follow the {@link RunIds} rules: a store refuses any other id with an {@code
+ * IllegalArgumentException} before it reads or writes anything, so that two distinct ids never
+ * name one stored run.
+ *
+ * <p>An ended run's record is final, and the store enforces it: a COMPLETED or COMPLETED_DEGRADED
+ * run changes only by {@link #purgeFinished}; a FAILED or COMPENSATION_FAILED run only by {@link
+ * #reopen} (a replay) or {@link #purgeFinished}. Every other write to an ended run ({@link
+ * #saveStep}, {@link #saveAttempt}, {@link #resetSteps}, {@link #saveStatus}, {@link #finish},
+ * {@link #fail}) is refused with an {@link IllegalStateException} and writes nothing.
  */
 public interface CheckpointStore extends AutoCloseable {
   /**
@@ -35,8 +45,10 @@ public interface CheckpointStore extends AutoCloseable {
   void saveAttempt(String runId, String step, int attempts);
 
   /**
-   * Forgets the outputs and attempt counts of {@code steps}: they were compensated (undone), or a
-   * replay gives them fresh attempts. A resume then runs them again.
+   * Forgets the outputs and attempt counts of {@code steps} of the unfinished run {@code runId}:
+   * they were compensated (undone). A resume then runs them again.
+   *
+   * @throws IllegalStateException if the run has ended (nothing is written)
    */
   void resetSteps(String runId, java.util.Collection<String> steps);
 
@@ -46,8 +58,44 @@ public interface CheckpointStore extends AutoCloseable {
    */
   int purgeFinished(java.time.Instant before);
 
-  /** Records the run's status: {@link WorkflowStatus#PARKED}, back to RUNNING, or a failure. */
+  /**
+   * Records the status of the unfinished run {@code runId}: {@link WorkflowStatus#PARKED}, back to
+   * RUNNING, or a failure.
+   *
+   * @throws IllegalStateException if the run has ended (nothing is written)
+   */
   void saveStatus(String runId, WorkflowStatus status);
+
+  /**
+   * Records that the unfinished run {@code runId} ended with the failure {@code status} and, unless
+   * {@code letter} is null, puts {@code letter} in this store's own {@link #deadLetterQueue()}. A
+   * store that keeps dead letters should make the two one write, so that a refused end writes no
+   * dead letter; this default writes the letter first, then the status (after a crash between them
+   * the run is unfinished, resumed, and fails again).
+   *
+   * @throws IllegalStateException if the run has ended (then no status is written)
+   */
+  default void fail(String runId, WorkflowStatus status, DeadLetter letter) {
+    if (letter != null) {
+      deadLetterQueue()
+          .orElseThrow(() -> new IllegalStateException("this store keeps no dead letters: add them to your queue"))
+          .add(letter);
+    }
+    saveStatus(runId, status);
+  }
+
+  /**
+   * Takes the ended, failed run {@code runId} back for a replay, only if it is still {@code
+   * expected} (the status the caller read): in one write its status becomes RUNNING, owned by this
+   * process, and the outputs and attempt counts of {@code resetSteps} are forgotten. Returns the
+   * run as stored afterwards.
+   *
+   * @throws IllegalArgumentException if {@code expected} is not a {@linkplain WorkflowStatus#isFailure
+   *     failure}
+   * @throws IllegalStateException if the run is no longer {@code expected} (nothing is written)
+   * @throws java.util.NoSuchElementException if there is no such run
+   */
+  RunRecord reopen(String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps);
 
   /**
    * Records that the run ended with the success {@code status} and its encoded {@code output}

@@ -159,9 +159,11 @@ public final class FirebreakRuntime implements AutoCloseable {
    * (sync) or their stages cancelled (async), no retry or new step starts, and completed
    * {@code @Compensate} steps are compensated; the run ends {@link WorkflowStatus#FAILED} with a
    * {@link RunCancelledException}. Returns false if no such run is in flight.
+   *
+   * @throws IllegalArgumentException if {@code runId} breaks the {@link RunIds} rules
    */
   public boolean cancel(String runId) {
-    return engine.cancel(Objects.requireNonNull(runId, "runId"));
+    return engine.cancel(RunIds.check(runId));
   }
 
   /**
@@ -171,9 +173,10 @@ public final class FirebreakRuntime implements AutoCloseable {
    * its inputs must have been stored (encodable inputs, durable store).
    *
    * @throws java.util.NoSuchElementException if the store has no such run
+   * @throws IllegalArgumentException if {@code runId} breaks the {@link RunIds} rules
    */
   public java.util.concurrent.CompletionStage<WorkflowResult<Object>> resume(String runId) {
-    return engine.resume(Objects.requireNonNull(runId, "runId"));
+    return engine.resume(RunIds.check(runId));
   }
 
   /**
@@ -192,9 +195,10 @@ public final class FirebreakRuntime implements AutoCloseable {
    * dead-lettered again.
    *
    * @throws IllegalStateException if the run is in flight, succeeded, or its workflow is not bound here
+   * @throws IllegalArgumentException if {@code runId} breaks the {@link RunIds} rules
    */
   public java.util.concurrent.CompletionStage<WorkflowResult<Object>> replay(String runId) {
-    return engine.replay(Objects.requireNonNull(runId, "runId"));
+    return engine.replay(RunIds.check(runId));
   }
 
   /** Override keys that named no step of a workflow bound so far (a typo, or a step renamed). */

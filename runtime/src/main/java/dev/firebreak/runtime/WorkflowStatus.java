@@ -20,6 +20,11 @@ public enum WorkflowStatus {
     return this != RUNNING && this != PARKED;
   }
 
+  /** Whether the run ended without its output: the statuses a replay takes a run back from. */
+  public boolean isFailure() {
+    return this == FAILED || this == COMPENSATION_FAILED;
+  }
+
   /** Whether the run produced its output. */
   public boolean isSuccess() {
     return this == COMPLETED || this == COMPLETED_DEGRADED;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad input at the runtime's edges: builds that fail, admission under a flood. */
+/** Bad input at the runtime's edges: run ids, builds that fail, admission under a flood. */
 class InputAtTheEdgesTest {
   private final ManualScheduler clock = new ManualScheduler();
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -97,5 +97,54 @@ class InputAtTheEdgesTest {
     assertEquals(300_000, refused.get(), "every call past the limit is refused");
     assertEquals(limit, highest.get(), "inFlightRuns() read above maxInFlightRuns");
     assertEquals(0, runtime.inFlightRuns());
+  }
+
+  @Test
+  void aRunIdThatLooksLikeAnotherRunsIsRefusedNotGivenItsResult(@TempDir Path dir) throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    try (FirebreakRuntime runtime =
+        FirebreakRuntime.builder().sqlite(dir.resolve("ids.db")).executor(pool).scheduler(clock).build()) {
+      BoundEntryPoint entry =
+          Flow.of("echo", 1).inputCodecs(dev.firebreak.runtime.codec.Codecs.STRING)
+              .outputCodec(dev.firebreak.runtime.codec.Codecs.STRING)
+              .step(StepDescriptor.builder("first").inputs(0).checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
+                  sync((s, ctx) -> {
+                    calls.incrementAndGet();
+                    return ctx.runId() + ":" + s[0];
+                  }))
+              .bind(runtime);
+      assertEquals("run-?-x:a", entry.run("run-?-x", "a"));
+      for (String lookAlike : java.util.List.of("run-\uD800-x", "run-\uDC00-x")) {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> entry.run(lookAlike, "b"), "sync");
+        assertTrue(e.getMessage().contains("unpaired surrogate"), e.getMessage());
+        java.util.concurrent.ExecutionException async = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> entry.runAsync(lookAlike, "b").toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertTrue(async.getCause() instanceof IllegalArgumentException, async.getCause().toString());
+        assertThrows(IllegalArgumentException.class, () -> runtime.resume(lookAlike));
+        assertThrows(IllegalArgumentException.class, () -> runtime.replay(lookAlike));
+        assertThrows(IllegalArgumentException.class, () -> runtime.cancel(lookAlike));
+      }
+      assertThrows(IllegalArgumentException.class, () -> entry.run("z".repeat(RunIds.MAX_LENGTH + 1), "c"));
+      assertThrows(IllegalArgumentException.class, () -> entry.run("", "c"));
+      assertEquals(1, calls.get(), "no refused id ran a step or was handed the look-alike's result");
+      assertEquals(
+          WorkflowStatus.COMPLETED, runtime.checkpointStore().find("run-?-x").orElseThrow().status());
+    }
+  }
+
+  @Test
+  void aRunIdInALogLineIsEscapedAndBounded() {
+    assertEquals("\"INV-42\"", RunIds.forLog("INV-42"));
+    assertEquals("\"a\\nERROR forged\\r\\u2028\\u0007\\\"q\\\\\"", RunIds.forLog("a\nERROR forged\r\u2028\u0007\"q\\"));
+    assertEquals("\"lone \\ud800 pair \uD83D\uDE00\"", RunIds.forLog("lone \uD800 pair \uD83D\uDE00"));
+    String huge = "x".repeat(1_000_000);
+    String logged = RunIds.forLog(huge);
+    assertEquals("\"" + "x".repeat(80) + "\"...(1000000 chars)", logged);
+    for (String id : java.util.List.of("a\nb", "a\rb", "a\u2028b", "a\u0085b", huge)) {
+      String line = RunIds.forLog(id);
+      assertTrue(line.chars().noneMatch(c -> c < 0x20 || c == 0x85 || c == 0x2028 || c == 0x2029), line);
+      assertTrue(line.length() <= 120, "a log line shows a bounded id");
+    }
   }
 }

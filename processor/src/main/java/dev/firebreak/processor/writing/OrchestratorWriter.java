@@ -17,6 +17,7 @@ import dev.firebreak.processor.model.StepModel;
 import dev.firebreak.processor.model.WorkflowModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -391,7 +392,15 @@ public final class OrchestratorWriter {
       default:
         runner = "run";
     }
-    String runId = entry.runIdParameter() >= 0 ? entry.parameters().get(entry.runIdParameter()).name() : "null";
+    String runId = "null";
+    if (entry.runIdParameter() >= 0) {
+      // A null @RunId would silently start a fresh run each call: the caller meant to name one.
+      runId = entry.parameters().get(entry.runIdParameter()).name();
+      m.addStatement(
+          "$T.requireNonNull($L, $S)", Objects.class, runId,
+          "@RunId " + runId + " of " + entry.method() + " is null: pass the run's id (an entry point without"
+              + " @RunId generates one)");
+    }
     return m.addStatement("return $L.$L($L, new Object[] {$L})", entry.method(), runner, runId, String.join(", ", inputs))
         .build();
   }

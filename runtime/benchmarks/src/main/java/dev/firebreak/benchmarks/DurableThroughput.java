@@ -227,6 +227,11 @@ public final class DurableThroughput {
     }
 
     @Override
+    public dev.firebreak.runtime.RunRecord reopen(String runId, dev.firebreak.runtime.WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+      return store.reopen(runId, expected, resetSteps);
+    }
+
+    @Override
     public void resetSteps(String runId, java.util.Collection<String> steps) {
       store.resetSteps(runId, steps);
     }

@@ -238,7 +238,7 @@ final class BoundPlan implements BoundEntryPoint {
             "input " + i + " (" + plan.inputs().get(i) + ") of " + plan.name() + " is null");
       }
     }
-    String id = runId != null ? runId : newRunId();
+    String id = runId != null ? dev.firebreak.runtime.RunIds.check(runId) : newRunId();
     Run attached = engine.runs.get(id);
     if (attached != null) {
       return attached.attach(this);

@@ -4,6 +4,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.FirebreakListener;
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
@@ -30,6 +31,8 @@ public final class Engine {
   final boolean mdc;
   final int maxParkedPerBreaker;
   final Overrides overrides;
+  /** Whether dead letters go to the store's own queue, so that a run's end and its letter are one write. */
+  final boolean deadLettersInStore;
   /** Whether a run stored under another graph hash may be resumed (steps matched by name). */
   volatile boolean resumeAcrossGraphChanges;
   final AtomicInteger inFlight = new AtomicInteger();
@@ -56,6 +59,7 @@ public final class Engine {
     this.mdc = mdc;
     this.maxParkedPerBreaker = maxParkedPerBreaker;
     this.overrides = overrides;
+    this.deadLettersInStore = store.deadLetterQueue().filter(q -> q == deadLetters).isPresent();
   }
 
   public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {
@@ -105,10 +109,10 @@ public final class Engine {
         unfinished.add(step.name());
       }
     }
-    store.resetSteps(runId, unfinished);
-    store.saveStatus(runId, dev.firebreak.runtime.WorkflowStatus.RUNNING);
+    // Only if the run is still as read: of two replays at once, one reopens it and the other is refused.
+    dev.firebreak.runtime.RunRecord reopened = store.reopen(runId, record.status(), unfinished);
     deadLetters.discard(runId);
-    return plan.resume(store.find(runId).orElseThrow());
+    return plan.resume(reopened);
   }
 
   /** Runs {@code task} on the executor; on a shut-down executor, here, so that a run still ends. */
@@ -142,7 +146,7 @@ public final class Engine {
         continue;
       }
       if (!plans.containsKey(key(record.workflow(), record.entryPoint()))) {
-        log.info("run {} of {}.{} left for the runtime that binds it", record.runId(), record.workflow(), record.entryPoint());
+        log.info("run {} of {}.{} left for the runtime that binds it", RunIds.forLog(record.runId()), record.workflow(), record.entryPoint());
         continue;
       }
       candidates.add(record);
@@ -153,7 +157,7 @@ public final class Engine {
       claimed.forEach(r -> taken.add(r.runId()));
       for (dev.firebreak.runtime.RunRecord record : candidates) {
         if (!taken.contains(record.runId())) {
-          log.info("run {} left to its owner, or ended meanwhile", record.runId());
+          log.info("run {} left to its owner, or ended meanwhile", RunIds.forLog(record.runId()));
         }
       }
     }
@@ -163,7 +167,7 @@ public final class Engine {
       try {
         resumed.add(plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record));
       } catch (RuntimeException e) {
-        log.error("run {} could not be resumed", record.runId(), e);
+        log.error("run {} could not be resumed", RunIds.forLog(record.runId()), e);
         resumed.add(java.util.concurrent.CompletableFuture.failedFuture(e));
       }
     }

@@ -4,6 +4,7 @@ import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.FirebreakEvent;
 import dev.firebreak.runtime.FirebreakListener;
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.time.Duration;
 import java.util.List;
@@ -45,9 +46,9 @@ public final class Events {
 
   void runFinished(String runId, String workflow, String entryPoint, WorkflowStatus status, long nanos) {
     if (!status.isSuccess()) {
-      log.warn("run {} of {}.{} ended {}", runId, workflow, entryPoint, status);
+      log.warn("run {} of {}.{} ended {}", RunIds.forLog(runId), workflow, entryPoint, status);
     } else if (log.isDebugEnabled()) {
-      log.debug("run {} of {}.{} ended {}", runId, workflow, entryPoint, status);
+      log.debug("run {} of {}.{} ended {}", RunIds.forLog(runId), workflow, entryPoint, status);
     }
     if (active()) {
       emit(new FirebreakEvent.RunFinished(runId, workflow, entryPoint, status, Duration.ofNanos(nanos)));
@@ -68,7 +69,7 @@ public final class Events {
 
   void attemptFailed(String runId, String workflow, String step, int attempt, Throwable failure, long nanos) {
     if (log.isDebugEnabled()) {
-      log.debug("run {}: step {} attempt {} failed: {}", runId, step, attempt, failure.toString());
+      log.debug("run {}: step {} attempt {} failed: {}", RunIds.forLog(runId), step, attempt, failure.toString());
     }
     if (active()) {
       emit(new FirebreakEvent.AttemptFailed(runId, workflow, step, attempt, failure, Duration.ofNanos(nanos)));
@@ -91,28 +92,28 @@ public final class Events {
   void degraded(String runId, String workflow, String step, Throwable cause, boolean fallbackUsed) {
     log.info(
         "run {}: step {} degraded to its {} after {}",
-        runId, step, fallbackUsed ? "fallback" : "neutral default", cause.toString());
+        RunIds.forLog(runId), step, fallbackUsed ? "fallback" : "neutral default", cause.toString());
     if (active()) {
       emit(new FirebreakEvent.StepDegraded(runId, workflow, step, cause, fallbackUsed));
     }
   }
 
   void compensated(String runId, String workflow, String step, int attempts) {
-    log.info("run {}: step {} compensated", runId, step);
+    log.info("run {}: step {} compensated", RunIds.forLog(runId), step);
     if (active()) {
       emit(new FirebreakEvent.Compensated(runId, workflow, step, attempts));
     }
   }
 
   void compensationFailed(String runId, String workflow, String step, int attempts, Throwable failure) {
-    log.error("run {}: compensation of step {} failed {} times; a human must reconcile", runId, step, attempts, failure);
+    log.error("run {}: compensation of step {} failed {} times; a human must reconcile", RunIds.forLog(runId), step, attempts, failure);
     if (active()) {
       emit(new FirebreakEvent.CompensationFailed(runId, workflow, step, attempts, failure));
     }
   }
 
   void parked(String runId, String workflow, String step, String breaker) {
-    log.info("run {}: step {} parked until circuit breaker '{}' lets calls through", runId, step, breaker);
+    log.info("run {}: step {} parked until circuit breaker '{}' lets calls through", RunIds.forLog(runId), step, breaker);
     if (active()) {
       emit(new FirebreakEvent.RunParked(runId, workflow, step, breaker));
     }
@@ -120,7 +121,7 @@ public final class Events {
 
   void unparked(String runId, String workflow, String step, String breaker) {
     if (log.isDebugEnabled()) {
-      log.debug("run {}: step {} unparked from circuit breaker '{}'", runId, step, breaker);
+      log.debug("run {}: step {} unparked from circuit breaker '{}'", RunIds.forLog(runId), step, breaker);
     }
     if (active()) {
       emit(new FirebreakEvent.RunUnparked(runId, workflow, step, breaker));
@@ -130,7 +131,7 @@ public final class Events {
   void deadLettered(DeadLetter letter) {
     log.error(
         "run {} of {} dead-lettered ({}) at step {} after {} attempt(s): {}",
-        letter.runId(), letter.workflow(), letter.reason(), letter.step(), letter.attempts(), letter.errorChain());
+        RunIds.forLog(letter.runId()), letter.workflow(), letter.reason(), letter.step(), letter.attempts(), letter.errorChain());
     if (active()) {
       emit(new FirebreakEvent.DeadLettered(letter));
     }

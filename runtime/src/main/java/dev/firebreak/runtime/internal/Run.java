@@ -8,6 +8,7 @@ import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.DeadlineExceededException;
 import dev.firebreak.runtime.DegradedStep;
 import dev.firebreak.runtime.InvalidInputException;
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.StepTimeoutException;
@@ -598,7 +599,7 @@ final class Run {
         engine.store.saveStep(runId, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
       } catch (RuntimeException e) {
         org.slf4j.LoggerFactory.getLogger(Run.class).warn(
-            "run {}: checkpoint of step '{}' not saved", runId, plan.steps[lastStep].name(), e);
+            "run {}: checkpoint of step '{}' not saved", RunIds.forLog(runId), plan.steps[lastStep].name(), e);
       }
     }
     RuntimeException lost = ownershipLost(failed.error());
@@ -629,7 +630,7 @@ final class Run {
           try {
             engine.store.resetSteps(runId, List.of(name));
           } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: checkpoint of compensated step {} not reset", runId, name, e);
+            org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: checkpoint of compensated step {} not reset", RunIds.forLog(runId), name, e);
           }
         }
         k--;
@@ -664,19 +665,27 @@ final class Run {
     WorkflowStatus status =
         failedCompensations.isEmpty() ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATION_FAILED;
     try {
+      DeadLetter letter = null;
       // A cancelled run is not dead-lettered (its canceller knows), unless a compensation failed.
       if (!(error instanceof dev.firebreak.runtime.RunCancelledException) || !failedCompensations.isEmpty()) {
         DeadLetterReason reason =
             failedCompensations.isEmpty() ? DeadLetterReason.of(error) : DeadLetterReason.COMPENSATION_FAILED;
         StepRun failedStep = f.step() >= 0 ? stepRuns.get(f.step()) : null;
-        DeadLetter letter =
+        letter =
             new DeadLetter(
                 runId, plan.workflow(), plan.plan.name(), reason, step, failedStep == null ? 0 : failedStep.attempts,
                 DeadLetter.chainOf(error), engine.scheduler.now(), inputSnapshot);
+      }
+      if (engine.deadLettersInStore || letter == null) {
+        // The end and the letter in one write: a run that ended meanwhile gets neither.
+        engine.store.fail(runId, status, letter);
+      } else {
         engine.deadLetters.add(letter);
+        engine.store.fail(runId, status, null);
+      }
+      if (letter != null) {
         engine.events.deadLettered(letter);
       }
-      engine.store.saveStatus(runId, status);
     } catch (RuntimeException e) {
       e.addSuppressed(error);
       close(null, elapsed, e);
@@ -868,7 +877,7 @@ final class Run {
       engine.store.saveStatus(runId, status);
     } catch (RuntimeException e) {
       // The run goes on; only a resume after a crash would miss this status.
-      org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: status {} not recorded", runId, status, e);
+      org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: status {} not recorded", RunIds.forLog(runId), status, e);
     }
   }
 

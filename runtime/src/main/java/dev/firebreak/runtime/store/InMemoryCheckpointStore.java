@@ -1,6 +1,7 @@
 package dev.firebreak.runtime.store;
 
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    RunIds.check(runId);
     byte[] stored = inputs == null ? null : inputs.clone();
     return runs.computeIfAbsent(
         runId,
@@ -119,29 +121,49 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
-    if (forgetFinished && status.isTerminal()) {
-      forget(runId);
-      return;
-    }
+    update(runId, r -> with(r, status, r.outputs(), r.attempts(), r.output()));
     if (status.isTerminal()) {
-      endedAt.put(runId, clock.get());
+      ended(runId);
     }
-    update(
-        runId,
-        r -> with(r, status, r.outputs(), r.attempts(), r.output()));
   }
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
+    byte[] copy = output == null ? null : output.clone();
+    update(runId, r -> with(r, status, r.outputs(), r.attempts(), copy));
+    ended(runId);
+  }
+
+  @Override
+  public RunRecord reopen(String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+    RunIds.check(runId);
+    if (!expected.isFailure()) {
+      throw new IllegalArgumentException("only a failed run can be reopened, not a " + expected + " one");
+    }
+    RunRecord reopened = runs.computeIfPresent(runId, (id, r) -> {
+      if (r.status() != expected) {
+        throw new IllegalStateException("run " + id + " is " + r.status() + ", not " + expected + " as read: not reopened");
+      }
+      Map<String, byte[]> outputs = new LinkedHashMap<>(r.outputs());
+      Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
+      outputs.keySet().removeAll(resetSteps);
+      tries.keySet().removeAll(resetSteps);
+      return with(r, WorkflowStatus.RUNNING, outputs, tries, r.output());
+    });
+    if (reopened == null) {
+      throw new NoSuchElementException("no run " + runId + " in this store");
+    }
+    endedAt.remove(runId);
+    return reopened;
+  }
+
+  /** The run just ended: timestamped for retention, or forgotten at once. */
+  private void ended(String runId) {
     if (forgetFinished) {
       forget(runId);
-      return;
+    } else {
+      endedAt.put(runId, clock.get());
     }
-    endedAt.put(runId, clock.get());
-    byte[] copy = output == null ? null : output.clone();
-    update(
-        runId,
-        r -> with(r, status, r.outputs(), r.attempts(), copy));
   }
 
   /** {@code r} with another status, outputs, attempts and output; the rest as it was. */
@@ -157,15 +179,23 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     order.remove(runId);
   }
 
+  /** Applies {@code change} to the unfinished run {@code runId}; an ended run is refused. */
   private void update(String runId, java.util.function.UnaryOperator<RunRecord> change) {
-    if (runs.computeIfPresent(runId, (id, r) -> change.apply(r)) == null) {
+    RunIds.check(runId);
+    RunRecord changed = runs.computeIfPresent(runId, (id, r) -> {
+      if (r.status().isTerminal()) {
+        throw new IllegalStateException("run " + id + " already ended " + r.status() + ": its record no longer changes");
+      }
+      return change.apply(r);
+    });
+    if (changed == null) {
       throw new NoSuchElementException("no run " + runId + " in this store");
     }
   }
 
   @Override
   public Optional<RunRecord> find(String runId) {
-    return Optional.ofNullable(runs.get(runId));
+    return Optional.ofNullable(runs.get(RunIds.check(runId)));
   }
 
   @Override

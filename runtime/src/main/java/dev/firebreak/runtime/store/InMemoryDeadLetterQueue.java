@@ -2,6 +2,7 @@ package dev.firebreak.runtime.store;
 
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunIds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +39,6 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
 
   @Override
   public boolean discard(String runId) {
-    return letters.remove(runId) != null;
+    return letters.remove(RunIds.check(runId)) != null;
   }
 }

@@ -4,6 +4,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
@@ -93,10 +94,13 @@ public abstract class JdbcStore implements CheckpointStore {
    * @throws RunOwnedElsewhereException if another owner holds a live lease (nothing is written)
    */
   private void claim(Connection c, String runId) throws SQLException {
-    if (!tryClaim(c, runId, "")) {
+    if (!tryClaim(c, runId, UNFINISHED)) {
       throw refused(c, runId);
     }
   }
+
+  /** The condition that keeps a write off an ended run, whose record is final. */
+  private static final String UNFINISHED = " AND status IN ('RUNNING', 'PARKED')";
 
   /** {@link #claim}, false instead of a refusal; {@code condition} narrows which runs it takes. */
   private boolean tryClaim(Connection c, String runId, String condition) throws SQLException {
@@ -132,7 +136,7 @@ public abstract class JdbcStore implements CheckpointStore {
       claimed.addAll(write(c -> {
         List<String> taken = new ArrayList<>();
         for (String id : ids) {
-          if (tryClaim(c, id, " AND status IN ('RUNNING', 'PARKED')")) {
+          if (tryClaim(c, id, UNFINISHED)) {
             taken.add(id);
           }
         }
@@ -154,6 +158,11 @@ public abstract class JdbcStore implements CheckpointStore {
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next()) {
           return new NoSuchElementException("no run " + runId + " in " + describe());
+        }
+        if (WorkflowStatus.valueOf(rs.getString(3)).isTerminal()) {
+          return new IllegalStateException(
+              "run " + runId + " is " + rs.getString(3) + " and owned by no process: an ended run's record no"
+                  + " longer changes (a failed run is replayed)");
         }
         if (rs.getString(1) == null) {
           return new IllegalStateException(
@@ -246,8 +255,9 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    RunIds.check(runId);
     return write(c -> {
-      String now = Instant.now().toString();
+      String now = Instant.ofEpochMilli(now()).toString();
       PreparedStatement insert = prepare(c,
           "INSERT INTO firebreak_run"
               + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
@@ -286,6 +296,7 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
+    RunIds.check(runId);
     write(c -> {
       insertStep(c, runId, step, output, attempts);
       return null;
@@ -319,6 +330,7 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
+    RunIds.check(runId);
     write(c -> {
       PreparedStatement upsert = prepare(c,
           "INSERT INTO firebreak_attempt (run_id, step, attempts)"
@@ -341,20 +353,54 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public void resetSteps(String runId, java.util.Collection<String> steps) {
+    RunIds.check(runId);
     List<String> names = List.copyOf(steps);
     write(c -> {
       claim(c, runId);
-      for (String table : List.of("firebreak_step", "firebreak_attempt")) {
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
-          for (String step : names) {
-            delete.setString(1, runId);
-            delete.setString(2, step);
-            delete.addBatch();
-          }
-          delete.executeBatch();
+      deleteSteps(c, runId, names);
+      return null;
+    });
+  }
+
+  private static void deleteSteps(Connection c, String runId, List<String> names) throws SQLException {
+    for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+      try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
+        for (String step : names) {
+          delete.setString(1, runId);
+          delete.setString(2, step);
+          delete.addBatch();
+        }
+        delete.executeBatch();
+      }
+    }
+  }
+
+  @Override
+  public RunRecord reopen(String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+    RunIds.check(runId);
+    if (!expected.isFailure()) {
+      throw new IllegalArgumentException("only a failed run can be reopened, not a " + expected + " one");
+    }
+    List<String> names = List.copyOf(resetSteps);
+    return write(c -> {
+      long now = now();
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?, lease_until = ?,"
+              + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?")) {
+        update.setString(1, owner);
+        update.setLong(2, now + leaseMillis);
+        update.setString(3, Instant.ofEpochMilli(now).toString());
+        update.setString(4, runId);
+        update.setString(5, expected.name());
+        if (update.executeUpdate() == 0) {
+          throw load(c, runId)
+              .<RuntimeException>map(r -> new IllegalStateException(
+                  "run " + runId + " is " + r.status() + ", not " + expected + " as read: not reopened"))
+              .orElseGet(() -> new NoSuchElementException("no run " + runId + " in " + describe()));
         }
       }
-      return null;
+      deleteSteps(c, runId, names);
+      return load(c, runId).orElseThrow();
     });
   }
 
@@ -380,28 +426,48 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
+    RunIds.check(runId);
     write(c -> {
-      claim(c, runId);
-      PreparedStatement update = prepare(c,
-          "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
-              + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
-      try {
-        // A run that ended is owned by nobody: anyone may attach to it, or replay it.
-        update.setString(1, status.name());
-        update.setBoolean(2, status.isTerminal());
-        update.setLong(3, now());
-        update.setBoolean(4, status.isTerminal());
-        update.setString(5, runId);
-        update.executeUpdate();
-      } finally {
-        release(update);
+      setStatus(c, runId, status);
+      return null;
+    });
+  }
+
+  /** The run's end and its dead letter in one transaction: a refused end writes no dead letter. */
+  @Override
+  public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
+    RunIds.check(runId);
+    byte[] chain = letter == null ? null : Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
+    write(c -> {
+      setStatus(c, runId, status);
+      if (letter != null) {
+        insertLetter(c, letter, chain);
       }
       return null;
     });
   }
 
+  private void setStatus(Connection c, String runId, WorkflowStatus status) throws SQLException {
+    claim(c, runId);
+    PreparedStatement update = prepare(c,
+        "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
+            + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
+    try {
+      // A run that ended is owned by nobody: anyone may attach to it, or replay it.
+      update.setString(1, status.name());
+      update.setBoolean(2, status.isTerminal());
+      update.setLong(3, now());
+      update.setBoolean(4, status.isTerminal());
+      update.setString(5, runId);
+      update.executeUpdate();
+    } finally {
+      release(update);
+    }
+  }
+
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
+    RunIds.check(runId);
     write(c -> {
       end(c, runId, status, output);
       return null;
@@ -412,6 +478,7 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void finish(
       String runId, WorkflowStatus status, byte[] output, String lastStep, byte[] lastStepOutput, int lastStepAttempts) {
+    RunIds.check(runId);
     write(c -> {
       insertStep(c, runId, lastStep, lastStepOutput, lastStepAttempts);
       end(c, runId, status, output);
@@ -441,6 +508,7 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public Optional<RunRecord> find(String runId) {
+    RunIds.check(runId);
     return read(c -> load(c, runId));
   }
 
@@ -535,6 +603,30 @@ public abstract class JdbcStore implements CheckpointStore {
     return loadAll(c, "run_id = ?", List.of(runId)).stream().findFirst();
   }
 
+  /** Puts {@code letter} in the dead-letter table (replacing an earlier one of its run). */
+  private static void insertLetter(Connection c, DeadLetter letter, byte[] chain) throws SQLException {
+    try (PreparedStatement upsert = c.prepareStatement(
+        "INSERT INTO firebreak_dead_letter"
+            + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
+            + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
+            + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
+            + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
+            + " seq = excluded.seq")) {
+      upsert.setString(1, letter.runId());
+      upsert.setString(2, letter.workflow());
+      upsert.setString(3, letter.entryPoint());
+      upsert.setString(4, letter.reason().name());
+      upsert.setString(5, letter.step());
+      upsert.setInt(6, letter.attempts());
+      upsert.setBytes(7, chain);
+      upsert.setString(8, letter.time().toString());
+      upsert.setBytes(9, letter.inputs());
+      upsert.executeUpdate();
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // DeadLetterQueue
 
@@ -543,26 +635,7 @@ public abstract class JdbcStore implements CheckpointStore {
     public void add(DeadLetter letter) {
       byte[] chain = Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
       write(c -> {
-        try (PreparedStatement upsert = c.prepareStatement(
-            "INSERT INTO firebreak_dead_letter"
-                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
-                + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
-                + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
-                + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
-                + " seq = excluded.seq")) {
-          upsert.setString(1, letter.runId());
-          upsert.setString(2, letter.workflow());
-          upsert.setString(3, letter.entryPoint());
-          upsert.setString(4, letter.reason().name());
-          upsert.setString(5, letter.step());
-          upsert.setInt(6, letter.attempts());
-          upsert.setBytes(7, chain);
-          upsert.setString(8, letter.time().toString());
-          upsert.setBytes(9, letter.inputs());
-          upsert.executeUpdate();
-        }
+        insertLetter(c, letter, chain);
         return null;
       });
     }
@@ -597,6 +670,7 @@ public abstract class JdbcStore implements CheckpointStore {
 
     @Override
     public boolean discard(String runId) {
+      RunIds.check(runId);
       return write(c -> {
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM firebreak_dead_letter WHERE run_id = ?")) {
           delete.setString(1, runId);

@@ -133,6 +133,106 @@ public abstract class StoreContract {
   }
 
   @Test
+  void runIdsThatCouldAliasAnotherRunAreRefusedBeforeAnythingIsStored() {
+    store.open("run-?-x", "wf", "process", "h", null);
+    store.finish("run-?-x", WorkflowStatus.COMPLETED, new byte[] {7});
+    List<String> bad = List.of(
+        "run-\uD800-x", "run-\uDC00-x", "tail-\uD800", "\uDC00\uD83D", "", "a\u0000b", "x".repeat(256));
+    for (String id : bad) {
+      assertThrows(IllegalArgumentException.class, () -> store.open(id, "wf", "process", "h", null), id);
+      assertThrows(IllegalArgumentException.class, () -> store.find(id), id);
+      assertThrows(IllegalArgumentException.class, () -> store.saveStatus(id, WorkflowStatus.FAILED), id);
+      assertThrows(IllegalArgumentException.class, () -> store.saveStep(id, "s", new byte[] {1}, 1), id);
+      assertThrows(IllegalArgumentException.class, () -> deadLetters.discard(id), id);
+    }
+    assertEquals(List.of(), store.unfinished(), "no refused id left a run behind");
+    assertEquals(WorkflowStatus.COMPLETED, store.find("run-?-x").orElseThrow().status());
+    assertArrayEquals(new byte[] {7}, store.find("run-?-x").orElseThrow().output(), "the look-alike run is untouched");
+    for (String id : List.of("emoji-\uD83D\uDE00", "line\nbreak", "y".repeat(255))) {
+      store.open(id, "wf", "process", "h", null);
+      assertEquals(id, store.find(id).orElseThrow().runId(), "a valid id is kept exactly");
+    }
+    assertEquals(3, store.unfinished().size());
+  }
+
+  @Test
+  void aCompletedRunChangesOnlyByItsPurge() {
+    store.open("done", "wf", "process", "h", null);
+    store.saveStep("done", "a", new byte[] {1}, 1);
+    store.finish("done", WorkflowStatus.COMPLETED, new byte[] {9});
+    DeadLetter letter = store.deadLetterQueue().isPresent() ? letterFor("done") : null;
+    assertThrows(IllegalStateException.class, () -> store.saveStatus("done", WorkflowStatus.FAILED));
+    assertThrows(IllegalStateException.class, () -> store.saveStatus("done", WorkflowStatus.RUNNING));
+    assertThrows(IllegalStateException.class, () -> store.fail("done", WorkflowStatus.FAILED, letter));
+    assertThrows(IllegalStateException.class, () -> store.finish("done", WorkflowStatus.COMPLETED_DEGRADED, null));
+    assertThrows(IllegalStateException.class, () -> store.saveStep("done", "b", new byte[] {2}, 1));
+    assertThrows(IllegalStateException.class, () -> store.saveAttempt("done", "b", 2));
+    assertThrows(IllegalStateException.class, () -> store.resetSteps("done", List.of("a")));
+    assertThrows(IllegalStateException.class, () -> store.reopen("done", WorkflowStatus.FAILED, List.of("a")));
+    assertThrows(IllegalArgumentException.class, () -> store.reopen("done", WorkflowStatus.COMPLETED, List.of()));
+    RunRecord run = store.find("done").orElseThrow();
+    assertEquals(WorkflowStatus.COMPLETED, run.status());
+    assertArrayEquals(new byte[] {9}, run.output());
+    assertEquals(List.of("a"), new ArrayList<>(run.outputs().keySet()));
+    assertEquals(0, deadLetters.size(), "a refused end wrote no dead letter");
+    assertTrue(store.unfinished().isEmpty());
+    assertEquals(1, store.purgeFinished(Instant.now().plusSeconds(3600)), "its purge still removes it");
+  }
+
+  @Test
+  void aFailedRunChangesOnlyByAReplayOfTheStatusRead() throws Exception {
+    store.open("failed", "wf", "process", "h", null);
+    store.saveStep("failed", "a", new byte[] {1}, 1);
+    store.saveAttempt("failed", "b", 3);
+    store.fail("failed", WorkflowStatus.FAILED, store.deadLetterQueue().isPresent() ? letterFor("failed") : null);
+    assertEquals(WorkflowStatus.FAILED, store.find("failed").orElseThrow().status());
+    if (store.deadLetterQueue().isPresent()) {
+      assertEquals(List.of("failed"), deadLetters.list().stream().map(DeadLetter::runId).toList(),
+          "the run's end and its dead letter are written together");
+    }
+    assertThrows(IllegalStateException.class, () -> store.saveStatus("failed", WorkflowStatus.RUNNING));
+    assertThrows(IllegalStateException.class, () -> store.saveStatus("failed", WorkflowStatus.COMPENSATION_FAILED));
+    assertThrows(IllegalStateException.class, () -> store.finish("failed", WorkflowStatus.COMPLETED, new byte[] {9}));
+    assertThrows(IllegalStateException.class, () -> store.resetSteps("failed", List.of("a")));
+    assertThrows(IllegalStateException.class,
+        () -> store.reopen("failed", WorkflowStatus.COMPENSATION_FAILED, List.of("b")), "not the status read");
+    assertEquals(WorkflowStatus.FAILED, store.find("failed").orElseThrow().status());
+    assertThrows(NoSuchElementException.class, () -> store.reopen("nope", WorkflowStatus.FAILED, List.of()));
+
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<RunRecord>> replays = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        replays.add(pool.submit(() -> store.reopen("failed", WorkflowStatus.FAILED, List.of("b"))));
+      }
+      int reopened = 0;
+      for (Future<RunRecord> replay : replays) {
+        try {
+          RunRecord run = replay.get();
+          reopened++;
+          assertEquals(WorkflowStatus.RUNNING, run.status());
+          assertEquals(List.of("a"), new ArrayList<>(run.outputs().keySet()), "its checkpoints are kept");
+          assertEquals(java.util.Map.of("a", 1), run.attempts(), "the reset step's attempts are forgotten");
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertTrue(e.getCause() instanceof IllegalStateException, e.getCause().toString());
+        }
+      }
+      assertEquals(1, reopened, "of concurrent replays of one run, exactly one reopens it");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of("failed"), store.unfinished().stream().map(RunRecord::runId).toList());
+    store.saveStep("failed", "b", new byte[] {2}, 1);
+    store.finish("failed", WorkflowStatus.COMPLETED, new byte[] {9});
+    assertEquals(WorkflowStatus.COMPLETED, store.find("failed").orElseThrow().status(), "the replay completes it");
+  }
+
+  private static DeadLetter letterFor(String runId) {
+    return new DeadLetter(runId, "wf", "process", DeadLetterReason.RETRIES_EXHAUSTED, "b", 3, List.of("boom"),
+        Instant.parse("2026-11-30T10:00:00Z"), null);
+  }
+
+  @Test
   void openCreatesARunningRunOnceAndThenReturnsIt() {
     RunRecord fresh = store.open("r1", "wf", "process", "h1", null);
     assertEquals(WorkflowStatus.RUNNING, fresh.status());

@@ -5,6 +5,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
@@ -49,6 +50,10 @@ public final class RedisStore implements CheckpointStore {
           + "  redis.call('HSET', run, 'owner', me, 'lease', now + lease)\n"
           + "  redis.call('HINCRBY', run, 'version', 1)\n"
           + "  return true\n"
+          + "end\n"
+          + "local function ended(run)\n"
+          + "  local st = redis.call('HGET', run, 'status')\n"
+          + "  return st ~= 'RUNNING' and st ~= 'PARKED'\n"
           + "end\n";
 
   private static final String OPEN =
@@ -82,6 +87,7 @@ public final class RedisStore implements CheckpointStore {
   private static final String SAVE_STEP =
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if ended(KEYS[1]) then return -4 end\n"
           + "if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return -2 end\n"
           + "if not claim(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
@@ -92,6 +98,7 @@ public final class RedisStore implements CheckpointStore {
   private static final String SAVE_ATTEMPT =
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if ended(KEYS[1]) then return -4 end\n"
           + "if not claim(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
           + "return 1";
@@ -99,6 +106,7 @@ public final class RedisStore implements CheckpointStore {
   private static final String RESET_STEPS =
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if ended(KEYS[1]) then return -4 end\n"
           + "if not claim(KEYS[1]) then return -3 end\n"
           + "for i = 1, #ARGV - 3 do\n"
           + "  redis.call('HDEL', KEYS[2], ARGV[i])\n"
@@ -107,10 +115,15 @@ public final class RedisStore implements CheckpointStore {
           + "end\n"
           + "return 1";
 
-  /** KEYS: run, out, att, ord, open, ended. ARGV: id, status, terminal, now ms, ttl s, has output, output. */
+  /**
+   * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq. ARGV: id, status, terminal, now ms,
+   * ttl s, has output, output, has dead letter, dead letter. An ended run is refused (-4), and then
+   * no dead letter is written either.
+   */
   private static final String SAVE_STATUS =
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if ended(KEYS[1]) then return -4 end\n"
           + "if not claim(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[1], 'status', ARGV[2])\n"
           + "if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'output', ARGV[7]) end\n"
@@ -127,6 +140,31 @@ public final class RedisStore implements CheckpointStore {
           + "  redis.call('ZREM', KEYS[6], ARGV[1])\n"
           + "  redis.call('HDEL', KEYS[1], 'ended')\n"
           + "  for i = 1, 4 do redis.call('PERSIST', KEYS[i]) end\n"
+          + "end\n"
+          + "if ARGV[8] == '1' then\n"
+          + "  redis.call('HSET', KEYS[7], ARGV[1], ARGV[9])\n"
+          + "  redis.call('ZADD', KEYS[8], redis.call('INCR', KEYS[9]), ARGV[1])\n"
+          + "end\n"
+          + "return 1";
+
+  /**
+   * KEYS: run, out, att, ord, open, ended. ARGV: id, expected status, the steps to reset. Takes a
+   * failed run back to RUNNING, owned here, only if it is still the status read (else -5).
+   */
+  private static final String REOPEN =
+      CLAIM
+          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if redis.call('HGET', KEYS[1], 'status') ~= ARGV[2] then return -5 end\n"
+          + "redis.call('HSET', KEYS[1], 'status', 'RUNNING')\n"
+          + "redis.call('HDEL', KEYS[1], 'ended', 'owner', 'lease')\n"
+          + "claim(KEYS[1])\n"
+          + "redis.call('ZADD', KEYS[5], redis.call('HGET', KEYS[1], 'created'), ARGV[1])\n"
+          + "redis.call('ZREM', KEYS[6], ARGV[1])\n"
+          + "for i = 1, 4 do redis.call('PERSIST', KEYS[i]) end\n"
+          + "for i = 3, #ARGV - 3 do\n"
+          + "  redis.call('HDEL', KEYS[2], ARGV[i])\n"
+          + "  redis.call('HDEL', KEYS[3], ARGV[i])\n"
+          + "  redis.call('LREM', KEYS[4], 0, ARGV[i])\n"
           + "end\n"
           + "return 1";
 
@@ -249,6 +287,11 @@ public final class RedisStore implements CheckpointStore {
     if (result == -1) {
       throw new NoSuchElementException("no run " + runId + " in Redis under " + ns);
     }
+    if (result == -4) {
+      throw new IllegalStateException(
+          "run " + runId + " already ended " + string(redis.hget(key("run:" + runId), bytes("status")))
+              + ": an ended run's record no longer changes (a failed run is replayed)");
+    }
     if (result == -3) {
       byte[] who = redis.hget(key("run:" + runId), bytes("owner"));
       byte[] until = redis.hget(key("run:" + runId), bytes("lease"));
@@ -260,6 +303,7 @@ public final class RedisStore implements CheckpointStore {
 
   @Override
   public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    RunIds.check(runId);
     List<byte[]> keys = List.of(key("run:" + runId), key("open"), key("seq"));
     mustExist(eval(OPEN, keys, claiming(List.of(bytes(runId), bytes(workflow), bytes(entryPoint), bytes(graphHash),
         inputs == null ? new byte[0] : inputs, bytes(inputs == null ? "0" : "1")))), runId);
@@ -268,6 +312,7 @@ public final class RedisStore implements CheckpointStore {
 
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
+    RunIds.check(runId);
     long result = eval(SAVE_STEP, runKeys(runId), claiming(List.of(bytes(step), output, bytes(Integer.toString(attempts)))));
     mustExist(result, runId);
     if (result == -2) {
@@ -277,12 +322,14 @@ public final class RedisStore implements CheckpointStore {
 
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
+    RunIds.check(runId);
     mustExist(eval(SAVE_ATTEMPT, List.of(key("run:" + runId), key("att:" + runId)),
         claiming(List.of(bytes(step), bytes(Integer.toString(attempts))))), runId);
   }
 
   @Override
   public void resetSteps(String runId, Collection<String> steps) {
+    RunIds.check(runId);
     List<byte[]> args = new ArrayList<>();
     steps.forEach(s -> args.add(bytes(s)));
     mustExist(eval(RESET_STEPS, runKeys(runId), claiming(args)), runId);
@@ -295,28 +342,61 @@ public final class RedisStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
-    status(runId, status, null, false);
+    status(runId, status, null, false, null);
   }
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
-    status(runId, status, output, true);
+    status(runId, status, output, true, null);
   }
 
-  private void status(String runId, WorkflowStatus status, byte[] output, boolean withOutput) {
+  /** The run's end and its dead letter in one script: a refused end writes no dead letter. */
+  @Override
+  public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
+    status(runId, status, null, false, letter == null ? null : encode(letter));
+  }
+
+  private void status(String runId, WorkflowStatus status, byte[] output, boolean withOutput, byte[] letter) {
+    RunIds.check(runId);
     List<byte[]> keys = new ArrayList<>(runKeys(runId));
     keys.add(key("open"));
     keys.add(key("ended"));
+    keys.add(key("dlq"));
+    keys.add(key("dlq:ord"));
+    keys.add(key("dlq:seq"));
     boolean hasOutput = withOutput && output != null;
     mustExist(eval(SAVE_STATUS, keys, claiming(List.of(
         bytes(runId), bytes(status.name()), bytes(status.isTerminal() ? "1" : "0"),
         bytes(Long.toString(clock.millis())), bytes(Long.toString(finishedTtlSeconds)),
-        bytes(hasOutput ? "1" : "0"), hasOutput ? output : new byte[0]))), runId);
+        bytes(hasOutput ? "1" : "0"), hasOutput ? output : new byte[0],
+        bytes(letter != null ? "1" : "0"), letter != null ? letter : new byte[0]))), runId);
+  }
+
+  @Override
+  public RunRecord reopen(String runId, WorkflowStatus expected, Collection<String> resetSteps) {
+    RunIds.check(runId);
+    if (!expected.isFailure()) {
+      throw new IllegalArgumentException("only a failed run can be reopened, not a " + expected + " one");
+    }
+    List<byte[]> keys = new ArrayList<>(runKeys(runId));
+    keys.add(key("open"));
+    keys.add(key("ended"));
+    List<byte[]> args = new ArrayList<>(List.of(bytes(runId), bytes(expected.name())));
+    resetSteps.forEach(s -> args.add(bytes(s)));
+    long result = eval(REOPEN, keys, claiming(args));
+    mustExist(result, runId);
+    if (result == -5) {
+      throw new IllegalStateException(
+          "run " + runId + " is " + string(redis.hget(key("run:" + runId), bytes("status"))) + ", not " + expected
+              + " as read: not reopened");
+    }
+    return find(runId).orElseThrow();
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public Optional<RunRecord> find(String runId) {
+    RunIds.check(runId);
     Object loaded = redis.eval(bytes(LOAD), runKeys(runId), List.of());
     if (!(loaded instanceof List)) {
       return Optional.empty();
@@ -361,13 +441,16 @@ public final class RedisStore implements CheckpointStore {
     return runs;
   }
 
+  private static byte[] encode(DeadLetter l) {
+    return Codecs.encode(LETTER, new Object[] {
+        l.runId(), l.workflow(), l.entryPoint(), l.reason().name(), l.step(), l.attempts(), l.errorChain(), l.time(),
+        l.inputs()});
+  }
+
   private final class DeadLetters implements DeadLetterQueue {
     @Override
     public void add(DeadLetter l) {
-      byte[] letter = Codecs.encode(LETTER, new Object[] {
-          l.runId(), l.workflow(), l.entryPoint(), l.reason().name(), l.step(), l.attempts(), l.errorChain(), l.time(),
-          l.inputs()});
-      eval(DLQ_ADD, List.of(key("dlq"), key("dlq:ord"), key("dlq:seq")), List.of(bytes(l.runId()), letter));
+      eval(DLQ_ADD, List.of(key("dlq"), key("dlq:ord"), key("dlq:seq")), List.of(bytes(l.runId()), encode(l)));
     }
 
     @Override
@@ -397,6 +480,7 @@ public final class RedisStore implements CheckpointStore {
 
     @Override
     public boolean discard(String runId) {
+      RunIds.check(runId);
       return eval(DLQ_DISCARD, List.of(key("dlq"), key("dlq:ord")), List.of(bytes(runId))) > 0;
     }
   }
