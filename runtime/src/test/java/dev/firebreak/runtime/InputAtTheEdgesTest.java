@@ -147,4 +147,26 @@ class InputAtTheEdgesTest {
       assertTrue(line.length() <= 120, "a log line shows a bounded id");
     }
   }
+
+  @Test
+  void aCheckpointPastJacksonsDefaultStringLimitIsReadBack(@TempDir Path dir) {
+    String big = "v".repeat(25_000_000);
+    AtomicInteger calls = new AtomicInteger();
+    try (FirebreakRuntime runtime =
+        FirebreakRuntime.builder().sqlite(dir.resolve("big.db")).executor(pool).scheduler(clock).build()) {
+      BoundEntryPoint entry =
+          Flow.of("big", 1).inputCodecs(dev.firebreak.runtime.codec.Codecs.STRING)
+              .outputCodec(dev.firebreak.runtime.codec.Codecs.STRING)
+              .step(StepDescriptor.builder("grow").inputs(0).checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
+                  sync((s, ctx) -> {
+                    calls.incrementAndGet();
+                    return big;
+                  }))
+              .bind(runtime);
+      assertEquals(big.length(), entry.<String>run("big-1", "in").length());
+      String again = entry.run("big-1", "in");
+      assertEquals(big, again, "the stored output is read back, not refused as corrupt");
+      assertEquals(1, calls.get(), "and the step did not run twice");
+    }
+  }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.CorruptCheckpointException;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +50,27 @@ import java.util.zip.CRC32;
 public final class Codecs {
   private Codecs() {}
 
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  /** How deep values may nest (records in lists in maps ...), the same when written and read. */
+  public static final int MAX_NESTING_DEPTH = 1000;
+
+  /**
+   * What is written must be readable: Jackson's read limits (strings of 20 million chars, names of
+   * 50,000, numbers of 1,000 digits) are lifted, since the only JSON read here is what {@link
+   * #encode} wrote, behind a checksum; the size of a value is bounded by its store instead (a SQLite
+   * or PostgreSQL value holds up to 1 GB). Nesting is bounded alike on both sides, so a value too
+   * deep to read is refused when it is written.
+   */
+  private static final JsonFactory JSON =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .maxNameLength(Integer.MAX_VALUE)
+                  .maxNumberLength(Integer.MAX_VALUE)
+                  .maxNestingDepth(MAX_NESTING_DEPTH)
+                  .build())
+          .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+          .build();
 
   public static final CheckpointCodec<String> STRING =
       new CheckpointCodec<>() {

@@ -144,4 +144,61 @@ class CodecsTest {
         assertThrows(IllegalArgumentException.class, () -> Codecs.encode(Codecs.map(KeyCodec.STRING, Codecs.STRING), withNullKey));
     assertTrue(e.getMessage().contains("null key"), e.getMessage());
   }
+
+  @Test
+  void whatIsWrittenCanBeReadPastJacksonsDefaultReadLimits() {
+    String big = "s".repeat(25_000_000); // Jackson reads at most 20,000,000 chars by default
+    assertEquals(big.length(), roundTrip(Codecs.STRING, big).length());
+    byte[] blob = new byte[16_000_000]; // 21.3 million chars of base64
+    new Random(1).nextBytes(blob);
+    assertArrayEquals(blob, roundTrip(Codecs.BYTES, blob));
+    Map<String, String> longKey = Map.of("k".repeat(60_000), "v"); // names: 50,000 by default
+    assertEquals(longKey, roundTrip(Codecs.map(KeyCodec.STRING, Codecs.STRING), longKey));
+    BigDecimal digits = new BigDecimal("9".repeat(5_000) + ".5"); // numbers: 1,000 digits by default
+    CheckpointCodec<BigDecimal> asNumber = new CheckpointCodec<>() {
+      @Override
+      public void write(com.fasterxml.jackson.core.JsonGenerator out, BigDecimal value) throws java.io.IOException {
+        out.writeNumber(value);
+      }
+
+      @Override
+      public BigDecimal read(com.fasterxml.jackson.core.JsonParser in) throws java.io.IOException {
+        return in.getDecimalValue();
+      }
+    };
+    assertEquals(digits, roundTrip(asNumber, digits), "a user codec's long number");
+  }
+
+  /** Writes {@code depth} nested arrays and reads back how deep they were. */
+  private static final CheckpointCodec<Integer> NESTED = new CheckpointCodec<>() {
+    @Override
+    public void write(com.fasterxml.jackson.core.JsonGenerator out, Integer depth) throws java.io.IOException {
+      for (int i = 0; i < depth; i++) {
+        out.writeStartArray();
+      }
+      for (int i = 0; i < depth; i++) {
+        out.writeEndArray();
+      }
+    }
+
+    @Override
+    public Integer read(com.fasterxml.jackson.core.JsonParser in) throws java.io.IOException {
+      int depth = 1;
+      while (in.nextToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+        depth++;
+      }
+      for (int i = 1; i < depth; i++) {
+        in.nextToken();
+      }
+      return depth;
+    }
+  };
+
+  @Test
+  void aValueTooDeepToReadIsRefusedWhenWritten() {
+    assertEquals(Codecs.MAX_NESTING_DEPTH, roundTrip(NESTED, Codecs.MAX_NESTING_DEPTH), "the deepest value round-trips");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Codecs.encode(NESTED, Codecs.MAX_NESTING_DEPTH + 1));
+    assertTrue(e.getMessage().contains("nesting depth"), e.getMessage());
+  }
 }
