@@ -217,7 +217,8 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
         .declaredBy("test.invoice.Invoice.ValidationAgent#region")
         .produces("@jakarta.inject.Named(\"region\") java.lang.String")
         .async()
-        .timeout(Duration.ofMinutes(1));
+        .timeout(Duration.ofMinutes(1))
+        .nullable();
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.List;
  * @param compensation the compensation call, or null
  * @param codec an expression of the output's {@code CheckpointCodec} if checkpointed, else null
  * @param neutralDefault the expression a failed non-critical step yields
+ * @param nullOutput what a null output of the method or its fallback means
  */
 public record StepModel(
     String name,
@@ -45,7 +46,17 @@ public record StepModel(
     Call fallback,
     Call compensation,
     CodeBlock codec,
-    CodeBlock neutralDefault) {
+    CodeBlock neutralDefault,
+    NullOutput nullOutput) {
+
+  /** What a null output means: a failed attempt, unless the output is declared nullable or Optional. */
+  public enum NullOutput {
+    REFUSED,
+    /** The method, or its return type, carries an annotation named {@code Nullable}. */
+    ALLOWED,
+    /** The output is an {@code Optional}: null reads as {@code Optional.empty()}. */
+    EMPTY_OPTIONAL
+  }
 
   /** A step parameter: a binding it consumes, or the runtime's StepContext. */
   public record Parameter(String name, TypeName type, BindingKey key, boolean context) {}

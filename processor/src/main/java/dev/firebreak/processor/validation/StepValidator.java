@@ -181,7 +181,28 @@ public final class StepValidator {
             fallback,
             compensation,
             codec,
-            CheckpointTypes.neutral(produced)));
+            CheckpointTypes.neutral(produced),
+            nullOutput(method, returned, produced)));
+  }
+
+  /**
+   * What a null output of {@code method} means: {@code Optional.empty()} for an {@code Optional}
+   * output; a valid output where an annotation named {@code Nullable} (any package, as Dagger reads
+   * it) is on the method, its return type or the stage's type argument; otherwise a failed attempt.
+   */
+  private static StepModel.NullOutput nullOutput(ExecutableElement method, TypeMirror returned, TypeMirror produced) {
+    if (ValidationContext.is(produced, "java.util.Optional")) {
+      return StepModel.NullOutput.EMPTY_OPTIONAL;
+    }
+    for (List<? extends AnnotationMirror> annotations :
+        List.of(method.getAnnotationMirrors(), returned.getAnnotationMirrors(), produced.getAnnotationMirrors())) {
+      for (AnnotationMirror a : annotations) {
+        if (a.getAnnotationType().asElement().getSimpleName().contentEquals("Nullable")) {
+          return StepModel.NullOutput.ALLOWED;
+        }
+      }
+    }
+    return StepModel.NullOutput.REFUSED;
   }
 
   private Policies.Retry retry(ExecutableElement method) {

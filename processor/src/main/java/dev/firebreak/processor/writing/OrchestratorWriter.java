@@ -256,6 +256,11 @@ public final class OrchestratorWriter {
     if (step.compensation() != null) {
       b.add("\n.compensated()");
     }
+    if (step.nullOutput() == StepModel.NullOutput.ALLOWED) {
+      b.add("\n.nullable()");
+    } else if (step.nullOutput() == StepModel.NullOutput.EMPTY_OPTIONAL) {
+      b.add("\n.emptyWhenNull()");
+    }
     b.add(";\n").unindent().unindent();
     return MethodSpec.methodBuilder(stepMethodName(stepIndex))
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)

@@ -15,6 +15,16 @@ import java.util.Objects;
  * indices of steps it waits for without consuming their outputs.
  */
 public final class StepDescriptor {
+  /** What a null output of the step's agent method or fallback means. */
+  public enum NullOutput {
+    /** A failed attempt ({@link dev.firebreak.runtime.NullOutputException}): the default. */
+    REFUSED,
+    /** The output is declared {@code @Nullable}: null is a valid output and flows on. */
+    ALLOWED,
+    /** The output is an {@code Optional}: null is taken as {@code Optional.empty()}. */
+    EMPTY_OPTIONAL
+  }
+
   private final String name;
   private final String declaredBy;
   private final String produces;
@@ -29,6 +39,7 @@ public final class StepDescriptor {
   private final CircuitBreakerPolicy circuitBreaker;
   private final CheckpointCodec<?> checkpointCodec;
   private final boolean compensated;
+  private final NullOutput nullOutput;
 
   private StepDescriptor(Builder b) {
     this.name = b.name;
@@ -45,6 +56,7 @@ public final class StepDescriptor {
     this.circuitBreaker = b.circuitBreaker;
     this.checkpointCodec = b.checkpointCodec;
     this.compensated = b.compensated;
+    this.nullOutput = b.nullOutput;
   }
 
   /** Starts a descriptor for the step called {@code name}. */
@@ -126,6 +138,11 @@ public final class StepDescriptor {
     return compensated;
   }
 
+  /** What a null output means; {@link NullOutput#REFUSED} unless declared otherwise. */
+  public NullOutput nullOutput() {
+    return nullOutput;
+  }
+
   /** This step with other retry, timeout and breaker policies (runtime overrides). */
   public StepDescriptor withPolicies(RetryPolicy retry, Duration timeout, CircuitBreakerPolicy circuitBreaker) {
     Builder b = new Builder(name);
@@ -142,6 +159,7 @@ public final class StepDescriptor {
     b.circuitBreaker = circuitBreaker;
     b.checkpointCodec = checkpointCodec;
     b.compensated = compensated;
+    b.nullOutput = nullOutput;
     return new StepDescriptor(b);
   }
 
@@ -166,6 +184,7 @@ public final class StepDescriptor {
     private CircuitBreakerPolicy circuitBreaker;
     private CheckpointCodec<?> checkpointCodec;
     private boolean compensated;
+    private NullOutput nullOutput = NullOutput.REFUSED;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -230,6 +249,18 @@ public final class StepDescriptor {
 
     public Builder compensated() {
       this.compensated = true;
+      return this;
+    }
+
+    /** Declares the output {@code @Nullable}: a null output flows on instead of failing the attempt. */
+    public Builder nullable() {
+      this.nullOutput = NullOutput.ALLOWED;
+      return this;
+    }
+
+    /** Declares the output an {@code Optional}: a null output is taken as {@code Optional.empty()}. */
+    public Builder emptyWhenNull() {
+      this.nullOutput = NullOutput.EMPTY_OPTIONAL;
       return this;
     }
 

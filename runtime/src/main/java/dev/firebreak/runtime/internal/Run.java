@@ -8,6 +8,7 @@ import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.DeadlineExceededException;
 import dev.firebreak.runtime.DegradedStep;
 import dev.firebreak.runtime.InvalidInputException;
+import dev.firebreak.runtime.NullOutputException;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.StepContext;
@@ -253,7 +254,7 @@ final class Run {
       Throwable error = null;
       putMdc(step);
       try {
-        value = binding.syncCall().call(slots, sr);
+        value = output(i, binding.syncCall().call(slots, sr), "returned");
       } catch (Throwable t) {
         error = t;
       } finally {
@@ -386,6 +387,13 @@ final class Run {
 
   private int afterAsync(StepRun sr, Breaker breaker, long permit, long started, Object value, Throwable error) {
     sr.inFlight = null;
+    if (error == null) {
+      try {
+        value = output(sr.index, value, "completed its stage with");
+      } catch (NullOutputException e) {
+        error = e;
+      }
+    }
     long end = engine.scheduler.nanoTime();
     if (breaker != null && !cancelled) {
       breaker.onResult(permit, error, end);
@@ -469,7 +477,7 @@ final class Run {
       return withoutFallback(sr, error);
     }
     if (!binding.isAsyncFallback()) {
-      return degradedTo(sr, error, value, true);
+      return fallenBackTo(sr, error, value);
     }
     CompletionStage<?> stage = (CompletionStage<?>) value;
     if (stage == null) {
@@ -484,10 +492,45 @@ final class Run {
                     error.addSuppressed(unwrap(e));
                     drive(withoutFallback(sr, error));
                   } else {
-                    drive(degradedTo(sr, error, v, true));
+                    drive(fallenBackTo(sr, error, v));
                   }
                 }));
     return NONE;
+  }
+
+  /** The fallback produced {@code value}: the step's output, unless it is a null the step refuses. */
+  private int fallenBackTo(StepRun sr, Throwable error, Object value) {
+    try {
+      return degradedTo(sr, error, output(sr.index, value, "has a fallback that returned"), true);
+    } catch (NullOutputException e) {
+      error.addSuppressed(e);
+      return withoutFallback(sr, error);
+    }
+  }
+
+  /**
+   * {@code value} as step {@code i}'s output: a null is refused unless the step declares its output
+   * nullable ({@code @Nullable}) or {@code Optional} (then it is {@code Optional.empty()}), so that
+   * no null reaches the next step as a silent half-result.
+   *
+   * @throws NullOutputException for a refused null
+   */
+  private Object output(int i, Object value, String how) {
+    if (value != null) {
+      return value;
+    }
+    StepDescriptor step = plan.steps[i];
+    switch (step.nullOutput()) {
+      case ALLOWED:
+        return null;
+      case EMPTY_OPTIONAL:
+        return Optional.empty();
+      default:
+        String where = step.declaredBy().isEmpty() ? "" : " (" + step.declaredBy() + ")";
+        throw new NullOutputException(
+            "step '" + step.name() + "'" + where + " " + how + " null: declare its output Optional, or the method"
+                + " @Nullable, if no value is a valid answer");
+    }
   }
 
   private int withoutFallback(StepRun sr, Throwable error) {
