@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
+import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import dev.firebreak.runtime.store.InMemoryCheckpointStore;
 import dev.firebreak.runtime.time.ManualScheduler;
@@ -36,6 +38,13 @@ class InputAtTheEdgesTest {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
         .count();
+  }
+
+  /** An entry point of one checkpointed String step, with stored inputs and output. */
+  private static BoundEntryPoint oneCheckpointedStep(FirebreakRuntime runtime, StepBinding.SyncCall call) {
+    return Flow.of("one", 1).inputCodecs(Codecs.STRING).outputCodec(Codecs.STRING)
+        .step(StepDescriptor.builder("first").inputs(0).checkpointed(Codecs.STRING), sync(call))
+        .bind(runtime);
   }
 
   @Test
@@ -104,15 +113,10 @@ class InputAtTheEdgesTest {
     AtomicInteger calls = new AtomicInteger();
     try (FirebreakRuntime runtime =
         FirebreakRuntime.builder().sqlite(dir.resolve("ids.db")).executor(pool).scheduler(clock).build()) {
-      BoundEntryPoint entry =
-          Flow.of("echo", 1).inputCodecs(dev.firebreak.runtime.codec.Codecs.STRING)
-              .outputCodec(dev.firebreak.runtime.codec.Codecs.STRING)
-              .step(StepDescriptor.builder("first").inputs(0).checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
-                  sync((s, ctx) -> {
-                    calls.incrementAndGet();
-                    return ctx.runId() + ":" + s[0];
-                  }))
-              .bind(runtime);
+      BoundEntryPoint entry = oneCheckpointedStep(runtime, (s, ctx) -> {
+        calls.incrementAndGet();
+        return ctx.runId() + ":" + s[0];
+      });
       assertEquals("run-?-x:a", entry.run("run-?-x", "a"));
       for (String lookAlike : java.util.List.of("run-\uD800-x", "run-\uDC00-x")) {
         IllegalArgumentException e =
@@ -154,15 +158,10 @@ class InputAtTheEdgesTest {
     AtomicInteger calls = new AtomicInteger();
     try (FirebreakRuntime runtime =
         FirebreakRuntime.builder().sqlite(dir.resolve("big.db")).executor(pool).scheduler(clock).build()) {
-      BoundEntryPoint entry =
-          Flow.of("big", 1).inputCodecs(dev.firebreak.runtime.codec.Codecs.STRING)
-              .outputCodec(dev.firebreak.runtime.codec.Codecs.STRING)
-              .step(StepDescriptor.builder("grow").inputs(0).checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
-                  sync((s, ctx) -> {
-                    calls.incrementAndGet();
-                    return big;
-                  }))
-              .bind(runtime);
+      BoundEntryPoint entry = oneCheckpointedStep(runtime, (s, ctx) -> {
+        calls.incrementAndGet();
+        return big;
+      });
       assertEquals(big.length(), entry.<String>run("big-1", "in").length());
       String again = entry.run("big-1", "in");
       assertEquals(big, again, "the stored output is read back, not refused as corrupt");
