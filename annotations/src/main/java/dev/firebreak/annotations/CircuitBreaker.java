@@ -12,8 +12,8 @@ import java.lang.annotation.Target;
  * service): failures from all of them count.
  *
  * <p>CLOSED: calls pass; {@link #failureThreshold()} consecutive failures open it (or, with {@link
- * #failureRatio()} set, that share of failures among the last {@link #window()} calls). OPEN: calls fail
- * fast with {@code CircuitOpenException} without invoking the agent, for {@link #openFor()}.
+ * #failureRatio()} set, that share of failures among the last {@link #window()} calls). OPEN: calls
+ * fail fast with {@code CircuitOpenException} without invoking the agent, for {@link #openFor()}.
  * HALF_OPEN: at most {@link #halfOpenTrials()} calls pass; if they all succeed the breaker closes,
  * one failure reopens it for a fresh {@code openFor}.
  *
@@ -45,8 +45,8 @@ public @interface CircuitBreaker {
   double failureRatio() default 0.0;
 
   /**
-   * The calls {@link #failureRatio()} is measured over, most recent first. Used only with a
-   * failure ratio. Default {@code 20}; bounds {@code 1..64}.
+   * The calls {@link #failureRatio()} is measured over, most recent first. Used only with a failure
+   * ratio. Default {@code 20}; bounds {@code 1..64}.
    */
   int window() default 20;
 

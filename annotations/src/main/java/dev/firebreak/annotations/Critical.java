@@ -25,11 +25,11 @@ public @interface Critical {
   boolean value() default true;
 
   /**
-   * The name of a method on the same agent that produces the step's output when the step has
-   * failed for good. Default {@code ""}: none. It returns the step's output type, takes any subset
-   * of the step's parameters (in any order, matched by type) plus optionally a {@code Throwable}
-   * (the final failure), and must not be private or static. A primitive non-critical step needs
-   * one, since it has no neutral default.
+   * The name of a method on the same agent that produces the step's output when the step has failed
+   * for good. Default {@code ""}: none. It returns the step's output type, takes any subset of the
+   * step's parameters (in any order, matched by type) plus optionally a {@code Throwable} (the
+   * final failure), and must not be private or static. A primitive non-critical step needs one,
+   * since it has no neutral default.
    */
   String fallback() default "";
 }

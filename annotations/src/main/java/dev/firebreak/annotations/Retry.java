@@ -9,10 +9,10 @@ import java.lang.annotation.Target;
 /**
  * Retries a {@link Step} that fails, with exponential backoff.
  *
- * <p>The gap before attempt {@code n + 1} is {@code min(delay × multiplier^(n−1), maxDelay)},
- * then spread by {@code ± jitter} of itself. A step without {@code @Retry} is attempted once.
- * Retries stop early when the run's deadline, {@link #maxDuration()}, an {@link #abortOn()}
- * exception or an open circuit says so.
+ * <p>The gap before attempt {@code n + 1} is {@code min(delay × multiplier^(n−1), maxDelay)}, then
+ * spread by {@code ± jitter} of itself. A step without {@code @Retry} is attempted once. Retries
+ * stop early when the run's deadline, {@link #maxDuration()}, an {@link #abortOn()} exception or an
+ * open circuit says so.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -25,7 +25,9 @@ public @interface Retry {
    */
   int maxAttempts() default 3;
 
-  /** The gap before the first retry. Default {@code "1s"}; a duration ≥ 0 and ≤ {@link #maxDelay()}. */
+  /**
+   * The gap before the first retry. Default {@code "1s"}; a duration ≥ 0 and ≤ {@link #maxDelay()}.
+   */
   String delay() default "1s";
 
   /** Growth of the gap after each retry. Default {@code 2.0}; bounds {@code 1.0..100.0}. */
@@ -35,8 +37,8 @@ public @interface Retry {
   String maxDelay() default "60s";
 
   /**
-   * Random spread of each gap, as a fraction of it: the gap lies in {@code [gap × (1 − jitter),
-   * gap × (1 + jitter)]}. Default {@code 0.0} (none); bounds {@code 0.0..1.0}.
+   * Random spread of each gap, as a fraction of it: the gap lies in {@code [gap × (1 − jitter), gap
+   * × (1 + jitter)]}. Default {@code 0.0} (none); bounds {@code 0.0..1.0}.
    */
   double jitter() default 0.0;
 

@@ -11,10 +11,9 @@ import java.lang.annotation.Target;
  *
  * <p>A step <em>produces</em> its return type ({@code T}, or {@code T} when it returns {@code
  * CompletionStage<T>}) and <em>consumes</em> its parameters: dependencies are resolved by type, as
- * in Dagger. A {@code jakarta.inject} qualifier ({@code @Named("…")} or any
- * {@code @Qualifier}) on the method qualifies what it produces, and on a parameter what it
- * consumes. A parameter of type {@code StepContext} is supplied by the runtime and is not a
- * dependency.
+ * in Dagger. A {@code jakarta.inject} qualifier ({@code @Named("…")} or any {@code @Qualifier}) on
+ * the method qualifies what it produces, and on a parameter what it consumes. A parameter of type
+ * {@code StepContext} is supplied by the runtime and is not a dependency.
  *
  * <p>The method must not be private, static or generic, and must not return {@code void}.
  */

@@ -11,8 +11,8 @@ import java.lang.annotation.Target;
  * the listed agents.
  *
  * <p>Each abstract method is an entry point. Its parameters are the graph's inputs (except one
- * {@link RunId} parameter); its return type is the output the graph must produce, written as
- * {@code T}, {@code WorkflowResult<T>}, {@code CompletionStage<T>} or {@code
+ * {@link RunId} parameter); its return type is the output the graph must produce, written as {@code
+ * T}, {@code WorkflowResult<T>}, {@code CompletionStage<T>} or {@code
  * CompletionStage<WorkflowResult<T>>}. An entry point runs exactly the steps its output needs.
  *
  * <p>The processor generates {@code Firebreak<InterfaceName>} in the same package.

@@ -1,7 +1,7 @@
 /**
- * The annotations of Firebreak: declare agents' steps and their failure policies, and the
- * workflows that wire them. The annotation processor ({@code firebreak-processor}) validates every
- * workflow at compile time and generates a {@code Firebreak<Workflow>} orchestrator for it.
+ * The annotations of Firebreak: declare agents' steps and their failure policies, and the workflows
+ * that wire them. The annotation processor ({@code firebreak-processor}) validates every workflow
+ * at compile time and generates a {@code Firebreak<Workflow>} orchestrator for it.
  *
  * <p>Durations are strings: {@code "250ms"}, {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code
  * "2d"} or ISO-8601 such as {@code "PT30S"}. The processor rejects a malformed duration on the

@@ -44,8 +44,8 @@ import javax.tools.StandardLocation;
  * The Firebreak annotation processor. For each {@code @Workflow} interface it validates the
  * declaration, builds an immutable model, resolves and validates the binding graph, and only then
  * writes {@code Firebreak<Workflow>} and {@code META-INF/firebreak/<Workflow>.mmd}. Nothing is
- * written for a workflow with an error, and no exception ever escapes to javac: an internal
- * failure becomes an error diagnostic with its trace.
+ * written for a workflow with an error, and no exception ever escapes to javac: an internal failure
+ * becomes an error diagnostic with its trace.
  *
  * <p>It also checks every {@code @Step} method's shape and that policy annotations sit on steps,
  * whether or not a workflow in this compilation lists the agent.
@@ -58,8 +58,10 @@ public final class FirebreakProcessor extends AbstractProcessor {
 
   /** Workflows whose types were not all generated yet, kept by name across rounds. */
   private final Set<String> deferred = new LinkedHashSet<>();
+
   /** Whether an error was reported in an earlier round. */
   private boolean failed;
+
   /** Breaker configurations seen in this compilation, across workflows. */
   private final Map<String, WorkflowValidator.BreakerDeclaration> breakers = new HashMap<>();
 
@@ -82,7 +84,8 @@ public final class FirebreakProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Reporter reporter = new Reporter(processingEnv.getMessager());
     ValidationContext context =
-        new ValidationContext(processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter);
+        new ValidationContext(
+            processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter);
     Element current = null;
     try {
       for (Element step : annotated(round, "Step")) {
@@ -95,9 +98,16 @@ public final class FirebreakProcessor extends AbstractProcessor {
         for (Element element : annotated(round, policy)) {
           current = element;
           if (AnnotationValues.find(element, PACKAGE + "Step").isEmpty()) {
-            AnnotationMirror mirror = AnnotationValues.find(element, PACKAGE + policy).orElseThrow();
-            reporter.reportOn(Message.POLICY_WITHOUT_STEP, element, mirror, null, policy,
-                ValidationContext.describe(element), policy);
+            AnnotationMirror mirror =
+                AnnotationValues.find(element, PACKAGE + policy).orElseThrow();
+            reporter.reportOn(
+                Message.POLICY_WITHOUT_STEP,
+                element,
+                mirror,
+                null,
+                policy,
+                ValidationContext.describe(element),
+                policy);
           }
         }
       }
@@ -135,7 +145,8 @@ public final class FirebreakProcessor extends AbstractProcessor {
     } catch (RuntimeException | Error e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
-      reporter.report(Message.INTERNAL_ERROR, current, current == null ? "?" : current.toString(), trace);
+      reporter.report(
+          Message.INTERNAL_ERROR, current, current == null ? "?" : current.toString(), trace);
     }
     return false;
   }
@@ -161,22 +172,31 @@ public final class FirebreakProcessor extends AbstractProcessor {
       try (Writer w = source.openWriter()) {
         file.writeTo(w);
       }
-      String resource = "META-INF/firebreak/" + String.join("_", model.workflow().simpleNames()) + ".mmd";
+      String resource =
+          "META-INF/firebreak/" + String.join("_", model.workflow().simpleNames()) + ".mmd";
       javax.tools.FileObject diagram =
-          processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", resource, workflow);
-      try (Writer w = new java.io.OutputStreamWriter(diagram.openOutputStream(), StandardCharsets.UTF_8)) {
+          processingEnv
+              .getFiler()
+              .createResource(StandardLocation.CLASS_OUTPUT, "", resource, workflow);
+      try (Writer w =
+          new java.io.OutputStreamWriter(diagram.openOutputStream(), StandardCharsets.UTF_8)) {
         w.write(mermaid);
       }
     } catch (IOException e) {
       new Reporter(processingEnv.getMessager())
-          .report(Message.INTERNAL_ERROR, workflow, workflow.getQualifiedName(), "cannot write output: " + e);
+          .report(
+              Message.INTERNAL_ERROR,
+              workflow,
+              workflow.getQualifiedName(),
+              "cannot write output: " + e);
     }
   }
 
   /** Whether the workflow refers to a type that does not exist (yet). */
   private boolean referencesMissingTypes(TypeElement workflow) {
     AnnotationValues values = new AnnotationValues(processingEnv.getElementUtils());
-    AnnotationMirror annotation = AnnotationValues.find(workflow, PACKAGE + "Workflow").orElse(null);
+    AnnotationMirror annotation =
+        AnnotationValues.find(workflow, PACKAGE + "Workflow").orElse(null);
     if (annotation == null) {
       return false;
     }

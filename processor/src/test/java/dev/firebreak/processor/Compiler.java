@@ -11,7 +11,10 @@ final class Compiler {
   private Compiler() {}
 
   static Compilation compile(JavaFileObject... sources) {
-    return javac().withProcessors(new FirebreakProcessor()).withOptions("-Xlint:all,-processing").compile(sources);
+    return javac()
+        .withProcessors(new FirebreakProcessor())
+        .withOptions("-Xlint:all,-processing")
+        .compile(sources);
   }
 
   /** A source file {@code test/<Name>.java} with the given lines after the package declaration. */

@@ -30,7 +30,8 @@ class DiagnosticsTest {
           + " import java.io.IOException; import java.util.*; import java.util.concurrent.CompletionStage;";
 
   /** A diagnostic the processor must report for {@code lines} (file {@code test/W.java}). */
-  record Case(String id, boolean error, String message, String line, String[] lines, String[] other) {
+  record Case(
+      String id, boolean error, String message, String line, String[] lines, String[] other) {
     @Override
     public String toString() {
       return id;
@@ -46,26 +47,30 @@ class DiagnosticsTest {
   }
 
   /** A case with a second file {@code other/Agent.java} in another package. */
-  private static Case errorWithAgentElsewhere(String id, String message, String line, String[] agent, String... lines) {
+  private static Case errorWithAgentElsewhere(
+      String id, String message, String line, String[] agent, String... lines) {
     return new Case(id, true, message, line, lines, agent);
   }
 
   static Stream<Case> cases() {
     return Stream.of(
         // --- the workflow and its agents
-        error("WorkflowNotInterface",
+        error(
+            "WorkflowNotInterface",
             "@Workflow must annotate an interface, but test.W is a class",
             "abstract class W",
             "@Workflow(agents = W.A.class)",
             "abstract class W {",
             "  static class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("WorkflowNoAgents",
+        error(
+            "WorkflowNoAgents",
             "@Workflow test.W lists no agents: name the agent classes in agents = {...}",
             "agents = {}",
             "@Workflow(agents = {})",
             "interface W { String run(Integer i); }"),
-        error("DuplicateAgent",
+        error(
+            "DuplicateAgent",
             "agent test.W.A is listed twice in @Workflow W",
             "W.A.class, W.A.class",
             "@Workflow(agents = {W.A.class, W.A.class})",
@@ -73,7 +78,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("WorkflowNoEntryPoint",
+        error(
+            "WorkflowNoEntryPoint",
             "@Workflow test.W declares no abstract method: add an entry point such as `Output run(Input input)`",
             "interface W {",
             "@Workflow(agents = W.A.class)",
@@ -81,7 +87,8 @@ class DiagnosticsTest {
             "  default String run(Integer i) { return \"\"; }",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("WorkflowNotAccessible",
+        error(
+            "WorkflowNotAccessible",
             "@Workflow test.W.Flow must not be private: the generated FirebreakW_Flow implements it",
             "private interface Flow",
             "final class W {",
@@ -89,7 +96,8 @@ class DiagnosticsTest {
             "  private interface Flow { String run(Integer i); }",
             "  static class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("AgentNotClass",
+        error(
+            "AgentNotClass",
             "agent test.W.Kind must be a class or interface, not an enum",
             "agents = W.Kind.class",
             "@Workflow(agents = W.Kind.class)",
@@ -97,7 +105,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  enum Kind { A }",
             "}"),
-        error("AgentNotAccessible",
+        error(
+            "AgentNotAccessible",
             "agent test.W.A is not accessible from package test, where the orchestrator is generated: make it public, or move it into that package",
             "agents = A.class",
             "final class W {",
@@ -105,7 +114,8 @@ class DiagnosticsTest {
             "  interface Flow { String run(Integer i); }",
             "  private static class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("AgentNoSteps",
+        error(
+            "AgentNoSteps",
             "agent test.W.B has no @Step method: annotate its step methods with @Step or remove it from agents",
             "agents = {W.A.class, W.B.class}",
             "@Workflow(agents = {W.A.class, W.B.class})",
@@ -114,7 +124,8 @@ class DiagnosticsTest {
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "  class B { public String helper() { return \"\"; } }",
             "}"),
-        error("AgentGeneric",
+        error(
+            "AgentGeneric",
             "agent test.W.A must not declare type parameters: the orchestrator calls it through one concrete type; list a concrete subclass instead",
             "agents = W.A.class",
             "@Workflow(agents = W.A.class)",
@@ -122,7 +133,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A<T> { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("StepSharedByAgents",
+        error(
+            "StepSharedByAgents",
             "step Base.s(Integer) is a member of both agents test.W.Base and test.W.Child: list only one of them in agents",
             "agents = {W.Base.class, W.Child.class}",
             "@Workflow(agents = {W.Base.class, W.Child.class})",
@@ -132,7 +144,8 @@ class DiagnosticsTest {
             "  class Child extends Base { @Step public Long t(Integer i) { return 1L; } }",
             "}"),
         // --- entry points
-        error("EntryPointVoid",
+        error(
+            "EntryPointVoid",
             "entry point W.run(Integer) returns void: it must return the workflow's output T, WorkflowResult<T>, CompletionStage<T> or CompletionStage<WorkflowResult<T>>",
             "void run(Integer i)",
             "@Workflow(agents = W.A.class)",
@@ -140,7 +153,8 @@ class DiagnosticsTest {
             "  void run(Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("EntryPointGeneric",
+        error(
+            "EntryPointGeneric",
             "entry point W.run(T) must not declare type parameters: the graph is resolved from concrete types at compile time",
             "<T> String run",
             "@Workflow(agents = W.A.class)",
@@ -148,7 +162,8 @@ class DiagnosticsTest {
             "  <T> String run(T i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("EntryPointOverloaded",
+        error(
+            "EntryPointOverloaded",
             "entry point W.run(Long) is overloaded: give each entry point of a workflow its own name",
             "String run(Long l)",
             "@Workflow(agents = W.A.class)",
@@ -157,7 +172,8 @@ class DiagnosticsTest {
             "  String run(Long l);",
             "  class A { @Step public String s(Integer i) { return \"\"; } @Step public Integer t(Long l) { return 1; } }",
             "}"),
-        error("EntryPointRawType",
+        error(
+            "EntryPointRawType",
             "entry point W.run(Integer) returns the raw type CompletionStage: give it a type argument",
             "CompletionStage run",
             "@Workflow(agents = W.A.class)",
@@ -165,7 +181,8 @@ class DiagnosticsTest {
             "  @SuppressWarnings(\"rawtypes\") CompletionStage run(Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("RunIdNotString",
+        error(
+            "RunIdNotString",
             "@RunId parameter id must be a String, not Long",
             "@RunId Long id",
             "@Workflow(agents = W.A.class)",
@@ -173,7 +190,8 @@ class DiagnosticsTest {
             "  String run(@RunId Long id, Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("RunIdTwice",
+        error(
+            "RunIdTwice",
             "entry point W.run(String, String, Integer) has more than one @RunId parameter",
             "@RunId String b",
             "@Workflow(agents = W.A.class)",
@@ -181,7 +199,8 @@ class DiagnosticsTest {
             "  String run(@RunId String a, @RunId String b, Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("EntryPointStepContext",
+        error(
+            "EntryPointStepContext",
             "entry point parameter context: StepContext is supplied to steps by the runtime and cannot be an input",
             "StepContext context",
             "@Workflow(agents = W.A.class)",
@@ -189,7 +208,8 @@ class DiagnosticsTest {
             "  String run(StepContext context, Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("DuplicateInput",
+        error(
+            "DuplicateInput",
             "entry point W.run(Integer, Integer) takes java.lang.Integer twice: give one of them a qualifier such as @Named(\"...\")",
             "Integer b",
             "@Workflow(agents = W.A.class)",
@@ -198,7 +218,8 @@ class DiagnosticsTest {
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
         // --- step shape
-        error("StepPrivate",
+        error(
+            "StepPrivate",
             "@Step method A.s(Integer) must not be private: the generated orchestrator calls it",
             "private String s",
             "@Workflow(agents = W.A.class)",
@@ -206,7 +227,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step private String s(Integer i) { return \"\"; } }",
             "}"),
-        error("StepStatic",
+        error(
+            "StepStatic",
             "@Step method A.s(Integer) must not be static: steps are called on the agent instance",
             "static String s",
             "@Workflow(agents = W.A.class)",
@@ -214,7 +236,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step public static String s(Integer i) { return \"\"; } }",
             "}"),
-        error("StepGeneric",
+        error(
+            "StepGeneric",
             "@Step method A.s(T) must not declare type parameters: dependencies are resolved from concrete types",
             "<T> String s",
             "@Workflow(agents = W.A.class)",
@@ -222,7 +245,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step public <T> String s(T i) { return \"\"; } }",
             "}"),
-        error("StepVoid",
+        error(
+            "StepVoid",
             "@Step method A.s(Integer) returns void: a step must produce a value that later steps or the entry point consume (use `after` for ordering only)",
             "void s(Integer i)",
             "@Workflow(agents = W.A.class)",
@@ -230,7 +254,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step public void s(Integer i) {} @Step public String t(Integer i) { return \"\"; } }",
             "}"),
-        error("StepRawType",
+        error(
+            "StepRawType",
             "@Step method A.s(Integer) returns the raw type CompletionStage: give it a type argument",
             "CompletionStage s",
             "@Workflow(agents = W.A.class)",
@@ -238,7 +263,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @SuppressWarnings(\"rawtypes\") @Step public CompletionStage s(Integer i) { return null; } }",
             "}"),
-        errorWithAgentElsewhere("StepNotAccessible",
+        errorWithAgentElsewhere(
+            "StepNotAccessible",
             "@Step method Agent.s(Integer) is not accessible from package test, where the orchestrator is generated: make it public",
             "String s(Integer i)",
             new String[] {
@@ -246,10 +272,12 @@ class DiagnosticsTest {
               "import dev.firebreak.annotations.*;",
               "public class Agent {",
               "  @Step String s(Integer i) { return \"\"; }",
-              "}"},
+              "}"
+            },
             "@Workflow(agents = other.Agent.class)",
             "interface W { String run(Integer i); }"),
-        error("MultipleQualifiers",
+        error(
+            "MultipleQualifiers",
             "A.s(Integer) carries more than one qualifier (@jakarta.inject.Named(\"x\"), @test.W.Fast): use at most one",
             "@Named(\"x\") @Fast",
             "@Workflow(agents = W.A.class)",
@@ -261,7 +289,8 @@ class DiagnosticsTest {
             "    @Step public String t(Integer i) { return \"\"; }",
             "  }",
             "}"),
-        error("DuplicateStepName",
+        error(
+            "DuplicateStepName",
             "step name 'parse' is used by both A.s(Integer) and B.t(Integer): give one of them @Step(name = \"...\")",
             "@Step(name = \"parse\") public Long t",
             "@Workflow(agents = {W.A.class, W.B.class})",
@@ -270,7 +299,8 @@ class DiagnosticsTest {
             "  class A { @Step(name = \"parse\") public String s(Integer i) { return \"\"; } }",
             "  class B { @Step(name = \"parse\") public Long t(Integer i) { return 1L; } }",
             "}"),
-        error("StepBlankName",
+        error(
+            "StepBlankName",
             "@Step(name = \" \") is blank: omit it to use the method name, or give a name",
             "name = \" \"",
             "@Workflow(agents = W.A.class)",
@@ -278,7 +308,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step(name = \" \") public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("PolicyWithoutStep",
+        error(
+            "PolicyWithoutStep",
             "@Retry on A.helper(Integer) has no effect without @Step: add @Step or remove @Retry",
             "@Retry public String helper",
             "@Workflow(agents = W.A.class)",
@@ -290,7 +321,8 @@ class DiagnosticsTest {
             "  }",
             "}"),
         // --- the graph
-        error("MissingBinding",
+        error(
+            "MissingBinding",
             "parameter amount of step A.s(Integer, Double) has no producer for java.lang.Double. Available bindings: java.lang.Integer, java.lang.String",
             "Double amount",
             "@Workflow(agents = W.A.class)",
@@ -298,7 +330,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step public String s(Integer i, Double amount) { return \"\"; } }",
             "}"),
-        error("DuplicateBinding",
+        error(
+            "DuplicateBinding",
             "java.lang.String is produced twice, by step A.s(Integer) and by step A.t(Integer): give one of them a qualifier such as @Named(\"...\") on the method and on the consuming parameters",
             "public String t",
             "@Workflow(agents = W.A.class)",
@@ -306,7 +339,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } @Step public String t(Integer i) { return \"\"; } }",
             "}"),
-        error("DependencyCycle",
+        error(
+            "DependencyCycle",
             "steps form a cycle: a -> b -> a",
             "public Long a(Short s)",
             "@Workflow(agents = W.A.class)",
@@ -318,7 +352,8 @@ class DiagnosticsTest {
             "    @Step public String c(Long l, Integer i) { return \"\"; }",
             "  }",
             "}"),
-        error("OutputNotProduced",
+        error(
+            "OutputNotProduced",
             "entry point W.run(Integer) returns java.lang.Long, but no step produces it. Available bindings: java.lang.Integer, java.lang.String",
             "Long run(Integer i)",
             "@Workflow(agents = W.A.class)",
@@ -326,7 +361,8 @@ class DiagnosticsTest {
             "  Long run(Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        error("UnknownAfter",
+        error(
+            "UnknownAfter",
             "@Step(after = \"auditt\") on A.post(Integer) names no step of workflow W; did you mean 'audit'?",
             "after = \"auditt\"",
             "@Workflow(agents = W.A.class)",
@@ -337,7 +373,8 @@ class DiagnosticsTest {
             "    @Step(after = \"auditt\") public String post(Integer i) { return \"\"; }",
             "  }",
             "}"),
-        error("AfterSelf",
+        error(
+            "AfterSelf",
             "@Step(after = \"post\") on A.post(Integer) names the step itself",
             "after = \"post\"",
             "@Workflow(agents = W.A.class)",
@@ -346,69 +383,86 @@ class DiagnosticsTest {
             "  class A { @Step(after = \"post\") public String post(Integer i) { return \"\"; } }",
             "}"),
         // --- retry
-        error("RetryMaxAttempts",
+        error(
+            "RetryMaxAttempts",
             "@Retry(maxAttempts = 0) on A.s(Integer) is out of bounds: attempts (the first included) must be within 1..100; unbounded retries hammer a failing service",
             "maxAttempts = 0",
             step("@Retry(maxAttempts = 0)")),
-        error("RetryMultiplier",
+        error(
+            "RetryMultiplier",
             "@Retry(multiplier = 0.5) on A.s(Integer) must be within 1.0..100.0",
             "multiplier = 0.5",
             step("@Retry(multiplier = 0.5)")),
-        error("RetryJitter",
+        error(
+            "RetryJitter",
             "@Retry(jitter = 1.5) on A.s(Integer) must be within 0.0..1.0",
             "jitter = 1.5",
             step("@Retry(jitter = 1.5)")),
-        error("RetryDelayExceedsMaxDelay",
+        error(
+            "RetryDelayExceedsMaxDelay",
             "@Retry on A.s(Integer) has delay 2m greater than maxDelay 1m",
             "delay = \"2m\"",
             step("@Retry(delay = \"2m\", maxDelay = \"1m\")")),
-        error("RetryOnAndAbortOn",
+        error(
+            "RetryOnAndAbortOn",
             "IOException is listed both in retryOn and abortOn of @Retry on A.s(Integer)",
             "abortOn = IOException.class",
             step("@Retry(retryOn = IOException.class, abortOn = IOException.class)")),
-        error("RetryOnEmpty",
+        error(
+            "RetryOnEmpty",
             "@Retry(retryOn = {}) on A.s(Integer) retries nothing: list the exceptions to retry, or remove @Retry",
             "retryOn = {}",
             step("@Retry(retryOn = {})")),
         // --- durations
-        error("MalformedDuration",
+        error(
+            "MalformedDuration",
             "@Timeout(value) = \"soon\" on A.s(Integer) is not a duration: write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or ISO-8601 \"PT30S\"",
             "@Timeout(\"soon\")",
             step("@Timeout(\"soon\")")),
-        error("NonPositiveDuration",
+        error(
+            "NonPositiveDuration",
             "@Timeout(value) = \"0s\" on A.s(Integer) must be greater than zero",
             "@Timeout(\"0s\")",
             step("@Timeout(\"0s\")")),
-        error("NegativeDuration",
+        error(
+            "NegativeDuration",
             "@Retry(delay) = \"-1s\" on A.s(Integer) must not be negative",
             "delay = \"-1s\"",
             step("@Retry(delay = \"-1s\")")),
         // --- circuit breakers
-        error("BreakerNameBlank",
+        error(
+            "BreakerNameBlank",
             "@CircuitBreaker on A.s(Integer) needs a name: one breaker per external service, e.g. name = \"ocr-api\"",
             "name = \"\"",
             step("@CircuitBreaker(name = \"\")")),
-        error("BreakerThreshold",
+        error(
+            "BreakerThreshold",
             "@CircuitBreaker(failureThreshold = 0) on A.s(Integer) must be within 1..10000",
             "failureThreshold = 0",
             step("@CircuitBreaker(name = \"api\", failureThreshold = 0)")),
-        error("BreakerHalfOpenTrials",
+        error(
+            "BreakerHalfOpenTrials",
             "@CircuitBreaker(halfOpenTrials = 0) on A.s(Integer) must be within 1..1000",
             "halfOpenTrials = 0",
             step("@CircuitBreaker(name = \"api\", halfOpenTrials = 0)")),
-        error("BreakerFailureRatio",
+        error(
+            "BreakerFailureRatio",
             "@CircuitBreaker(failureRatio = 1.5) on A.s(Integer) must be within 0.0..1.0 (0 turns rate-based opening off)",
             "failureRatio = 1.5",
             step("@CircuitBreaker(name = \"api\", failureRatio = 1.5)")),
-        error("BreakerWindow",
+        error(
+            "BreakerWindow",
             "@CircuitBreaker(window = 65) on A.s(Integer) must be within 1..64",
             "window = 65",
             step("@CircuitBreaker(name = \"api\", failureRatio = 0.5, window = 65)")),
-        error("BreakerFailOnAndSkipOn",
+        error(
+            "BreakerFailOnAndSkipOn",
             "IOException is listed both in failOn and skipOn of @CircuitBreaker on A.s(Integer)",
             "skipOn = IOException.class",
-            step("@CircuitBreaker(name = \"api\", failOn = IOException.class, skipOn = IOException.class)")),
-        error("BreakerConflict",
+            step(
+                "@CircuitBreaker(name = \"api\", failOn = IOException.class, skipOn = IOException.class)")),
+        error(
+            "BreakerConflict",
             "circuit breaker 'api' is configured differently on A.s(Integer, Long) (failureThreshold=5, openFor=PT30S, halfOpenTrials=1, failOn=[java.lang.Exception], skipOn=[]) and on A.t(Integer) (failureThreshold=3, openFor=PT30S, halfOpenTrials=1, failOn=[java.lang.Exception], skipOn=[]): every step naming one breaker must give it the same configuration",
             "failureThreshold = 3",
             "@Workflow(agents = W.A.class)",
@@ -420,7 +474,8 @@ class DiagnosticsTest {
             "  }",
             "}"),
         // --- degradation
-        error("FallbackMissing",
+        error(
+            "FallbackMissing",
             "fallback method 'sugest' for A.s(Integer) not found on A; did you mean 'suggest'?",
             "fallback = \"sugest\"",
             "@Workflow(agents = W.A.class)",
@@ -431,7 +486,8 @@ class DiagnosticsTest {
             "    public String suggest(Integer i) { return \"\"; }",
             "  }",
             "}"),
-        error("FallbackInaccessible",
+        error(
+            "FallbackInaccessible",
             "fallback method A.suggest(Integer) must not be private",
             "fallback = \"suggest\"",
             "@Workflow(agents = W.A.class)",
@@ -442,7 +498,8 @@ class DiagnosticsTest {
             "    private String suggest(Integer i) { return \"\"; }",
             "  }",
             "}"),
-        error("FallbackReturnType",
+        error(
+            "FallbackReturnType",
             "fallback method A.suggest(Integer) returns Integer, but step A.s(Integer) produces String: return String",
             "fallback = \"suggest\"",
             "@Workflow(agents = W.A.class)",
@@ -453,7 +510,8 @@ class DiagnosticsTest {
             "    public Integer suggest(Integer i) { return 1; }",
             "  }",
             "}"),
-        error("FallbackParameter",
+        error(
+            "FallbackParameter",
             "fallback method A.suggest(Long): parameter l of type Long is neither a parameter of step A.s(Integer) nor Throwable",
             "fallback = \"suggest\"",
             "@Workflow(agents = W.A.class)",
@@ -464,7 +522,8 @@ class DiagnosticsTest {
             "    public String suggest(Long l) { return \"\"; }",
             "  }",
             "}"),
-        error("PrimitiveNonCritical",
+        error(
+            "PrimitiveNonCritical",
             "non-critical step A.count(Integer) returns the primitive int, which has no neutral default: name a fallback, return Integer, or make the step critical",
             "@Critical(false)",
             "@Workflow(agents = W.A.class)",
@@ -476,7 +535,8 @@ class DiagnosticsTest {
             "  }",
             "}"),
         // --- compensation
-        error("CompensationMissing",
+        error(
+            "CompensationMissing",
             "compensation method 'revers' for A.s(Integer) not found on A; did you mean 'reverse'?",
             "@Compensate(\"revers\")",
             "@Workflow(agents = W.A.class)",
@@ -487,7 +547,8 @@ class DiagnosticsTest {
             "    public void reverse(String out) {}",
             "  }",
             "}"),
-        error("CompensationInaccessible",
+        error(
+            "CompensationInaccessible",
             "compensation method A.reverse(String) must not be private",
             "@Compensate(\"reverse\")",
             "@Workflow(agents = W.A.class)",
@@ -498,7 +559,8 @@ class DiagnosticsTest {
             "    private void reverse(String out) {}",
             "  }",
             "}"),
-        error("CompensationParameters",
+        error(
+            "CompensationParameters",
             "compensation method A.reverse(Integer) must take the step's output String as its first parameter, then any of the step's parameters and StepContext; its first parameter is Integer",
             "@Compensate(\"reverse\")",
             "@Workflow(agents = W.A.class)",
@@ -509,7 +571,8 @@ class DiagnosticsTest {
             "    public void reverse(Integer i) {}",
             "  }",
             "}"),
-        error("CompensationReturnType",
+        error(
+            "CompensationReturnType",
             "compensation method A.reverse(String) must return void, not String",
             "@Compensate(\"reverse\")",
             "@Workflow(agents = W.A.class)",
@@ -521,7 +584,8 @@ class DiagnosticsTest {
             "  }",
             "}"),
         // --- checkpoints
-        error("NotEncodable",
+        error(
+            "NotEncodable",
             "@Checkpointed step A.s(Integer) produces test.W.Out, which cannot be checkpointed: test.W.Out.socket is the class java.net.Socket, neither a record nor a supported value type.",
             "@Checkpointed",
             "@Workflow(agents = W.A.class)",
@@ -531,7 +595,8 @@ class DiagnosticsTest {
             "  class A { @Step @Checkpointed public Out s(Integer i) { return null; } }",
             "}"),
         // --- warnings
-        warning("UnusedStep",
+        warning(
+            "UnusedStep",
             "step A.audit(Integer) is needed by no entry point of workflow W: nothing consumes java.lang.Long",
             "public Long audit",
             "@Workflow(agents = W.A.class)",
@@ -539,7 +604,8 @@ class DiagnosticsTest {
             "  String run(Integer i);",
             "  class A { @Step public String s(Integer i) { return \"\"; } @Step public Long audit(Integer i) { return 1L; } }",
             "}"),
-        warning("InputsNotEncodable",
+        warning(
+            "InputsNotEncodable",
             "entry point W.run(URI) cannot be resumed by resumeAll() after a crash: its input java.net.URI is the class java.net.URI, neither a record nor a supported value type; such a run resumes only when the entry point is called again with its @RunId",
             "String run(java.net.URI uri)",
             "@Workflow(agents = W.A.class)",
@@ -547,7 +613,8 @@ class DiagnosticsTest {
             "  String run(java.net.URI uri);",
             "  class A { @Step @Checkpointed public String s(java.net.URI uri) { return \"\"; } }",
             "}"),
-        warning("UnusedInput",
+        warning(
+            "UnusedInput",
             "input extra of entry point W.run(Integer, Long) is used by no step",
             "Long extra",
             "@Workflow(agents = W.A.class)",
@@ -555,7 +622,8 @@ class DiagnosticsTest {
             "  String run(Integer i, Long extra);",
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}"),
-        warning("AttemptsBeyondDeadline",
+        warning(
+            "AttemptsBeyondDeadline",
             "step A.s(Integer) may take 6s (3 attempts × timeout 1s + backoff 3s), beyond the workflow deadline 2s: later attempts will never run",
             "public String s",
             "@Workflow(agents = W.A.class, deadline = \"2s\")",
@@ -589,36 +657,59 @@ class DiagnosticsTest {
             : new JavaFileObject[] {src, JavaFileObjects.forSourceLines("other.Agent", c.other())};
     Compilation compilation = Compiler.compile(sources);
     String expected = "[Firebreak/" + c.id() + "] " + c.message();
-    JavaFileObject onFile = c.other() != null && Arrays.stream(c.other()).anyMatch(l -> l.contains(c.line())) ? sources[1] : src;
+    JavaFileObject onFile =
+        c.other() != null && Arrays.stream(c.other()).anyMatch(l -> l.contains(c.line()))
+            ? sources[1]
+            : src;
     if (c.error()) {
       assertThat(compilation).failed();
-      assertThat(compilation).hadErrorContaining(expected).inFile(onFile).onLineContaining(c.line());
-      assertWithMessage("nothing is generated once there is an error").that(generatedBy(sources)).isEmpty();
+      assertThat(compilation)
+          .hadErrorContaining(expected)
+          .inFile(onFile)
+          .onLineContaining(c.line());
+      assertWithMessage("nothing is generated once there is an error")
+          .that(generatedBy(sources))
+          .isEmpty();
     } else {
       assertThat(compilation).succeeded();
-      assertThat(compilation).hadWarningContaining(expected).inFile(onFile).onLineContaining(c.line());
+      assertThat(compilation)
+          .hadWarningContaining(expected)
+          .inFile(onFile)
+          .onLineContaining(c.line());
     }
   }
 
   /**
-   * The files the processor writes for {@code sources}, compiled by javac into a scratch
-   * directory (compile-testing hides generated files once a compilation has failed).
+   * The files the processor writes for {@code sources}, compiled by javac into a scratch directory
+   * (compile-testing hides generated files once a compilation has failed).
    */
   private static List<String> generatedBy(JavaFileObject[] sources) {
     try {
       java.nio.file.Path out = java.nio.file.Files.createTempDirectory("firebreak-gen");
       javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
       List<String> options =
-          List.of("-proc:only", "-s", out.toString(), "-d", out.toString(), "-classpath", System.getProperty("java.class.path"));
-      javac.getTask(null, null, d -> {}, options, null, Arrays.asList(sources))
-          .call();
+          List.of(
+              "-proc:only",
+              "-s",
+              out.toString(),
+              "-d",
+              out.toString(),
+              "-classpath",
+              System.getProperty("java.class.path"));
+      javac.getTask(null, null, d -> {}, options, null, Arrays.asList(sources)).call();
       List<String> generated;
       try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(out)) {
-        generated = files.filter(java.nio.file.Files::isRegularFile).map(out::relativize).map(Object::toString).sorted()
-            .collect(Collectors.toList());
+        generated =
+            files
+                .filter(java.nio.file.Files::isRegularFile)
+                .map(out::relativize)
+                .map(Object::toString)
+                .sorted()
+                .collect(Collectors.toList());
       }
       try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(out)) {
-        for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+        for (java.nio.file.Path p :
+            files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
           java.nio.file.Files.delete(p);
         }
       }
@@ -631,8 +722,15 @@ class DiagnosticsTest {
   @Test
   void theScratchCompilationDoesGenerateForAValidWorkflow() {
     // Guards the check above: an empty list must mean "nothing generated", not "never ran".
-    JavaFileObject valid = Compiler.source("W", IMPORTS, "@Workflow(agents = W.A.class)", "interface W {",
-        "  String run(Integer i);", "  class A { @Step public String s(Integer i) { return \"\"; } }", "}");
+    JavaFileObject valid =
+        Compiler.source(
+            "W",
+            IMPORTS,
+            "@Workflow(agents = W.A.class)",
+            "interface W {",
+            "  String run(Integer i);",
+            "  class A { @Step public String s(Integer i) { return \"\"; } }",
+            "}");
     assertThat(generatedBy(new JavaFileObject[] {valid}))
         .containsExactly("META-INF/firebreak/W.mmd", "test/FirebreakW.java");
   }

@@ -37,7 +37,8 @@ class GeneratedCodecTest {
   @SuppressWarnings("unchecked")
   static void compile() throws Exception {
     ClassLoader loader = GeneratedCodeRunsTest.compileFixture();
-    Class<?> checkpoints = loader.loadClass("test.invoice.FirebreakInvoice_InvoiceWorkflow$Checkpoints");
+    Class<?> checkpoints =
+        loader.loadClass("test.invoice.FirebreakInvoice_InvoiceWorkflow$Checkpoints");
     Field field = checkpoints.getDeclaredField("EXTRACTED_INVOICE_CODEC");
     field.setAccessible(true); // package-private in the generated class; a test may look
     invoiceCodec = (CheckpointCodec<Object>) field.get(null);
@@ -55,7 +56,10 @@ class GeneratedCodecTest {
     for (int i = 0; i < n; i++) {
       // Printable ASCII, accents, quotes, control characters and a non-BMP emoji.
       int pick = r.nextInt(10);
-      s.append(pick < 6 ? (char) (32 + r.nextInt(95)) : pick < 8 ? "é\"\\\n\t".charAt(r.nextInt(5)) : pick < 9 ? '\u0001' : '😀');
+      s.append(
+          pick < 6
+              ? (char) (32 + r.nextInt(95))
+              : pick < 8 ? "é\"\\\n\t".charAt(r.nextInt(5)) : pick < 9 ? '\u0001' : '😀');
     }
     return s.toString();
   }
@@ -63,17 +67,24 @@ class GeneratedCodecTest {
   private static Object randomInvoice(Random r) throws Exception {
     List<Object> lines = new ArrayList<>();
     for (int i = r.nextInt(4); i > 0; i--) {
-      lines.add(line.newInstance(r.nextBoolean() ? text(r) : null, r.nextInt(),
-          r.nextBoolean() ? new BigDecimal(r.nextLong()).movePointLeft(r.nextInt(6)) : null));
+      lines.add(
+          line.newInstance(
+              r.nextBoolean() ? text(r) : null,
+              r.nextInt(),
+              r.nextBoolean() ? new BigDecimal(r.nextLong()).movePointLeft(r.nextInt(6)) : null));
     }
     Map<String, String> metadata = new LinkedHashMap<>();
     for (int i = r.nextInt(3); i > 0; i--) {
       metadata.put(text(r), r.nextBoolean() ? text(r) : null);
     }
     return invoice.newInstance(
-        r.nextBoolean() ? text(r) : null, text(r), r.nextBoolean() ? currencies[r.nextInt(currencies.length)] : null,
-        lines, r.nextBoolean() ? LocalDate.ofEpochDay(r.nextInt(40_000) - 20_000) : null,
-        r.nextBoolean() ? Optional.of(text(r)) : Optional.empty(), metadata);
+        r.nextBoolean() ? text(r) : null,
+        text(r),
+        r.nextBoolean() ? currencies[r.nextInt(currencies.length)] : null,
+        lines,
+        r.nextBoolean() ? LocalDate.ofEpochDay(r.nextInt(40_000) - 20_000) : null,
+        r.nextBoolean() ? Optional.of(text(r)) : Optional.empty(),
+        metadata);
   }
 
   @Test
@@ -81,7 +92,8 @@ class GeneratedCodecTest {
     Random r = new Random(20261124);
     for (int i = 0; i < 2000; i++) {
       Object value = randomInvoice(r);
-      assertEquals(value, Codecs.decode(invoiceCodec, Codecs.encode(invoiceCodec, value)), "case " + i);
+      assertEquals(
+          value, Codecs.decode(invoiceCodec, Codecs.encode(invoiceCodec, value)), "case " + i);
     }
   }
 
@@ -94,24 +106,36 @@ class GeneratedCodecTest {
 
   @Test
   void unknownFieldsAreSkippedAndMissingOnesTakeNeutralValues() throws Exception {
-    Object decoded = Codecs.decode(invoiceCodec, stored(
-        "{\"number\":\"INV-1\",\"addedLater\":{\"deep\":[1,{\"x\":null}]},"
-            + "\"lines\":[{\"sku\":\"A\",\"discount\":0.1}],\"currency\":\"EUR\"}"));
-    Object expected = invoice.newInstance("INV-1", null, currencies[0],
-        List.of(line.newInstance("A", 0, null)), null, Optional.empty(), Map.of());
+    Object decoded =
+        Codecs.decode(
+            invoiceCodec,
+            stored(
+                "{\"number\":\"INV-1\",\"addedLater\":{\"deep\":[1,{\"x\":null}]},"
+                    + "\"lines\":[{\"sku\":\"A\",\"discount\":0.1}],\"currency\":\"EUR\"}"));
+    Object expected =
+        invoice.newInstance(
+            "INV-1",
+            null,
+            currencies[0],
+            List.of(line.newInstance("A", 0, null)),
+            null,
+            Optional.empty(),
+            Map.of());
     assertEquals(expected, decoded);
   }
 
   @Test
   void bytesOfTheWrongShapeAreCorruptNeverAWrongObject() {
-    for (String json : List.of(
-        "{\"lines\":\"not a list\"}",
-        "{\"currency\":\"GBP\"}",
-        "{\"issued\":\"2026-02-30\"}",
-        "[]",
-        "{\"number\":\"INV-1\"",
-        "{\"lines\":[{\"quantity\":\"two\"}]}")) {
-      assertThrows(CorruptCheckpointException.class, () -> Codecs.decode(invoiceCodec, stored(json)), json);
+    for (String json :
+        List.of(
+            "{\"lines\":\"not a list\"}",
+            "{\"currency\":\"GBP\"}",
+            "{\"issued\":\"2026-02-30\"}",
+            "[]",
+            "{\"number\":\"INV-1\"",
+            "{\"lines\":[{\"quantity\":\"two\"}]}")) {
+      assertThrows(
+          CorruptCheckpointException.class, () -> Codecs.decode(invoiceCodec, stored(json)), json);
     }
   }
 }

@@ -16,27 +16,33 @@ import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /**
- * Compares what the processor generates for a representative workflow with the files under
- * {@code src/test/resources/goldens}. After an intended change to generated code, regenerate them
- * with {@code mvn -pl processor test -Dtest=GoldenTest -Dfirebreak.updateGoldens=true} and review
- * the diff.
+ * Compares what the processor generates for a representative workflow with the files under {@code
+ * src/test/resources/goldens}. After an intended change to generated code, regenerate them with
+ * {@code mvn -pl processor test -Dtest=GoldenTest -Dfirebreak.updateGoldens=true} and review the
+ * diff.
  */
 class GoldenTest {
-  private static final Path GOLDENS = Path.of(System.getProperty("firebreak.goldens", "src/test/resources/goldens"));
+  private static final Path GOLDENS =
+      Path.of(System.getProperty("firebreak.goldens", "src/test/resources/goldens"));
   private static final boolean UPDATE = Boolean.getBoolean("firebreak.updateGoldens");
 
   @Test
   void invoiceWorkflowMatchesGoldens() throws IOException {
-    Compilation compilation = Compiler.compile(JavaFileObjects.forResource("fixtures/invoice/Invoice.java"));
+    Compilation compilation =
+        Compiler.compile(JavaFileObjects.forResource("fixtures/invoice/Invoice.java"));
     assertThat(compilation).succeededWithoutWarnings();
 
     JavaFileObject orchestrator =
-        compilation.generatedSourceFile("test.invoice.FirebreakInvoice_InvoiceWorkflow").orElseThrow();
+        compilation
+            .generatedSourceFile("test.invoice.FirebreakInvoice_InvoiceWorkflow")
+            .orElseThrow();
     check("FirebreakInvoice_InvoiceWorkflow.java", orchestrator.getCharContent(true).toString());
 
-    JavaFileObject diagram = compilation
-        .generatedFile(StandardLocation.CLASS_OUTPUT, "META-INF/firebreak/Invoice_InvoiceWorkflow.mmd")
-        .orElseThrow();
+    JavaFileObject diagram =
+        compilation
+            .generatedFile(
+                StandardLocation.CLASS_OUTPUT, "META-INF/firebreak/Invoice_InvoiceWorkflow.mmd")
+            .orElseThrow();
     check("Invoice_InvoiceWorkflow.mmd", diagram.getCharContent(true).toString());
   }
 
@@ -50,8 +56,10 @@ class GoldenTest {
 
   private static String generated() throws IOException {
     return Compiler.compile(JavaFileObjects.forResource("fixtures/invoice/Invoice.java"))
-        .generatedSourceFile("test.invoice.FirebreakInvoice_InvoiceWorkflow").orElseThrow()
-        .getCharContent(true).toString();
+        .generatedSourceFile("test.invoice.FirebreakInvoice_InvoiceWorkflow")
+        .orElseThrow()
+        .getCharContent(true)
+        .toString();
   }
 
   private static void check(String golden, String actual) {
@@ -63,9 +71,13 @@ class GoldenTest {
         return;
       }
       String expected = Files.readString(file, StandardCharsets.UTF_8);
-      assertEquals(expected, actual, golden + " differs from its golden; see GoldenTest's Javadoc to regenerate");
+      assertEquals(
+          expected,
+          actual,
+          golden + " differs from its golden; see GoldenTest's Javadoc to regenerate");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read golden " + file + "; see GoldenTest's Javadoc to create it", e);
+      throw new UncheckedIOException(
+          "cannot read golden " + file + "; see GoldenTest's Javadoc to create it", e);
     }
   }
 }

@@ -13,43 +13,51 @@ class GraphDiagnosticsTest {
 
   @Test
   void cycleIsReportedWithItsWholePath() {
-    JavaFileObject src = source("Cycle",
-        "import dev.firebreak.annotations.*;",
-        "@Workflow(agents = Cycle.Agent.class)",
-        "interface Cycle {",
-        "  record A() {}",
-        "  record B() {}",
-        "  record C() {}",
-        "  C run(String in);",
-        "  class Agent {",
-        "    @Step public A a(C c) { return new A(); }",
-        "    @Step public B b(A a) { return new B(); }",
-        "    @Step public C c(B b, String in) { return new C(); }",
-        "  }",
-        "}");
+    JavaFileObject src =
+        source(
+            "Cycle",
+            "import dev.firebreak.annotations.*;",
+            "@Workflow(agents = Cycle.Agent.class)",
+            "interface Cycle {",
+            "  record A() {}",
+            "  record B() {}",
+            "  record C() {}",
+            "  C run(String in);",
+            "  class Agent {",
+            "    @Step public A a(C c) { return new A(); }",
+            "    @Step public B b(A a) { return new B(); }",
+            "    @Step public C c(B b, String in) { return new C(); }",
+            "  }",
+            "}");
     Compilation compilation = compile(src);
     assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[Firebreak/DependencyCycle] steps form a cycle: a -> b -> c -> a")
-        .inFile(src).onLineContaining("public A a(C c)");
+    assertThat(compilation)
+        .hadErrorContaining("[Firebreak/DependencyCycle] steps form a cycle: a -> b -> c -> a")
+        .inFile(src)
+        .onLineContaining("public A a(C c)");
   }
 
   @Test
   void missingProducerNamesTheParameterAndSimilarBindings() {
-    JavaFileObject src = source("Missing",
-        "import dev.firebreak.annotations.*;",
-        "import java.util.List;",
-        "@Workflow(agents = Missing.Agent.class)",
-        "interface Missing {",
-        "  record Order() {}",
-        "  record Total() {}",
-        "  Total run(List<String> lines);",
-        "  class Agent {",
-        "    @Step public Total total(List<Order> orders) { return new Total(); }",
-        "  }",
-        "}");
+    JavaFileObject src =
+        source(
+            "Missing",
+            "import dev.firebreak.annotations.*;",
+            "import java.util.List;",
+            "@Workflow(agents = Missing.Agent.class)",
+            "interface Missing {",
+            "  record Order() {}",
+            "  record Total() {}",
+            "  Total run(List<String> lines);",
+            "  class Agent {",
+            "    @Step public Total total(List<Order> orders) { return new Total(); }",
+            "  }",
+            "}");
     Compilation compilation = compile(src);
-    assertThat(compilation).hadErrorContaining(
+    assertThat(compilation)
+        .hadErrorContaining(
             "[Firebreak/MissingBinding] parameter orders of step Agent.total(List<Missing.Order>) has no producer for java.util.List<test.Missing.Order>. Similar bindings: java.util.List<java.lang.String>")
-        .inFile(src).onLineContaining("List<Order> orders");
+        .inFile(src)
+        .onLineContaining("List<Order> orders");
   }
 }

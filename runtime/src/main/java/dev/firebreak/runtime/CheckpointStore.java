@@ -4,16 +4,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where runs and the outputs of their checkpointed steps are kept, so that a run interrupted by
- * a failure or a crash resumes from its last checkpoint instead of starting over.
+ * Where runs and the outputs of their checkpointed steps are kept, so that a run interrupted by a
+ * failure or a crash resumes from its last checkpoint instead of starting over.
  *
- * <p>Outputs arrive already encoded by the step's {@link CheckpointCodec}: a store keeps bytes
- * and never sees user types. Every method may be called concurrently for different runs; the
- * runtime never writes one run from two threads at once.
+ * <p>Outputs arrive already encoded by the step's {@link CheckpointCodec}: a store keeps bytes and
+ * never sees user types. Every method may be called concurrently for different runs; the runtime
+ * never writes one run from two threads at once.
  *
  * <p>Run ids follow the {@link RunIds} rules: a store refuses any other id with an {@code
- * IllegalArgumentException} before it reads or writes anything, so that two distinct ids never
- * name one stored run.
+ * IllegalArgumentException} before it reads or writes anything, so that two distinct ids never name
+ * one stored run.
  *
  * <p>An ended run's record is final, and the store enforces it: a COMPLETED or COMPLETED_DEGRADED
  * run changes only by {@link #purgeFinished}; a FAILED or COMPENSATION_FAILED run only by {@link
@@ -24,10 +24,10 @@ import java.util.Optional;
 public interface CheckpointStore extends AutoCloseable {
   /**
    * Returns the run named {@code runId} if it exists (taking it over if it is unfinished and its
-   * owner's lease has expired, or throwing {@link RunOwnedElsewhereException} if not); otherwise records it as {@link
-   * WorkflowStatus#RUNNING}, with its encoded {@code inputs} (null if they cannot be stored), and
-   * returns the fresh record. This is what makes a start idempotent: the second caller with the
-   * same id sees the first caller's run.
+   * owner's lease has expired, or throwing {@link RunOwnedElsewhereException} if not); otherwise
+   * records it as {@link WorkflowStatus#RUNNING}, with its encoded {@code inputs} (null if they
+   * cannot be stored), and returns the fresh record. This is what makes a start idempotent: the
+   * second caller with the same id sees the first caller's run.
    */
   RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs);
 
@@ -53,8 +53,8 @@ public interface CheckpointStore extends AutoCloseable {
   void resetSteps(String runId, java.util.Collection<String> steps);
 
   /**
-   * Deletes runs that ended before {@code before} with their checkpoints; never a run still
-   * RUNNING or PARKED. Returns how many runs were deleted.
+   * Deletes runs that ended before {@code before} with their checkpoints; never a run still RUNNING
+   * or PARKED. Returns how many runs were deleted.
    */
   int purgeFinished(java.time.Instant before);
 
@@ -78,7 +78,10 @@ public interface CheckpointStore extends AutoCloseable {
   default void fail(String runId, WorkflowStatus status, DeadLetter letter) {
     if (letter != null) {
       deadLetterQueue()
-          .orElseThrow(() -> new IllegalStateException("this store keeps no dead letters: add them to your queue"))
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "this store keeps no dead letters: add them to your queue"))
           .add(letter);
     }
     saveStatus(runId, status);
@@ -90,17 +93,17 @@ public interface CheckpointStore extends AutoCloseable {
    * process, and the outputs and attempt counts of {@code resetSteps} are forgotten. Returns the
    * run as stored afterwards.
    *
-   * @throws IllegalArgumentException if {@code expected} is not a {@linkplain WorkflowStatus#isFailure
-   *     failure}
+   * @throws IllegalArgumentException if {@code expected} is not a {@linkplain
+   *     WorkflowStatus#isFailure failure}
    * @throws IllegalStateException if the run is no longer {@code expected} (nothing is written)
    * @throws java.util.NoSuchElementException if there is no such run
    */
   RunRecord reopen(String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps);
 
   /**
-   * Records that the run ended with the success {@code status} and its encoded {@code output}
-   * (null if the output type has no codec), in one write: a later call with the run's id returns
-   * this output instead of running it again.
+   * Records that the run ended with the success {@code status} and its encoded {@code output} (null
+   * if the output type has no codec), in one write: a later call with the run's id returns this
+   * output instead of running it again.
    */
   void finish(String runId, WorkflowStatus status, byte[] output);
 
@@ -111,7 +114,12 @@ public interface CheckpointStore extends AutoCloseable {
    * between them the run has its step and is resumed to its end without running it again).
    */
   default void finish(
-      String runId, WorkflowStatus status, byte[] output, String lastStep, byte[] lastStepOutput, int lastStepAttempts) {
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts) {
     saveStep(runId, lastStep, lastStepOutput, lastStepAttempts);
     finish(runId, status, output);
   }
@@ -125,14 +133,15 @@ public interface CheckpointStore extends AutoCloseable {
   /**
    * Takes over the unfinished {@code runs} (from {@link #unfinished}) for this process, as {@link
    * #open} would each, and returns them as stored once taken: a run another owner holds a live
-   * lease on, or that ended meanwhile, is left out. A store that can should claim many runs in
-   * one write; this default opens them one by one.
+   * lease on, or that ended meanwhile, is left out. A store that can should claim many runs in one
+   * write; this default opens them one by one.
    */
   default List<RunRecord> claim(List<RunRecord> runs) {
     List<RunRecord> claimed = new java.util.ArrayList<>();
     for (RunRecord run : runs) {
       try {
-        RunRecord now = open(run.runId(), run.workflow(), run.entryPoint(), run.graphHash(), run.inputs());
+        RunRecord now =
+            open(run.runId(), run.workflow(), run.entryPoint(), run.graphHash(), run.inputs());
         if (!now.status().isTerminal()) {
           claimed.add(now);
         }

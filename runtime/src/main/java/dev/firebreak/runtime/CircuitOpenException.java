@@ -1,8 +1,8 @@
 package dev.firebreak.runtime;
 
 /**
- * An attempt failed fast because its circuit breaker is open (or half-open with every trial
- * taken); the agent method was not invoked.
+ * An attempt failed fast because its circuit breaker is open (or half-open with every trial taken);
+ * the agent method was not invoked.
  */
 public class CircuitOpenException extends RuntimeException {
   private static final long serialVersionUID = 1L;

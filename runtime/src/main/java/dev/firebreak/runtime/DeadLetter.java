@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param step the step that failed the run
  * @param attempts attempts made on that step
  * @param errorChain the failure and its causes, outermost first, as {@code Type: message}
- * @param inputs the run's inputs as stored (see {@link #inputsJson()}); null if they were not stored
+ * @param inputs the run's inputs as stored (see {@link #inputsJson()}); null if they were not
+ *     stored
  */
 public record DeadLetter(
     String runId,
@@ -26,8 +27,14 @@ public record DeadLetter(
 
   /** A dead letter without an input snapshot. */
   public DeadLetter(
-      String runId, String workflow, String entryPoint, DeadLetterReason reason, String step, int attempts,
-      List<String> errorChain, Instant time) {
+      String runId,
+      String workflow,
+      String entryPoint,
+      DeadLetterReason reason,
+      String step,
+      int attempts,
+      List<String> errorChain,
+      Instant time) {
     this(runId, workflow, entryPoint, reason, step, attempts, errorChain, time, null);
   }
 
@@ -37,7 +44,8 @@ public record DeadLetter(
       return java.util.Optional.empty();
     }
     // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
-    return java.util.Optional.of(new String(inputs, 4, inputs.length - 4, java.nio.charset.StandardCharsets.UTF_8));
+    return java.util.Optional.of(
+        new String(inputs, 4, inputs.length - 4, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   public DeadLetter {
@@ -53,7 +61,10 @@ public record DeadLetter(
     List<Throwable> seen = new ArrayList<>();
     for (Throwable t = failure; t != null && !seen.contains(t); t = t.getCause()) {
       seen.add(t);
-      chain.add(t.getMessage() == null ? t.getClass().getName() : t.getClass().getName() + ": " + t.getMessage());
+      chain.add(
+          t.getMessage() == null
+              ? t.getClass().getName()
+              : t.getClass().getName() + ": " + t.getMessage());
     }
     return chain;
   }

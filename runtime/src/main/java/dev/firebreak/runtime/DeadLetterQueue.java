@@ -2,7 +2,9 @@ package dev.firebreak.runtime;
 
 import java.util.List;
 
-/** Where failed runs go, so that no failure is silent and every one can be replayed or discarded. */
+/**
+ * Where failed runs go, so that no failure is silent and every one can be replayed or discarded.
+ */
 public interface DeadLetterQueue extends AutoCloseable {
   /** Adds (or replaces) the dead letter of {@code letter.runId()}. */
   void add(DeadLetter letter);

@@ -13,7 +13,16 @@ public class DeadlineExceededException extends TimeoutException {
   private final transient Instant deadline;
 
   public DeadlineExceededException(String step, int attempt, Instant deadline, String what) {
-    super("run deadline " + deadline + " " + what + " in step '" + step + "' (attempt " + attempt + ")");
+    super(
+        "run deadline "
+            + deadline
+            + " "
+            + what
+            + " in step '"
+            + step
+            + "' (attempt "
+            + attempt
+            + ")");
     this.deadline = deadline;
   }
 

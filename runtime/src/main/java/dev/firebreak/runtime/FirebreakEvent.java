@@ -12,18 +12,21 @@ public sealed interface FirebreakEvent {
       implements FirebreakEvent {}
 
   /** A run reached a final (or parked) status. */
-  record RunFinished(String runId, String workflow, String entryPoint, WorkflowStatus status, Duration elapsed)
+  record RunFinished(
+      String runId, String workflow, String entryPoint, WorkflowStatus status, Duration elapsed)
       implements FirebreakEvent {}
 
   /** An attempt of a step is about to call the agent. */
-  record AttemptStarted(String runId, String workflow, String step, int attempt) implements FirebreakEvent {}
+  record AttemptStarted(String runId, String workflow, String step, int attempt)
+      implements FirebreakEvent {}
 
   /** An attempt succeeded. */
   record AttemptSucceeded(String runId, String workflow, String step, int attempt, Duration elapsed)
       implements FirebreakEvent {}
 
   /** An attempt failed ({@code failure} is a {@link StepTimeoutException} after a timeout). */
-  record AttemptFailed(String runId, String workflow, String step, int attempt, Throwable failure, Duration elapsed)
+  record AttemptFailed(
+      String runId, String workflow, String step, int attempt, Throwable failure, Duration elapsed)
       implements FirebreakEvent {
     /** Whether the attempt overran its timeout. */
     public boolean timedOut() {
@@ -32,7 +35,13 @@ public sealed interface FirebreakEvent {
   }
 
   /** A failed attempt will be followed by attempt {@code nextAttempt} after {@code delay}. */
-  record RetryScheduled(String runId, String workflow, String step, int nextAttempt, Duration delay, Throwable failure)
+  record RetryScheduled(
+      String runId,
+      String workflow,
+      String step,
+      int nextAttempt,
+      Duration delay,
+      Throwable failure)
       implements FirebreakEvent {}
 
   /** A circuit breaker changed state. */
@@ -40,24 +49,29 @@ public sealed interface FirebreakEvent {
       implements FirebreakEvent {}
 
   /** A step failed for good and the run went on with a fallback or neutral output. */
-  record StepDegraded(String runId, String workflow, String step, Throwable cause, boolean fallbackUsed)
+  record StepDegraded(
+      String runId, String workflow, String step, Throwable cause, boolean fallbackUsed)
       implements FirebreakEvent {}
 
   /** A completed step was undone by its {@code @Compensate} method. */
-  record Compensated(String runId, String workflow, String step, int attempts) implements FirebreakEvent {}
+  record Compensated(String runId, String workflow, String step, int attempts)
+      implements FirebreakEvent {}
 
   /** A compensation failed on every attempt: the run is flagged for a human. */
-  record CompensationFailed(String runId, String workflow, String step, int attempts, Throwable failure)
+  record CompensationFailed(
+      String runId, String workflow, String step, int attempts, Throwable failure)
       implements FirebreakEvent {}
 
   /**
    * A critical step of a checkpointed run met an open circuit breaker: the run waits, without a
    * thread, until the breaker lets calls through again.
    */
-  record RunParked(String runId, String workflow, String step, String breaker) implements FirebreakEvent {}
+  record RunParked(String runId, String workflow, String step, String breaker)
+      implements FirebreakEvent {}
 
   /** A parked run goes on: its breaker half-opened or closed. */
-  record RunUnparked(String runId, String workflow, String step, String breaker) implements FirebreakEvent {}
+  record RunUnparked(String runId, String workflow, String step, String breaker)
+      implements FirebreakEvent {}
 
   /** A run was put in the dead-letter queue. */
   record DeadLettered(DeadLetter letter) implements FirebreakEvent {}

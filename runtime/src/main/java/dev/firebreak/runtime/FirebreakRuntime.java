@@ -4,8 +4,8 @@ import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.internal.Engine;
-import dev.firebreak.runtime.store.SqliteStore;
 import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
+import dev.firebreak.runtime.store.SqliteStore;
 import dev.firebreak.runtime.time.Scheduler;
 import dev.firebreak.runtime.time.SystemScheduler;
 import java.lang.invoke.MethodHandle;
@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs generated orchestrators. One runtime per process is the rule: circuit breakers are shared
- * by name across every workflow bound to it, and admission ({@link Builder#maxInFlightRuns}) is
+ * Runs generated orchestrators. One runtime per process is the rule: circuit breakers are shared by
+ * name across every workflow bound to it, and admission ({@link Builder#maxInFlightRuns}) is
  * counted across all of them.
  *
  * <pre>{@code
@@ -56,21 +56,37 @@ public final class FirebreakRuntime implements AutoCloseable {
   private volatile boolean closed;
   private final Executor executor;
 
-  private FirebreakRuntime(Builder b, List<AutoCloseable> owned, CheckpointStore store, Scheduler scheduler,
+  private FirebreakRuntime(
+      Builder b,
+      List<AutoCloseable> owned,
+      CheckpointStore store,
+      Scheduler scheduler,
       Executor executor) {
     this.store = store;
     this.deadLetters =
-        b.deadLetters != null ? b.deadLetters : store.deadLetterQueue().orElseGet(InMemoryDeadLetterQueue::new);
+        b.deadLetters != null
+            ? b.deadLetters
+            : store.deadLetterQueue().orElseGet(InMemoryDeadLetterQueue::new);
     this.scheduler = scheduler;
     this.owned = owned;
     this.executor = executor;
     this.engine =
-        new Engine(executor, scheduler, store, deadLetters, List.copyOf(b.listeners), b.maxInFlightRuns, b.mdc,
-            b.maxParkedPerBreaker, new dev.firebreak.runtime.internal.Overrides(b.overrides));
+        new Engine(
+            executor,
+            scheduler,
+            store,
+            deadLetters,
+            List.copyOf(b.listeners),
+            b.maxInFlightRuns,
+            b.mdc,
+            b.maxParkedPerBreaker,
+            new dev.firebreak.runtime.internal.Overrides(b.overrides));
     engine.resumeAcrossGraphChanges(b.resumeAcrossGraphChanges);
     if (b.retention != null) {
       java.time.Duration retention = b.retention;
-      every(java.time.Duration.ofMinutes(1), "purging finished runs",
+      every(
+          java.time.Duration.ofMinutes(1),
+          "purging finished runs",
           () -> this.store.purgeFinished(this.scheduler.now().minus(retention)));
     }
     java.time.Duration lease = this.store.leaseDuration();
@@ -125,14 +141,16 @@ public final class FirebreakRuntime implements AutoCloseable {
           if (closed) {
             return;
           }
-          executor.execute(() -> {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("{} failed", what, e);
-            }
-            every(period, what, task);
-          });
+          executor.execute(
+              () -> {
+                try {
+                  task.run();
+                } catch (RuntimeException e) {
+                  org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class)
+                      .warn("{} failed", what, e);
+                }
+                every(period, what, task);
+              });
         },
         period);
   }
@@ -169,8 +187,8 @@ public final class FirebreakRuntime implements AutoCloseable {
   /**
    * Continues the run {@code runId}: returns its result if it ended, attaches if it is in flight,
    * and otherwise resumes it from the store: its completed {@code @Checkpointed} steps are not run
-   * again. Its workflow's orchestrator must have been created on this runtime (binding it), and
-   * its inputs must have been stored (encodable inputs, durable store).
+   * again. Its workflow's orchestrator must have been created on this runtime (binding it), and its
+   * inputs must have been stored (encodable inputs, durable store).
    *
    * @throws java.util.NoSuchElementException if the store has no such run
    * @throws IllegalArgumentException if {@code runId} breaks the {@link RunIds} rules
@@ -194,7 +212,8 @@ public final class FirebreakRuntime implements AutoCloseable {
    * checkpoints — completed checkpointed steps are not run again. If it fails again, it is
    * dead-lettered again.
    *
-   * @throws IllegalStateException if the run is in flight, succeeded, or its workflow is not bound here
+   * @throws IllegalStateException if the run is in flight, succeeded, or its workflow is not bound
+   *     here
    * @throws IllegalArgumentException if {@code runId} breaks the {@link RunIds} rules
    */
   public java.util.concurrent.CompletionStage<WorkflowResult<Object>> replay(String runId) {
@@ -229,8 +248,8 @@ public final class FirebreakRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops the threads this runtime made and closes the store it opened (not an executor,
-   * scheduler or store you supplied). Start no runs after this.
+   * Stops the threads this runtime made and closes the store it opened (not an executor, scheduler
+   * or store you supplied). Start no runs after this.
    */
   @Override
   public void close() {
@@ -315,8 +334,8 @@ public final class FirebreakRuntime implements AutoCloseable {
     }
 
     /**
-     * Where runs and checkpoints are kept. Default: a {@link SqliteStore} in {@link #sqlite}'s file,
-     * opened by the runtime and closed with it. Use {@link
+     * Where runs and checkpoints are kept. Default: a {@link SqliteStore} in {@link #sqlite}'s
+     * file, opened by the runtime and closed with it. Use {@link
      * dev.firebreak.runtime.store.InMemoryCheckpointStore} for tests.
      */
     public Builder checkpointStore(CheckpointStore store) {
@@ -369,8 +388,8 @@ public final class FirebreakRuntime implements AutoCloseable {
     /**
      * Runs that may wait on one open circuit breaker. A critical step without fallback, in a run
      * with {@code @Checkpointed} steps, that meets an open breaker parks its run until the breaker
-     * lets calls through again, instead of failing it; past this many, runs fail with reason
-     * {@link DeadLetterReason#CIRCUIT_OPEN}. Default {@value #DEFAULT_MAX_PARKED_PER_BREAKER}.
+     * lets calls through again, instead of failing it; past this many, runs fail with reason {@link
+     * DeadLetterReason#CIRCUIT_OPEN}. Default {@value #DEFAULT_MAX_PARKED_PER_BREAKER}.
      */
     public Builder maxParkedRunsPerBreaker(int max) {
       if (max < 0) {
@@ -389,11 +408,14 @@ public final class FirebreakRuntime implements AutoCloseable {
      * calls win over earlier ones.
      */
     public Builder overrides(java.util.Map<String, String> overrides) {
-      overrides.forEach((k, v) -> this.overrides.put(Objects.requireNonNull(k), Objects.requireNonNull(v, k)));
+      overrides.forEach(
+          (k, v) -> this.overrides.put(Objects.requireNonNull(k), Objects.requireNonNull(v, k)));
       return this;
     }
 
-    /** {@link #overrides(java.util.Map)} from the {@code firebreak.*} entries of {@code properties}. */
+    /**
+     * {@link #overrides(java.util.Map)} from the {@code firebreak.*} entries of {@code properties}.
+     */
     public Builder overrides(java.util.Properties properties) {
       for (String key : properties.stringPropertyNames()) {
         if (key.startsWith(dev.firebreak.runtime.internal.Overrides.PREFIX)) {
@@ -403,7 +425,9 @@ public final class FirebreakRuntime implements AutoCloseable {
       return this;
     }
 
-    /** {@link #overrides(java.util.Properties)} from the system properties ({@code -Dfirebreak...}). */
+    /**
+     * {@link #overrides(java.util.Properties)} from the system properties ({@code -Dfirebreak...}).
+     */
     public Builder systemPropertyOverrides() {
       return overrides(System.getProperties());
     }

@@ -13,10 +13,19 @@ public class GraphMismatchException extends IllegalStateException {
   private final String storedHash;
   private final String currentHash;
 
-  public GraphMismatchException(String runId, String workflow, String storedHash, String currentHash) {
-    super("run '" + runId + "' of " + workflow + " was started with graph " + storedHash
-        + " and this build's graph is " + currentHash + "; it is not resumed under a different graph"
-        + " (see resumeAcrossGraphChanges)");
+  public GraphMismatchException(
+      String runId, String workflow, String storedHash, String currentHash) {
+    super(
+        "run '"
+            + runId
+            + "' of "
+            + workflow
+            + " was started with graph "
+            + storedHash
+            + " and this build's graph is "
+            + currentHash
+            + "; it is not resumed under a different graph"
+            + " (see resumeAcrossGraphChanges)");
     this.runId = runId;
     this.storedHash = storedHash;
     this.currentHash = currentHash;

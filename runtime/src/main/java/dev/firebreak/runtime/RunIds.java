@@ -8,10 +8,10 @@ import java.util.Objects;
  *
  * <p>A run id is a non-empty string of at most {@value #MAX_LENGTH} chars (UTF-16 code units) that
  * is well-formed UTF-16 (every surrogate in a pair) and holds no NUL character. Every store keeps
- * such an id exactly, so two distinct ids never name one run: an unpaired surrogate would be
- * stored as {@code ?} by the SQLite and PostgreSQL drivers and by Redis's UTF-8 keys, and a NUL
- * cuts a string short in some drivers. Any other character, a newline included, is allowed; logs
- * show ids through {@link #forLog}.
+ * such an id exactly, so two distinct ids never name one run: an unpaired surrogate would be stored
+ * as {@code ?} by the SQLite and PostgreSQL drivers and by Redis's UTF-8 keys, and a NUL cuts a
+ * string short in some drivers. Any other character, a newline included, is allowed; logs show ids
+ * through {@link #forLog}.
  */
 public final class RunIds {
   /** The longest run id, in chars: an invoice number, a message key or a UUID fits many times. */
@@ -52,10 +52,13 @@ public final class RunIds {
       if (c == 0) {
         return "it holds a NUL character at index " + i;
       }
-      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(runId.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < n
+          && Character.isLowSurrogate(runId.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        return String.format("it is not well-formed UTF-16: an unpaired surrogate U+%04X at index %d", (int) c, i);
+        return String.format(
+            "it is not well-formed UTF-16: an unpaired surrogate U+%04X at index %d", (int) c, i);
       }
     }
     return null;
@@ -97,7 +100,9 @@ public final class RunIds {
     return b.toString();
   }
 
-  /** Whether char {@code i} of {@code s} (shown up to {@code end}) goes into a log line as it is. */
+  /**
+   * Whether char {@code i} of {@code s} (shown up to {@code end}) goes into a log line as it is.
+   */
   private static boolean printable(String s, int i, int end) {
     char c = s.charAt(i);
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {

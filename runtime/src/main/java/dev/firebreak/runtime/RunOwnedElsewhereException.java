@@ -14,7 +14,14 @@ public class RunOwnedElsewhereException extends IllegalStateException {
   private final transient Instant leaseUntil;
 
   public RunOwnedElsewhereException(String runId, String owner, Instant leaseUntil) {
-    super("run " + runId + " is owned by " + owner + " until " + leaseUntil + "; nothing was written");
+    super(
+        "run "
+            + runId
+            + " is owned by "
+            + owner
+            + " until "
+            + leaseUntil
+            + "; nothing was written");
     this.runId = runId;
     this.owner = owner;
     this.leaseUntil = leaseUntil;

@@ -12,7 +12,8 @@ import java.util.Objects;
  *     completion order
  * @param attempts attempts made so far, by step name
  * @param inputs the entry point's inputs, encoded; null if they could not be stored
- * @param output the output of a run that ended successfully, encoded; null if it could not be stored
+ * @param output the output of a run that ended successfully, encoded; null if it could not be
+ *     stored
  */
 public record RunRecord(
     String runId,

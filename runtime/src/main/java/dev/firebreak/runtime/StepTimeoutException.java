@@ -3,7 +3,9 @@ package dev.firebreak.runtime;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
-/** One attempt of a step overran its {@code @Timeout}; retried like any exception its policy lists. */
+/**
+ * One attempt of a step overran its {@code @Timeout}; retried like any exception its policy lists.
+ */
 public class StepTimeoutException extends TimeoutException {
   private static final long serialVersionUID = 1L;
   private final transient Duration timeout;

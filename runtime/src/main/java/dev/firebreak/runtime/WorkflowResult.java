@@ -5,13 +5,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The outcome of a run: what an entry point declared as {@code WorkflowResult<T>} returns, and
- * what {@link WorkflowFailedException} carries.
+ * The outcome of a run: what an entry point declared as {@code WorkflowResult<T>} returns, and what
+ * {@link WorkflowFailedException} carries.
  *
  * @param runId the run's id
  * @param workflow the workflow interface's qualified name
  * @param status how the run ended
- * @param output the output if {@link WorkflowStatus#isSuccess() the run succeeded}, else {@code null}
+ * @param output the output if {@link WorkflowStatus#isSuccess() the run succeeded}, else {@code
+ *     null}
  * @param degradedSteps steps whose output came from a fallback or a neutral default
  * @param attempts attempts made per executed step, in completion order
  * @param failedStep the critical step that failed the run, or {@code null}

@@ -25,23 +25,32 @@ class CircuitBreakerTest {
   private final ManualScheduler clock = new ManualScheduler();
   private final List<FirebreakEvent> events = new ArrayList<>();
   private final FirebreakRuntime runtime =
-      FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(Runnable::run).scheduler(clock).listener(events::add).build();
+      FirebreakRuntime.builder()
+          .checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore())
+          .executor(Runnable::run)
+          .scheduler(clock)
+          .listener(events::add)
+          .build();
   private final AtomicInteger calls = new AtomicInteger();
 
   private static CircuitBreakerPolicy breaker(String name, int threshold, int trials) {
-    return new CircuitBreakerPolicy(name, threshold, Duration.ofSeconds(30), trials, List.of(Exception.class), List.of());
+    return new CircuitBreakerPolicy(
+        name, threshold, Duration.ofSeconds(30), trials, List.of(Exception.class), List.of());
   }
 
   /** A step that fails when its input is "fail", succeeds otherwise. */
   private BoundEntryPoint entry(String flow, CircuitBreakerPolicy policy) {
     return Flow.of(flow, 1)
-        .step(StepDescriptor.builder("call").inputs(0).circuitBreaker(policy), sync((s, ctx) -> {
-          calls.incrementAndGet();
-          if (s[0].equals("fail")) {
-            throw new IOException("service error");
-          }
-          return "ok";
-        }))
+        .step(
+            StepDescriptor.builder("call").inputs(0).circuitBreaker(policy),
+            sync(
+                (s, ctx) -> {
+                  calls.incrementAndGet();
+                  if (s[0].equals("fail")) {
+                    throw new IOException("service error");
+                  }
+                  return "ok";
+                }))
         .bind(runtime);
   }
 
@@ -107,41 +116,55 @@ class CircuitBreakerTest {
     List<CompletableFuture<String>> pending = new ArrayList<>();
     BoundEntryPoint e =
         Flow.of("trials", 1)
-            .step(StepDescriptor.builder("call").inputs(0).circuitBreaker(breaker("trial-api", 1, 2)), async((s, ctx) -> {
-              if (s[0].equals("fail")) {
-                return CompletableFuture.failedFuture(new IOException("down"));
-              }
-              CompletableFuture<String> f = new CompletableFuture<>();
-              pending.add(f);
-              return f;
-            }))
+            .step(
+                StepDescriptor.builder("call").inputs(0).circuitBreaker(breaker("trial-api", 1, 2)),
+                async(
+                    (s, ctx) -> {
+                      if (s[0].equals("fail")) {
+                        return CompletableFuture.failedFuture(new IOException("down"));
+                      }
+                      CompletableFuture<String> f = new CompletableFuture<>();
+                      pending.add(f);
+                      return f;
+                    }))
             .bind(runtime);
     e.runForResult(null, "fail");
     clock.advance(Duration.ofSeconds(30));
     CompletionStage<WorkflowResult<String>> first = e.runAsyncForResult(null, "a");
     CompletionStage<WorkflowResult<String>> second = e.runAsyncForResult(null, "b");
-    WorkflowResult<String> third = e.<String>runAsyncForResult(null, "c").toCompletableFuture().join();
+    WorkflowResult<String> third =
+        e.<String>runAsyncForResult(null, "c").toCompletableFuture().join();
     assertEquals(2, pending.size(), "two trials pass");
-    assertInstanceOf(CircuitOpenException.class, third.failure(), "a third concurrent call fails fast");
+    assertInstanceOf(
+        CircuitOpenException.class, third.failure(), "a third concurrent call fails fast");
     pending.get(0).complete("ok");
     pending.get(1).completeExceptionally(new IOException("still down"));
     assertEquals(WorkflowStatus.COMPLETED, first.toCompletableFuture().join().status());
     assertEquals(WorkflowStatus.FAILED, second.toCompletableFuture().join().status());
     assertEquals(CircuitBreakerState.OPEN, state("trial-api"));
     clock.advance(Duration.ofSeconds(29));
-    assertInstanceOf(CircuitOpenException.class, e.runForResult(null, "d").failure(), "open for a fresh 30 s");
+    assertInstanceOf(
+        CircuitOpenException.class, e.runForResult(null, "d").failure(), "open for a fresh 30 s");
   }
 
   @Test
   void skipOnWinsOverFailOnAndASkippedExceptionIsNotAFailure() {
     CircuitBreakerPolicy policy =
         new CircuitBreakerPolicy(
-            "skip-api", 1, Duration.ofSeconds(30), 1, List.of(IOException.class), List.of(java.io.FileNotFoundException.class));
+            "skip-api",
+            1,
+            Duration.ofSeconds(30),
+            1,
+            List.of(IOException.class),
+            List.of(java.io.FileNotFoundException.class));
     BoundEntryPoint e =
         Flow.of("skip", 1)
-            .step(StepDescriptor.builder("call").inputs(0).circuitBreaker(policy), sync((s, ctx) -> {
-              throw (Exception) s[0];
-            }))
+            .step(
+                StepDescriptor.builder("call").inputs(0).circuitBreaker(policy),
+                sync(
+                    (s, ctx) -> {
+                      throw (Exception) s[0];
+                    }))
             .bind(runtime);
     e.runForResult(null, new java.io.FileNotFoundException("skipped"));
     e.runForResult(null, new IllegalStateException("not in failOn"));
@@ -154,7 +177,9 @@ class CircuitBreakerTest {
   void aTimeoutInsideTheBreakerCountsAsAFailure() {
     BoundEntryPoint e =
         Flow.of("timeout", 1)
-            .step(StepDescriptor.builder("call").inputs(0).circuitBreaker(breaker("slow-api", 1, 1)), Duration.ofSeconds(1),
+            .step(
+                StepDescriptor.builder("call").inputs(0).circuitBreaker(breaker("slow-api", 1, 1)),
+                Duration.ofSeconds(1),
                 async((s, ctx) -> new CompletableFuture<>()))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = e.runAsyncForResult(null, "x");
@@ -179,13 +204,15 @@ class CircuitBreakerTest {
   @Test
   void aRateBasedBreakerOpensOnTheShareOfFailuresOverAFullWindow() {
     CircuitBreakerPolicy rate =
-        new CircuitBreakerPolicy("rate-api", 1, Duration.ofSeconds(30), 1, 0.5, 4, List.of(Exception.class), List.of());
+        new CircuitBreakerPolicy(
+            "rate-api", 1, Duration.ofSeconds(30), 1, 0.5, 4, List.of(Exception.class), List.of());
     BoundEntryPoint e = entry("rate", rate);
     // fail, ok, fail: 2 failures but only 3 calls — the window is not full yet.
     e.runForResult(null, "fail");
     e.runForResult(null, "ok");
     e.runForResult(null, "fail");
-    assertEquals(CircuitBreakerState.CLOSED, state("rate-api"), "consecutive failures do not matter here");
+    assertEquals(
+        CircuitBreakerState.CLOSED, state("rate-api"), "consecutive failures do not matter here");
     // A fourth call fills the window: fail, ok, fail, ok = 50 % -> opens.
     e.runForResult(null, "ok");
     assertEquals(CircuitBreakerState.OPEN, state("rate-api"));
@@ -194,25 +221,49 @@ class CircuitBreakerTest {
   @Test
   void aRateBasedBreakerStaysClosedBelowItsRatio() {
     CircuitBreakerPolicy rate =
-        new CircuitBreakerPolicy("rate-api-2", 1, Duration.ofSeconds(30), 1, 0.5, 4, List.of(Exception.class), List.of());
+        new CircuitBreakerPolicy(
+            "rate-api-2",
+            1,
+            Duration.ofSeconds(30),
+            1,
+            0.5,
+            4,
+            List.of(Exception.class),
+            List.of());
     BoundEntryPoint e = entry("rate2", rate);
     for (String input : List.of("fail", "ok", "ok", "ok", "fail", "ok", "ok", "ok")) {
       e.runForResult(null, input);
     }
-    assertEquals(CircuitBreakerState.CLOSED, state("rate-api-2"), "never more than 1 failure in any 4 calls");
+    assertEquals(
+        CircuitBreakerState.CLOSED,
+        state("rate-api-2"),
+        "never more than 1 failure in any 4 calls");
   }
 
   @Test
   void anOpenBreakerEndsTheRetriesAtOnce() {
     RetryPolicy manyRetries =
-        new RetryPolicy(10, Duration.ofMillis(100), 1.0, Duration.ofSeconds(1), 0, List.of(Exception.class), List.of(), null);
+        new RetryPolicy(
+            10,
+            Duration.ofMillis(100),
+            1.0,
+            Duration.ofSeconds(1),
+            0,
+            List.of(Exception.class),
+            List.of(),
+            null);
     BoundEntryPoint e =
         Flow.of("hammer", 1)
-            .step(StepDescriptor.builder("call").inputs(0).retry(manyRetries).circuitBreaker(breaker("hammer-api", 3, 1)),
-                sync((s, ctx) -> {
-                  calls.incrementAndGet();
-                  throw new UncheckedIOException(new IOException("down"));
-                }))
+            .step(
+                StepDescriptor.builder("call")
+                    .inputs(0)
+                    .retry(manyRetries)
+                    .circuitBreaker(breaker("hammer-api", 3, 1)),
+                sync(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      throw new UncheckedIOException(new IOException("down"));
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = e.runAsyncForResult(null, "x");
     clock.advance(Duration.ofSeconds(5));

@@ -48,7 +48,8 @@ class DurableWritesTest {
     }
 
     @Override
-    public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    public RunRecord open(
+        String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
       if (holdOpens) {
         try {
           openGate.await();
@@ -76,7 +77,10 @@ class DurableWritesTest {
     }
 
     @Override
-    public dev.firebreak.runtime.RunRecord reopen(String runId, dev.firebreak.runtime.WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+    public dev.firebreak.runtime.RunRecord reopen(
+        String runId,
+        dev.firebreak.runtime.WorkflowStatus expected,
+        java.util.Collection<String> resetSteps) {
       return store.reopen(runId, expected, resetSteps);
     }
 
@@ -103,7 +107,13 @@ class DurableWritesTest {
     }
 
     @Override
-    public void finish(String runId, WorkflowStatus status, byte[] output, String step, byte[] stepOutput, int attempts) {
+    public void finish(
+        String runId,
+        WorkflowStatus status,
+        byte[] output,
+        String step,
+        byte[] stepOutput,
+        int attempts) {
       writes.add("step " + step + " with the end");
       store.finish(runId, status, output, step, stepOutput, attempts);
     }
@@ -132,15 +142,22 @@ class DurableWritesTest {
     return Flow.of("chain", 1)
         .inputCodecs(Codecs.STRING)
         .outputCodec(Codecs.STRING)
-        .step(StepDescriptor.builder("a").inputs(0).checkpointed(Codecs.STRING), sync((s, ctx) -> s[0] + "a"))
-        .step(StepDescriptor.builder("b").inputs(1).checkpointed(Codecs.STRING), sync((s, ctx) -> s[1] + "b"))
-        .step(StepDescriptor.builder("c").inputs(2).checkpointed(Codecs.STRING), sync((s, ctx) -> s[2] + "c"));
+        .step(
+            StepDescriptor.builder("a").inputs(0).checkpointed(Codecs.STRING),
+            sync((s, ctx) -> s[0] + "a"))
+        .step(
+            StepDescriptor.builder("b").inputs(1).checkpointed(Codecs.STRING),
+            sync((s, ctx) -> s[1] + "b"))
+        .step(
+            StepDescriptor.builder("c").inputs(2).checkpointed(Codecs.STRING),
+            sync((s, ctx) -> s[2] + "c"));
   }
 
   @Test
   void theLastCheckpointIsWrittenWithTheRunsEnd() {
     RecordingStore store = store();
-    try (FirebreakRuntime runtime = FirebreakRuntime.builder().executor(pool).checkpointStore(store).build()) {
+    try (FirebreakRuntime runtime =
+        FirebreakRuntime.builder().executor(pool).checkpointStore(store).build()) {
       BoundEntryPoint entry = chain().bind(runtime);
       assertEquals("xabc", entry.run("r1", "x"));
       assertEquals(List.of("open", "step a", "step b", "step c with the end"), store.writes);
@@ -154,7 +171,8 @@ class DurableWritesTest {
   void anAsyncStartDoesNotWaitForTheStore() throws Exception {
     RecordingStore store = store();
     store.holdOpens = true;
-    try (FirebreakRuntime runtime = FirebreakRuntime.builder().executor(pool).checkpointStore(store).build()) {
+    try (FirebreakRuntime runtime =
+        FirebreakRuntime.builder().executor(pool).checkpointStore(store).build()) {
       BoundEntryPoint entry = chain().bind(runtime);
       CompletableFuture<WorkflowResult<String>> result =
           entry.<String>runAsyncForResult("r1", "x").toCompletableFuture();
@@ -172,16 +190,21 @@ class DurableWritesTest {
     RecordingStore store = store();
     IllegalStateException refusal = new IllegalStateException("disk full");
     store.refuseOpens = refusal;
-    try (FirebreakRuntime runtime = FirebreakRuntime.builder().executor(pool).checkpointStore(store).build()) {
+    try (FirebreakRuntime runtime =
+        FirebreakRuntime.builder().executor(pool).checkpointStore(store).build()) {
       BoundEntryPoint entry = chain().bind(runtime);
       CompletableFuture<String> plain = entry.<String>runAsync("r1", "x").toCompletableFuture();
-      ExecutionException e = assertThrows(ExecutionException.class, () -> plain.get(10, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> plain.get(10, TimeUnit.SECONDS));
       assertSame(refusal, e.getCause());
-      CompletableFuture<WorkflowResult<String>> detailed = entry.<String>runAsyncForResult("r2", "x").toCompletableFuture();
+      CompletableFuture<WorkflowResult<String>> detailed =
+          entry.<String>runAsyncForResult("r2", "x").toCompletableFuture();
       e = assertThrows(ExecutionException.class, () -> detailed.get(10, TimeUnit.SECONDS));
       assertSame(refusal, e.getCause());
       assertEquals(0, runtime.inFlightRuns());
-      assertSame(refusal, assertThrows(IllegalStateException.class, () -> entry.run("r3", "x")),
+      assertSame(
+          refusal,
+          assertThrows(IllegalStateException.class, () -> entry.run("r3", "x")),
           "a caller that waits sees the refusal itself");
       assertEquals(List.of(), store.writes);
     }

@@ -89,7 +89,8 @@ final class Flow {
       in.add("java.lang.Object");
     }
     int out = output != null ? output : inputs + steps.size() - 1;
-    return new EntryPointPlan("test.Flow", name, in, steps, out, deadline, "hash-" + name, inputCodecs, outputCodec);
+    return new EntryPointPlan(
+        "test.Flow", name, in, steps, out, deadline, "hash-" + name, inputCodecs, outputCodec);
   }
 
   BoundEntryPoint bind(FirebreakRuntime runtime) {

@@ -24,12 +24,17 @@ import org.junit.jupiter.api.Test;
 /** A null output is a failed attempt unless the step declares it nullable or Optional. */
 class NullOutputTest {
   private static final RetryPolicy TWICE =
-      new RetryPolicy(2, Duration.ZERO, 1.0, Duration.ZERO, 0.0, List.of(Exception.class), List.of(), null);
+      new RetryPolicy(
+          2, Duration.ZERO, 1.0, Duration.ZERO, 0.0, List.of(Exception.class), List.of(), null);
 
   private final ManualScheduler clock = new ManualScheduler();
   private final FirebreakRuntime runtime =
-      FirebreakRuntime.builder().checkpointStore(new InMemoryCheckpointStore()).executor(Runnable::run).scheduler(clock)
+      FirebreakRuntime.builder()
+          .checkpointStore(new InMemoryCheckpointStore())
+          .executor(Runnable::run)
+          .scheduler(clock)
           .build();
+
   /** What the second step received, one entry per call. */
   private final List<Object> received = new ArrayList<>();
 
@@ -37,10 +42,13 @@ class NullOutputTest {
   private WorkflowResult<Object> run(StepDescriptor.Builder first, StepBinding binding) {
     return Flow.of("nulls", 1)
         .step(first.inputs(0), binding)
-        .step(StepDescriptor.builder("next").inputs(1), sync((s, ctx) -> {
-          received.add(s[1] == null ? "null" : s[1]);
-          return "next";
-        }))
+        .step(
+            StepDescriptor.builder("next").inputs(1),
+            sync(
+                (s, ctx) -> {
+                  received.add(s[1] == null ? "null" : s[1]);
+                  return "next";
+                }))
         .bind(runtime)
         .runForResult(null, "in");
   }
@@ -48,13 +56,17 @@ class NullOutputTest {
   @Test
   void aCriticalCheckpointedStepThatReturnsNullFailsTheRunInsteadOfFlowingOn() {
     AtomicInteger calls = new AtomicInteger();
-    WorkflowResult<Object> result = run(
-        StepDescriptor.builder("extract").declaredBy("com.acme.OcrAgent#extract").retry(TWICE)
-            .checkpointed(Codecs.STRING),
-        sync((s, ctx) -> {
-          calls.incrementAndGet();
-          return null;
-        }));
+    WorkflowResult<Object> result =
+        run(
+            StepDescriptor.builder("extract")
+                .declaredBy("com.acme.OcrAgent#extract")
+                .retry(TWICE)
+                .checkpointed(Codecs.STRING),
+            sync(
+                (s, ctx) -> {
+                  calls.incrementAndGet();
+                  return null;
+                }));
     assertEquals(WorkflowStatus.FAILED, result.status());
     assertEquals("extract", result.failedStep());
     assertInstanceOf(NullOutputException.class, result.failure());
@@ -70,9 +82,10 @@ class NullOutputTest {
   @Test
   void aNullOnTheFirstAttemptIsRetriedAndTheSecondAnswerFlowsOn() {
     AtomicInteger calls = new AtomicInteger();
-    WorkflowResult<Object> result = run(
-        StepDescriptor.builder("extract").retry(TWICE),
-        sync((s, ctx) -> calls.incrementAndGet() == 1 ? null : "text"));
+    WorkflowResult<Object> result =
+        run(
+            StepDescriptor.builder("extract").retry(TWICE),
+            sync((s, ctx) -> calls.incrementAndGet() == 1 ? null : "text"));
     assertEquals(WorkflowStatus.COMPLETED, result.status());
     assertEquals(List.of("text"), received);
   }
@@ -80,18 +93,24 @@ class NullOutputTest {
   @Test
   void aStageThatCompletesWithNullFailsTheAttemptToo() {
     WorkflowResult<Object> result =
-        run(StepDescriptor.builder("extract"), async((s, ctx) -> CompletableFuture.completedFuture(null)));
+        run(
+            StepDescriptor.builder("extract"),
+            async((s, ctx) -> CompletableFuture.completedFuture(null)));
     assertEquals(WorkflowStatus.FAILED, result.status());
     assertInstanceOf(NullOutputException.class, result.failure());
-    assertTrue(result.failure().getMessage().contains("completed its stage with null"), result.failure().getMessage());
+    assertTrue(
+        result.failure().getMessage().contains("completed its stage with null"),
+        result.failure().getMessage());
     assertEquals(List.of(), received);
   }
 
   @Test
   void aNullableOutputFlowsOnAndAnOptionalOneBecomesEmpty() {
-    WorkflowResult<Object> nullable = run(StepDescriptor.builder("extract").nullable(), sync((s, ctx) -> null));
+    WorkflowResult<Object> nullable =
+        run(StepDescriptor.builder("extract").nullable(), sync((s, ctx) -> null));
     assertEquals(WorkflowStatus.COMPLETED, nullable.status());
-    WorkflowResult<Object> optional = run(StepDescriptor.builder("extract").emptyWhenNull(), sync((s, ctx) -> null));
+    WorkflowResult<Object> optional =
+        run(StepDescriptor.builder("extract").emptyWhenNull(), sync((s, ctx) -> null));
     assertEquals(WorkflowStatus.COMPLETED, optional.status());
     assertEquals(List.of("null", Optional.empty()), received);
   }
@@ -107,15 +126,22 @@ class NullOutputTest {
 
   @Test
   void aFallbackThatReturnsNullCountsAsAFailedFallback() {
-    WorkflowResult<Object> result = run(
-        StepDescriptor.builder("extract"),
-        sync((s, ctx) -> {
-          throw new IllegalStateException("down");
-        }).fallback((s, failure) -> null));
+    WorkflowResult<Object> result =
+        run(
+            StepDescriptor.builder("extract"),
+            sync((s, ctx) -> {
+                  throw new IllegalStateException("down");
+                })
+                .fallback((s, failure) -> null));
     assertEquals(WorkflowStatus.FAILED, result.status());
     assertEquals("down", result.failure().getMessage());
     assertInstanceOf(NullOutputException.class, result.failure().getSuppressed()[0]);
-    assertTrue(result.failure().getSuppressed()[0].getMessage().contains("has a fallback that returned null"));
+    assertTrue(
+        result
+            .failure()
+            .getSuppressed()[0]
+            .getMessage()
+            .contains("has a fallback that returned null"));
     assertNull(result.output());
     assertEquals(List.of(), received);
   }

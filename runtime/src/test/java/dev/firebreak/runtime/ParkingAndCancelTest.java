@@ -46,20 +46,26 @@ class ParkingAndCancelTest {
   }
 
   private static CircuitBreakerPolicy breaker() {
-    return new CircuitBreakerPolicy("ocr-api", 1, Duration.ofSeconds(30), 1, List.of(Exception.class), List.of());
+    return new CircuitBreakerPolicy(
+        "ocr-api", 1, Duration.ofSeconds(30), 1, List.of(Exception.class), List.of());
   }
 
   /** extract (checkpointed) → ocr (critical, behind the breaker): ocr fails while {@code down}. */
   private BoundEntryPoint flow(FirebreakRuntime runtime, AtomicBoolean down, AtomicInteger calls) {
     return Flow.of("park", 1)
-        .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING), sync((s, ctx) -> s[0] + "!"))
-        .step(StepDescriptor.builder("ocr").inputs(1).circuitBreaker(breaker()), sync((s, ctx) -> {
-          calls.incrementAndGet();
-          if (down.get()) {
-            throw new IOException("ocr down");
-          }
-          return "read " + s[1];
-        }))
+        .step(
+            StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+            sync((s, ctx) -> s[0] + "!"))
+        .step(
+            StepDescriptor.builder("ocr").inputs(1).circuitBreaker(breaker()),
+            sync(
+                (s, ctx) -> {
+                  calls.incrementAndGet();
+                  if (down.get()) {
+                    throw new IOException("ocr down");
+                  }
+                  return "read " + s[1];
+                }))
         .bind(runtime);
   }
 
@@ -69,7 +75,10 @@ class ParkingAndCancelTest {
     AtomicBoolean down = new AtomicBoolean(true);
     AtomicInteger calls = new AtomicInteger();
     BoundEntryPoint entry = flow(runtime, down, calls);
-    assertEquals(WorkflowStatus.FAILED, entry.runForResult("first", "a").status(), "the failure that opens it");
+    assertEquals(
+        WorkflowStatus.FAILED,
+        entry.runForResult("first", "a").status(),
+        "the failure that opens it");
     assertEquals(CircuitBreakerState.OPEN, runtime.circuitBreakerState("ocr-api").orElseThrow());
 
     CompletionStage<WorkflowResult<String>> parked = entry.runAsyncForResult("parked", "b");
@@ -97,7 +106,8 @@ class ParkingAndCancelTest {
     entry.runForResult("opener", "x");
     entry.runAsyncForResult("p1", "x");
     entry.runAsyncForResult("p2", "x");
-    WorkflowResult<Object> overflow = entry.runAsyncForResult("p3", "x").toCompletableFuture().join();
+    WorkflowResult<Object> overflow =
+        entry.runAsyncForResult("p3", "x").toCompletableFuture().join();
     assertInstanceOf(CircuitOpenException.class, overflow.failure());
     assertEquals(DeadLetterReason.CIRCUIT_OPEN, runtime.deadLetters().list().get(1).reason());
     assertEquals(2, runtime.parkedRuns("ocr-api"));
@@ -108,10 +118,15 @@ class ParkingAndCancelTest {
     FirebreakRuntime runtime = runtime(100);
     BoundEntryPoint entry =
         Flow.of("parkDeadline", 1)
-            .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING), sync((s, ctx) -> "e"))
-            .step(StepDescriptor.builder("ocr").inputs(1).circuitBreaker(breaker()), sync((s, ctx) -> {
-              throw new IOException("down");
-            }))
+            .step(
+                StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+                sync((s, ctx) -> "e"))
+            .step(
+                StepDescriptor.builder("ocr").inputs(1).circuitBreaker(breaker()),
+                sync(
+                    (s, ctx) -> {
+                      throw new IOException("down");
+                    }))
             .deadline(Duration.ofSeconds(10))
             .bind(runtime);
     entry.runForResult("opener", "x");
@@ -128,9 +143,12 @@ class ParkingAndCancelTest {
     FirebreakRuntime runtime = runtime(100);
     BoundEntryPoint entry =
         Flow.of("noCheckpoint", 1)
-            .step(StepDescriptor.builder("ocr").inputs(0).circuitBreaker(breaker()), sync((s, ctx) -> {
-              throw new IOException("down");
-            }))
+            .step(
+                StepDescriptor.builder("ocr").inputs(0).circuitBreaker(breaker()),
+                sync(
+                    (s, ctx) -> {
+                      throw new IOException("down");
+                    }))
             .bind(runtime);
     entry.runForResult(null, "x");
     assertInstanceOf(CircuitOpenException.class, entry.runForResult(null, "y").failure());
@@ -143,14 +161,27 @@ class ParkingAndCancelTest {
     List<String> undone = new ArrayList<>();
     AtomicInteger attempts = new AtomicInteger();
     RetryPolicy retries =
-        new RetryPolicy(10, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0, List.of(Exception.class), List.of(), null);
+        new RetryPolicy(
+            10,
+            Duration.ofSeconds(1),
+            1.0,
+            Duration.ofSeconds(1),
+            0,
+            List.of(Exception.class),
+            List.of(),
+            null);
     BoundEntryPoint entry =
         Flow.of("cancel", 1)
-            .step(StepDescriptor.builder("post").inputs(0), sync((s, ctx) -> "P").compensation((out, s, ctx) -> undone.add("post")))
-            .step(StepDescriptor.builder("notify").inputs(1).retry(retries), sync((s, ctx) -> {
-              attempts.incrementAndGet();
-              throw new IOException("flaky");
-            }))
+            .step(
+                StepDescriptor.builder("post").inputs(0),
+                sync((s, ctx) -> "P").compensation((out, s, ctx) -> undone.add("post")))
+            .step(
+                StepDescriptor.builder("notify").inputs(1).retry(retries),
+                sync(
+                    (s, ctx) -> {
+                      attempts.incrementAndGet();
+                      throw new IOException("flaky");
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult("c1", "x");
     clock.advance(Duration.ofMillis(1500));
@@ -177,16 +208,19 @@ class ParkingAndCancelTest {
       CompletableFuture<String> stage = new CompletableFuture<>();
       BoundEntryPoint entry =
           Flow.of("cancelRunning", 1)
-              .step(StepDescriptor.builder("slow").inputs(0), sync((s, ctx) -> {
-                entered.countDown();
-                try {
-                  Thread.sleep(60_000);
-                } catch (InterruptedException e) {
-                  interrupted.set(true);
-                  throw e;
-                }
-                return "late";
-              }))
+              .step(
+                  StepDescriptor.builder("slow").inputs(0),
+                  sync(
+                      (s, ctx) -> {
+                        entered.countDown();
+                        try {
+                          Thread.sleep(60_000);
+                        } catch (InterruptedException e) {
+                          interrupted.set(true);
+                          throw e;
+                        }
+                        return "late";
+                      }))
               .step(StepDescriptor.builder("remote").inputs(0), async((s, ctx) -> stage))
               .step(StepDescriptor.builder("join").inputs(1, 2), sync((s, ctx) -> "never"))
               .bind(runtime);

@@ -33,12 +33,24 @@ class PolicyTest {
   private final ManualScheduler clock = new ManualScheduler();
   private final List<FirebreakEvent> events = Collections.synchronizedList(new ArrayList<>());
   private final FirebreakRuntime runtime =
-      FirebreakRuntime.builder().checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore()).executor(Runnable::run).scheduler(clock).listener(events::add).build();
+      FirebreakRuntime.builder()
+          .checkpointStore(new dev.firebreak.runtime.store.InMemoryCheckpointStore())
+          .executor(Runnable::run)
+          .scheduler(clock)
+          .listener(events::add)
+          .build();
 
-  private static RetryPolicy retry(int attempts, String delay, double multiplier, String maxDelay, double jitter) {
+  private static RetryPolicy retry(
+      int attempts, String delay, double multiplier, String maxDelay, double jitter) {
     return new RetryPolicy(
-        attempts, Duration.parse("PT" + delay), multiplier, Duration.parse("PT" + maxDelay), jitter,
-        List.of(Exception.class), List.of(), null);
+        attempts,
+        Duration.parse("PT" + delay),
+        multiplier,
+        Duration.parse("PT" + maxDelay),
+        jitter,
+        List.of(Exception.class),
+        List.of(),
+        null);
   }
 
   private static <T> WorkflowResult<T> done(CompletionStage<WorkflowResult<T>> stage) {
@@ -62,17 +74,23 @@ class PolicyTest {
         Flow.of("backoff", 1)
             .step(
                 StepDescriptor.builder("flaky").inputs(0).retry(retry(6, "0.5S", 2.0, "5S", 0.0)),
-                sync((s, ctx) -> {
-                  at.add(clock.elapsed());
-                  throw new IOException("down " + ctx.attempt());
-                }))
+                sync(
+                    (s, ctx) -> {
+                      at.add(clock.elapsed());
+                      throw new IOException("down " + ctx.attempt());
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofMinutes(1));
     WorkflowResult<Object> result = done(run);
     assertEquals(6, at.size(), "maxAttempts counts the first attempt");
     assertEquals(
-        List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(5)),
+        List.of(
+            Duration.ofMillis(500),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(5)),
         attemptTimes(at));
     assertEquals("down 6", result.failure().getMessage(), "the last exception is the cause");
     assertEquals(6, result.attempts().get("flaky"));
@@ -86,10 +104,11 @@ class PolicyTest {
         Flow.of("jitter", 1)
             .step(
                 StepDescriptor.builder("flaky").inputs(0).retry(retry(8, "1S", 2.0, "10S", 0.5)),
-                sync((s, ctx) -> {
-                  at.add(clock.elapsed());
-                  throw new IOException("down");
-                }))
+                sync(
+                    (s, ctx) -> {
+                      at.add(clock.elapsed());
+                      throw new IOException("down");
+                    }))
             .bind(runtime);
     for (int run = 0; run < 50; run++) {
       at.clear();
@@ -100,7 +119,9 @@ class PolicyTest {
       for (int k = 0; k < gaps.size(); k++) {
         double base = Math.min(1000 * Math.pow(2, k), 10_000);
         long ms = gaps.get(k).toMillis();
-        assertTrue(ms >= base * 0.5 - 1 && ms <= Math.min(base * 1.5, 10_000) + 1, "gap " + k + " = " + ms + "ms");
+        assertTrue(
+            ms >= base * 0.5 - 1 && ms <= Math.min(base * 1.5, 10_000) + 1,
+            "gap " + k + " = " + ms + "ms");
       }
     }
   }
@@ -111,14 +132,26 @@ class PolicyTest {
     class Child extends Parent {}
     AtomicInteger calls = new AtomicInteger();
     RetryPolicy policy =
-        new RetryPolicy(5, Duration.ZERO, 1.0, Duration.ZERO, 0, List.of(IOException.class), List.of(Child.class), null);
-    List<Exception> throwing = new ArrayList<>(List.of(new Child(), new IllegalStateException(), new Parent()));
+        new RetryPolicy(
+            5,
+            Duration.ZERO,
+            1.0,
+            Duration.ZERO,
+            0,
+            List.of(IOException.class),
+            List.of(Child.class),
+            null);
+    List<Exception> throwing =
+        new ArrayList<>(List.of(new Child(), new IllegalStateException(), new Parent()));
     BoundEntryPoint entry =
         Flow.of("abort", 1)
-            .step(StepDescriptor.builder("a").inputs(0).retry(policy), sync((s, ctx) -> {
-              calls.incrementAndGet();
-              throw (Exception) s[0];
-            }))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(policy),
+                sync(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      throw (Exception) s[0];
+                    }))
             .bind(runtime);
     entry.runForResult(null, throwing.get(0));
     assertEquals(1, calls.getAndSet(0), "abortOn (child of a retryOn type) is not retried");
@@ -133,19 +166,30 @@ class PolicyTest {
     AtomicInteger calls = new AtomicInteger();
     RetryPolicy policy =
         new RetryPolicy(
-            90, Duration.ofMillis(100), 1.0, Duration.ofSeconds(1), 0, List.of(Exception.class), List.of(),
+            90,
+            Duration.ofMillis(100),
+            1.0,
+            Duration.ofSeconds(1),
+            0,
+            List.of(Exception.class),
+            List.of(),
             Duration.ofSeconds(1));
     BoundEntryPoint entry =
         Flow.of("budget", 1)
-            .step(StepDescriptor.builder("a").inputs(0).retry(policy), sync((s, ctx) -> {
-              calls.incrementAndGet();
-              throw new IOException();
-            }))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(policy),
+                sync(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      throw new IOException();
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofMinutes(1));
     assertEquals(WorkflowStatus.FAILED, done(run).status());
-    assertTrue(calls.get() < 11 && calls.get() >= 9, "attempts within a 1 s budget at 100 ms: " + calls.get());
+    assertTrue(
+        calls.get() < 11 && calls.get() >= 9,
+        "attempts within a 1 s budget at 100 ms: " + calls.get());
   }
 
   @Test
@@ -153,10 +197,13 @@ class PolicyTest {
     AtomicInteger calls = new AtomicInteger();
     BoundEntryPoint entry =
         Flow.of("async", 1)
-            .step(StepDescriptor.builder("a").inputs(0).retry(retry(3, "1S", 1.0, "1S", 0)), async((s, ctx) ->
-                calls.incrementAndGet() < 3
-                    ? CompletableFuture.failedFuture(new IOException("stage failed"))
-                    : CompletableFuture.completedFuture("ok")))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(3, "1S", 1.0, "1S", 0)),
+                async(
+                    (s, ctx) ->
+                        calls.incrementAndGet() < 3
+                            ? CompletableFuture.failedFuture(new IOException("stage failed"))
+                            : CompletableFuture.completedFuture("ok")))
             .bind(runtime);
     CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofSeconds(2));
@@ -170,12 +217,15 @@ class PolicyTest {
     List<CompletableFuture<String>> stages = new ArrayList<>();
     BoundEntryPoint entry =
         Flow.of("asyncTimeout", 1)
-            .step(StepDescriptor.builder("a").inputs(0).retry(retry(2, "1S", 1.0, "1S", 0)), Duration.ofSeconds(3),
-                async((s, ctx) -> {
-                  CompletableFuture<String> f = new CompletableFuture<>();
-                  stages.add(f);
-                  return f;
-                }))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(2, "1S", 1.0, "1S", 0)),
+                Duration.ofSeconds(3),
+                async(
+                    (s, ctx) -> {
+                      CompletableFuture<String> f = new CompletableFuture<>();
+                      stages.add(f);
+                      return f;
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofMillis(2999));
@@ -198,13 +248,35 @@ class PolicyTest {
     List<String> ran = Collections.synchronizedList(new ArrayList<>());
     BoundEntryPoint entry =
         Flow.of("cascade", 1)
-            .step(StepDescriptor.builder("A").inputs(0), sync((s, ctx) -> { ran.add("A"); return "a"; }))
-            .step(StepDescriptor.builder("B").inputs(1), Duration.ofSeconds(1), async((s, ctx) -> {
-              ran.add("B");
-              return new CompletableFuture<>();
-            }))
-            .step(StepDescriptor.builder("C").inputs(2), sync((s, ctx) -> { ran.add("C"); return "c"; }))
-            .step(StepDescriptor.builder("D").inputs(3), sync((s, ctx) -> { ran.add("D"); return "d"; }))
+            .step(
+                StepDescriptor.builder("A").inputs(0),
+                sync(
+                    (s, ctx) -> {
+                      ran.add("A");
+                      return "a";
+                    }))
+            .step(
+                StepDescriptor.builder("B").inputs(1),
+                Duration.ofSeconds(1),
+                async(
+                    (s, ctx) -> {
+                      ran.add("B");
+                      return new CompletableFuture<>();
+                    }))
+            .step(
+                StepDescriptor.builder("C").inputs(2),
+                sync(
+                    (s, ctx) -> {
+                      ran.add("C");
+                      return "c";
+                    }))
+            .step(
+                StepDescriptor.builder("D").inputs(3),
+                sync(
+                    (s, ctx) -> {
+                      ran.add("D");
+                      return "d";
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult("seed", "in");
     clock.advance(Duration.ofSeconds(1));
@@ -216,7 +288,9 @@ class PolicyTest {
     DeadLetter letter = runtime.deadLetters().list().get(0);
     assertEquals("seed", letter.runId());
     assertEquals("B", letter.step());
-    assertTrue(letter.errorChain().get(0).contains("timed out after PT1S"), letter.errorChain().toString());
+    assertTrue(
+        letter.errorChain().get(0).contains("timed out after PT1S"),
+        letter.errorChain().toString());
   }
 
   @Test
@@ -227,10 +301,27 @@ class PolicyTest {
     BoundEntryPoint entry =
         Flow.of("cascadeDegraded", 1)
             .step(StepDescriptor.builder("A").inputs(0), sync((s, ctx) -> "a"))
-            .step(StepDescriptor.builder("B").inputs(1).nonCritical(List.of()).retry(retry(2, "1S", 1.0, "1S", 0)),
-                Duration.ofSeconds(1), async((s, ctx) -> new CompletableFuture<>()))
-            .step(StepDescriptor.builder("C").inputs(2), sync((s, ctx) -> { received.add("C<-" + s[2]); return "c"; }))
-            .step(StepDescriptor.builder("D").inputs(3, 2), sync((s, ctx) -> { received.add("D<-" + s[2]); return "d"; }))
+            .step(
+                StepDescriptor.builder("B")
+                    .inputs(1)
+                    .nonCritical(List.of())
+                    .retry(retry(2, "1S", 1.0, "1S", 0)),
+                Duration.ofSeconds(1),
+                async((s, ctx) -> new CompletableFuture<>()))
+            .step(
+                StepDescriptor.builder("C").inputs(2),
+                sync(
+                    (s, ctx) -> {
+                      received.add("C<-" + s[2]);
+                      return "c";
+                    }))
+            .step(
+                StepDescriptor.builder("D").inputs(3, 2),
+                sync(
+                    (s, ctx) -> {
+                      received.add("D<-" + s[2]);
+                      return "d";
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofSeconds(3));
@@ -247,9 +338,12 @@ class PolicyTest {
   void nonCriticalStepYieldsItsNeutralDefaultDownstreamAndTheRunSaysDegraded() {
     BoundEntryPoint entry =
         Flow.of("degrade", 1)
-            .step(StepDescriptor.builder("enrich").inputs(0).nonCritical(List.of()), sync((s, ctx) -> {
-              throw new IOException("enrichment down");
-            }))
+            .step(
+                StepDescriptor.builder("enrich").inputs(0).nonCritical(List.of()),
+                sync(
+                    (s, ctx) -> {
+                      throw new IOException("enrichment down");
+                    }))
             .step(StepDescriptor.builder("use").inputs(1), sync((s, ctx) -> "got " + s[1]))
             .bind(runtime);
     WorkflowResult<String> result = entry.runForResult(null, "in");
@@ -271,14 +365,17 @@ class PolicyTest {
               attempts.incrementAndGet();
               throw new IOException("exact match failed " + ctx.attempt());
             })
-            .fallback((s, failure) -> {
-              received.add(failure);
-              assertEquals(3, attempts.get(), "fallback only after the last attempt");
-              return "suggested";
-            });
+            .fallback(
+                (s, failure) -> {
+                  received.add(failure);
+                  assertEquals(3, attempts.get(), "fallback only after the last attempt");
+                  return "suggested";
+                });
     BoundEntryPoint entry =
         Flow.of("fallback", 1)
-            .step(StepDescriptor.builder("match").inputs(0).retry(retry(3, "1S", 1.0, "1S", 0)), binding)
+            .step(
+                StepDescriptor.builder("match").inputs(0).retry(retry(3, "1S", 1.0, "1S", 0)),
+                binding)
             .bind(runtime);
     CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofSeconds(5));
@@ -293,10 +390,17 @@ class PolicyTest {
   @Test
   void criticalStepWhoseFallbackFailsFailsTheRun() {
     StepBinding binding =
-        sync((s, ctx) -> { throw new IOException("primary"); })
-            .fallback((s, failure) -> { throw new IOException("backup"); });
+        sync((s, ctx) -> {
+              throw new IOException("primary");
+            })
+            .fallback(
+                (s, failure) -> {
+                  throw new IOException("backup");
+                });
     BoundEntryPoint entry =
-        Flow.of("fallbackFails", 1).step(StepDescriptor.builder("a").inputs(0), binding).bind(runtime);
+        Flow.of("fallbackFails", 1)
+            .step(StepDescriptor.builder("a").inputs(0), binding)
+            .bind(runtime);
     WorkflowResult<String> result = entry.runForResult(null, "in");
     assertEquals(WorkflowStatus.FAILED, result.status());
     assertEquals("primary", result.failure().getMessage());
@@ -307,25 +411,32 @@ class PolicyTest {
   void invalidInputIsNeverRetriedNeverCountedByTheBreakerAndDeadLettered() {
     AtomicInteger calls = new AtomicInteger();
     CircuitBreakerPolicy breaker =
-        new CircuitBreakerPolicy("validation", 1, Duration.ofSeconds(30), 1, List.of(Exception.class), List.of());
+        new CircuitBreakerPolicy(
+            "validation", 1, Duration.ofSeconds(30), 1, List.of(Exception.class), List.of());
     BoundEntryPoint entry =
         Flow.of("invalid", 1)
             .step(
-                StepDescriptor.builder("validate").inputs(0).nonCritical(null).retry(retry(5, "1S", 1, "1S", 0))
+                StepDescriptor.builder("validate")
+                    .inputs(0)
+                    .nonCritical(null)
+                    .retry(retry(5, "1S", 1, "1S", 0))
                     .circuitBreaker(breaker),
-                sync((s, ctx) -> {
-                  calls.incrementAndGet();
-                  if (s[0].equals("-1")) {
-                    throw new InvalidInputException("amount -1 is impossible");
-                  }
-                  return s[0];
-                }))
+                sync(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      if (s[0].equals("-1")) {
+                        throw new InvalidInputException("amount -1 is impossible");
+                      }
+                      return s[0];
+                    }))
             .bind(runtime);
     WorkflowResult<String> bad = entry.runForResult(null, "-1");
     assertEquals(1, calls.get());
-    assertEquals(WorkflowStatus.FAILED, bad.status(), "bad input fails the run even in a non-critical step");
+    assertEquals(
+        WorkflowStatus.FAILED, bad.status(), "bad input fails the run even in a non-critical step");
     assertEquals(DeadLetterReason.INVALID_INPUT, runtime.deadLetters().list().get(0).reason());
-    assertEquals(CircuitBreakerState.CLOSED, runtime.circuitBreakerState("validation").orElseThrow());
+    assertEquals(
+        CircuitBreakerState.CLOSED, runtime.circuitBreakerState("validation").orElseThrow());
     assertEquals("42", entry.runForResult(null, "42").output(), "other runs are unaffected");
   }
 
@@ -336,18 +447,29 @@ class PolicyTest {
     List<Duration> reversalTimes = Collections.synchronizedList(new ArrayList<>());
     BoundEntryPoint entry =
         Flow.of("saga", 1)
-            .step(StepDescriptor.builder("reserve").inputs(0),
-                sync((s, ctx) -> "R").compensation((out, s, ctx) -> undone.add("reserve:" + out + ":" + ctx.idempotencyKey())))
-            .step(StepDescriptor.builder("post").inputs(1),
-                sync((s, ctx) -> "P").compensation((out, s, ctx) -> {
-                  undone.add("post");
-                  reversalTimes.add(clock.elapsed());
-                  if (s[0].equals("ledger-down")) {
-                    ledgerReversals.incrementAndGet();
-                    throw new IOException("ledger down");
-                  }
-                }))
-            .step(StepDescriptor.builder("notify").inputs(2), sync((s, ctx) -> { throw new IllegalStateException("notify failed"); }))
+            .step(
+                StepDescriptor.builder("reserve").inputs(0),
+                sync((s, ctx) -> "R")
+                    .compensation(
+                        (out, s, ctx) -> undone.add("reserve:" + out + ":" + ctx.idempotencyKey())))
+            .step(
+                StepDescriptor.builder("post").inputs(1),
+                sync((s, ctx) -> "P")
+                    .compensation(
+                        (out, s, ctx) -> {
+                          undone.add("post");
+                          reversalTimes.add(clock.elapsed());
+                          if (s[0].equals("ledger-down")) {
+                            ledgerReversals.incrementAndGet();
+                            throw new IOException("ledger down");
+                          }
+                        }))
+            .step(
+                StepDescriptor.builder("notify").inputs(2),
+                sync(
+                    (s, ctx) -> {
+                      throw new IllegalStateException("notify failed");
+                    }))
             .bind(runtime);
     WorkflowResult<String> failed = entry.runForResult("r1", "ok");
     assertEquals(WorkflowStatus.FAILED, failed.status());
@@ -363,10 +485,13 @@ class PolicyTest {
     assertEquals(WorkflowStatus.COMPENSATION_FAILED, flagged.status());
     assertEquals(List.of("post"), flagged.failedCompensations());
     assertEquals(3, ledgerReversals.get(), "a failing compensation is retried");
-    assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), attemptTimes(reversalTimes),
+    assertEquals(
+        List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)),
+        attemptTimes(reversalTimes),
         "a step without @Retry has its compensation retried 3 times, 1 s then 2 s apart");
     assertEquals("reserve:R:r2:reserve", undone.get(undone.size() - 1), "the others still run");
-    assertEquals(DeadLetterReason.COMPENSATION_FAILED, runtime.deadLetters().list().get(1).reason());
+    assertEquals(
+        DeadLetterReason.COMPENSATION_FAILED, runtime.deadLetters().list().get(1).reason());
   }
 
   @Test
@@ -374,17 +499,25 @@ class PolicyTest {
     AtomicInteger calls = new AtomicInteger();
     BoundEntryPoint entry =
         Flow.of("deadline", 1)
-            .step(StepDescriptor.builder("a").inputs(0).retry(retry(5, "1.5S", 1.0, "2S", 0)), sync((s, ctx) -> {
-              calls.incrementAndGet();
-              assertEquals(Duration.ofSeconds(2).minus(clock.elapsed()), ctx.remaining().orElseThrow());
-              throw new IOException("slow service");
-            }))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(5, "1.5S", 1.0, "2S", 0)),
+                sync(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      assertEquals(
+                          Duration.ofSeconds(2).minus(clock.elapsed()),
+                          ctx.remaining().orElseThrow());
+                      throw new IOException("slow service");
+                    }))
             .deadline(Duration.ofSeconds(2))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofSeconds(10));
     WorkflowResult<Object> result = done(run);
-    assertEquals(2, calls.get(), "attempt at 0 s and 1.5 s; the next would start at 3 s, past the 2 s deadline");
+    assertEquals(
+        2,
+        calls.get(),
+        "attempt at 0 s and 1.5 s; the next would start at 3 s, past the 2 s deadline");
     assertInstanceOf(DeadlineExceededException.class, result.failure());
     assertEquals("slow service", result.failure().getCause().getMessage());
     assertEquals(DeadLetterReason.DEADLINE, runtime.deadLetters().list().get(0).reason());
@@ -394,7 +527,10 @@ class PolicyTest {
   void aStepTimeoutIsCappedAtTheRemainingDeadline() {
     BoundEntryPoint entry =
         Flow.of("cap", 1)
-            .step(StepDescriptor.builder("a").inputs(0), Duration.ofSeconds(30), async((s, ctx) -> new CompletableFuture<>()))
+            .step(
+                StepDescriptor.builder("a").inputs(0),
+                Duration.ofSeconds(30),
+                async((s, ctx) -> new CompletableFuture<>()))
             .deadline(Duration.ofSeconds(5))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
@@ -407,14 +543,25 @@ class PolicyTest {
   void aTimeoutIsNotRetriedWhenAbortOnListsIt() {
     AtomicInteger calls = new AtomicInteger();
     RetryPolicy policy =
-        new RetryPolicy(5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0, List.of(Exception.class),
-            List.of(TimeoutException.class), null);
+        new RetryPolicy(
+            5,
+            Duration.ofSeconds(1),
+            1.0,
+            Duration.ofSeconds(1),
+            0,
+            List.of(Exception.class),
+            List.of(TimeoutException.class),
+            null);
     BoundEntryPoint entry =
         Flow.of("abortTimeout", 1)
-            .step(StepDescriptor.builder("a").inputs(0).retry(policy), Duration.ofSeconds(2), async((s, ctx) -> {
-              calls.incrementAndGet();
-              return new CompletableFuture<>();
-            }))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(policy),
+                Duration.ofSeconds(2),
+                async(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      return new CompletableFuture<>();
+                    }))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofSeconds(30));
@@ -427,8 +574,13 @@ class PolicyTest {
     List<String> undone = new ArrayList<>();
     BoundEntryPoint entry =
         Flow.of("deadlineSaga", 1)
-            .step(StepDescriptor.builder("reserve").inputs(0), sync((s, ctx) -> "R").compensation((out, s, ctx) -> undone.add("reserve")))
-            .step(StepDescriptor.builder("slow").inputs(1), Duration.ofMinutes(5), async((s, ctx) -> new CompletableFuture<>()))
+            .step(
+                StepDescriptor.builder("reserve").inputs(0),
+                sync((s, ctx) -> "R").compensation((out, s, ctx) -> undone.add("reserve")))
+            .step(
+                StepDescriptor.builder("slow").inputs(1),
+                Duration.ofMinutes(5),
+                async((s, ctx) -> new CompletableFuture<>()))
             .deadline(Duration.ofSeconds(10))
             .bind(runtime);
     CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult(null, "in");
@@ -445,19 +597,27 @@ class PolicyTest {
     AtomicInteger calls = new AtomicInteger();
     BoundEntryPoint entry =
         Flow.of("events", 1)
-            .step(StepDescriptor.builder("a").inputs(0).retry(retry(3, "1S", 1.0, "1S", 0)), Duration.ofSeconds(2),
-                async((s, ctx) -> switch (calls.incrementAndGet()) {
-                  case 1 -> new CompletableFuture<>();
-                  case 2 -> CompletableFuture.failedFuture(new IOException("io"));
-                  default -> CompletableFuture.completedFuture("ok");
-                }))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(3, "1S", 1.0, "1S", 0)),
+                Duration.ofSeconds(2),
+                async(
+                    (s, ctx) ->
+                        switch (calls.incrementAndGet()) {
+                          case 1 -> new CompletableFuture<>();
+                          case 2 -> CompletableFuture.failedFuture(new IOException("io"));
+                          default -> CompletableFuture.completedFuture("ok");
+                        }))
             .bind(runtime);
     CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult(null, "in");
     clock.advance(Duration.ofSeconds(10));
     assertEquals("ok", done(run).output());
     assertEquals(3, count(FirebreakEvent.AttemptStarted.class));
     assertEquals(2, count(FirebreakEvent.RetryScheduled.class));
-    assertEquals(1, events.stream().filter(e -> e instanceof FirebreakEvent.AttemptFailed f && f.timedOut()).count());
+    assertEquals(
+        1,
+        events.stream()
+            .filter(e -> e instanceof FirebreakEvent.AttemptFailed f && f.timedOut())
+            .count());
     assertEquals(1, count(FirebreakEvent.AttemptSucceeded.class));
   }
 
@@ -467,21 +627,34 @@ class PolicyTest {
 
   @Test
   void aCheckpointedStepsSuccessorsSeeItsOutputOnlyAfterItIsStored() {
-    dev.firebreak.runtime.store.InMemoryCheckpointStore store = new dev.firebreak.runtime.store.InMemoryCheckpointStore();
+    dev.firebreak.runtime.store.InMemoryCheckpointStore store =
+        new dev.firebreak.runtime.store.InMemoryCheckpointStore();
     FirebreakRuntime durable =
-        FirebreakRuntime.builder().executor(Runnable::run).scheduler(clock).checkpointStore(store).build();
+        FirebreakRuntime.builder()
+            .executor(Runnable::run)
+            .scheduler(clock)
+            .checkpointStore(store)
+            .build();
     List<Boolean> storedWhenNextRan = new ArrayList<>();
     BoundEntryPoint entry =
         Flow.of("durable", 1)
-            .step(StepDescriptor.builder("a").inputs(0).checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
+            .step(
+                StepDescriptor.builder("a")
+                    .inputs(0)
+                    .checkpointed(dev.firebreak.runtime.codec.Codecs.STRING),
                 sync((s, ctx) -> "A"))
-            .step(StepDescriptor.builder("b").inputs(1), sync((s, ctx) -> {
-              storedWhenNextRan.add(store.find(ctx.runId()).orElseThrow().outputs().containsKey("a"));
-              return "B";
-            }))
+            .step(
+                StepDescriptor.builder("b").inputs(1),
+                sync(
+                    (s, ctx) -> {
+                      storedWhenNextRan.add(
+                          store.find(ctx.runId()).orElseThrow().outputs().containsKey("a"));
+                      return "B";
+                    }))
             .bind(durable);
     entry.run("d1", "in");
     assertEquals(List.of(true), storedWhenNextRan);
-    assertNull(store.find("d1").orElseThrow().outputs().get("b"), "only checkpointed steps are stored");
+    assertNull(
+        store.find("d1").orElseThrow().outputs().get("b"), "only checkpointed steps are stored");
   }
 }

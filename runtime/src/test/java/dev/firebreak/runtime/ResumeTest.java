@@ -34,19 +34,26 @@ class ResumeTest {
     return Flow.of("invoice", 1)
         .inputCodecs(Codecs.STRING)
         .outputCodec(Codecs.STRING)
-        .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+        .step(
+            StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
             sync((s, ctx) -> "extracted " + s[0] + " #" + extracts.incrementAndGet()))
-        .step(StepDescriptor.builder("post").inputs(1), async((s, ctx) -> {
-          if (postHangs) {
-            return new CompletableFuture<>();
-          }
-          posted.add((String) s[1]);
-          return CompletableFuture.completedFuture("posted " + s[1]);
-        }));
+        .step(
+            StepDescriptor.builder("post").inputs(1),
+            async(
+                (s, ctx) -> {
+                  if (postHangs) {
+                    return new CompletableFuture<>();
+                  }
+                  posted.add((String) s[1]);
+                  return CompletableFuture.completedFuture("posted " + s[1]);
+                }));
   }
 
   private FirebreakRuntime runtime(Path db) {
-    return FirebreakRuntime.builder().executor(Runnable::run).checkpointStore(SqliteStore.open(db)).build();
+    return FirebreakRuntime.builder()
+        .executor(Runnable::run)
+        .checkpointStore(SqliteStore.open(db))
+        .build();
   }
 
   @Test
@@ -81,7 +88,9 @@ class ResumeTest {
     flow(true).bind(crashed).runAsyncForResult("INV-3", "scan-3");
     FirebreakRuntime restarted = runtime(db);
     flow(false).bind(restarted);
-    assertEquals("posted extracted scan-3 #1", restarted.resume("INV-3").toCompletableFuture().join().output());
+    assertEquals(
+        "posted extracted scan-3 #1",
+        restarted.resume("INV-3").toCompletableFuture().join().output());
     assertEquals(List.of("extracted scan-3 #1"), posted);
     WorkflowResult<Object> again = restarted.resume("INV-3").toCompletableFuture().join();
     assertEquals(WorkflowStatus.COMPLETED, again.status(), "a finished run is returned, not rerun");
@@ -92,27 +101,52 @@ class ResumeTest {
   @Test
   void attemptCountsSurviveACrash() {
     Path db = dir.resolve("attempts.db");
-    dev.firebreak.runtime.time.ManualScheduler before = new dev.firebreak.runtime.time.ManualScheduler();
+    dev.firebreak.runtime.time.ManualScheduler before =
+        new dev.firebreak.runtime.time.ManualScheduler();
     AtomicInteger calls = new AtomicInteger();
     dev.firebreak.runtime.graph.RetryPolicy five =
-        new dev.firebreak.runtime.graph.RetryPolicy(5, java.time.Duration.ofSeconds(1), 1.0, java.time.Duration.ofSeconds(1),
-            0, List.of(Exception.class), List.of(), null);
-    java.util.function.Supplier<Flow> flow = () -> Flow.of("flaky", 1)
-        .inputCodecs(Codecs.STRING)
-        .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING), sync((s, ctx) -> "e"))
-        .step(StepDescriptor.builder("call").inputs(1).retry(five), sync((s, ctx) -> {
-          calls.incrementAndGet();
-          throw new java.io.IOException("down");
-        }));
+        new dev.firebreak.runtime.graph.RetryPolicy(
+            5,
+            java.time.Duration.ofSeconds(1),
+            1.0,
+            java.time.Duration.ofSeconds(1),
+            0,
+            List.of(Exception.class),
+            List.of(),
+            null);
+    java.util.function.Supplier<Flow> flow =
+        () ->
+            Flow.of("flaky", 1)
+                .inputCodecs(Codecs.STRING)
+                .step(
+                    StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+                    sync((s, ctx) -> "e"))
+                .step(
+                    StepDescriptor.builder("call").inputs(1).retry(five),
+                    sync(
+                        (s, ctx) -> {
+                          calls.incrementAndGet();
+                          throw new java.io.IOException("down");
+                        }));
     FirebreakRuntime crashed =
-        FirebreakRuntime.builder().executor(Runnable::run).scheduler(before).checkpointStore(SqliteStore.open(db)).build();
+        FirebreakRuntime.builder()
+            .executor(Runnable::run)
+            .scheduler(before)
+            .checkpointStore(SqliteStore.open(db))
+            .build();
     flow.get().bind(crashed).runAsyncForResult("R", "in");
     before.advance(java.time.Duration.ofMillis(2500));
-    assertEquals(3, calls.get(), "attempts at 0, 1 and 2 s; the process dies during the wait for the 4th");
+    assertEquals(
+        3, calls.get(), "attempts at 0, 1 and 2 s; the process dies during the wait for the 4th");
 
-    dev.firebreak.runtime.time.ManualScheduler after = new dev.firebreak.runtime.time.ManualScheduler();
+    dev.firebreak.runtime.time.ManualScheduler after =
+        new dev.firebreak.runtime.time.ManualScheduler();
     FirebreakRuntime restarted =
-        FirebreakRuntime.builder().executor(Runnable::run).scheduler(after).checkpointStore(SqliteStore.open(db)).build();
+        FirebreakRuntime.builder()
+            .executor(Runnable::run)
+            .scheduler(after)
+            .checkpointStore(SqliteStore.open(db))
+            .build();
     flow.get().bind(restarted);
     CompletableFuture<WorkflowResult<Object>> resumed = restarted.resume("R").toCompletableFuture();
     after.advance(java.time.Duration.ofMinutes(1));
@@ -124,11 +158,17 @@ class ResumeTest {
 
   @Test
   void finishedRunsArePurgedAfterTheRetention() {
-    dev.firebreak.runtime.time.ManualScheduler clock = new dev.firebreak.runtime.time.ManualScheduler();
-    dev.firebreak.runtime.store.InMemoryCheckpointStore store = new dev.firebreak.runtime.store.InMemoryCheckpointStore(clock::now);
+    dev.firebreak.runtime.time.ManualScheduler clock =
+        new dev.firebreak.runtime.time.ManualScheduler();
+    dev.firebreak.runtime.store.InMemoryCheckpointStore store =
+        new dev.firebreak.runtime.store.InMemoryCheckpointStore(clock::now);
     FirebreakRuntime runtime =
-        FirebreakRuntime.builder().executor(Runnable::run).scheduler(clock).checkpointStore(store)
-            .retention(java.time.Duration.ofHours(1)).build();
+        FirebreakRuntime.builder()
+            .executor(Runnable::run)
+            .scheduler(clock)
+            .checkpointStore(store)
+            .retention(java.time.Duration.ofHours(1))
+            .build();
     flow(false).bind(runtime).runForResult("old", "x");
     clock.advance(java.time.Duration.ofMinutes(59));
     assertTrue(store.find("old").isPresent());
@@ -138,23 +178,29 @@ class ResumeTest {
 
   @Test
   void aDeadLetteredRunIsReplayedFromItsCheckpointsOnceItsCauseIsFixed() {
-    java.util.concurrent.atomic.AtomicBoolean ledgerDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean ledgerDown =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     List<String> reversed = new ArrayList<>();
     FirebreakRuntime runtime = runtime(dir.resolve("replay.db"));
     dev.firebreak.runtime.generated.BoundEntryPoint entry =
         Flow.of("replay", 1)
             .inputCodecs(Codecs.STRING)
             .outputCodec(Codecs.STRING)
-            .step(StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+            .step(
+                StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
                 sync((s, ctx) -> "extracted #" + extracts.incrementAndGet()))
-            .step(StepDescriptor.builder("reserve").inputs(1).checkpointed(Codecs.STRING),
+            .step(
+                StepDescriptor.builder("reserve").inputs(1).checkpointed(Codecs.STRING),
                 sync((s, ctx) -> "reserved").compensation((out, s, ctx) -> reversed.add("reserve")))
-            .step(StepDescriptor.builder("post").inputs(2), sync((s, ctx) -> {
-              if (ledgerDown.get()) {
-                throw new java.io.IOException("ledger down");
-              }
-              return "posted after " + s[1];
-            }))
+            .step(
+                StepDescriptor.builder("post").inputs(2),
+                sync(
+                    (s, ctx) -> {
+                      if (ledgerDown.get()) {
+                        throw new java.io.IOException("ledger down");
+                      }
+                      return "posted after " + s[1];
+                    }))
             .bind(runtime);
     WorkflowResult<Object> failed = entry.runForResult("INV-9", "scan");
     assertEquals(WorkflowStatus.FAILED, failed.status());
@@ -167,7 +213,8 @@ class ResumeTest {
     assertEquals("posted after extracted #1", replayed.output());
     assertEquals(1, extracts.get(), "the checkpointed step that was not undone is not run again");
     assertEquals(0, runtime.deadLetters().size(), "the dead letter is gone");
-    IllegalStateException twice = assertThrows(IllegalStateException.class, () -> runtime.replay("INV-9"));
+    IllegalStateException twice =
+        assertThrows(IllegalStateException.class, () -> runtime.replay("INV-9"));
     assertTrue(twice.getMessage().contains("COMPLETED"), twice.getMessage());
   }
 
@@ -178,7 +225,8 @@ class ResumeTest {
     flow(true).bind(crashed).runAsyncForResult("INV-4", "scan-4");
     FirebreakRuntime other = runtime(db);
     assertTrue(other.resumeAll().isEmpty());
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.resume("INV-4"));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> other.resume("INV-4"));
     assertTrue(e.getMessage().contains("not bound on this runtime"), e.getMessage());
   }
 }

@@ -24,19 +24,27 @@ public final class VirtualThreadHarness {
     CountDownLatch allStarted = new CountDownLatch(runs);
     String[] firstThread = new String[1];
     try (FirebreakRuntime runtime =
-        FirebreakRuntime.builder().checkpointStore(new InMemoryCheckpointStore()).maxInFlightRuns(runs).mdc(false).build()) {
+        FirebreakRuntime.builder()
+            .checkpointStore(new InMemoryCheckpointStore())
+            .maxInFlightRuns(runs)
+            .mdc(false)
+            .build()) {
       BoundEntryPoint entry =
           Flow.of("blocking", 1)
-              .step(StepDescriptor.builder("wait").inputs(0), Duration.ofMinutes(2), Flow.sync((s, ctx) -> {
-                if ((int) s[0] == 0) {
-                  firstThread[0] = Thread.currentThread().toString();
-                }
-                allStarted.countDown();
-                if (!allStarted.await(60, TimeUnit.SECONDS)) {
-                  throw new IllegalStateException("not every step could start");
-                }
-                return "ok";
-              }))
+              .step(
+                  StepDescriptor.builder("wait").inputs(0),
+                  Duration.ofMinutes(2),
+                  Flow.sync(
+                      (s, ctx) -> {
+                        if ((int) s[0] == 0) {
+                          firstThread[0] = Thread.currentThread().toString();
+                        }
+                        allStarted.countDown();
+                        if (!allStarted.await(60, TimeUnit.SECONDS)) {
+                          throw new IllegalStateException("not every step could start");
+                        }
+                        return "ok";
+                      }))
               .bind(runtime);
       List<CompletableFuture<WorkflowResult<String>>> all = new ArrayList<>(runs);
       for (int i = 0; i < runs; i++) {

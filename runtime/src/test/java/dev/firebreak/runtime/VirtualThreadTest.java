@@ -27,8 +27,12 @@ class VirtualThreadTest {
     assumeTrue(java.isPresent(), "no Java 21+ JDK on this machine");
     Process child =
         new ProcessBuilder(
-                java.get().toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                VirtualThreadHarness.class.getName(), "10000")
+                java.get().toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                VirtualThreadHarness.class.getName(),
+                "10000")
             .redirectErrorStream(true)
             .start();
     boolean ended = child.waitFor(150, TimeUnit.SECONDS);
@@ -52,7 +56,8 @@ class VirtualThreadTest {
       return Optional.empty();
     }
     try (Stream<Path> dirs = Files.list(jvms)) {
-      List<Path> candidates = dirs.filter(d -> Files.isExecutable(d.resolve("bin/java"))).sorted().toList();
+      List<Path> candidates =
+          dirs.filter(d -> Files.isExecutable(d.resolve("bin/java"))).sorted().toList();
       Path best = null;
       int bestVersion = 0;
       for (Path d : candidates) {

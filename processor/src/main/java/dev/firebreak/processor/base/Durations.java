@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses the duration strings of Firebreak's annotations: {@code "250ms"}, {@code "30s"}, {@code
- * "5m"}, {@code "1h"}, {@code "2d"} (a non-negative integer and a unit, optionally signed so that
- * a negative value is reported as negative rather than malformed) or ISO-8601 such as {@code
+ * "5m"}, {@code "1h"}, {@code "2d"} (a non-negative integer and a unit, optionally signed so that a
+ * negative value is reported as negative rather than malformed) or ISO-8601 such as {@code
  * "PT30S"}.
  */
 public final class Durations {

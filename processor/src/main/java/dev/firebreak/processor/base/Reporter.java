@@ -37,7 +37,11 @@ public final class Reporter {
   }
 
   private void print(
-      Message message, Element element, AnnotationMirror mirror, AnnotationValue value, Object... args) {
+      Message message,
+      Element element,
+      AnnotationMirror mirror,
+      AnnotationValue value,
+      Object... args) {
     Kind kind = message.kind();
     if (kind == Kind.ERROR) {
       errors++;

@@ -47,8 +47,10 @@ public final class BindingGraph {
 
   /** Producer step of each binding. */
   private final Map<BindingKey, Integer> producers = new LinkedHashMap<>();
+
   /** For each step, the steps it waits for (producers of its inputs, then {@code after}). */
   private final List<List<Integer>> predecessors = new ArrayList<>();
+
   private final Map<String, Integer> byName = new HashMap<>();
 
   public BindingGraph(
@@ -103,9 +105,14 @@ public final class BindingGraph {
       byName.put(step.name(), i);
       Integer previous = producers.putIfAbsent(step.produces(), i);
       if (previous != null) {
-        context.reporter().report(
-            Message.DUPLICATE_BINDING, stepElements.get(i), step.produces(),
-            "step " + describe(stepElements.get(previous)), "step " + describe(stepElements.get(i)));
+        context
+            .reporter()
+            .report(
+                Message.DUPLICATE_BINDING,
+                stepElements.get(i),
+                step.produces(),
+                "step " + describe(stepElements.get(previous)),
+                "step " + describe(stepElements.get(i)));
       }
     }
     // An entry point input and a step producing the same binding would leave steps guessing which
@@ -117,10 +124,17 @@ public final class BindingGraph {
         BindingKey key = all.get(p).key();
         Integer producer = key == null ? null : producers.get(key);
         if (producer != null) {
-          context.reporter().report(
-              Message.DUPLICATE_BINDING, params.get(p), key,
-              "input " + all.get(p).name() + " of entry point " + describe(entryElements.get(e)),
-              "step " + describe(stepElements.get(producer)));
+          context
+              .reporter()
+              .report(
+                  Message.DUPLICATE_BINDING,
+                  params.get(p),
+                  key,
+                  "input "
+                      + all.get(p).name()
+                      + " of entry point "
+                      + describe(entryElements.get(e)),
+                  "step " + describe(stepElements.get(producer)));
         }
       }
     }
@@ -142,20 +156,37 @@ public final class BindingGraph {
           preds.add(producer);
         } else if (!isSomeInput(parameter.key())) {
           VariableElement element = method.getParameters().get(p);
-          context.reporter().report(
-              Message.MISSING_BINDING, element, "parameter " + parameter.name() + " of step " + describe(method),
-              parameter.key(), "", candidates(parameter.key()));
+          context
+              .reporter()
+              .report(
+                  Message.MISSING_BINDING,
+                  element,
+                  "parameter " + parameter.name() + " of step " + describe(method),
+                  parameter.key(),
+                  "",
+                  candidates(parameter.key()));
         }
       }
       for (String after : step.after()) {
         Integer target = byName.get(after);
-        AnnotationMirror mirror = AnnotationValues.find(method, "dev.firebreak.annotations.Step").orElseThrow();
+        AnnotationMirror mirror =
+            AnnotationValues.find(method, "dev.firebreak.annotations.Step").orElseThrow();
         if (target == null) {
-          context.reporter().reportOn(
-              Message.UNKNOWN_AFTER, method, mirror, "after", after, describe(method), workflow.getSimpleName(),
-              Names.didYouMean(after, byName.keySet()));
+          context
+              .reporter()
+              .reportOn(
+                  Message.UNKNOWN_AFTER,
+                  method,
+                  mirror,
+                  "after",
+                  after,
+                  describe(method),
+                  workflow.getSimpleName(),
+                  Names.didYouMean(after, byName.keySet()));
         } else if (target == i) {
-          context.reporter().reportOn(Message.AFTER_SELF, method, mirror, "after", after, describe(method));
+          context
+              .reporter()
+              .reportOn(Message.AFTER_SELF, method, mirror, "after", after, describe(method));
         } else if (!preds.contains(target)) {
           preds.add(target);
         }
@@ -165,7 +196,8 @@ public final class BindingGraph {
   }
 
   private boolean isSomeInput(BindingKey key) {
-    return entryPoints.stream().anyMatch(e -> e.inputs().stream().anyMatch(in -> in.key().equals(key)));
+    return entryPoints.stream()
+        .anyMatch(e -> e.inputs().stream().anyMatch(in -> in.key().equals(key)));
   }
 
   /** Bindings that look like {@code key}: same raw type, or same simple name; else all of them. */
@@ -208,7 +240,8 @@ public final class BindingGraph {
   }
 
   // Tarjan's algorithm; graphs are small (tens to hundreds of steps), recursion depth is fine.
-  private void strongConnect(int v, int[] index, int[] low, boolean[] onStack, Deque<Integer> stack, int[] counter) {
+  private void strongConnect(
+      int v, int[] index, int[] low, boolean[] onStack, Deque<Integer> stack, int[] counter) {
     index[v] = low[v] = counter[0]++;
     stack.push(v);
     onStack[v] = true;
@@ -251,14 +284,17 @@ public final class BindingGraph {
   }
 
   /** Depth-first search for a path from {@code current} back to {@code target}. */
-  private boolean findPath(int current, int target, BitSet component, List<Integer> path, BitSet visited) {
+  private boolean findPath(
+      int current, int target, BitSet component, List<Integer> path, BitSet visited) {
     path.add(current);
     visited.set(current);
     for (int next : predecessors.get(current)) {
       if (next == target) {
         return true;
       }
-      if (component.get(next) && !visited.get(next) && findPath(next, target, component, path, visited)) {
+      if (component.get(next)
+          && !visited.get(next)
+          && findPath(next, target, component, path, visited)) {
         return true;
       }
     }
@@ -277,9 +313,15 @@ public final class BindingGraph {
     BitSet needed = new BitSet(steps.size());
     Integer outputProducer = producers.get(entry.output());
     if (outputProducer == null && !inputSlots.containsKey(entry.output())) {
-      context.reporter().report(
-          Message.OUTPUT_NOT_PRODUCED, entryElement, describe(entryElement), entry.output(), "",
-          candidates(entry.output()));
+      context
+          .reporter()
+          .report(
+              Message.OUTPUT_NOT_PRODUCED,
+              entryElement,
+              describe(entryElement),
+              entry.output(),
+              "",
+              candidates(entry.output()));
       return Optional.empty();
     }
     // Collect what the output needs, checking each input exists for this entry point.
@@ -302,11 +344,15 @@ public final class BindingGraph {
         }
         if (!inputSlots.containsKey(parameter.key())) {
           ok = false;
-          context.reporter().report(
-              Message.MISSING_BINDING, stepElements.get(s).getParameters().get(p),
-              "parameter " + parameter.name() + " of step " + describe(stepElements.get(s)), parameter.key(),
-              " when run through entry point " + describe(entryElement),
-              "Add it as a parameter of " + entry.method() + ", or produce it with a step.");
+          context
+              .reporter()
+              .report(
+                  Message.MISSING_BINDING,
+                  stepElements.get(s).getParameters().get(p),
+                  "parameter " + parameter.name() + " of step " + describe(stepElements.get(s)),
+                  parameter.key(),
+                  " when run through entry point " + describe(entryElement),
+                  "Add it as a parameter of " + entry.method() + ", or produce it with a step.");
         }
       }
       predecessors.get(s).forEach(work::push);
@@ -352,22 +398,31 @@ public final class BindingGraph {
     List<int[]> stepAfter = new ArrayList<>();
     for (int s : order) {
       StepModel step = steps.get(s);
-      int[] slots = step.dependencies().stream()
-          .mapToInt(key -> producers.containsKey(key) ? inputs.size() + position.get(producers.get(key)) : inputSlots.get(key))
-          .toArray();
+      int[] slots =
+          step.dependencies().stream()
+              .mapToInt(
+                  key ->
+                      producers.containsKey(key)
+                          ? inputs.size() + position.get(producers.get(key))
+                          : inputSlots.get(key))
+              .toArray();
       stepInputs.add(slots);
       List<Integer> after = new ArrayList<>();
       for (String name : step.after()) {
         int target = position.get(byName.get(name));
         // An after-edge to a step whose output is consumed anyway adds nothing.
-        boolean consumed = java.util.Arrays.stream(slots).anyMatch(x -> x == inputs.size() + target);
+        boolean consumed =
+            java.util.Arrays.stream(slots).anyMatch(x -> x == inputs.size() + target);
         if (!consumed && !after.contains(target)) {
           after.add(target);
         }
       }
       stepAfter.add(after.stream().mapToInt(Integer::intValue).toArray());
     }
-    int outputSlot = outputProducer != null ? inputs.size() + position.get(outputProducer) : inputSlots.get(entry.output());
+    int outputSlot =
+        outputProducer != null
+            ? inputs.size() + position.get(outputProducer)
+            : inputSlots.get(entry.output());
 
     // Inputs the plan never reads.
     List<? extends VariableElement> params = entryElement.getParameters();
@@ -377,22 +432,40 @@ public final class BindingGraph {
         continue;
       }
       int slot = inputSlots.get(input.key());
-      boolean used = stepInputs.stream().anyMatch(slots -> java.util.Arrays.stream(slots).anyMatch(x -> x == slot));
+      boolean used =
+          stepInputs.stream()
+              .anyMatch(slots -> java.util.Arrays.stream(slots).anyMatch(x -> x == slot));
       if (!used) {
-        context.reporter().report(Message.UNUSED_INPUT, params.get(p), input.name(), describe(entryElement));
+        context
+            .reporter()
+            .report(Message.UNUSED_INPUT, params.get(p), input.name(), describe(entryElement));
       }
     }
     List<Integer> planSteps = List.copyOf(order);
-    String hash = GraphHash.of(workflow.getQualifiedName().toString(), entry, planSteps, steps, stepInputs, stepAfter, outputSlot);
-    return Optional.of(new WorkflowModel.Plan(entry, planSteps, stepInputs, stepAfter, outputSlot, hash));
+    String hash =
+        GraphHash.of(
+            workflow.getQualifiedName().toString(),
+            entry,
+            planSteps,
+            steps,
+            stepInputs,
+            stepAfter,
+            outputSlot);
+    return Optional.of(
+        new WorkflowModel.Plan(entry, planSteps, stepInputs, stepAfter, outputSlot, hash));
   }
 
   private void warnUnused(BitSet needed) {
     for (int s = 0; s < steps.size(); s++) {
       if (!needed.get(s)) {
-        context.reporter().report(
-            Message.UNUSED_STEP, stepElements.get(s), describe(stepElements.get(s)), workflow.getSimpleName(),
-            steps.get(s).produces());
+        context
+            .reporter()
+            .report(
+                Message.UNUSED_STEP,
+                stepElements.get(s),
+                describe(stepElements.get(s)),
+                workflow.getSimpleName(),
+                steps.get(s).produces());
       }
     }
   }
@@ -417,10 +490,17 @@ public final class BindingGraph {
       }
       total = total.plus(waits);
       if (total.compareTo(deadline) > 0) {
-        context.reporter().report(
-            Message.DEADLINE_EXCEEDED, stepElements.get(s), describe(stepElements.get(s)), Durations.format(total),
-            attempts, Durations.format(timeout), waits.isZero() ? "" : " + backoff " + Durations.format(waits),
-            Durations.format(deadline));
+        context
+            .reporter()
+            .report(
+                Message.DEADLINE_EXCEEDED,
+                stepElements.get(s),
+                describe(stepElements.get(s)),
+                Durations.format(total),
+                attempts,
+                Durations.format(timeout),
+                waits.isZero() ? "" : " + backoff " + Durations.format(waits),
+                Durations.format(deadline));
       }
     }
   }

@@ -30,10 +30,15 @@ public final class GraphHash {
     entry.inputs().forEach(in -> canonical.append("in ").append(in.key()).append('\n'));
     for (int k = 0; k < order.size(); k++) {
       StepModel s = steps.get(order.get(k));
-      canonical.append("step ").append(s.name())
-          .append(" produces ").append(s.produces())
-          .append(" from ").append(Arrays.toString(inputs.get(k)))
-          .append(" after ").append(Arrays.toString(after.get(k)))
+      canonical
+          .append("step ")
+          .append(s.name())
+          .append(" produces ")
+          .append(s.produces())
+          .append(" from ")
+          .append(Arrays.toString(inputs.get(k)))
+          .append(" after ")
+          .append(Arrays.toString(after.get(k)))
           .append(s.codec() != null ? " checkpointed" : "")
           .append(s.compensation() != null ? " compensated" : "")
           .append('\n');
@@ -45,7 +50,8 @@ public final class GraphHash {
   /** The first 32 hex digits of the SHA-256 of {@code text}. */
   public static String sha256(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);

@@ -49,7 +49,9 @@ public record StepModel(
     CodeBlock neutralDefault,
     NullOutput nullOutput) {
 
-  /** What a null output means: a failed attempt, unless the output is declared nullable or Optional. */
+  /**
+   * What a null output means: a failed attempt, unless the output is declared nullable or Optional.
+   */
   public enum NullOutput {
     REFUSED,
     /** The method, or its return type, carries an annotation named {@code Nullable}. */

@@ -24,7 +24,9 @@ public final class Accessibility {
 
   /** Whether {@code type} and every class enclosing it can be named from the package. */
   public boolean isAccessible(TypeElement type) {
-    for (Element e = type; e != null && e.getKind() != ElementKind.PACKAGE; e = e.getEnclosingElement()) {
+    for (Element e = type;
+        e != null && e.getKind() != ElementKind.PACKAGE;
+        e = e.getEnclosingElement()) {
       if (!isAccessibleMember(e)) {
         return false;
       }

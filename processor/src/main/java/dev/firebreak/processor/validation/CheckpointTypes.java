@@ -110,7 +110,8 @@ public final class CheckpointTypes {
   private CodeBlock codec(TypeMirror type, String path, List<String> enclosing)
       throws NotEncodable {
     if (type.getKind().isPrimitive()) {
-      return codec(types.boxedClass((javax.lang.model.type.PrimitiveType) type).asType(), path, enclosing);
+      return codec(
+          types.boxedClass((javax.lang.model.type.PrimitiveType) type).asType(), path, enclosing);
     }
     if (type.getKind() == TypeKind.ARRAY) {
       if (((ArrayType) type).getComponentType().getKind() == TypeKind.BYTE) {
@@ -138,7 +139,8 @@ public final class CheckpointTypes {
         }
         String factory = name.substring("java.util.".length()).toLowerCase();
         String elementPath = path + (name.endsWith("Optional") ? ".get()" : "[]");
-        return CodeBlock.of("$T.$L($L)", CODECS, factory, codec(args.get(0), elementPath, enclosing));
+        return CodeBlock.of(
+            "$T.$L($L)", CODECS, factory, codec(args.get(0), elementPath, enclosing));
       case "java.util.Map":
         if (args.size() != 2) {
           throw new NotEncodable(path, "a raw java.util.Map");
@@ -160,7 +162,9 @@ public final class CheckpointTypes {
     }
     throw new NotEncodable(
         path,
-        (type.getKind() == TypeKind.DECLARED && element.getKind().isInterface() ? "the interface " : "the class ")
+        (type.getKind() == TypeKind.DECLARED && element.getKind().isInterface()
+                ? "the interface "
+                : "the class ")
             + name
             + ", neither a record nor a supported value type");
   }
@@ -177,7 +181,8 @@ public final class CheckpointTypes {
         return CodeBlock.of("$T.enumOf($T.values())", KEY_CODEC, ClassName.get(element));
       }
     }
-    throw new NotEncodable(path, "a map key of type " + key + " (use String, UUID, Integer, Long or an enum)");
+    throw new NotEncodable(
+        path, "a map key of type " + key + " (use String, UUID, Integer, Long or an enum)");
   }
 
   private String recordCodec(TypeElement record, String path, List<String> enclosing)
@@ -209,14 +214,19 @@ public final class CheckpointTypes {
               componentName, TypeName.get(componentType), componentCodec, neutral(componentType)));
     }
     enclosing.remove(enclosing.size() - 1);
-    String constant = uniqueConstant(Names.constantCase(record.getSimpleName().toString()) + "_CODEC");
+    String constant =
+        uniqueConstant(Names.constantCase(record.getSimpleName().toString()) + "_CODEC");
     records.put(name, new CodecModel(constant, ClassName.get(record), components));
     return constant;
   }
 
   private void requireAccessible(TypeElement type, String path) throws NotEncodable {
     if (!accessibility.isAccessible(type)) {
-      throw new NotEncodable(path, "the type " + type.getQualifiedName() + ", not accessible from the generated orchestrator");
+      throw new NotEncodable(
+          path,
+          "the type "
+              + type.getQualifiedName()
+              + ", not accessible from the generated orchestrator");
     }
   }
 

@@ -29,24 +29,32 @@ final class Keys {
       boolean qualifier =
           annotation.getAnnotationMirrors().stream()
               .map(a -> a.getAnnotationType().toString())
-              .anyMatch(n -> n.equals("jakarta.inject.Qualifier") || n.equals("javax.inject.Qualifier"));
+              .anyMatch(
+                  n -> n.equals("jakarta.inject.Qualifier") || n.equals("javax.inject.Qualifier"));
       if (qualifier) {
         qualifiers.add(m);
       }
     }
     if (qualifiers.size() > 1) {
       context.reporter.report(
-          Message.STEP_MULTIPLE_QUALIFIERS, element, ValidationContext.describe(element),
-          qualifiers.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", ")));
+          Message.STEP_MULTIPLE_QUALIFIERS,
+          element,
+          ValidationContext.describe(element),
+          qualifiers.stream()
+              .map(Object::toString)
+              .collect(java.util.stream.Collectors.joining(", ")));
       return null;
     }
-    return new BindingKey(typeString(type), qualifiers.isEmpty() ? "" : qualifiers.get(0).toString());
+    return new BindingKey(
+        typeString(type), qualifiers.isEmpty() ? "" : qualifiers.get(0).toString());
   }
 
   /** The canonical string of {@code type}, boxed. */
   String typeString(TypeMirror type) {
     TypeMirror boxed =
-        type.getKind().isPrimitive() ? context.types.boxedClass((PrimitiveType) type).asType() : type;
+        type.getKind().isPrimitive()
+            ? context.types.boxedClass((PrimitiveType) type).asType()
+            : type;
     return TypeName.get(boxed).toString();
   }
 }

@@ -52,12 +52,19 @@ public final class StepValidator {
    * generic, returns a value. Independent of workflows, so errors show even for unlisted agents.
    */
   public static void checkShape(ValidationContext context, ExecutableElement method) {
-    shapeProblem(context, method).ifPresent(problem -> context.reporter.report(
-        problem, method, describe(method), ValidationContext.simple(method.getReturnType())));
+    shapeProblem(context, method)
+        .ifPresent(
+            problem ->
+                context.reporter.report(
+                    problem,
+                    method,
+                    describe(method),
+                    ValidationContext.simple(method.getReturnType())));
   }
 
   /** The first thing wrong with the method's shape, if any. */
-  private static Optional<Message> shapeProblem(ValidationContext context, ExecutableElement method) {
+  private static Optional<Message> shapeProblem(
+      ValidationContext context, ExecutableElement method) {
     if (method.getModifiers().contains(Modifier.PRIVATE)) {
       return Optional.of(Message.STEP_PRIVATE);
     }
@@ -100,7 +107,8 @@ public final class StepValidator {
       return Optional.empty();
     }
     if (!accessibility.isAccessibleMember(method)) {
-      context.reporter.report(Message.STEP_NOT_ACCESSIBLE, method, where, accessibility.packageName());
+      context.reporter.report(
+          Message.STEP_NOT_ACCESSIBLE, method, where, accessibility.packageName());
     }
 
     TypeMirror returned = method.getReturnType();
@@ -113,7 +121,9 @@ public final class StepValidator {
       TypeMirror type = p.asType();
       boolean isContext = ValidationContext.is(type, ValidationContext.STEP_CONTEXT);
       BindingKey key = isContext ? null : keys.of(type, p);
-      parameters.add(new StepModel.Parameter(p.getSimpleName().toString(), TypeName.get(type), key, isContext));
+      parameters.add(
+          new StepModel.Parameter(
+              p.getSimpleName().toString(), TypeName.get(type), key, isContext));
     }
 
     List<String> after = new ArrayList<>();
@@ -127,21 +137,33 @@ public final class StepValidator {
 
     boolean critical = true;
     StepModel.Call fallback = null;
-    Optional<AnnotationMirror> criticalMirror = AnnotationValues.find(method, ANNOTATIONS + "Critical");
+    Optional<AnnotationMirror> criticalMirror =
+        AnnotationValues.find(method, ANNOTATIONS + "Critical");
     if (criticalMirror.isPresent()) {
       critical = values.bool(criticalMirror.get(), "value");
       String fallbackName = values.string(criticalMirror.get(), "fallback");
       if (!fallbackName.isEmpty()) {
-        fallback = fallback(method, agent, criticalMirror.get(), fallbackName, produced, async, parameters);
+        fallback =
+            fallback(
+                method, agent, criticalMirror.get(), fallbackName, produced, async, parameters);
       } else if (!critical && produced.getKind().isPrimitive()) {
         context.reporter.reportOn(
-            Message.PRIMITIVE_NON_CRITICAL, method, criticalMirror.get(), "value",
-            where, produced, context.types.boxedClass((javax.lang.model.type.PrimitiveType) produced).getSimpleName());
+            Message.PRIMITIVE_NON_CRITICAL,
+            method,
+            criticalMirror.get(),
+            "value",
+            where,
+            produced,
+            context
+                .types
+                .boxedClass((javax.lang.model.type.PrimitiveType) produced)
+                .getSimpleName());
       }
     }
 
     StepModel.Call compensation = null;
-    Optional<AnnotationMirror> compensate = AnnotationValues.find(method, ANNOTATIONS + "Compensate");
+    Optional<AnnotationMirror> compensate =
+        AnnotationValues.find(method, ANNOTATIONS + "Compensate");
     if (compensate.isPresent()) {
       compensation = compensation(method, agent, compensate.get(), produced, parameters);
     }
@@ -152,14 +174,22 @@ public final class StepValidator {
       if (result instanceof CheckpointTypes.Failure) {
         CheckpointTypes.Failure f = (CheckpointTypes.Failure) result;
         context.reporter.reportOn(
-            Message.NOT_ENCODABLE, method, AnnotationValues.find(method, ANNOTATIONS + "Checkpointed").get(), null,
-            where, produced, f.path(), f.reason());
+            Message.NOT_ENCODABLE,
+            method,
+            AnnotationValues.find(method, ANNOTATIONS + "Checkpointed").get(),
+            null,
+            where,
+            produced,
+            f.path(),
+            f.reason());
       } else {
         codec = (CodeBlock) result;
       }
     }
 
-    if (context.reporter.errorCount() != before || produces == null || parameters.stream().anyMatch(p -> !p.context() && p.key() == null)) {
+    if (context.reporter.errorCount() != before
+        || produces == null
+        || parameters.stream().anyMatch(p -> !p.context() && p.key() == null)) {
       return Optional.empty();
     }
     return Optional.of(
@@ -190,12 +220,16 @@ public final class StepValidator {
    * output; a valid output where an annotation named {@code Nullable} (any package, as Dagger reads
    * it) is on the method, its return type or the stage's type argument; otherwise a failed attempt.
    */
-  private static StepModel.NullOutput nullOutput(ExecutableElement method, TypeMirror returned, TypeMirror produced) {
+  private static StepModel.NullOutput nullOutput(
+      ExecutableElement method, TypeMirror returned, TypeMirror produced) {
     if (ValidationContext.is(produced, "java.util.Optional")) {
       return StepModel.NullOutput.EMPTY_OPTIONAL;
     }
     for (List<? extends AnnotationMirror> annotations :
-        List.of(method.getAnnotationMirrors(), returned.getAnnotationMirrors(), produced.getAnnotationMirrors())) {
+        List.of(
+            method.getAnnotationMirrors(),
+            returned.getAnnotationMirrors(),
+            produced.getAnnotationMirrors())) {
       for (AnnotationMirror a : annotations) {
         if (a.getAnnotationType().asElement().getSimpleName().contentEquals("Nullable")) {
           return StepModel.NullOutput.ALLOWED;
@@ -215,11 +249,13 @@ public final class StepValidator {
     int before = context.reporter.errorCount();
     int maxAttempts = values.integer(retry, "maxAttempts");
     if (maxAttempts < 1 || maxAttempts > 100) {
-      context.reporter.reportOn(Message.RETRY_MAX_ATTEMPTS, method, retry, "maxAttempts", maxAttempts, where);
+      context.reporter.reportOn(
+          Message.RETRY_MAX_ATTEMPTS, method, retry, "maxAttempts", maxAttempts, where);
     }
     double multiplier = values.decimal(retry, "multiplier");
     if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
-      context.reporter.reportOn(Message.RETRY_MULTIPLIER, method, retry, "multiplier", multiplier, where);
+      context.reporter.reportOn(
+          Message.RETRY_MULTIPLIER, method, retry, "multiplier", multiplier, where);
     }
     double jitter = values.decimal(retry, "jitter");
     if (!(jitter >= 0.0 && jitter <= 1.0)) {
@@ -231,13 +267,19 @@ public final class StepValidator {
     }
     Duration maxDelay = context.duration(retry, "maxDelay", method, false);
     if (maxDelay == null && values.string(retry, "maxDelay").isEmpty()) {
-      context.reporter.reportOn(Message.DURATION_NOT_POSITIVE, method, retry, "maxDelay", "@Retry(maxDelay)", "", where);
+      context.reporter.reportOn(
+          Message.DURATION_NOT_POSITIVE, method, retry, "maxDelay", "@Retry(maxDelay)", "", where);
     }
     Duration maxDuration = context.duration(retry, "maxDuration", method, false);
     if (delay != null && maxDelay != null && delay.compareTo(maxDelay) > 0) {
       context.reporter.reportOn(
-          Message.RETRY_DELAY_EXCEEDS_MAX, method, retry, "delay", where,
-          values.string(retry, "delay"), values.string(retry, "maxDelay"));
+          Message.RETRY_DELAY_EXCEEDS_MAX,
+          method,
+          retry,
+          "delay",
+          where,
+          values.string(retry, "delay"),
+          values.string(retry, "maxDelay"));
     }
     List<TypeMirror> retryOn = values.types(retry, "retryOn");
     List<TypeMirror> abortOn = values.types(retry, "abortOn");
@@ -246,14 +288,27 @@ public final class StepValidator {
     }
     for (TypeMirror t : abortOn) {
       if (retryOn.stream().anyMatch(r -> context.types.isSameType(r, t))) {
-        context.reporter.reportOn(Message.RETRY_ON_ABORT_ON, method, retry, "abortOn", ValidationContext.simple(t), where);
+        context.reporter.reportOn(
+            Message.RETRY_ON_ABORT_ON,
+            method,
+            retry,
+            "abortOn",
+            ValidationContext.simple(t),
+            where);
       }
     }
     if (context.reporter.errorCount() != before) {
       return null;
     }
     return new Policies.Retry(
-        maxAttempts, delay, multiplier, maxDelay, jitter, typeNames(retryOn), typeNames(abortOn), maxDuration);
+        maxAttempts,
+        delay,
+        multiplier,
+        maxDelay,
+        jitter,
+        typeNames(retryOn),
+        typeNames(abortOn),
+        maxDuration);
   }
 
   private Duration timeout(ExecutableElement method) {
@@ -264,13 +319,20 @@ public final class StepValidator {
     Duration d = context.duration(found.get(), "value", method, false);
     if (d == null && values.string(found.get(), "value").isEmpty()) {
       context.reporter.reportOn(
-          Message.DURATION_NOT_POSITIVE, method, found.get(), "value", "@Timeout(value)", "", describe(method));
+          Message.DURATION_NOT_POSITIVE,
+          method,
+          found.get(),
+          "value",
+          "@Timeout(value)",
+          "",
+          describe(method));
     }
     return d;
   }
 
   private Policies.Breaker breaker(ExecutableElement method) {
-    Optional<AnnotationMirror> found = AnnotationValues.find(method, ANNOTATIONS + "CircuitBreaker");
+    Optional<AnnotationMirror> found =
+        AnnotationValues.find(method, ANNOTATIONS + "CircuitBreaker");
     if (found.isEmpty()) {
       return null;
     }
@@ -283,15 +345,18 @@ public final class StepValidator {
     }
     int threshold = values.integer(breaker, "failureThreshold");
     if (threshold < 1 || threshold > 10_000) {
-      context.reporter.reportOn(Message.BREAKER_THRESHOLD, method, breaker, "failureThreshold", threshold, where);
+      context.reporter.reportOn(
+          Message.BREAKER_THRESHOLD, method, breaker, "failureThreshold", threshold, where);
     }
     int trials = values.integer(breaker, "halfOpenTrials");
     if (trials < 1 || trials > 1000) {
-      context.reporter.reportOn(Message.BREAKER_HALF_OPEN_TRIALS, method, breaker, "halfOpenTrials", trials, where);
+      context.reporter.reportOn(
+          Message.BREAKER_HALF_OPEN_TRIALS, method, breaker, "halfOpenTrials", trials, where);
     }
     double ratio = values.decimal(breaker, "failureRatio");
     if (!(ratio >= 0.0 && ratio <= 1.0)) {
-      context.reporter.reportOn(Message.BREAKER_FAILURE_RATIO, method, breaker, "failureRatio", ratio, where);
+      context.reporter.reportOn(
+          Message.BREAKER_FAILURE_RATIO, method, breaker, "failureRatio", ratio, where);
     }
     int window = values.integer(breaker, "window");
     if (window < 1 || window > 64) {
@@ -300,19 +365,32 @@ public final class StepValidator {
     Duration openFor = context.duration(breaker, "openFor", method, false);
     if (openFor == null && values.string(breaker, "openFor").isEmpty()) {
       context.reporter.reportOn(
-          Message.DURATION_NOT_POSITIVE, method, breaker, "openFor", "@CircuitBreaker(openFor)", "", where);
+          Message.DURATION_NOT_POSITIVE,
+          method,
+          breaker,
+          "openFor",
+          "@CircuitBreaker(openFor)",
+          "",
+          where);
     }
     List<TypeMirror> failOn = values.types(breaker, "failOn");
     List<TypeMirror> skipOn = values.types(breaker, "skipOn");
     for (TypeMirror t : skipOn) {
       if (failOn.stream().anyMatch(f -> context.types.isSameType(f, t))) {
-        context.reporter.reportOn(Message.BREAKER_FAIL_ON_SKIP_ON, method, breaker, "skipOn", ValidationContext.simple(t), where);
+        context.reporter.reportOn(
+            Message.BREAKER_FAIL_ON_SKIP_ON,
+            method,
+            breaker,
+            "skipOn",
+            ValidationContext.simple(t),
+            where);
       }
     }
     if (context.reporter.errorCount() != before) {
       return null;
     }
-    return new Policies.Breaker(name, threshold, openFor, trials, ratio, window, typeNames(failOn), typeNames(skipOn));
+    return new Policies.Breaker(
+        name, threshold, openFor, trials, ratio, window, typeNames(failOn), typeNames(skipOn));
   }
 
   private StepModel.Call fallback(
@@ -326,13 +404,20 @@ public final class StepValidator {
     List<ExecutableElement> candidates = methodsNamed(agent, fallbackName);
     if (candidates.isEmpty()) {
       context.reporter.reportOn(
-          Message.FALLBACK_MISSING, step, critical, "fallback", fallbackName, describe(step),
-          agent.getSimpleName(), Names.didYouMean(fallbackName, methodNames(agent, step)));
+          Message.FALLBACK_MISSING,
+          step,
+          critical,
+          "fallback",
+          fallbackName,
+          describe(step),
+          agent.getSimpleName(),
+          Names.didYouMean(fallbackName, methodNames(agent, step)));
       return null;
     }
     // Several overloads may carry the name: use the first that fits, else explain the first.
     for (ExecutableElement candidate : candidates) {
-      StepModel.Call call = fallbackCall(candidate, produced, async, stepParameters, step, null, null);
+      StepModel.Call call =
+          fallbackCall(candidate, produced, async, stepParameters, step, null, null);
       if (call != null) {
         return call;
       }
@@ -355,21 +440,31 @@ public final class StepValidator {
     String modifierProblem = modifierProblem(candidate);
     if (modifierProblem != null) {
       if (report) {
-        context.reporter.reportOn(Message.FALLBACK_INACCESSIBLE, step, mirror, attribute, name, modifierProblem);
+        context.reporter.reportOn(
+            Message.FALLBACK_INACCESSIBLE, step, mirror, attribute, name, modifierProblem);
       }
       return null;
     }
     TypeMirror returned = candidate.getReturnType();
     boolean returnsStage = false;
     String producedKey = keys.typeString(produced);
-    if (context.isStage(returned) && context.stageArgument(returned) != null
+    if (context.isStage(returned)
+        && context.stageArgument(returned) != null
         && keys.typeString(context.stageArgument(returned)).equals(producedKey)) {
       returnsStage = true;
-    } else if (returned.getKind() == TypeKind.VOID || !keys.typeString(returned).equals(producedKey)) {
+    } else if (returned.getKind() == TypeKind.VOID
+        || !keys.typeString(returned).equals(producedKey)) {
       if (report) {
         context.reporter.reportOn(
-            Message.FALLBACK_WRONG_RETURN, step, mirror, attribute, name, ValidationContext.simple(returned),
-            describe(step), ValidationContext.simple(produced), ValidationContext.simple(produced),
+            Message.FALLBACK_WRONG_RETURN,
+            step,
+            mirror,
+            attribute,
+            name,
+            ValidationContext.simple(returned),
+            describe(step),
+            ValidationContext.simple(produced),
+            ValidationContext.simple(produced),
             async ? " or CompletionStage<" + ValidationContext.simple(produced) + ">" : "");
       }
       return null;
@@ -377,8 +472,16 @@ public final class StepValidator {
     if (returnsStage && !async) {
       if (report) {
         context.reporter.reportOn(
-            Message.FALLBACK_WRONG_RETURN, step, mirror, attribute, name, ValidationContext.simple(returned),
-            describe(step), ValidationContext.simple(produced), ValidationContext.simple(produced), "");
+            Message.FALLBACK_WRONG_RETURN,
+            step,
+            mirror,
+            attribute,
+            name,
+            ValidationContext.simple(returned),
+            describe(step),
+            ValidationContext.simple(produced),
+            ValidationContext.simple(produced),
+            "");
       }
       return null;
     }
@@ -393,14 +496,21 @@ public final class StepValidator {
       if (index < 0) {
         if (report) {
           context.reporter.reportOn(
-              Message.FALLBACK_WRONG_PARAMETER, step, mirror, attribute, name, p.getSimpleName(),
-              ValidationContext.simple(p.asType()), describe(step));
+              Message.FALLBACK_WRONG_PARAMETER,
+              step,
+              mirror,
+              attribute,
+              name,
+              p.getSimpleName(),
+              ValidationContext.simple(p.asType()),
+              describe(step));
         }
         return null;
       }
       arguments.add(new StepModel.Argument(StepModel.Argument.Kind.PARAMETER, index));
     }
-    return new StepModel.Call(candidate.getSimpleName().toString(), List.copyOf(arguments), returnsStage);
+    return new StepModel.Call(
+        candidate.getSimpleName().toString(), List.copyOf(arguments), returnsStage);
   }
 
   private StepModel.Call compensation(
@@ -413,8 +523,14 @@ public final class StepValidator {
     List<ExecutableElement> candidates = methodsNamed(agent, methodName);
     if (candidates.isEmpty()) {
       context.reporter.reportOn(
-          Message.COMPENSATION_MISSING, step, compensate, "value", methodName, describe(step),
-          agent.getSimpleName(), Names.didYouMean(methodName, methodNames(agent, step)));
+          Message.COMPENSATION_MISSING,
+          step,
+          compensate,
+          "value",
+          methodName,
+          describe(step),
+          agent.getSimpleName(),
+          Names.didYouMean(methodName, methodNames(agent, step)));
       return null;
     }
     for (ExecutableElement candidate : candidates) {
@@ -438,23 +554,40 @@ public final class StepValidator {
     String modifierProblem = modifierProblem(candidate);
     if (modifierProblem != null) {
       if (report) {
-        context.reporter.reportOn(Message.COMPENSATION_INACCESSIBLE, step, mirror, "value", name, modifierProblem);
+        context.reporter.reportOn(
+            Message.COMPENSATION_INACCESSIBLE, step, mirror, "value", name, modifierProblem);
       }
       return null;
     }
     if (candidate.getReturnType().getKind() != TypeKind.VOID) {
       if (report) {
         context.reporter.reportOn(
-            Message.COMPENSATION_NOT_VOID, step, mirror, "value", name, ValidationContext.simple(candidate.getReturnType()));
+            Message.COMPENSATION_NOT_VOID,
+            step,
+            mirror,
+            "value",
+            name,
+            ValidationContext.simple(candidate.getReturnType()));
       }
       return null;
     }
     List<? extends VariableElement> params = candidate.getParameters();
     String producedType = ValidationContext.simple(produced);
-    if (params.isEmpty() || !keys.typeString(params.get(0).asType()).equals(keys.typeString(produced))) {
+    if (params.isEmpty()
+        || !keys.typeString(params.get(0).asType()).equals(keys.typeString(produced))) {
       if (report) {
-        String found = params.isEmpty() ? "it takes no parameter" : "its first parameter is " + ValidationContext.simple(params.get(0).asType());
-        context.reporter.reportOn(Message.COMPENSATION_WRONG_PARAMETERS, step, mirror, "value", name, producedType, found);
+        String found =
+            params.isEmpty()
+                ? "it takes no parameter"
+                : "its first parameter is " + ValidationContext.simple(params.get(0).asType());
+        context.reporter.reportOn(
+            Message.COMPENSATION_WRONG_PARAMETERS,
+            step,
+            mirror,
+            "value",
+            name,
+            producedType,
+            found);
       }
       return null;
     }
@@ -470,8 +603,16 @@ public final class StepValidator {
       if (index < 0) {
         if (report) {
           context.reporter.reportOn(
-              Message.COMPENSATION_WRONG_PARAMETERS, step, mirror, "value", name, producedType,
-              "parameter " + p.getSimpleName() + " of type " + ValidationContext.simple(p.asType())
+              Message.COMPENSATION_WRONG_PARAMETERS,
+              step,
+              mirror,
+              "value",
+              name,
+              producedType,
+              "parameter "
+                  + p.getSimpleName()
+                  + " of type "
+                  + ValidationContext.simple(p.asType())
                   + " is not a parameter of the step");
         }
         return null;
@@ -482,7 +623,8 @@ public final class StepValidator {
   }
 
   /** The index of the first unused step parameter with the same binding key, or -1. */
-  private int matchParameter(VariableElement p, List<StepModel.Parameter> stepParameters, boolean[] used) {
+  private int matchParameter(
+      VariableElement p, List<StepModel.Parameter> stepParameters, boolean[] used) {
     BindingKey key = keys.of(p.asType(), p);
     if (key == null) {
       return -1;
@@ -513,8 +655,11 @@ public final class StepValidator {
   private List<ExecutableElement> methodsNamed(TypeElement agent, String name) {
     List<ExecutableElement> out = new ArrayList<>();
     for (Element e : context.elements.getAllMembers(agent)) {
-      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)
-          && !((TypeElement) e.getEnclosingElement()).getQualifiedName().contentEquals("java.lang.Object")) {
+      if (e.getKind() == ElementKind.METHOD
+          && e.getSimpleName().contentEquals(name)
+          && !((TypeElement) e.getEnclosingElement())
+              .getQualifiedName()
+              .contentEquals("java.lang.Object")) {
         out.add((ExecutableElement) e);
       }
     }
@@ -524,8 +669,11 @@ public final class StepValidator {
   private TreeSet<String> methodNames(TypeElement agent, ExecutableElement except) {
     TreeSet<String> names = new TreeSet<>();
     for (Element e : context.elements.getAllMembers(agent)) {
-      if (e.getKind() == ElementKind.METHOD && !e.equals(except)
-          && !((TypeElement) e.getEnclosingElement()).getQualifiedName().contentEquals("java.lang.Object")) {
+      if (e.getKind() == ElementKind.METHOD
+          && !e.equals(except)
+          && !((TypeElement) e.getEnclosingElement())
+              .getQualifiedName()
+              .contentEquals("java.lang.Object")) {
         names.add(e.getSimpleName().toString());
       }
     }

@@ -59,18 +59,28 @@ public final class ValidationContext {
     if (text.isEmpty()) {
       return null;
     }
-    String where = "@" + mirror.getAnnotationType().asElement().getSimpleName() + "(" + attribute + ")";
+    String where =
+        "@" + mirror.getAnnotationType().asElement().getSimpleName() + "(" + attribute + ")";
     Duration d = Durations.parse(text).orElse(null);
     if (d == null) {
-      reporter.reportOn(Message.DURATION_MALFORMED, element, mirror, attribute, where, text, describe(element));
+      reporter.reportOn(
+          Message.DURATION_MALFORMED, element, mirror, attribute, where, text, describe(element));
       return null;
     }
     if (d.isNegative()) {
-      reporter.reportOn(Message.DURATION_NEGATIVE, element, mirror, attribute, where, text, describe(element));
+      reporter.reportOn(
+          Message.DURATION_NEGATIVE, element, mirror, attribute, where, text, describe(element));
       return null;
     }
     if (d.isZero() && !allowZero) {
-      reporter.reportOn(Message.DURATION_NOT_POSITIVE, element, mirror, attribute, where, text, describe(element));
+      reporter.reportOn(
+          Message.DURATION_NOT_POSITIVE,
+          element,
+          mirror,
+          attribute,
+          where,
+          text,
+          describe(element));
       return null;
     }
     return d;
@@ -79,12 +89,18 @@ public final class ValidationContext {
   /** {@code OcrAgent.extract(InvoiceFile)}, as elements are named in messages. */
   public static String describe(Element element) {
     if (element instanceof javax.lang.model.element.ExecutableElement) {
-      javax.lang.model.element.ExecutableElement m = (javax.lang.model.element.ExecutableElement) element;
+      javax.lang.model.element.ExecutableElement m =
+          (javax.lang.model.element.ExecutableElement) element;
       List<String> params = new ArrayList<>();
       for (var p : m.getParameters()) {
         params.add(simple(p.asType()));
       }
-      return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(" + String.join(", ", params) + ")";
+      return m.getEnclosingElement().getSimpleName()
+          + "."
+          + m.getSimpleName()
+          + "("
+          + String.join(", ", params)
+          + ")";
     }
     if (element instanceof TypeElement) {
       return ((TypeElement) element).getQualifiedName().toString();
@@ -100,10 +116,14 @@ public final class ValidationContext {
   /** Whether {@code type} is the declared type {@code qualifiedName} (any type arguments). */
   public static boolean is(TypeMirror type, String qualifiedName) {
     return type.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(qualifiedName);
+        && ((TypeElement) ((DeclaredType) type).asElement())
+            .getQualifiedName()
+            .contentEquals(qualifiedName);
   }
 
-  /** Whether {@code type} is a CompletionStage or one of its JDK subtypes such as CompletableFuture. */
+  /**
+   * Whether {@code type} is a CompletionStage or one of its JDK subtypes such as CompletableFuture.
+   */
   boolean isStage(TypeMirror type) {
     if (type.getKind() != TypeKind.DECLARED) {
       return false;

@@ -62,26 +62,41 @@ public final class WorkflowValidator {
         AnnotationValues.find(workflow, StepValidator.ANNOTATIONS + "Workflow").orElseThrow();
     if (workflow.getKind() != ElementKind.INTERFACE) {
       context.reporter.report(
-          Message.WORKFLOW_NOT_INTERFACE, workflow, workflow.getQualifiedName(),
+          Message.WORKFLOW_NOT_INTERFACE,
+          workflow,
+          workflow.getQualifiedName(),
           workflow.getKind().toString().toLowerCase().replace('_', ' '));
       return Optional.empty();
     }
     ClassName workflowName = ClassName.get(workflow);
     ClassName generated =
-        ClassName.get(workflowName.packageName(), "Firebreak" + String.join("_", workflowName.simpleNames()));
-    if (!new Accessibility(context.elements, context.elements.getPackageOf(workflow)).isAccessible(workflow)) {
-      context.reporter.report(Message.WORKFLOW_NOT_ACCESSIBLE, workflow, workflow.getQualifiedName(), generated.simpleName());
+        ClassName.get(
+            workflowName.packageName(), "Firebreak" + String.join("_", workflowName.simpleNames()));
+    if (!new Accessibility(context.elements, context.elements.getPackageOf(workflow))
+        .isAccessible(workflow)) {
+      context.reporter.report(
+          Message.WORKFLOW_NOT_ACCESSIBLE,
+          workflow,
+          workflow.getQualifiedName(),
+          generated.simpleName());
       return Optional.empty();
     }
-    Accessibility accessibility = new Accessibility(context.elements, context.elements.getPackageOf(workflow));
-    CheckpointTypes checkpointTypes = new CheckpointTypes(context.types, accessibility, generated.nestedClass("Checkpoints"));
+    Accessibility accessibility =
+        new Accessibility(context.elements, context.elements.getPackageOf(workflow));
+    CheckpointTypes checkpointTypes =
+        new CheckpointTypes(context.types, accessibility, generated.nestedClass("Checkpoints"));
     this.checkpointTypes = checkpointTypes;
     StepValidator stepValidator = new StepValidator(context, accessibility, checkpointTypes);
 
     Duration defaultTimeout = context.duration(annotation, "defaultTimeout", workflow, false);
     if (defaultTimeout == null && context.values.string(annotation, "defaultTimeout").isEmpty()) {
       context.reporter.reportOn(
-          Message.DURATION_NOT_POSITIVE, workflow, annotation, "defaultTimeout", "@Workflow(defaultTimeout)", "",
+          Message.DURATION_NOT_POSITIVE,
+          workflow,
+          annotation,
+          "defaultTimeout",
+          "@Workflow(defaultTimeout)",
+          "",
           workflow.getQualifiedName());
     }
     Duration deadline = context.duration(annotation, "deadline", workflow, false);
@@ -89,7 +104,8 @@ public final class WorkflowValidator {
     // Agents and their steps.
     List<TypeMirror> agentTypes = context.values.types(annotation, "agents");
     if (agentTypes.isEmpty()) {
-      context.reporter.reportOn(Message.WORKFLOW_NO_AGENTS, workflow, annotation, "agents", workflow.getQualifiedName());
+      context.reporter.reportOn(
+          Message.WORKFLOW_NO_AGENTS, workflow, annotation, "agents", workflow.getQualifiedName());
     }
     List<TypeName> agents = new ArrayList<>();
     List<String> agentFields = new ArrayList<>();
@@ -99,31 +115,57 @@ public final class WorkflowValidator {
     Map<ExecutableElement, TypeElement> stepOwners = new HashMap<>();
     for (TypeMirror agentType : agentTypes) {
       if (agentType.getKind() != TypeKind.DECLARED) {
-        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agentType,
-            agentType.getKind().isPrimitive() ? "a primitive type" : "an " + agentType.getKind().toString().toLowerCase() + " type");
+        context.reporter.reportOn(
+            Message.AGENT_NOT_CLASS,
+            workflow,
+            annotation,
+            "agents",
+            agentType,
+            agentType.getKind().isPrimitive()
+                ? "a primitive type"
+                : "an " + agentType.getKind().toString().toLowerCase() + " type");
         continue;
       }
       TypeElement agent = (TypeElement) ((DeclaredType) agentType).asElement();
       if (agent.getKind() == ElementKind.ANNOTATION_TYPE || agent.getKind() == ElementKind.ENUM) {
-        context.reporter.reportOn(Message.AGENT_NOT_CLASS, workflow, annotation, "agents", agent.getQualifiedName(),
+        context.reporter.reportOn(
+            Message.AGENT_NOT_CLASS,
+            workflow,
+            annotation,
+            "agents",
+            agent.getQualifiedName(),
             agent.getKind() == ElementKind.ENUM ? "an enum" : "an annotation type");
         continue;
       }
       if (!seenAgents.add(agent.getQualifiedName().toString())) {
-        context.reporter.reportOn(Message.WORKFLOW_DUPLICATE_AGENT, workflow, annotation, "agents", agent.getQualifiedName(), workflow.getSimpleName());
+        context.reporter.reportOn(
+            Message.WORKFLOW_DUPLICATE_AGENT,
+            workflow,
+            annotation,
+            "agents",
+            agent.getQualifiedName(),
+            workflow.getSimpleName());
         continue;
       }
       if (!accessibility.isAccessible(agent)) {
-        context.reporter.reportOn(Message.AGENT_NOT_ACCESSIBLE, workflow, annotation, "agents", agent.getQualifiedName(), accessibility.packageName());
+        context.reporter.reportOn(
+            Message.AGENT_NOT_ACCESSIBLE,
+            workflow,
+            annotation,
+            "agents",
+            agent.getQualifiedName(),
+            accessibility.packageName());
         continue;
       }
       if (!agent.getTypeParameters().isEmpty()) {
-        context.reporter.reportOn(Message.AGENT_GENERIC, workflow, annotation, "agents", agent.getQualifiedName());
+        context.reporter.reportOn(
+            Message.AGENT_GENERIC, workflow, annotation, "agents", agent.getQualifiedName());
         continue;
       }
       int agentIndex = agents.size();
       agents.add(TypeName.get(context.types.erasure(agentType)));
-      agentFields.add(uniqueField(Names.decapitalize(agent.getSimpleName().toString()), agentFields));
+      agentFields.add(
+          uniqueField(Names.decapitalize(agent.getSimpleName().toString()), agentFields));
       int stepsBefore = steps.size();
       for (Element member : context.elements.getAllMembers(agent)) {
         if (member.getKind() == ElementKind.METHOD
@@ -131,18 +173,28 @@ public final class WorkflowValidator {
           ExecutableElement method = (ExecutableElement) member;
           TypeElement owner = stepOwners.putIfAbsent(method, agent);
           if (owner != null) {
-            context.reporter.reportOn(Message.STEP_SHARED_BY_AGENTS, workflow, annotation, "agents", describe(method),
-                owner.getQualifiedName(), agent.getQualifiedName());
+            context.reporter.reportOn(
+                Message.STEP_SHARED_BY_AGENTS,
+                workflow,
+                annotation,
+                "agents",
+                describe(method),
+                owner.getQualifiedName(),
+                agent.getQualifiedName());
             continue;
           }
-          stepValidator.validate(method, agent, agentIndex).ifPresent(step -> {
-            steps.add(step);
-            stepElements.add(method);
-          });
+          stepValidator
+              .validate(method, agent, agentIndex)
+              .ifPresent(
+                  step -> {
+                    steps.add(step);
+                    stepElements.add(method);
+                  });
         }
       }
       if (steps.size() == stepsBefore && !hasStepMethods(agent)) {
-        context.reporter.reportOn(Message.AGENT_NO_STEPS, workflow, annotation, "agents", agent.getQualifiedName());
+        context.reporter.reportOn(
+            Message.AGENT_NO_STEPS, workflow, annotation, "agents", agent.getQualifiedName());
       }
     }
     checkStepNames(steps, stepElements);
@@ -153,7 +205,8 @@ public final class WorkflowValidator {
     List<ExecutableElement> entryElements = new ArrayList<>();
     Map<String, ExecutableElement> entryNames = new HashMap<>();
     for (Element member : context.elements.getAllMembers(workflow)) {
-      if (member.getKind() != ElementKind.METHOD || !member.getModifiers().contains(Modifier.ABSTRACT)) {
+      if (member.getKind() != ElementKind.METHOD
+          || !member.getModifiers().contains(Modifier.ABSTRACT)) {
         continue;
       }
       ExecutableElement method = (ExecutableElement) member;
@@ -161,28 +214,47 @@ public final class WorkflowValidator {
         context.reporter.report(Message.ENTRY_POINT_OVERLOADED, method, describe(method));
         continue;
       }
-      entryPoint(method, steps.stream().anyMatch(st -> st.codec() != null)).ifPresent(e -> {
-        entryPoints.add(e);
-        entryElements.add(method);
-      });
+      entryPoint(method, steps.stream().anyMatch(st -> st.codec() != null))
+          .ifPresent(
+              e -> {
+                entryPoints.add(e);
+                entryElements.add(method);
+              });
     }
     if (entryNames.isEmpty()) {
-      context.reporter.report(Message.WORKFLOW_NO_ENTRY_POINT, workflow, workflow.getQualifiedName());
+      context.reporter.report(
+          Message.WORKFLOW_NO_ENTRY_POINT, workflow, workflow.getQualifiedName());
     }
 
     if (context.reporter.errorCount() != before) {
       return Optional.empty();
     }
     BindingGraph graph =
-        new BindingGraph(context, workflow, annotation, steps, stepElements, entryPoints, entryElements, defaultTimeout, deadline);
+        new BindingGraph(
+            context,
+            workflow,
+            annotation,
+            steps,
+            stepElements,
+            entryPoints,
+            entryElements,
+            defaultTimeout,
+            deadline);
     Optional<List<WorkflowModel.Plan>> plans = graph.resolve();
     if (plans.isEmpty() || context.reporter.errorCount() != before) {
       return Optional.empty();
     }
     return Optional.of(
         new WorkflowModel(
-            workflowName, generated, List.copyOf(agents), List.copyOf(agentFields), List.copyOf(steps),
-            plans.get(), defaultTimeout, deadline, checkpointTypes.recordCodecs()));
+            workflowName,
+            generated,
+            List.copyOf(agents),
+            List.copyOf(agentFields),
+            List.copyOf(steps),
+            plans.get(),
+            defaultTimeout,
+            deadline,
+            checkpointTypes.recordCodecs()));
   }
 
   private boolean hasStepMethods(TypeElement agent) {
@@ -208,10 +280,16 @@ public final class WorkflowValidator {
       Integer previous = byName.putIfAbsent(steps.get(i).name(), i);
       if (previous != null) {
         ExecutableElement method = elements.get(i);
-        AnnotationMirror step = AnnotationValues.find(method, StepValidator.ANNOTATIONS + "Step").orElseThrow();
+        AnnotationMirror step =
+            AnnotationValues.find(method, StepValidator.ANNOTATIONS + "Step").orElseThrow();
         context.reporter.reportOn(
-            Message.STEP_DUPLICATE_NAME, method, step, "name", steps.get(i).name(),
-            describe(elements.get(previous)), describe(method));
+            Message.STEP_DUPLICATE_NAME,
+            method,
+            step,
+            "name",
+            steps.get(i).name(),
+            describe(elements.get(previous)),
+            describe(method));
       }
     }
   }
@@ -223,12 +301,22 @@ public final class WorkflowValidator {
         continue;
       }
       ExecutableElement method = elements.get(i);
-      BreakerDeclaration first = breakers.putIfAbsent(breaker.name(), new BreakerDeclaration(breaker, describe(method)));
+      BreakerDeclaration first =
+          breakers.putIfAbsent(breaker.name(), new BreakerDeclaration(breaker, describe(method)));
       if (first != null && !first.breaker().describe().equals(breaker.describe())) {
-        AnnotationMirror mirror = AnnotationValues.find(method, StepValidator.ANNOTATIONS + "CircuitBreaker").orElseThrow();
+        AnnotationMirror mirror =
+            AnnotationValues.find(method, StepValidator.ANNOTATIONS + "CircuitBreaker")
+                .orElseThrow();
         context.reporter.reportOn(
-            Message.BREAKER_CONFLICT, method, mirror, null, breaker.name(), first.declaredOn(),
-            first.breaker().describe(), describe(method), breaker.describe());
+            Message.BREAKER_CONFLICT,
+            method,
+            mirror,
+            null,
+            breaker.name(),
+            first.declaredOn(),
+            first.breaker().describe(),
+            describe(method),
+            breaker.describe());
       }
     }
   }
@@ -252,7 +340,10 @@ public final class WorkflowValidator {
     }
     if (output != null && ValidationContext.is(output, WORKFLOW_RESULT)) {
       output = argument(output, method, where);
-      shape = shape == EntryPointModel.Shape.STAGE ? EntryPointModel.Shape.STAGE_OF_RESULT : EntryPointModel.Shape.RESULT;
+      shape =
+          shape == EntryPointModel.Shape.STAGE
+              ? EntryPointModel.Shape.STAGE_OF_RESULT
+              : EntryPointModel.Shape.RESULT;
     }
     if (output == null) {
       return Optional.empty();
@@ -268,7 +359,8 @@ public final class WorkflowValidator {
       String name = p.getSimpleName().toString();
       if (AnnotationValues.find(p, StepValidator.ANNOTATIONS + "RunId").isPresent()) {
         if (!ValidationContext.is(p.asType(), "java.lang.String")) {
-          context.reporter.report(Message.RUN_ID_NOT_STRING, p, name, ValidationContext.simple(p.asType()));
+          context.reporter.report(
+              Message.RUN_ID_NOT_STRING, p, name, ValidationContext.simple(p.asType()));
         } else if (runId >= 0) {
           context.reporter.report(Message.RUN_ID_TWICE, p, where);
         }
@@ -311,15 +403,23 @@ public final class WorkflowValidator {
     Object outputCodec = checkpointTypes.codecOf(output);
     return Optional.of(
         new EntryPointModel(
-            method.getSimpleName().toString(), outputKey, TypeName.get(output), shape, List.copyOf(inputs), runId,
+            method.getSimpleName().toString(),
+            outputKey,
+            TypeName.get(output),
+            shape,
+            List.copyOf(inputs),
+            runId,
             inputCodecs == null ? null : List.copyOf(inputCodecs),
-            outputCodec instanceof com.squareup.javapoet.CodeBlock ? (com.squareup.javapoet.CodeBlock) outputCodec : null));
+            outputCodec instanceof com.squareup.javapoet.CodeBlock
+                ? (com.squareup.javapoet.CodeBlock) outputCodec
+                : null));
   }
 
   private TypeMirror argument(TypeMirror type, ExecutableElement method, String where) {
     List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
     if (args.isEmpty()) {
-      context.reporter.report(Message.ENTRY_POINT_RAW_RESULT, method, where, ValidationContext.simple(type));
+      context.reporter.report(
+          Message.ENTRY_POINT_RAW_RESULT, method, where, ValidationContext.simple(type));
       return null;
     }
     return args.get(0);

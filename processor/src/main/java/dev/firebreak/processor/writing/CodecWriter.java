@@ -13,11 +13,11 @@ import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes the nested {@code Checkpoints} class: one {@code CheckpointCodec} constant per record
- * type a checkpointed step produces (directly or inside another type), on Jackson's streaming API.
- * A record is an object with one field per component; unknown fields are skipped and missing ones
- * take their type's neutral value, so records may gain and lose components between a checkpoint
- * and a resume.
+ * Writes the nested {@code Checkpoints} class: one {@code CheckpointCodec} constant per record type
+ * a checkpointed step produces (directly or inside another type), on Jackson's streaming API. A
+ * record is an object with one field per component; unknown fields are skipped and missing ones
+ * take their type's neutral value, so records may gain and lose components between a checkpoint and
+ * a resume.
  */
 final class CodecWriter {
   /** Local names the generated read method uses itself. */
@@ -36,19 +36,24 @@ final class CodecWriter {
   }
 
   TypeSpec write() {
-    TypeSpec.Builder type = TypeSpec.classBuilder(holder)
-        .addModifiers(Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Checkpoint codecs of the record types that checkpointed steps produce.\n")
-        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(holder)
+            .addModifiers(Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("Checkpoint codecs of the record types that checkpointed steps produce.\n")
+            .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (CodecModel codec : codecs) {
       // Composite component codecs (lists, maps, enums) are built once, not per call.
       for (CodecModel.Component c : codec.components()) {
         if (isComposite(c)) {
-          type.addField(FieldSpec.builder(
-                  ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, c.type().box()), componentConstant(codec, c),
-                  Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-              .initializer("$L", c.codec())
-              .build());
+          type.addField(
+              FieldSpec.builder(
+                      ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, c.type().box()),
+                      componentConstant(codec, c),
+                      Modifier.PRIVATE,
+                      Modifier.STATIC,
+                      Modifier.FINAL)
+                  .initializer("$L", c.codec())
+                  .build());
         }
       }
       type.addField(field(codec));
@@ -71,28 +76,30 @@ final class CodecWriter {
 
   private FieldSpec field(CodecModel codec) {
     TypeName codecType = ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, codec.record());
-    TypeSpec anonymous = TypeSpec.anonymousClassBuilder("")
-        .addSuperinterface(codecType)
-        .addMethod(writeMethod(codec))
-        .addMethod(readMethod(codec))
-        .build();
+    TypeSpec anonymous =
+        TypeSpec.anonymousClassBuilder("")
+            .addSuperinterface(codecType)
+            .addMethod(writeMethod(codec))
+            .addMethod(readMethod(codec))
+            .build();
     return FieldSpec.builder(codecType, codec.constant(), Modifier.STATIC, Modifier.FINAL)
         .initializer("$L", anonymous)
         .build();
   }
 
   private MethodSpec writeMethod(CodecModel codec) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("write")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .addParameter(Types.JSON_GENERATOR, "out")
-        .addParameter(codec.record(), "value")
-        .addException(Types.IO_EXCEPTION)
-        .beginControlFlow("if (value == null)")
-        .addStatement("out.writeNull()")
-        .addStatement("return")
-        .endControlFlow()
-        .addStatement("out.writeStartObject()");
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("write")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(Types.JSON_GENERATOR, "out")
+            .addParameter(codec.record(), "value")
+            .addException(Types.IO_EXCEPTION)
+            .beginControlFlow("if (value == null)")
+            .addStatement("out.writeNull()")
+            .addStatement("return")
+            .endControlFlow()
+            .addStatement("out.writeStartObject()");
     for (CodecModel.Component c : codec.components()) {
       m.addStatement("out.writeFieldName($S)", c.name());
       m.addStatement("$L.write(out, value.$L())", codecOf(codec, c), c.name());
@@ -101,19 +108,22 @@ final class CodecWriter {
   }
 
   private MethodSpec readMethod(CodecModel codec) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder("read")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(codec.record())
-        .addParameter(Types.JSON_PARSER, "in")
-        .addException(Types.IO_EXCEPTION)
-        .beginControlFlow("if (in.currentToken() == $T.VALUE_NULL)", Types.JSON_TOKEN)
-        .addStatement("return null")
-        .endControlFlow()
-        .beginControlFlow("if (in.currentToken() != $T.START_OBJECT)", Types.JSON_TOKEN)
-        .addStatement("throw new $T(in, $S + in.currentToken())", Types.JSON_PARSE_EXCEPTION,
-            "expected an object for " + codec.record().simpleName() + ", found ")
-        .endControlFlow();
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder("read")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(codec.record())
+            .addParameter(Types.JSON_PARSER, "in")
+            .addException(Types.IO_EXCEPTION)
+            .beginControlFlow("if (in.currentToken() == $T.VALUE_NULL)", Types.JSON_TOKEN)
+            .addStatement("return null")
+            .endControlFlow()
+            .beginControlFlow("if (in.currentToken() != $T.START_OBJECT)", Types.JSON_TOKEN)
+            .addStatement(
+                "throw new $T(in, $S + in.currentToken())",
+                Types.JSON_PARSE_EXCEPTION,
+                "expected an object for " + codec.record().simpleName() + ", found ")
+            .endControlFlow();
     for (CodecModel.Component c : codec.components()) {
       m.addStatement("$T $L = $L", c.type(), local(c), c.missing());
     }
@@ -126,7 +136,8 @@ final class CodecWriter {
       if (c.type().isPrimitive()) {
         // An explicit null for a primitive reads as its zero, like a missing field.
         m.addStatement("$T $LBoxed = $L.read(in)", c.type().box(), local(c), codecOf(codec, c));
-        m.addStatement("$L = $LBoxed == null ? $L : $LBoxed", local(c), local(c), c.missing(), local(c));
+        m.addStatement(
+            "$L = $LBoxed == null ? $L : $LBoxed", local(c), local(c), c.missing(), local(c));
       } else {
         m.addStatement("$L = $L.read(in)", local(c), codecOf(codec, c));
       }
@@ -139,7 +150,9 @@ final class CodecWriter {
         .endControlFlow()
         .endControlFlow()
         .beginControlFlow("if (in.currentToken() != $T.END_OBJECT)", Types.JSON_TOKEN)
-        .addStatement("throw new $T(in, $S + in.currentToken())", Types.JSON_PARSE_EXCEPTION,
+        .addStatement(
+            "throw new $T(in, $S + in.currentToken())",
+            Types.JSON_PARSE_EXCEPTION,
             "unterminated object for " + codec.record().simpleName() + " at ")
         .endControlFlow();
     CodeBlock.Builder args = CodeBlock.builder();

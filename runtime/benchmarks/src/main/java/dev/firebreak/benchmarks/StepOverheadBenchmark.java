@@ -69,38 +69,66 @@ public class StepOverheadBenchmark {
   public void setUp() {
     pool = Executors.newFixedThreadPool(2);
     timer = new SystemScheduler();
-    runtime = FirebreakRuntime.builder()
-        .checkpointStore(InMemoryCheckpointStore.forgettingFinished())
-        .scheduler(timer)
-        .mdc(false)
-        .build();
+    runtime =
+        FirebreakRuntime.builder()
+            .checkpointStore(InMemoryCheckpointStore.forgettingFinished())
+            .scheduler(timer)
+            .mdc(false)
+            .build();
     dev.firebreak.runtime.graph.RetryPolicy retry =
-        new dev.firebreak.runtime.graph.RetryPolicy(3, Duration.ofMillis(10), 2.0, Duration.ofSeconds(1), 0,
-            List.of(Exception.class), List.of(), null);
+        new dev.firebreak.runtime.graph.RetryPolicy(
+            3,
+            Duration.ofMillis(10),
+            2.0,
+            Duration.ofSeconds(1),
+            0,
+            List.of(Exception.class),
+            List.of(),
+            null);
     CircuitBreakerPolicy breaker =
-        new CircuitBreakerPolicy("bench", 5, Duration.ofSeconds(30), 1, List.of(Exception.class), List.of());
+        new CircuitBreakerPolicy(
+            "bench", 5, Duration.ofSeconds(30), 1, List.of(Exception.class), List.of());
     firebreakStep = runtime.bind(plan("one", 1, retry, breaker), bindings(1));
     firebreakChain = runtime.bind(plan("chain", 4, retry, breaker), bindings(4));
     firebreakBreaker = Breaker.standalone(breaker, timer);
 
-    r4jRetry = Retry.of("bench", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(10)).build());
-    r4jBreaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults());
-    r4jTimeLimiter = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(30)).build());
+    r4jRetry =
+        Retry.of(
+            "bench",
+            RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ofMillis(10)).build());
+    r4jBreaker =
+        io.github.resilience4j.circuitbreaker.CircuitBreaker.of(
+            "bench", CircuitBreakerConfig.ofDefaults());
+    r4jTimeLimiter =
+        TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(30)).build());
 
-    RetryPolicy<Object> fsRetry = RetryPolicy.builder().withMaxAttempts(3).withDelay(Duration.ofMillis(10)).build();
-    CircuitBreaker<Object> fsBreaker = CircuitBreaker.builder().withFailureThreshold(5).withDelay(Duration.ofSeconds(30)).build();
+    RetryPolicy<Object> fsRetry =
+        RetryPolicy.builder().withMaxAttempts(3).withDelay(Duration.ofMillis(10)).build();
+    CircuitBreaker<Object> fsBreaker =
+        CircuitBreaker.builder().withFailureThreshold(5).withDelay(Duration.ofSeconds(30)).build();
     failsafe = Failsafe.with(fsRetry, fsBreaker);
-    failsafeWithTimeout = Failsafe.with(fsRetry, fsBreaker, Timeout.builder(Duration.ofSeconds(30)).withInterrupt().build());
+    failsafeWithTimeout =
+        Failsafe.with(
+            fsRetry, fsBreaker, Timeout.builder(Duration.ofSeconds(30)).withInterrupt().build());
   }
 
   private static EntryPointPlan plan(
-      String name, int steps, dev.firebreak.runtime.graph.RetryPolicy retry, CircuitBreakerPolicy breaker) {
+      String name,
+      int steps,
+      dev.firebreak.runtime.graph.RetryPolicy retry,
+      CircuitBreakerPolicy breaker) {
     List<StepDescriptor> list = new ArrayList<>();
     for (int i = 0; i < steps; i++) {
-      list.add(StepDescriptor.builder("s" + i).inputs(i).retry(retry).circuitBreaker(breaker)
-          .timeout(Duration.ofSeconds(30)).build());
+      list.add(
+          StepDescriptor.builder("s" + i)
+              .inputs(i)
+              .retry(retry)
+              .circuitBreaker(breaker)
+              .timeout(Duration.ofSeconds(30))
+              .build());
     }
-    return new EntryPointPlan("bench.Workflow", name, List.of("java.lang.Object"), list, steps, null, "bench-" + name);
+    return new EntryPointPlan(
+        "bench.Workflow", name, List.of("java.lang.Object"), list, steps, null, "bench-" + name);
   }
 
   private static List<StepBinding> bindings(int steps) {
@@ -130,14 +158,19 @@ public class StepOverheadBenchmark {
 
   @Benchmark
   public Object resilience4jRetryBreaker() {
-    Supplier<Object> s = Retry.decorateSupplier(r4jRetry, r4jBreaker.decorateSupplier(StepOverheadBenchmark::work));
+    Supplier<Object> s =
+        Retry.decorateSupplier(r4jRetry, r4jBreaker.decorateSupplier(StepOverheadBenchmark::work));
     return s.get();
   }
 
   @Benchmark
   public Object resilience4jRetryBreakerTimeLimiter() throws Exception {
-    return r4jRetry.executeCallable(() -> r4jBreaker.executeCallable(
-        () -> r4jTimeLimiter.executeFutureSupplier(() -> pool.submit(StepOverheadBenchmark::work))));
+    return r4jRetry.executeCallable(
+        () ->
+            r4jBreaker.executeCallable(
+                () ->
+                    r4jTimeLimiter.executeFutureSupplier(
+                        () -> pool.submit(StepOverheadBenchmark::work))));
   }
 
   @Benchmark
@@ -150,7 +183,9 @@ public class StepOverheadBenchmark {
     return failsafeWithTimeout.get(StepOverheadBenchmark::work);
   }
 
-  /** One step with retry, breaker and timeout, through the engine a generated orchestrator calls. */
+  /**
+   * One step with retry, breaker and timeout, through the engine a generated orchestrator calls.
+   */
   @Benchmark
   public Object firebreakStepRetryBreakerTimeout() {
     return firebreakStep.run(null, Boolean.TRUE);

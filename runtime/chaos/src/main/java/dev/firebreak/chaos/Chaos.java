@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * chaos.on(OcrClient.class).clear();                         // recovered
  * }</pre>
  *
- * Time comes from the runtime's {@link Scheduler}: with a {@code ManualScheduler} a 5-minute
- * outage passes as fast as the test advances the clock. The wrapping uses a dynamic proxy: this is
- * test and drill tooling, not the production call path.
+ * Time comes from the runtime's {@link Scheduler}: with a {@code ManualScheduler} a 5-minute outage
+ * passes as fast as the test advances the clock. The wrapping uses a dynamic proxy: this is test
+ * and drill tooling, not the production call path.
  */
 public final class Chaos {
   private final Scheduler clock;
@@ -52,20 +52,23 @@ public final class Chaos {
   /** {@code target} behind {@code service}, with that service's faults applied to every call. */
   public <T> T wrap(Class<T> service, T target) {
     if (!service.isInterface()) {
-      throw new IllegalArgumentException(service + " is not an interface: wrap the service agents call, not the agent");
+      throw new IllegalArgumentException(
+          service + " is not an interface: wrap the service agents call, not the agent");
     }
     Faults f = on(service);
-    InvocationHandler handler = (proxy, method, args) -> {
-      if (method.getDeclaringClass() == Object.class) {
-        return method.invoke(target, args);
-      }
-      Object[] actual = f.before(method.getName(), args == null ? new Object[0] : args);
-      try {
-        return method.invoke(target, actual);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    };
-    return service.cast(Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, handler));
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(target, args);
+          }
+          Object[] actual = f.before(method.getName(), args == null ? new Object[0] : args);
+          try {
+            return method.invoke(target, actual);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return service.cast(
+        Proxy.newProxyInstance(service.getClassLoader(), new Class<?>[] {service}, handler));
   }
 }

@@ -96,7 +96,8 @@ public final class Faults {
     }
     long now = clock.nanoTime();
     if (now >= outageFrom && now < outageUntil) {
-      throw new ServiceDownException(service.getSimpleName() + "." + method + " is down (injected outage)");
+      throw new ServiceDownException(
+          service.getSimpleName() + "." + method + " is down (injected outage)");
     }
     Supplier<? extends Exception> f = failure;
     if (f != null) {

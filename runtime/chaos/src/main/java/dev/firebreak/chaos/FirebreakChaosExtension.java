@@ -11,7 +11,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * parameters. Faults live and die with the test.
  */
 public final class FirebreakChaosExtension implements ParameterResolver {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FirebreakChaosExtension.class);
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(FirebreakChaosExtension.class);
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -22,7 +23,9 @@ public final class FirebreakChaosExtension implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     ExtensionContext.Store store = context.getStore(NS);
-    ManualScheduler clock = store.getOrComputeIfAbsent(ManualScheduler.class, k -> new ManualScheduler(), ManualScheduler.class);
+    ManualScheduler clock =
+        store.getOrComputeIfAbsent(
+            ManualScheduler.class, k -> new ManualScheduler(), ManualScheduler.class);
     if (parameter.getParameter().getType() == ManualScheduler.class) {
       return clock;
     }

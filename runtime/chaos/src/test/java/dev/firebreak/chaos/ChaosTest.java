@@ -21,7 +21,8 @@ class ChaosTest {
   private final Ocr real = scan -> "text of " + scan;
 
   @Test
-  void failuresOutagesAndCorruptionApplyUntilCleared(Chaos chaos, ManualScheduler clock) throws Exception {
+  void failuresOutagesAndCorruptionApplyUntilCleared(Chaos chaos, ManualScheduler clock)
+      throws Exception {
     Ocr ocr = chaos.wrap(Ocr.class, real);
     assertEquals("text of a", ocr.read("a"));
     chaos.on(Ocr.class).fail(() -> new IOException("503"));
@@ -40,16 +41,19 @@ class ChaosTest {
   }
 
   @Test
-  void aDelayHoldsTheCallUntilTheClockPassesItOrTheCallerIsInterrupted(Chaos chaos, ManualScheduler clock) throws Exception {
+  void aDelayHoldsTheCallUntilTheClockPassesItOrTheCallerIsInterrupted(
+      Chaos chaos, ManualScheduler clock) throws Exception {
     Ocr ocr = chaos.wrap(Ocr.class, real);
     chaos.on(Ocr.class).delay(Duration.ofSeconds(30));
-    CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> {
-      try {
-        return ocr.read("a");
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<String> slow =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return ocr.read("a");
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     while (chaos.on(Ocr.class).hanging() == 0) {
       Thread.onSpinWait();
     }

@@ -43,8 +43,8 @@ import java.util.zip.CRC32;
  * ({@code null} for a null reference); {@code read} is called with the parser on the value's first
  * token and leaves it on the value's last token.
  *
- * <p>Stored bytes are a 4-byte CRC-32 of the JSON followed by the JSON itself, so that truncated
- * or altered bytes are refused with {@link CorruptCheckpointException} instead of decoding into a
+ * <p>Stored bytes are a 4-byte CRC-32 of the JSON followed by the JSON itself, so that truncated or
+ * altered bytes are refused with {@link CorruptCheckpointException} instead of decoding into a
  * wrong object.
  */
 public final class Codecs {
@@ -56,9 +56,9 @@ public final class Codecs {
   /**
    * What is written must be readable: Jackson's read limits (strings of 20 million chars, names of
    * 50,000, numbers of 1,000 digits) are lifted, since the only JSON read here is what {@link
-   * #encode} wrote, behind a checksum; the size of a value is bounded by its store instead (a SQLite
-   * or PostgreSQL value holds up to 1 GB). Nesting is bounded alike on both sides, so a value too
-   * deep to read is refused when it is written.
+   * #encode} wrote, behind a checksum; the size of a value is bounded by its store instead (a
+   * SQLite or PostgreSQL value holds up to 1 GB). Nesting is bounded alike on both sides, so a
+   * value too deep to read is refused when it is written.
    */
   private static final JsonFactory JSON =
       JsonFactory.builder()
@@ -69,7 +69,8 @@ public final class Codecs {
                   .maxNumberLength(Integer.MAX_VALUE)
                   .maxNestingDepth(MAX_NESTING_DEPTH)
                   .build())
-          .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+          .streamWriteConstraints(
+              StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
           .build();
 
   public static final CheckpointCodec<String> STRING =
@@ -119,7 +120,8 @@ public final class Codecs {
         }
       };
 
-  public static final CheckpointCodec<Long> LONG = integral("a long", Long.MIN_VALUE, Long.MAX_VALUE, Long::valueOf);
+  public static final CheckpointCodec<Long> LONG =
+      integral("a long", Long.MIN_VALUE, Long.MAX_VALUE, Long::valueOf);
   public static final CheckpointCodec<Integer> INT =
       integral("an int", Integer.MIN_VALUE, Integer.MAX_VALUE, v -> (int) (long) v);
   public static final CheckpointCodec<Short> SHORT =
@@ -138,28 +140,38 @@ public final class Codecs {
             return s.charAt(0);
           });
 
-  public static final CheckpointCodec<Double> DOUBLE = floating("a double", d -> d, Double::valueOf);
-  public static final CheckpointCodec<Float> FLOAT = floating("a float", Float::doubleValue, Float::valueOf);
+  public static final CheckpointCodec<Double> DOUBLE =
+      floating("a double", d -> d, Double::valueOf);
+  public static final CheckpointCodec<Float> FLOAT =
+      floating("a float", Float::doubleValue, Float::valueOf);
 
-  /** Written as a string, so that scale and precision survive ({@code 10.00} stays {@code 10.00}). */
+  /**
+   * Written as a string, so that scale and precision survive ({@code 10.00} stays {@code 10.00}).
+   */
   public static final CheckpointCodec<BigDecimal> BIG_DECIMAL =
       textual("a decimal", BigDecimal::toString, BigDecimal::new);
 
   public static final CheckpointCodec<BigInteger> BIG_INTEGER =
       textual("an integer", BigInteger::toString, BigInteger::new);
 
-  public static final CheckpointCodec<UUID> UUID = textual("a UUID", java.util.UUID::toString, java.util.UUID::fromString);
-  public static final CheckpointCodec<Instant> INSTANT = textual("an instant", Instant::toString, Instant::parse);
-  public static final CheckpointCodec<LocalDate> LOCAL_DATE = textual("a date", LocalDate::toString, LocalDate::parse);
+  public static final CheckpointCodec<UUID> UUID =
+      textual("a UUID", java.util.UUID::toString, java.util.UUID::fromString);
+  public static final CheckpointCodec<Instant> INSTANT =
+      textual("an instant", Instant::toString, Instant::parse);
+  public static final CheckpointCodec<LocalDate> LOCAL_DATE =
+      textual("a date", LocalDate::toString, LocalDate::parse);
   public static final CheckpointCodec<LocalDateTime> LOCAL_DATE_TIME =
       textual("a date-time", LocalDateTime::toString, LocalDateTime::parse);
-  public static final CheckpointCodec<LocalTime> LOCAL_TIME = textual("a time", LocalTime::toString, LocalTime::parse);
+  public static final CheckpointCodec<LocalTime> LOCAL_TIME =
+      textual("a time", LocalTime::toString, LocalTime::parse);
   public static final CheckpointCodec<OffsetDateTime> OFFSET_DATE_TIME =
       textual("an offset date-time", OffsetDateTime::toString, OffsetDateTime::parse);
   public static final CheckpointCodec<ZonedDateTime> ZONED_DATE_TIME =
       textual("a zoned date-time", ZonedDateTime::toString, ZonedDateTime::parse);
-  public static final CheckpointCodec<Duration> DURATION = textual("a duration", Duration::toString, Duration::parse);
-  public static final CheckpointCodec<Period> PERIOD = textual("a period", Period::toString, Period::parse);
+  public static final CheckpointCodec<Duration> DURATION =
+      textual("a duration", Duration::toString, Duration::parse);
+  public static final CheckpointCodec<Period> PERIOD =
+      textual("a period", Period::toString, Period::parse);
 
   /** {@code byte[]} as base64. */
   public static final CheckpointCodec<byte[]> BYTES =
@@ -293,7 +305,10 @@ public final class Codecs {
     };
   }
 
-  /** A fixed-length array whose element {@code i} uses {@code codecs.get(i)}: an entry point's inputs. */
+  /**
+   * A fixed-length array whose element {@code i} uses {@code codecs.get(i)}: an entry point's
+   * inputs.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static CheckpointCodec<Object[]> tuple(List<CheckpointCodec<?>> codecs) {
     List<CheckpointCodec<Object>> each = (List) List.copyOf(codecs);
@@ -335,7 +350,8 @@ public final class Codecs {
     try (JsonGenerator out = JSON.createGenerator(bytes)) {
       codec.write(out, value);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot encode " + describe(value) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot encode " + describe(value) + ": " + e.getMessage(), e);
     }
     byte[] encoded = bytes.toByteArray();
     CRC32 crc = new CRC32();
@@ -358,7 +374,8 @@ public final class Codecs {
     CRC32 crc = new CRC32();
     crc.update(stored, 4, stored.length - 4);
     if (ByteBuffer.wrap(stored, 0, 4).getInt() != (int) crc.getValue()) {
-      throw new CorruptCheckpointException("checkpoint checksum mismatch: the bytes were truncated or altered", null);
+      throw new CorruptCheckpointException(
+          "checkpoint checksum mismatch: the bytes were truncated or altered", null);
     }
     try (JsonParser in = JSON.createParser(stored, 4, stored.length - 4)) {
       if (in.nextToken() == null) {
@@ -389,8 +406,8 @@ public final class Codecs {
     }
   }
 
-  private static <T> void writeArray(JsonGenerator out, Iterable<T> items, CheckpointCodec<T> element)
-      throws IOException {
+  private static <T> void writeArray(
+      JsonGenerator out, Iterable<T> items, CheckpointCodec<T> element) throws IOException {
     if (items == null) {
       out.writeNull();
       return;
@@ -402,7 +419,8 @@ public final class Codecs {
     out.writeEndArray();
   }
 
-  private static <T> List<T> readArray(JsonParser in, CheckpointCodec<T> element) throws IOException {
+  private static <T> List<T> readArray(JsonParser in, CheckpointCodec<T> element)
+      throws IOException {
     if (in.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
@@ -417,7 +435,8 @@ public final class Codecs {
     return items;
   }
 
-  private static <T> CheckpointCodec<T> textual(String what, Function<T, String> format, Function<String, T> parse) {
+  private static <T> CheckpointCodec<T> textual(
+      String what, Function<T, String> format, Function<String, T> parse) {
     return new CheckpointCodec<>() {
       @Override
       public void write(JsonGenerator out, T value) throws IOException {
@@ -474,7 +493,9 @@ public final class Codecs {
     };
   }
 
-  /** Finite values as JSON numbers; NaN and the infinities as strings, which JSON lacks numbers for. */
+  /**
+   * Finite values as JSON numbers; NaN and the infinities as strings, which JSON lacks numbers for.
+   */
   private static <T extends Number> CheckpointCodec<T> floating(
       String what, Function<T, Double> widen, Function<String, T> parse) {
     return new CheckpointCodec<>() {

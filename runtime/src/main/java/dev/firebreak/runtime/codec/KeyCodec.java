@@ -11,7 +11,9 @@ import java.util.Map;
 public interface KeyCodec<K> {
   String toKey(K key);
 
-  /** @throws IOException if {@code text} is not a key of this type */
+  /**
+   * @throws IOException if {@code text} is not a key of this type
+   */
   K fromKey(String text) throws IOException;
 
   KeyCodec<String> STRING =
@@ -27,7 +29,8 @@ public interface KeyCodec<K> {
         }
       };
 
-  KeyCodec<java.util.UUID> UUID = parsed(java.util.UUID::toString, java.util.UUID::fromString, "UUID");
+  KeyCodec<java.util.UUID> UUID =
+      parsed(java.util.UUID::toString, java.util.UUID::fromString, "UUID");
 
   KeyCodec<Integer> INT = parsed(String::valueOf, Integer::valueOf, "int");
 
@@ -57,7 +60,9 @@ public interface KeyCodec<K> {
   }
 
   private static <K> KeyCodec<K> parsed(
-      java.util.function.Function<K, String> format, java.util.function.Function<String, K> parse, String type) {
+      java.util.function.Function<K, String> format,
+      java.util.function.Function<String, K> parse,
+      String type) {
     return new KeyCodec<>() {
       @Override
       public String toKey(K key) {

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletionStage;
  * calls. {@code runId} is the caller's id for the run ({@code @RunId}, checked against the {@link
  * dev.firebreak.runtime.RunIds} rules: a bad one is an {@code IllegalArgumentException}, thrown or,
  * for the async methods, the returned stage's failure), or {@code null} for a fresh one: generated
- * code passes null only for an entry point without {@code @RunId}, and refuses a null {@code @RunId}
- * before calling; {@code inputs} are the graph inputs in the plan's order.
+ * code passes null only for an entry point without {@code @RunId}, and refuses a null
+ * {@code @RunId} before calling; {@code inputs} are the graph inputs in the plan's order.
  */
 public interface BoundEntryPoint {
 
@@ -28,8 +28,8 @@ public interface BoundEntryPoint {
   /**
    * Starts the run and returns at once: a run over the admission limit gets a stage already failed
    * with {@code OverloadedException}, and even recording the run in a durable store happens on the
-   * executor. The stage completes with the output or a {@link WorkflowFailedException}, or with
-   * the store's refusal to open the run (a run id used by another entry point, a graph mismatch,
+   * executor. The stage completes with the output or a {@link WorkflowFailedException}, or with the
+   * store's refusal to open the run (a run id used by another entry point, a graph mismatch,
    * another owner's lease).
    */
   <T> CompletionStage<T> runAsync(String runId, Object... inputs);

@@ -35,7 +35,8 @@ public record CircuitBreakerPolicy(
       throw new IllegalArgumentException("failureThreshold and halfOpenTrials must be >= 1");
     }
     if (!(failureRatio >= 0.0 && failureRatio <= 1.0) || window < 1 || window > 64) {
-      throw new IllegalArgumentException("failureRatio must be within 0..1 and window within 1..64");
+      throw new IllegalArgumentException(
+          "failureRatio must be within 0..1 and window within 1..64");
     }
     failOn = List.copyOf(failOn);
     skipOn = List.copyOf(skipOn);
@@ -62,6 +63,8 @@ public record CircuitBreakerPolicy(
    * {@code skipOn}, and it is not bad input (the service answered; the data was wrong).
    */
   public boolean countsAsFailure(Throwable failure) {
-    return !(failure instanceof dev.firebreak.runtime.InvalidInputException) && !RetryPolicy.matches(skipOn, failure) && RetryPolicy.matches(failOn, failure);
+    return !(failure instanceof dev.firebreak.runtime.InvalidInputException)
+        && !RetryPolicy.matches(skipOn, failure)
+        && RetryPolicy.matches(failOn, failure);
   }
 }

@@ -1,7 +1,6 @@
 package dev.firebreak.runtime.graph;
 
 import dev.firebreak.runtime.CheckpointCodec;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +12,8 @@ import java.util.Objects;
  * @param workflow the workflow interface's qualified name
  * @param name the entry point's method name
  * @param inputs the graph inputs, i.e. the binding keys of slots {@code 0 .. inputs.size()-1}
- * @param steps the steps, in topological order; step {@code i} writes slot {@code inputs.size() + i}
+ * @param steps the steps, in topological order; step {@code i} writes slot {@code inputs.size() +
+ *     i}
  * @param outputSlot the slot holding the entry point's output
  * @param deadline the run's deadline, or {@code null} for none
  * @param graphHash a stable hash of this plan's shape and policies; a run is resumed only under the
@@ -50,7 +50,8 @@ public record EntryPointPlan(
     Objects.requireNonNull(graphHash, "graphHash");
     inputCodecs = List.copyOf(inputCodecs);
     if (!inputCodecs.isEmpty() && inputCodecs.size() != inputs.size()) {
-      throw new IllegalArgumentException(inputs.size() + " inputs but " + inputCodecs.size() + " input codecs");
+      throw new IllegalArgumentException(
+          inputs.size() + " inputs but " + inputCodecs.size() + " input codecs");
     }
     int slots = inputs.size() + steps.size();
     if (outputSlot < 0 || outputSlot >= slots) {
@@ -74,7 +75,9 @@ public record EntryPointPlan(
   }
 
   /** Number of value slots of a run: inputs, then one per step. */
-  /** Whether this plan's inputs can be stored, so that {@code resume(runId)} needs only the store. */
+  /**
+   * Whether this plan's inputs can be stored, so that {@code resume(runId)} needs only the store.
+   */
   public boolean storesInputs() {
     return !inputCodecs.isEmpty() || inputs.isEmpty();
   }

@@ -34,7 +34,14 @@ public record RetryPolicy(
   /** What {@code @Retry} with no elements means: 3 attempts, 1 s then 2 s apart, up to 60 s. */
   public static final RetryPolicy DEFAULTS =
       new RetryPolicy(
-          3, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(60), 0.0, List.of(Exception.class), List.of(), null);
+          3,
+          Duration.ofSeconds(1),
+          2.0,
+          Duration.ofSeconds(60),
+          0.0,
+          List.of(Exception.class),
+          List.of(),
+          null);
 
   public RetryPolicy {
     if (maxAttempts < 1) {
@@ -52,7 +59,9 @@ public record RetryPolicy(
     abortOn = List.copyOf(abortOn);
   }
 
-  /** Whether {@code failure} may be retried: it matches {@link #retryOn} and not {@link #abortOn}. */
+  /**
+   * Whether {@code failure} may be retried: it matches {@link #retryOn} and not {@link #abortOn}.
+   */
   public boolean retries(Throwable failure) {
     return matches(abortOn, failure) ? false : matches(retryOn, failure);
   }

@@ -144,7 +144,8 @@ public final class StepDescriptor {
   }
 
   /** This step with other retry, timeout and breaker policies (runtime overrides). */
-  public StepDescriptor withPolicies(RetryPolicy retry, Duration timeout, CircuitBreakerPolicy circuitBreaker) {
+  public StepDescriptor withPolicies(
+      RetryPolicy retry, Duration timeout, CircuitBreakerPolicy circuitBreaker) {
     Builder b = new Builder(name);
     b.declaredBy = declaredBy;
     b.produces = produces;
@@ -252,13 +253,17 @@ public final class StepDescriptor {
       return this;
     }
 
-    /** Declares the output {@code @Nullable}: a null output flows on instead of failing the attempt. */
+    /**
+     * Declares the output {@code @Nullable}: a null output flows on instead of failing the attempt.
+     */
     public Builder nullable() {
       this.nullOutput = NullOutput.ALLOWED;
       return this;
     }
 
-    /** Declares the output an {@code Optional}: a null output is taken as {@code Optional.empty()}. */
+    /**
+     * Declares the output an {@code Optional}: a null output is taken as {@code Optional.empty()}.
+     */
     public Builder emptyWhenNull() {
       this.nullOutput = NullOutput.EMPTY_OPTIONAL;
       return this;

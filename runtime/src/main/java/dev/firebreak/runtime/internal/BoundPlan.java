@@ -30,16 +30,22 @@ final class BoundPlan implements BoundEntryPoint {
   final int inputs;
   final long[] timeoutNanos;
   final long deadlineNanos;
+
   /**
    * Per step: whether meeting an open breaker parks the run instead of failing it. Only a critical
    * step without fallback parks (the others degrade), and only in a run with checkpoints, whose
    * finished work a long wait cannot lose.
    */
   final boolean[] parksOnOpenCircuit;
-  /** Per step: whether each attempt is recorded before it starts (retried steps, durable stores). */
+
+  /**
+   * Per step: whether each attempt is recorded before it starts (retried steps, durable stores).
+   */
   final boolean[] recordsAttempts;
+
   /** Encodes the inputs for the store, or null when they cannot be (or need not be) stored. */
   private final dev.firebreak.runtime.CheckpointCodec<Object[]> inputCodec;
+
   /** Encodes the output for the store, or null. */
   final dev.firebreak.runtime.CheckpointCodec<Object> outputCodec;
 
@@ -67,11 +73,13 @@ final class BoundPlan implements BoundEntryPoint {
       StepDescriptor step = steps[i];
       StepBinding binding = this.bindings[i];
       if (step.isAsync() != (binding.asyncCall() != null)) {
-        throw new IllegalArgumentException("step " + step.name() + ": binding and descriptor disagree on async");
+        throw new IllegalArgumentException(
+            "step " + step.name() + ": binding and descriptor disagree on async");
       }
       if (step.hasFallback() != (binding.fallbackCall() != null)
           || step.isCompensated() != (binding.compensationCall() != null)) {
-        throw new IllegalArgumentException("step " + step.name() + ": binding and descriptor disagree on policies");
+        throw new IllegalArgumentException(
+            "step " + step.name() + ": binding and descriptor disagree on policies");
       }
       breakers[i] = step.circuitBreaker() == null ? null : engine.breaker(step.circuitBreaker());
       timeoutNanos[i] = step.timeout().toNanos();
@@ -108,14 +116,17 @@ final class BoundPlan implements BoundEntryPoint {
             ? dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs())
             : null;
     this.outputCodec =
-        engine.store.isDurable() ? (dev.firebreak.runtime.CheckpointCodec<Object>) plan.outputCodec() : null;
+        engine.store.isDurable()
+            ? (dev.firebreak.runtime.CheckpointCodec<Object>) plan.outputCodec()
+            : null;
     this.recordsAttempts = new boolean[n];
     for (int i = 0; i < n; i++) {
       recordsAttempts[i] = engine.store.isDurable() && steps[i].retry().maxAttempts() > 1;
     }
     this.parksOnOpenCircuit = new boolean[n];
     for (int i = 0; i < n; i++) {
-      parksOnOpenCircuit[i] = checkpointed && breakers[i] != null && steps[i].isCritical() && !steps[i].hasFallback();
+      parksOnOpenCircuit[i] =
+          checkpointed && breakers[i] != null && steps[i].isCritical() && !steps[i].hasFallback();
     }
   }
 
@@ -161,17 +172,19 @@ final class BoundPlan implements BoundEntryPoint {
   @SuppressWarnings("unchecked")
   public <T> CompletionStage<WorkflowResult<T>> runAsyncForResult(String runId, Object... inputs) {
     try {
-      return (CompletionStage<WorkflowResult<T>>) (CompletionStage<?>) start(runId, inputs, Start.ASYNC, null).result.copy();
+      return (CompletionStage<WorkflowResult<T>>)
+          (CompletionStage<?>) start(runId, inputs, Start.ASYNC, null).result.copy();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
   /**
-   * Continues the stored run {@code record} (left RUNNING or PARKED by an earlier process) from
-   * its checkpoints, with the inputs it was started with.
+   * Continues the stored run {@code record} (left RUNNING or PARKED by an earlier process) from its
+   * checkpoints, with the inputs it was started with.
    */
-  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resume(dev.firebreak.runtime.RunRecord record) {
+  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resume(
+      dev.firebreak.runtime.RunRecord record) {
     return start(record.runId(), storedInputs(record), Start.HANDED_OFF, null).result;
   }
 
@@ -180,15 +193,21 @@ final class BoundPlan implements BoundEntryPoint {
    * dev.firebreak.runtime.CheckpointStore#claim}): {@code record} is as stored, and nothing more is
    * written to begin it.
    */
-  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resumeClaimed(dev.firebreak.runtime.RunRecord record) {
+  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resumeClaimed(
+      dev.firebreak.runtime.RunRecord record) {
     return start(record.runId(), storedInputs(record), Start.HANDED_OFF, record).result;
   }
 
   private Object[] storedInputs(dev.firebreak.runtime.RunRecord record) {
     if (record.inputs() == null) {
       throw new IllegalStateException(
-          "run '" + record.runId() + "' cannot be resumed from the store: the inputs of " + plan.workflow() + "."
-              + plan.name() + " are not stored (not encodable, or the store is not durable); call the entry point"
+          "run '"
+              + record.runId()
+              + "' cannot be resumed from the store: the inputs of "
+              + plan.workflow()
+              + "."
+              + plan.name()
+              + " are not stored (not encodable, or the store is not durable); call the entry point"
               + " again with its @RunId to resume it");
     }
     return dev.firebreak.runtime.codec.Codecs.decode(
@@ -221,9 +240,9 @@ final class BoundPlan implements BoundEntryPoint {
   }
 
   /**
-   * Starts a run, or attaches to the run that already has {@code runId}: in flight here, it is
-   * that run; finished or interrupted in the store, it is its record. A failure to open the run
-   * is thrown here, except for {@link Start#ASYNC}, where it completes the run's result.
+   * Starts a run, or attaches to the run that already has {@code runId}: in flight here, it is that
+   * run; finished or interrupted in the store, it is its record. A failure to open the run is
+   * thrown here, except for {@link Start#ASYNC}, where it completes the run's result.
    *
    * @param claimed the run as stored, if this process has claimed it already; else it is opened
    */
@@ -253,15 +272,16 @@ final class BoundPlan implements BoundEntryPoint {
       return raced.attach(this);
     }
     if (mode == Start.ASYNC && engine.store.isDurable()) {
-      engine.execute(() -> {
-        RunRecord record;
-        try {
-          record = open(run, values, null);
-        } catch (RuntimeException e) {
-          return; // already the run's result, which is what the caller holds
-        }
-        run.begin(record, true);
-      });
+      engine.execute(
+          () -> {
+            RunRecord record;
+            try {
+              record = open(run, values, null);
+            } catch (RuntimeException e) {
+              return; // already the run's result, which is what the caller holds
+            }
+            run.begin(record, true);
+          });
     } else {
       run.begin(open(run, values, claimed), mode == Start.INLINE);
     }
@@ -277,16 +297,28 @@ final class BoundPlan implements BoundEntryPoint {
     RunRecord record = claimed;
     try {
       if (record == null) {
-        byte[] stored = inputCodec == null ? null : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
+        byte[] stored =
+            inputCodec == null
+                ? null
+                : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
         record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash(), stored);
       }
       if (!record.entryPoint().equals(plan.name()) || !record.workflow().equals(plan.workflow())) {
         throw new IllegalStateException(
-            "run id '" + id + "' is used by a run of " + record.workflow() + "." + record.entryPoint()
-                + "; it cannot also be a run of " + plan.workflow() + "." + plan.name());
+            "run id '"
+                + id
+                + "' is used by a run of "
+                + record.workflow()
+                + "."
+                + record.entryPoint()
+                + "; it cannot also be a run of "
+                + plan.workflow()
+                + "."
+                + plan.name());
       }
       if (!record.graphHash().equals(plan.graphHash()) && !engine.resumeAcrossGraphChanges) {
-        throw new dev.firebreak.runtime.GraphMismatchException(id, plan.workflow(), record.graphHash(), plan.graphHash());
+        throw new dev.firebreak.runtime.GraphMismatchException(
+            id, plan.workflow(), record.graphHash(), plan.graphHash());
       }
     } catch (RuntimeException e) {
       engine.runs.remove(id, run);

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * is an immutable snapshot swapped by compare-and-set, and the happy path of a consecutive-failure
  * breaker (closed, no failures) neither writes nor allocates.
  *
- * <p>{@link #tryAcquire} returns a permit: the generation of the state that let the call through.
- * A result reported with a permit from an older generation (a call let through before the breaker
+ * <p>{@link #tryAcquire} returns a permit: the generation of the state that let the call through. A
+ * result reported with a permit from an older generation (a call let through before the breaker
  * opened, finishing after it half-opened) is ignored, so stale calls never close or reopen it.
  *
  * <p>Closed, a consecutive-failure breaker counts failures in a row; a rate-based one keeps the
@@ -34,8 +34,14 @@ public final class Breaker {
    * @param succeeded trials that succeeded (half-open)
    */
   private record State(
-      CircuitBreakerState kind, int failures, long outcomes, int recorded, long openedAt, int issued,
-      int succeeded, long generation) {
+      CircuitBreakerState kind,
+      int failures,
+      long outcomes,
+      int recorded,
+      long openedAt,
+      int issued,
+      int succeeded,
+      long generation) {
     static State closed(long generation) {
       return new State(CircuitBreakerState.CLOSED, 0, 0, 0, 0, 0, 0, generation);
     }
@@ -58,7 +64,8 @@ public final class Breaker {
     this.openForNanos = policy.openFor().toNanos();
     this.windowMask = policy.window() == 64 ? -1L : (1L << policy.window()) - 1;
     // "At least this share of the window failed", in whole calls, never fewer than one.
-    this.ratioFailures = Math.max(1, (int) Math.ceil(policy.failureRatio() * policy.window() - 1e-9));
+    this.ratioFailures =
+        Math.max(1, (int) Math.ceil(policy.failureRatio() * policy.window() - 1e-9));
     this.events = events;
     this.scheduler = scheduler;
     this.maxParked = maxParked;
@@ -82,8 +89,8 @@ public final class Breaker {
   }
 
   /**
-   * Whether a call at {@code now} (scheduler nanos) may pass: its permit, or {@link #REJECTED}.
-   * An open breaker whose {@code openFor} has passed half-opens here, on the first call after it.
+   * Whether a call at {@code now} (scheduler nanos) may pass: its permit, or {@link #REJECTED}. An
+   * open breaker whose {@code openFor} has passed half-opens here, on the first call after it.
    */
   public long tryAcquire(long now) {
     while (true) {
@@ -95,9 +102,11 @@ public final class Breaker {
           if (now - s.openedAt() < openForNanos) {
             return REJECTED;
           }
-          State half = new State(CircuitBreakerState.HALF_OPEN, 0, 0, 0, 0, 1, 0, s.generation() + 1);
+          State half =
+              new State(CircuitBreakerState.HALF_OPEN, 0, 0, 0, 0, 1, 0, s.generation() + 1);
           if (state.compareAndSet(s, half)) {
-            events.breakerTransition(policy.name(), CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN);
+            events.breakerTransition(
+                policy.name(), CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN);
             return half.generation();
           }
           break;
@@ -113,7 +122,9 @@ public final class Breaker {
     }
   }
 
-  /** Reports how the call let through with {@code permit} ended ({@code failure} null on success). */
+  /**
+   * Reports how the call let through with {@code permit} ended ({@code failure} null on success).
+   */
   public void onResult(long permit, Throwable failure, long now) {
     boolean failed = failure != null && policy.countsAsFailure(failure);
     while (true) {
@@ -121,7 +132,10 @@ public final class Breaker {
       if (s.generation() != permit || s.kind() == CircuitBreakerState.OPEN) {
         return;
       }
-      State next = s.kind() == CircuitBreakerState.CLOSED ? closedAfter(s, failed, now) : halfOpenAfter(s, failed, now);
+      State next =
+          s.kind() == CircuitBreakerState.CLOSED
+              ? closedAfter(s, failed, now)
+              : halfOpenAfter(s, failed, now);
       if (next == s || state.compareAndSet(s, next)) {
         if (next.kind() != s.kind()) {
           transitioned(s.kind(), next.kind());

@@ -31,10 +31,16 @@ public final class Engine {
   final boolean mdc;
   final int maxParkedPerBreaker;
   final Overrides overrides;
-  /** Whether dead letters go to the store's own queue, so that a run's end and its letter are one write. */
+
+  /**
+   * Whether dead letters go to the store's own queue, so that a run's end and its letter are one
+   * write.
+   */
   final boolean deadLettersInStore;
+
   /** Whether a run stored under another graph hash may be resumed (steps matched by name). */
   volatile boolean resumeAcrossGraphChanges;
+
   final AtomicInteger inFlight = new AtomicInteger();
   final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
@@ -73,17 +79,21 @@ public final class Engine {
   }
 
   /**
-   * Continues the run {@code runId} from the store: its result if it ended, the run itself if it
-   * is in flight, else a resume from its checkpoints. Its workflow must be bound on this runtime.
+   * Continues the run {@code runId} from the store: its result if it ended, the run itself if it is
+   * in flight, else a resume from its checkpoints. Its workflow must be bound on this runtime.
    */
   @SuppressWarnings("unchecked")
-  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>> resume(String runId) {
+  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>
+      resume(String runId) {
     Run running = runs.get(runId);
     if (running != null) {
       return running.result.copy();
     }
     dev.firebreak.runtime.RunRecord record =
-        store.find(runId).orElseThrow(() -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
+        store
+            .find(runId)
+            .orElseThrow(
+                () -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
     BoundPlan plan = boundPlanOf(record);
     return plan.resume(record);
   }
@@ -92,15 +102,24 @@ public final class Engine {
    * Replays a failed run from the dead-letter queue: its dead letter is removed, the steps without
    * output (and those compensated) get fresh attempts, and it resumes from its checkpoints.
    */
-  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>> replay(String runId) {
+  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>
+      replay(String runId) {
     if (runs.containsKey(runId)) {
-      throw new IllegalStateException("run '" + runId + "' is in flight; only an ended, failed run can be replayed");
+      throw new IllegalStateException(
+          "run '" + runId + "' is in flight; only an ended, failed run can be replayed");
     }
     dev.firebreak.runtime.RunRecord record =
-        store.find(runId).orElseThrow(() -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
+        store
+            .find(runId)
+            .orElseThrow(
+                () -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
     if (!record.status().isTerminal() || record.status().isSuccess()) {
       throw new IllegalStateException(
-          "run '" + runId + "' is " + record.status() + "; only a FAILED or COMPENSATION_FAILED run can be replayed");
+          "run '"
+              + runId
+              + "' is "
+              + record.status()
+              + "; only a FAILED or COMPENSATION_FAILED run can be replayed");
     }
     BoundPlan plan = boundPlanOf(record);
     List<String> unfinished = new java.util.ArrayList<>();
@@ -109,7 +128,8 @@ public final class Engine {
         unfinished.add(step.name());
       }
     }
-    // Only if the run is still as read: of two replays at once, one reopens it and the other is refused.
+    // Only if the run is still as read: of two replays at once, one reopens it and the other is
+    // refused.
     dev.firebreak.runtime.RunRecord reopened = store.reopen(runId, record.status(), unfinished);
     deadLetters.discard(runId);
     return plan.resume(reopened);
@@ -129,7 +149,12 @@ public final class Engine {
     BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
     if (plan == null) {
       throw new IllegalStateException(
-          "run '" + record.runId() + "' belongs to " + record.workflow() + "." + record.entryPoint()
+          "run '"
+              + record.runId()
+              + "' belongs to "
+              + record.workflow()
+              + "."
+              + record.entryPoint()
               + ", which is not bound on this runtime: create its orchestrator first");
     }
     return plan;
@@ -139,14 +164,19 @@ public final class Engine {
    * {@link #resume} for every unfinished run of a workflow bound here, oldest first: the store
    * claims them in bulk (one write per few hundred runs), then each begins from its record.
    */
-  public List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumeAll() {
+  public List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>>
+      resumeAll() {
     List<dev.firebreak.runtime.RunRecord> candidates = new java.util.ArrayList<>();
     for (dev.firebreak.runtime.RunRecord record : store.unfinished()) {
       if (runs.containsKey(record.runId())) {
         continue;
       }
       if (!plans.containsKey(key(record.workflow(), record.entryPoint()))) {
-        log.info("run {} of {}.{} left for the runtime that binds it", RunIds.forLog(record.runId()), record.workflow(), record.entryPoint());
+        log.info(
+            "run {} of {}.{} left for the runtime that binds it",
+            RunIds.forLog(record.runId()),
+            record.workflow(),
+            record.entryPoint());
         continue;
       }
       candidates.add(record);
@@ -161,8 +191,8 @@ public final class Engine {
         }
       }
     }
-    List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>> resumed =
-        new java.util.ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>>
+        resumed = new java.util.ArrayList<>();
     for (dev.firebreak.runtime.RunRecord record : claimed) {
       try {
         resumed.add(plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record));
@@ -176,15 +206,19 @@ public final class Engine {
 
   /**
    * The breaker named by {@code policy}, created on first use and shared from then on. Two
-   * separately compiled workflows may configure one name differently (the processor only sees
-   * one compilation): the first configuration wins and the conflict is logged.
+   * separately compiled workflows may configure one name differently (the processor only sees one
+   * compilation): the first configuration wins and the conflict is logged.
    */
   Breaker breaker(CircuitBreakerPolicy policy) {
-    Breaker b = breakers.computeIfAbsent(policy.name(), n -> new Breaker(policy, events, scheduler, maxParkedPerBreaker));
+    Breaker b =
+        breakers.computeIfAbsent(
+            policy.name(), n -> new Breaker(policy, events, scheduler, maxParkedPerBreaker));
     if (!b.policy().equals(policy)) {
       log.warn(
           "circuit breaker '{}' is configured differently by two workflows; using {} and ignoring {}",
-          policy.name(), b.policy(), policy);
+          policy.name(),
+          b.policy(),
+          policy);
     }
     return b;
   }
@@ -223,8 +257,8 @@ public final class Engine {
   }
 
   /**
-   * Counts one more run in flight unless that would pass the limit. The count never goes above
-   * the limit, even for an instant, so {@link #inFlightRuns} is a true gauge.
+   * Counts one more run in flight unless that would pass the limit. The count never goes above the
+   * limit, even for an instant, so {@link #inFlightRuns} is a true gauge.
    */
   boolean admit() {
     int n;

@@ -44,14 +44,17 @@ public final class Events {
     }
   }
 
-  void runFinished(String runId, String workflow, String entryPoint, WorkflowStatus status, long nanos) {
+  void runFinished(
+      String runId, String workflow, String entryPoint, WorkflowStatus status, long nanos) {
     if (!status.isSuccess()) {
       log.warn("run {} of {}.{} ended {}", RunIds.forLog(runId), workflow, entryPoint, status);
     } else if (log.isDebugEnabled()) {
       log.debug("run {} of {}.{} ended {}", RunIds.forLog(runId), workflow, entryPoint, status);
     }
     if (active()) {
-      emit(new FirebreakEvent.RunFinished(runId, workflow, entryPoint, status, Duration.ofNanos(nanos)));
+      emit(
+          new FirebreakEvent.RunFinished(
+              runId, workflow, entryPoint, status, Duration.ofNanos(nanos)));
     }
   }
 
@@ -63,22 +66,35 @@ public final class Events {
 
   void attemptSucceeded(String runId, String workflow, String step, int attempt, long nanos) {
     if (active()) {
-      emit(new FirebreakEvent.AttemptSucceeded(runId, workflow, step, attempt, Duration.ofNanos(nanos)));
+      emit(
+          new FirebreakEvent.AttemptSucceeded(
+              runId, workflow, step, attempt, Duration.ofNanos(nanos)));
     }
   }
 
-  void attemptFailed(String runId, String workflow, String step, int attempt, Throwable failure, long nanos) {
+  void attemptFailed(
+      String runId, String workflow, String step, int attempt, Throwable failure, long nanos) {
     if (log.isDebugEnabled()) {
-      log.debug("run {}: step {} attempt {} failed: {}", RunIds.forLog(runId), step, attempt, failure.toString());
+      log.debug(
+          "run {}: step {} attempt {} failed: {}",
+          RunIds.forLog(runId),
+          step,
+          attempt,
+          failure.toString());
     }
     if (active()) {
-      emit(new FirebreakEvent.AttemptFailed(runId, workflow, step, attempt, failure, Duration.ofNanos(nanos)));
+      emit(
+          new FirebreakEvent.AttemptFailed(
+              runId, workflow, step, attempt, failure, Duration.ofNanos(nanos)));
     }
   }
 
-  void retryScheduled(String runId, String workflow, String step, int next, long delayNanos, Throwable failure) {
+  void retryScheduled(
+      String runId, String workflow, String step, int next, long delayNanos, Throwable failure) {
     if (active()) {
-      emit(new FirebreakEvent.RetryScheduled(runId, workflow, step, next, Duration.ofNanos(delayNanos), failure));
+      emit(
+          new FirebreakEvent.RetryScheduled(
+              runId, workflow, step, next, Duration.ofNanos(delayNanos), failure));
     }
   }
 
@@ -92,7 +108,10 @@ public final class Events {
   void degraded(String runId, String workflow, String step, Throwable cause, boolean fallbackUsed) {
     log.info(
         "run {}: step {} degraded to its {} after {}",
-        RunIds.forLog(runId), step, fallbackUsed ? "fallback" : "neutral default", cause.toString());
+        RunIds.forLog(runId),
+        step,
+        fallbackUsed ? "fallback" : "neutral default",
+        cause.toString());
     if (active()) {
       emit(new FirebreakEvent.StepDegraded(runId, workflow, step, cause, fallbackUsed));
     }
@@ -105,15 +124,25 @@ public final class Events {
     }
   }
 
-  void compensationFailed(String runId, String workflow, String step, int attempts, Throwable failure) {
-    log.error("run {}: compensation of step {} failed {} times; a human must reconcile", RunIds.forLog(runId), step, attempts, failure);
+  void compensationFailed(
+      String runId, String workflow, String step, int attempts, Throwable failure) {
+    log.error(
+        "run {}: compensation of step {} failed {} times; a human must reconcile",
+        RunIds.forLog(runId),
+        step,
+        attempts,
+        failure);
     if (active()) {
       emit(new FirebreakEvent.CompensationFailed(runId, workflow, step, attempts, failure));
     }
   }
 
   void parked(String runId, String workflow, String step, String breaker) {
-    log.info("run {}: step {} parked until circuit breaker '{}' lets calls through", RunIds.forLog(runId), step, breaker);
+    log.info(
+        "run {}: step {} parked until circuit breaker '{}' lets calls through",
+        RunIds.forLog(runId),
+        step,
+        breaker);
     if (active()) {
       emit(new FirebreakEvent.RunParked(runId, workflow, step, breaker));
     }
@@ -121,7 +150,11 @@ public final class Events {
 
   void unparked(String runId, String workflow, String step, String breaker) {
     if (log.isDebugEnabled()) {
-      log.debug("run {}: step {} unparked from circuit breaker '{}'", RunIds.forLog(runId), step, breaker);
+      log.debug(
+          "run {}: step {} unparked from circuit breaker '{}'",
+          RunIds.forLog(runId),
+          step,
+          breaker);
     }
     if (active()) {
       emit(new FirebreakEvent.RunUnparked(runId, workflow, step, breaker));
@@ -131,7 +164,12 @@ public final class Events {
   void deadLettered(DeadLetter letter) {
     log.error(
         "run {} of {} dead-lettered ({}) at step {} after {} attempt(s): {}",
-        RunIds.forLog(letter.runId()), letter.workflow(), letter.reason(), letter.step(), letter.attempts(), letter.errorChain());
+        RunIds.forLog(letter.runId()),
+        letter.workflow(),
+        letter.reason(),
+        letter.step(),
+        letter.attempts(),
+        letter.errorChain());
     if (active()) {
       emit(new FirebreakEvent.DeadLettered(letter));
     }

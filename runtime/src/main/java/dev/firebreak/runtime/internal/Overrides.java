@@ -17,20 +17,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Operations tuning without recompiling: keys {@code firebreak.<Workflow>.<step>.<policy>.<element>}
- * (the workflow interface's simple name, the step name, {@code retry}, {@code timeout} or {@code
- * circuitBreaker}) replace what the annotations say, checked with the processor's rules when the
- * workflow is bound: a bad value fails start-up with the key in the message.
+ * Operations tuning without recompiling: keys {@code
+ * firebreak.<Workflow>.<step>.<policy>.<element>} (the workflow interface's simple name, the step
+ * name, {@code retry}, {@code timeout} or {@code circuitBreaker}) replace what the annotations say,
+ * checked with the processor's rules when the workflow is bound: a bad value fails start-up with
+ * the key in the message.
  */
 public final class Overrides {
   public static final String PREFIX = "firebreak.";
 
   private static final Map<String, Set<String>> ELEMENTS =
       Map.of(
-          "retry", Set.of("enabled", "maxAttempts", "delay", "multiplier", "maxDelay", "jitter", "maxDuration"),
+          "retry",
+              Set.of(
+                  "enabled",
+                  "maxAttempts",
+                  "delay",
+                  "multiplier",
+                  "maxDelay",
+                  "jitter",
+                  "maxDuration"),
           "timeout", Set.of("value"),
-          "circuitBreaker", Set.of("enabled", "failureThreshold", "openFor", "halfOpenTrials", "failureRatio", "window"));
-
+          "circuitBreaker",
+              Set.of(
+                  "enabled",
+                  "failureThreshold",
+                  "openFor",
+                  "halfOpenTrials",
+                  "failureRatio",
+                  "window"));
 
   private static final Pattern SHORT = Pattern.compile("([+-]?\\d{1,12})\\s*(ms|s|m|h|d)");
 
@@ -42,7 +57,9 @@ public final class Overrides {
     for (String key : this.values.keySet()) {
       if (!key.startsWith(PREFIX) || key.substring(PREFIX.length()).split("\\.", -1).length != 4) {
         throw new IllegalArgumentException(
-            "override " + key + " is not of the form firebreak.<Workflow>.<step>.<policy>.<element>");
+            "override "
+                + key
+                + " is not of the form firebreak.<Workflow>.<step>.<policy>.<element>");
       }
     }
   }
@@ -70,11 +87,12 @@ public final class Overrides {
     for (StepDescriptor step : plan.steps()) {
       Map<String, String> mine = new TreeMap<>();
       String stepPrefix = prefix + step.name() + ".";
-      values.forEach((k, v) -> {
-        if (k.startsWith(stepPrefix)) {
-          mine.put(k, v);
-        }
-      });
+      values.forEach(
+          (k, v) -> {
+            if (k.startsWith(stepPrefix)) {
+              mine.put(k, v);
+            }
+          });
       if (mine.isEmpty()) {
         steps.add(step);
         continue;
@@ -87,24 +105,45 @@ public final class Overrides {
       return plan;
     }
     return new EntryPointPlan(
-        plan.workflow(), plan.name(), plan.inputs(), steps, plan.outputSlot(), plan.deadline(), plan.graphHash(),
-        plan.inputCodecs(), plan.outputCodec());
+        plan.workflow(),
+        plan.name(),
+        plan.inputs(),
+        steps,
+        plan.outputSlot(),
+        plan.deadline(),
+        plan.graphHash(),
+        plan.inputCodecs(),
+        plan.outputCodec());
   }
 
-  private static StepDescriptor override(StepDescriptor step, String prefix, Map<String, String> keys) {
+  private static StepDescriptor override(
+      StepDescriptor step, String prefix, Map<String, String> keys) {
     for (String key : keys.keySet()) {
       String[] parts = key.substring(prefix.length()).split("\\.");
       Set<String> elements = ELEMENTS.get(parts[0]);
       if (elements == null) {
-        throw bad(key, "unknown policy '" + parts[0] + "': use one of " + new TreeSet<>(ELEMENTS.keySet()));
+        throw bad(
+            key,
+            "unknown policy '" + parts[0] + "': use one of " + new TreeSet<>(ELEMENTS.keySet()));
       }
       if (!elements.contains(parts[1])) {
-        throw bad(key, "unknown element '" + parts[1] + "' of " + parts[0] + ": use one of " + new TreeSet<>(elements));
+        throw bad(
+            key,
+            "unknown element '"
+                + parts[1]
+                + "' of "
+                + parts[0]
+                + ": use one of "
+                + new TreeSet<>(elements));
       }
     }
     RetryPolicy retry = step.retry();
     if (keys.keySet().stream().anyMatch(k -> k.startsWith(prefix + "retry."))) {
-      retry = retry(step.retry() == RetryPolicy.NONE ? RetryPolicy.DEFAULTS : step.retry(), prefix + "retry.", keys);
+      retry =
+          retry(
+              step.retry() == RetryPolicy.NONE ? RetryPolicy.DEFAULTS : step.retry(),
+              prefix + "retry.",
+              keys);
     }
     Duration timeout = step.timeout();
     String timeoutKey = prefix + "timeout.value";
@@ -122,33 +161,80 @@ public final class Overrides {
     if (keys.containsKey(p + "enabled") && !bool(p + "enabled", keys.get(p + "enabled"))) {
       return RetryPolicy.NONE;
     }
-    int maxAttempts = keys.containsKey(p + "maxAttempts") ? integer(p + "maxAttempts", keys.get(p + "maxAttempts"), 1, 100) : base.maxAttempts();
-    Duration delay = keys.containsKey(p + "delay") ? nonNegative(p + "delay", keys.get(p + "delay")) : base.delay();
-    double multiplier = keys.containsKey(p + "multiplier") ? decimal(p + "multiplier", keys.get(p + "multiplier"), 1.0, 100.0) : base.multiplier();
-    Duration maxDelay = keys.containsKey(p + "maxDelay") ? nonNegative(p + "maxDelay", keys.get(p + "maxDelay")) : base.maxDelay();
-    double jitter = keys.containsKey(p + "jitter") ? decimal(p + "jitter", keys.get(p + "jitter"), 0.0, 1.0) : base.jitter();
-    Duration maxDuration = keys.containsKey(p + "maxDuration") ? positive(p + "maxDuration", keys.get(p + "maxDuration")) : base.maxDuration();
+    int maxAttempts =
+        keys.containsKey(p + "maxAttempts")
+            ? integer(p + "maxAttempts", keys.get(p + "maxAttempts"), 1, 100)
+            : base.maxAttempts();
+    Duration delay =
+        keys.containsKey(p + "delay")
+            ? nonNegative(p + "delay", keys.get(p + "delay"))
+            : base.delay();
+    double multiplier =
+        keys.containsKey(p + "multiplier")
+            ? decimal(p + "multiplier", keys.get(p + "multiplier"), 1.0, 100.0)
+            : base.multiplier();
+    Duration maxDelay =
+        keys.containsKey(p + "maxDelay")
+            ? nonNegative(p + "maxDelay", keys.get(p + "maxDelay"))
+            : base.maxDelay();
+    double jitter =
+        keys.containsKey(p + "jitter")
+            ? decimal(p + "jitter", keys.get(p + "jitter"), 0.0, 1.0)
+            : base.jitter();
+    Duration maxDuration =
+        keys.containsKey(p + "maxDuration")
+            ? positive(p + "maxDuration", keys.get(p + "maxDuration"))
+            : base.maxDuration();
     if (delay.compareTo(maxDelay) > 0) {
       throw bad(p + "delay", "delay " + delay + " is greater than maxDelay " + maxDelay);
     }
-    return new RetryPolicy(maxAttempts, delay, multiplier, maxDelay, jitter, base.retryOn(), base.abortOn(), maxDuration);
+    return new RetryPolicy(
+        maxAttempts,
+        delay,
+        multiplier,
+        maxDelay,
+        jitter,
+        base.retryOn(),
+        base.abortOn(),
+        maxDuration);
   }
 
-  private static CircuitBreakerPolicy breaker(StepDescriptor step, String p, Map<String, String> keys) {
+  private static CircuitBreakerPolicy breaker(
+      StepDescriptor step, String p, Map<String, String> keys) {
     if (keys.containsKey(p + "enabled") && !bool(p + "enabled", keys.get(p + "enabled"))) {
       return null;
     }
     CircuitBreakerPolicy base = step.circuitBreaker();
     if (base == null) {
       String key = keys.keySet().stream().filter(k -> k.startsWith(p)).findFirst().orElseThrow();
-      throw bad(key, "step '" + step.name() + "' has no @CircuitBreaker; a breaker is named in code, not by an override");
+      throw bad(
+          key,
+          "step '"
+              + step.name()
+              + "' has no @CircuitBreaker; a breaker is named in code, not by an override");
     }
-    int threshold = keys.containsKey(p + "failureThreshold") ? integer(p + "failureThreshold", keys.get(p + "failureThreshold"), 1, 10_000) : base.failureThreshold();
-    Duration openFor = keys.containsKey(p + "openFor") ? positive(p + "openFor", keys.get(p + "openFor")) : base.openFor();
-    int trials = keys.containsKey(p + "halfOpenTrials") ? integer(p + "halfOpenTrials", keys.get(p + "halfOpenTrials"), 1, 1000) : base.halfOpenTrials();
-    double ratio = keys.containsKey(p + "failureRatio") ? decimal(p + "failureRatio", keys.get(p + "failureRatio"), 0.0, 1.0) : base.failureRatio();
-    int window = keys.containsKey(p + "window") ? integer(p + "window", keys.get(p + "window"), 1, 64) : base.window();
-    return new CircuitBreakerPolicy(base.name(), threshold, openFor, trials, ratio, window, base.failOn(), base.skipOn());
+    int threshold =
+        keys.containsKey(p + "failureThreshold")
+            ? integer(p + "failureThreshold", keys.get(p + "failureThreshold"), 1, 10_000)
+            : base.failureThreshold();
+    Duration openFor =
+        keys.containsKey(p + "openFor")
+            ? positive(p + "openFor", keys.get(p + "openFor"))
+            : base.openFor();
+    int trials =
+        keys.containsKey(p + "halfOpenTrials")
+            ? integer(p + "halfOpenTrials", keys.get(p + "halfOpenTrials"), 1, 1000)
+            : base.halfOpenTrials();
+    double ratio =
+        keys.containsKey(p + "failureRatio")
+            ? decimal(p + "failureRatio", keys.get(p + "failureRatio"), 0.0, 1.0)
+            : base.failureRatio();
+    int window =
+        keys.containsKey(p + "window")
+            ? integer(p + "window", keys.get(p + "window"), 1, 64)
+            : base.window();
+    return new CircuitBreakerPolicy(
+        base.name(), threshold, openFor, trials, ratio, window, base.failOn(), base.skipOn());
   }
 
   private static IllegalArgumentException bad(String key, String why) {
@@ -230,7 +316,11 @@ public final class Overrides {
     try {
       return Duration.parse(t);
     } catch (DateTimeParseException e) {
-      throw bad(key, "'" + value + "' is not a duration: write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or \"PT30S\"");
+      throw bad(
+          key,
+          "'"
+              + value
+              + "' is not a duration: write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or \"PT30S\"");
     }
   }
 }

@@ -44,21 +44,25 @@ import org.slf4j.MDC;
  * One run of an entry point: a small state machine driven by whichever thread finished the last
  * piece of work.
  *
- * <p>Threading: a step becomes ready when its last prerequisite completes ({@link #waiting}
- * reaches zero). The thread that completed it runs the first ready successor itself, in the
- * {@link #drive} loop, and hands only the other ready siblings to the executor — so a linear chain
- * runs start to end on one thread with no hand-off. Retries wait on the scheduler, not on a
- * thread. {@link #active} counts steps launched and not finished; the thread that brings it to
- * zero ends the run, exactly once.
+ * <p>Threading: a step becomes ready when its last prerequisite completes ({@link #waiting} reaches
+ * zero). The thread that completed it runs the first ready successor itself, in the {@link #drive}
+ * loop, and hands only the other ready siblings to the executor — so a linear chain runs start to
+ * end on one thread with no hand-off. Retries wait on the scheduler, not on a thread. {@link
+ * #active} counts steps launched and not finished; the thread that brings it to zero ends the run,
+ * exactly once.
  *
- * <p>Every step method returns the index of the next step this thread should run, or {@link
- * #NONE}.
+ * <p>Every step method returns the index of the next step this thread should run, or {@link #NONE}.
  */
 final class Run {
   private static final int NONE = -1;
   private static final int RETRY = -2;
 
-  private enum Origin { AGENT, FALLBACK, NEUTRAL, RESTORED }
+  private enum Origin {
+    AGENT,
+    FALLBACK,
+    NEUTRAL,
+    RESTORED
+  }
 
   private record Failure(int step, Throwable error) {}
 
@@ -80,14 +84,18 @@ final class Run {
   long deadlineAt = Long.MAX_VALUE;
   Instant deadline;
   private Map<String, byte[]> restored = Map.of();
+
   /** The inputs as stored, for the dead letter; null if not stored. */
   byte[] inputSnapshot;
+
   private Map<String, Integer> restoredAttempts = Map.of();
+
   /**
-   * The checkpoint of the step that completes the run, kept to be written with the run's end in
-   * one write (see {@link #succeeded}); set and read by the thread that ends the run.
+   * The checkpoint of the step that completes the run, kept to be written with the run's end in one
+   * write (see {@link #succeeded}); set and read by the thread that ends the run.
    */
   private int lastStep = -1;
+
   private byte[] lastStepOutput;
   private int lastStepAttempts;
 
@@ -106,7 +114,12 @@ final class Run {
   Run attach(BoundPlan caller) {
     if (caller != plan) {
       throw new IllegalStateException(
-          "run id '" + runId + "' is already used by a run of " + plan.workflow() + "." + plan.plan.name());
+          "run id '"
+              + runId
+              + "' is already used by a run of "
+              + plan.workflow()
+              + "."
+              + plan.plan.name());
     }
     return this;
   }
@@ -176,10 +189,19 @@ final class Run {
       sr.attempts = before;
     }
     boolean checkpointedOutput = step.isCheckpointed() && restored.containsKey(step.name());
-    if (before != null && !checkpointedOutput && before >= step.retry().maxAttempts() && step.retry().maxAttempts() > 1) {
+    if (before != null
+        && !checkpointedOutput
+        && before >= step.retry().maxAttempts()
+        && step.retry().maxAttempts() > 1) {
       // The attempts were spent before the process stopped; a restart does not grant new ones.
-      return failedForGood(sr, new IllegalStateException(
-          "step '" + step.name() + "' used its " + before + " attempts before the process stopped"));
+      return failedForGood(
+          sr,
+          new IllegalStateException(
+              "step '"
+                  + step.name()
+                  + "' used its "
+                  + before
+                  + " attempts before the process stopped"));
     }
     byte[] checkpoint = step.isCheckpointed() ? restored.get(step.name()) : null;
     if (checkpoint != null) {
@@ -216,12 +238,17 @@ final class Run {
         try {
           engine.store.saveAttempt(runId, step.name(), n);
         } catch (RuntimeException e) {
-          return failRun(sr, new IllegalStateException("attempt " + n + " of step '" + step.name() + "' not recorded", e));
+          return failRun(
+              sr,
+              new IllegalStateException(
+                  "attempt " + n + " of step '" + step.name() + "' not recorded", e));
         }
       }
       long remaining = deadlineAt - now;
       if (remaining <= 0) {
-        return failedForGood(sr, new DeadlineExceededException(step.name(), n, deadline, "passed before the attempt"));
+        return failedForGood(
+            sr,
+            new DeadlineExceededException(step.name(), n, deadline, "passed before the attempt"));
       }
       Breaker breaker = plan.breakers[i];
       long permit = 0;
@@ -286,7 +313,8 @@ final class Run {
     // A timeout shortened to the run's remaining budget is the deadline passing, not the step's.
     java.util.concurrent.TimeoutException e =
         timeout < step.timeout().toNanos()
-            ? new DeadlineExceededException(step.name(), attempt, deadline, "passed during the attempt")
+            ? new DeadlineExceededException(
+                step.name(), attempt, deadline, "passed during the attempt")
             : new StepTimeoutException(step.name(), attempt, Duration.ofNanos(timeout));
     if (cause != null) {
       e.initCause(cause);
@@ -301,7 +329,8 @@ final class Run {
     try {
       stage = plan.bindings[sr.index].asyncCall().call(slots, sr);
       if (stage == null) {
-        throw new NullPointerException("step '" + step.name() + "' returned a null CompletionStage");
+        throw new NullPointerException(
+            "step '" + step.name() + "' returned a null CompletionStage");
       }
     } catch (Throwable t) {
       return afterAsync(sr, breaker, permit, started, null, t);
@@ -329,7 +358,9 @@ final class Run {
     return NONE;
   }
 
-  /** An async attempt in flight: completed by its stage or by its timeout, whichever comes first. */
+  /**
+   * An async attempt in flight: completed by its stage or by its timeout, whichever comes first.
+   */
   private final class AsyncAttempt implements BiConsumer<Object, Throwable> {
     private final AtomicBoolean done = new AtomicBoolean();
     private final StepRun sr;
@@ -340,7 +371,13 @@ final class Run {
     private final CompletionStage<?> stage;
     volatile Cancellable timer;
 
-    AsyncAttempt(StepRun sr, Breaker breaker, long permit, long started, long timeout, CompletionStage<?> stage) {
+    AsyncAttempt(
+        StepRun sr,
+        Breaker breaker,
+        long permit,
+        long started,
+        long timeout,
+        CompletionStage<?> stage) {
       this.sr = sr;
       this.breaker = breaker;
       this.permit = permit;
@@ -385,7 +422,8 @@ final class Run {
     }
   }
 
-  private int afterAsync(StepRun sr, Breaker breaker, long permit, long started, Object value, Throwable error) {
+  private int afterAsync(
+      StepRun sr, Breaker breaker, long permit, long started, Object value, Throwable error) {
     sr.inFlight = null;
     if (error == null) {
       try {
@@ -409,7 +447,8 @@ final class Run {
   }
 
   private static Throwable unwrap(Throwable error) {
-    while ((error instanceof CompletionException || error instanceof ExecutionException) && error.getCause() != null) {
+    while ((error instanceof CompletionException || error instanceof ExecutionException)
+        && error.getCause() != null) {
       error = error.getCause();
     }
     return error;
@@ -425,7 +464,10 @@ final class Run {
         || error instanceof CorruptCheckpointException;
   }
 
-  /** After a failed attempt: {@link #RETRY} at once, a retry scheduled ({@link #NONE}), or failed for good. */
+  /**
+   * After a failed attempt: {@link #RETRY} at once, a retry scheduled ({@link #NONE}), or failed
+   * for good.
+   */
   private int afterFailure(StepRun sr, Throwable error, long now) {
     if (failure.get() != null) {
       // The run already failed or was cancelled: no retry, no fallback, just stop.
@@ -438,16 +480,19 @@ final class Run {
       return failedForGood(sr, error);
     }
     long delay = Backoff.delayNanos(policy, sr.attempts);
-    if (policy.maxDuration() != null && now + delay - sr.firstAttemptAt >= policy.maxDuration().toNanos()) {
+    if (policy.maxDuration() != null
+        && now + delay - sr.firstAttemptAt >= policy.maxDuration().toNanos()) {
       return failedForGood(sr, error);
     }
     if (now + delay >= deadlineAt) {
       DeadlineExceededException late =
-          new DeadlineExceededException(step.name(), sr.attempts, deadline, "would pass before the next retry");
+          new DeadlineExceededException(
+              step.name(), sr.attempts, deadline, "would pass before the next retry");
       late.initCause(error);
       return failedForGood(sr, late);
     }
-    engine.events.retryScheduled(runId, plan.workflow(), step.name(), sr.attempts + 1, delay, error);
+    engine.events.retryScheduled(
+        runId, plan.workflow(), step.name(), sr.attempts + 1, delay, error);
     if (delay == 0) {
       return RETRY;
     }
@@ -498,7 +543,9 @@ final class Run {
     return NONE;
   }
 
-  /** The fallback produced {@code value}: the step's output, unless it is a null the step refuses. */
+  /**
+   * The fallback produced {@code value}: the step's output, unless it is a null the step refuses.
+   */
   private int fallenBackTo(StepRun sr, Throwable error, Object value) {
     try {
       return degradedTo(sr, error, output(sr.index, value, "has a fallback that returned"), true);
@@ -528,7 +575,13 @@ final class Run {
       default:
         String where = step.declaredBy().isEmpty() ? "" : " (" + step.declaredBy() + ")";
         throw new NullOutputException(
-            "step '" + step.name() + "'" + where + " " + how + " null: declare its output Optional, or the method"
+            "step '"
+                + step.name()
+                + "'"
+                + where
+                + " "
+                + how
+                + " null: declare its output Optional, or the method"
                 + " @Nullable, if no value is a valid answer");
     }
   }
@@ -569,11 +622,13 @@ final class Run {
           engine.store.saveStep(runId, step.name(), bytes, sr.attempts);
         }
       } catch (RuntimeException e) {
-        return failRun(sr, new IllegalStateException("checkpoint of step '" + step.name() + "' not saved", e));
+        return failRun(
+            sr, new IllegalStateException("checkpoint of step '" + step.name() + "' not saved", e));
       }
     }
     slots[plan.inputs + i] = value;
-    if ((origin == Origin.AGENT || origin == Origin.RESTORED) && plan.bindings[i].compensationCall() != null) {
+    if ((origin == Origin.AGENT || origin == Origin.RESTORED)
+        && plan.bindings[i].compensationCall() != null) {
       compensable.add(i);
     }
     completed.incrementAndGet();
@@ -594,7 +649,9 @@ final class Run {
     return next;
   }
 
-  /** A critical step failed for good: no new step starts, and the last one to finish ends the run. */
+  /**
+   * A critical step failed for good: no new step starts, and the last one to finish ends the run.
+   */
   private int failRun(StepRun sr, Throwable error) {
     sr.failure = error;
     if (failure.compareAndSet(null, new Failure(sr.index, error))) {
@@ -614,12 +671,19 @@ final class Run {
     Failure f = failure.get();
     long elapsed = engine.scheduler.nanoTime() - startedAt;
     if (f == null && completed.get() == plan.steps.length) {
-      WorkflowStatus status = degraded.isEmpty() ? WorkflowStatus.COMPLETED : WorkflowStatus.COMPLETED_DEGRADED;
+      WorkflowStatus status =
+          degraded.isEmpty() ? WorkflowStatus.COMPLETED : WorkflowStatus.COMPLETED_DEGRADED;
       try {
         Object output = slots[plan.plan.outputSlot()];
         byte[] encoded = plan.outputCodec == null ? null : Codecs.encode(plan.outputCodec, output);
         if (lastStep >= 0) {
-          engine.store.finish(runId, status, encoded, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
+          engine.store.finish(
+              runId,
+              status,
+              encoded,
+              plan.steps[lastStep].name(),
+              lastStepOutput,
+              lastStepAttempts);
         } else {
           engine.store.finish(runId, status, encoded);
         }
@@ -629,20 +693,32 @@ final class Run {
       }
       close(
           new WorkflowResult<>(
-              runId, plan.workflow(), status, slots[plan.plan.outputSlot()], List.copyOf(degraded),
-              attempts(), null, null, List.of()),
+              runId,
+              plan.workflow(),
+              status,
+              slots[plan.plan.outputSlot()],
+              List.copyOf(degraded),
+              attempts(),
+              null,
+              null,
+              List.of()),
           elapsed,
           null);
       return;
     }
-    Failure failed = f != null ? f : new Failure(-1, new IllegalStateException("run ended with steps not run"));
+    Failure failed =
+        f != null ? f : new Failure(-1, new IllegalStateException("run ended with steps not run"));
     if (lastStep >= 0) {
       // Cancelled while its last step completed: that step's checkpoint is written on its own.
       try {
         engine.store.saveStep(runId, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(Run.class).warn(
-            "run {}: checkpoint of step '{}' not saved", RunIds.forLog(runId), plan.steps[lastStep].name(), e);
+        org.slf4j.LoggerFactory.getLogger(Run.class)
+            .warn(
+                "run {}: checkpoint of step '{}' not saved",
+                RunIds.forLog(runId),
+                plan.steps[lastStep].name(),
+                e);
       }
     }
     RuntimeException lost = ownershipLost(failed.error());
@@ -652,7 +728,8 @@ final class Run {
       close(null, elapsed, lost);
       return;
     }
-    compensate(failed, compensable.toArray(new Integer[0]), compensable.size() - 1, 1, new ArrayList<>());
+    compensate(
+        failed, compensable.toArray(new Integer[0]), compensable.size() - 1, 1, new ArrayList<>());
   }
 
   /**
@@ -666,27 +743,36 @@ final class Run {
       int i = order[k];
       String name = plan.steps[i].name();
       try {
-        plan.bindings[i].compensationCall().call(slots[plan.inputs + i], slots, new Compensation(name, attempt));
+        plan.bindings[i]
+            .compensationCall()
+            .call(slots[plan.inputs + i], slots, new Compensation(name, attempt));
         engine.events.compensated(runId, plan.workflow(), name, attempt);
         if (plan.steps[i].isCheckpointed()) {
           // Undone: a replay of this run must run the step again, not reuse its checkpoint.
           try {
             engine.store.resetSteps(runId, List.of(name));
           } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: checkpoint of compensated step {} not reset", RunIds.forLog(runId), name, e);
+            org.slf4j.LoggerFactory.getLogger(Run.class)
+                .warn(
+                    "run {}: checkpoint of compensated step {} not reset",
+                    RunIds.forLog(runId),
+                    name,
+                    e);
           }
         }
         k--;
         attempt = 1;
         continue;
       } catch (Throwable t) {
-        RetryPolicy policy = plan.steps[i].retry().maxAttempts() > 1 ? plan.steps[i].retry() : RetryPolicy.DEFAULTS;
+        RetryPolicy policy =
+            plan.steps[i].retry().maxAttempts() > 1 ? plan.steps[i].retry() : RetryPolicy.DEFAULTS;
         if (attempt < policy.maxAttempts() && policy.retries(t)) {
           long delay = Backoff.delayNanos(policy, attempt);
           if (delay > 0) {
             int at = k;
             int next = attempt + 1;
-            engine.scheduler.schedule(() -> execute(() -> compensate(f, order, at, next, failed)), delay);
+            engine.scheduler.schedule(
+                () -> execute(() -> compensate(f, order, at, next, failed)), delay);
             return;
           }
           attempt++;
@@ -710,14 +796,24 @@ final class Run {
     try {
       DeadLetter letter = null;
       // A cancelled run is not dead-lettered (its canceller knows), unless a compensation failed.
-      if (!(error instanceof dev.firebreak.runtime.RunCancelledException) || !failedCompensations.isEmpty()) {
+      if (!(error instanceof dev.firebreak.runtime.RunCancelledException)
+          || !failedCompensations.isEmpty()) {
         DeadLetterReason reason =
-            failedCompensations.isEmpty() ? DeadLetterReason.of(error) : DeadLetterReason.COMPENSATION_FAILED;
+            failedCompensations.isEmpty()
+                ? DeadLetterReason.of(error)
+                : DeadLetterReason.COMPENSATION_FAILED;
         StepRun failedStep = f.step() >= 0 ? stepRuns.get(f.step()) : null;
         letter =
             new DeadLetter(
-                runId, plan.workflow(), plan.plan.name(), reason, step, failedStep == null ? 0 : failedStep.attempts,
-                DeadLetter.chainOf(error), engine.scheduler.now(), inputSnapshot);
+                runId,
+                plan.workflow(),
+                plan.plan.name(),
+                reason,
+                step,
+                failedStep == null ? 0 : failedStep.attempts,
+                DeadLetter.chainOf(error),
+                engine.scheduler.now(),
+                inputSnapshot);
       }
       if (engine.deadLettersInStore || letter == null) {
         // The end and the letter in one write: a run that ended meanwhile gets neither.
@@ -736,7 +832,14 @@ final class Run {
     }
     close(
         new WorkflowResult<>(
-            runId, plan.workflow(), status, null, List.copyOf(degraded), attempts(), step, error,
+            runId,
+            plan.workflow(),
+            status,
+            null,
+            List.copyOf(degraded),
+            attempts(),
+            step,
+            error,
             List.copyOf(failedCompensations)),
         elapsed,
         null);
@@ -767,9 +870,11 @@ final class Run {
   private void close(WorkflowResult<Object> outcome, long elapsed, RuntimeException storeFailure) {
     leaveFlight();
     if (storeFailure != null) {
-      engine.events.runFinished(runId, plan.workflow(), plan.plan.name(), WorkflowStatus.RUNNING, elapsed);
+      engine.events.runFinished(
+          runId, plan.workflow(), plan.plan.name(), WorkflowStatus.RUNNING, elapsed);
       result.completeExceptionally(
-          new IllegalStateException("run " + runId + " ended but its end could not be recorded", storeFailure));
+          new IllegalStateException(
+              "run " + runId + " ended but its end could not be recorded", storeFailure));
       return;
     }
     engine.events.runFinished(runId, plan.workflow(), plan.plan.name(), outcome.status(), elapsed);
@@ -852,8 +957,14 @@ final class Run {
           leaveFlight();
           result.completeExceptionally(
               new IllegalStateException(
-                  "run '" + runId + "' already ended " + status + "; its output cannot be returned again: its"
-                      + " type has no checkpoint codec and step '" + producer.name() + "' is not @Checkpointed"));
+                  "run '"
+                      + runId
+                      + "' already ended "
+                      + status
+                      + "; its output cannot be returned again: its"
+                      + " type has no checkpoint codec and step '"
+                      + producer.name()
+                      + "' is not @Checkpointed"));
           return;
         }
         try {
@@ -868,9 +979,16 @@ final class Run {
     leaveFlight();
     result.complete(
         new WorkflowResult<>(
-            runId, plan.workflow(), status, output, List.of(), record.attempts(), null, null, List.of()));
+            runId,
+            plan.workflow(),
+            status,
+            output,
+            List.of(),
+            record.attempts(),
+            null,
+            null,
+            List.of()));
   }
-
 
   // ---------------------------------------------------------------------------------------------
   // Parking, cancellation
@@ -912,7 +1030,10 @@ final class Run {
 
   Throwable deadlinePassed(StepRun sr) {
     return new DeadlineExceededException(
-        plan.steps[sr.index].name(), sr.attempts, deadline, "passed while the step waited for its circuit breaker");
+        plan.steps[sr.index].name(),
+        sr.attempts,
+        deadline,
+        "passed while the step waited for its circuit breaker");
   }
 
   private void saveStatusQuietly(WorkflowStatus status) {
@@ -920,7 +1041,8 @@ final class Run {
       engine.store.saveStatus(runId, status);
     } catch (RuntimeException e) {
       // The run goes on; only a resume after a crash would miss this status.
-      org.slf4j.LoggerFactory.getLogger(Run.class).warn("run {}: status {} not recorded", RunIds.forLog(runId), status, e);
+      org.slf4j.LoggerFactory.getLogger(Run.class)
+          .warn("run {}: status {} not recorded", RunIds.forLog(runId), status, e);
     }
   }
 
@@ -970,6 +1092,7 @@ final class Run {
       }
     }
   }
+
   // ---------------------------------------------------------------------------------------------
 
   private void putMdc(StepDescriptor step) {

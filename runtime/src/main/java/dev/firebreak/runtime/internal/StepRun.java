@@ -26,10 +26,15 @@ final class StepRun implements StepContext {
   boolean started;
   long firstAttemptAt;
   volatile Throwable failure;
-  /** The attempt running now: a {@link TimeoutGuard} (sync) or the run's async attempt; else null. */
+
+  /**
+   * The attempt running now: a {@link TimeoutGuard} (sync) or the run's async attempt; else null.
+   */
   volatile Object inFlight;
+
   /** Set while the step waits for its open circuit breaker. */
   volatile Parked parked;
+
   private volatile int retryState;
   private volatile Cancellable retryTimer;
 
@@ -81,7 +86,9 @@ final class StepRun implements StepContext {
             delayNanos);
   }
 
-  /** Calls off a waiting retry; returns whether it was waiting (and is now the caller's to finish). */
+  /**
+   * Calls off a waiting retry; returns whether it was waiting (and is now the caller's to finish).
+   */
   boolean cancelRetry() {
     if (RETRY.compareAndSet(this, RETRY_WAITING, RETRY_CANCELLED)) {
       Cancellable t = retryTimer;

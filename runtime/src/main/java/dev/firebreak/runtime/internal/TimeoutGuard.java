@@ -4,9 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Interrupts a sync step's thread when its timeout fires, without ever interrupting the thread
- * after the step has returned (it may be running something else by then): the timer and the
- * worker race on one compare-and-set, and the loser of the race waits for the winner to finish
- * before the worker clears its interrupt flag.
+ * after the step has returned (it may be running something else by then): the timer and the worker
+ * race on one compare-and-set, and the loser of the race waits for the winner to finish before the
+ * worker clears its interrupt flag.
  */
 final class TimeoutGuard extends AtomicInteger implements Runnable {
   private static final long serialVersionUID = 1L;

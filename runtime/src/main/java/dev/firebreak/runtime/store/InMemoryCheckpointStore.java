@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps runs in this process's memory: for tests and for workflows whose runs may be lost with
- * the process. Outputs are still stored encoded, so codecs are exercised exactly as with a durable
+ * Keeps runs in this process's memory: for tests and for workflows whose runs may be lost with the
+ * process. Outputs are still stored encoded, so codecs are exercised exactly as with a durable
  * store.
  */
 public final class InMemoryCheckpointStore implements CheckpointStore {
@@ -38,7 +38,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     this(clock, false);
   }
 
-  private InMemoryCheckpointStore(java.util.function.Supplier<java.time.Instant> clock, boolean forgetFinished) {
+  private InMemoryCheckpointStore(
+      java.util.function.Supplier<java.time.Instant> clock, boolean forgetFinished) {
     this.clock = clock;
     this.forgetFinished = forgetFinished;
   }
@@ -53,14 +54,24 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+  public RunRecord open(
+      String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     RunIds.check(runId);
     byte[] stored = inputs == null ? null : inputs.clone();
     return runs.computeIfAbsent(
         runId,
         id -> {
           order.put(id, sequence.incrementAndGet());
-          return new RunRecord(id, workflow, entryPoint, graphHash, WorkflowStatus.RUNNING, Map.of(), Map.of(), stored, null);
+          return new RunRecord(
+              id,
+              workflow,
+              entryPoint,
+              graphHash,
+              WorkflowStatus.RUNNING,
+              Map.of(),
+              Map.of(),
+              stored,
+              null);
         });
   }
 
@@ -71,7 +82,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         runId,
         r -> {
           if (r.outputs().containsKey(step)) {
-            throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded");
+            throw new IllegalStateException(
+                "step '" + step + "' of run " + runId + " is already recorded");
           }
           Map<String, byte[]> outputs = new LinkedHashMap<>(r.outputs());
           outputs.put(step, copy);
@@ -110,7 +122,10 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     int purged = 0;
     for (RunRecord r : List.copyOf(runs.values())) {
       java.time.Instant ended = endedAt.get(r.runId());
-      if (r.status().isTerminal() && ended != null && ended.isBefore(before) && runs.remove(r.runId(), r)) {
+      if (r.status().isTerminal()
+          && ended != null
+          && ended.isBefore(before)
+          && runs.remove(r.runId(), r)) {
         endedAt.remove(r.runId());
         order.remove(r.runId());
         purged++;
@@ -135,21 +150,33 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public RunRecord reopen(String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+  public RunRecord reopen(
+      String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
     RunIds.check(runId);
     if (!expected.isFailure()) {
-      throw new IllegalArgumentException("only a failed run can be reopened, not a " + expected + " one");
+      throw new IllegalArgumentException(
+          "only a failed run can be reopened, not a " + expected + " one");
     }
-    RunRecord reopened = runs.computeIfPresent(runId, (id, r) -> {
-      if (r.status() != expected) {
-        throw new IllegalStateException("run " + id + " is " + r.status() + ", not " + expected + " as read: not reopened");
-      }
-      Map<String, byte[]> outputs = new LinkedHashMap<>(r.outputs());
-      Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
-      outputs.keySet().removeAll(resetSteps);
-      tries.keySet().removeAll(resetSteps);
-      return with(r, WorkflowStatus.RUNNING, outputs, tries, r.output());
-    });
+    RunRecord reopened =
+        runs.computeIfPresent(
+            runId,
+            (id, r) -> {
+              if (r.status() != expected) {
+                throw new IllegalStateException(
+                    "run "
+                        + id
+                        + " is "
+                        + r.status()
+                        + ", not "
+                        + expected
+                        + " as read: not reopened");
+              }
+              Map<String, byte[]> outputs = new LinkedHashMap<>(r.outputs());
+              Map<String, Integer> tries = new LinkedHashMap<>(r.attempts());
+              outputs.keySet().removeAll(resetSteps);
+              tries.keySet().removeAll(resetSteps);
+              return with(r, WorkflowStatus.RUNNING, outputs, tries, r.output());
+            });
     if (reopened == null) {
       throw new NoSuchElementException("no run " + runId + " in this store");
     }
@@ -168,8 +195,21 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   /** {@code r} with another status, outputs, attempts and output; the rest as it was. */
   private static RunRecord with(
-      RunRecord r, WorkflowStatus status, Map<String, byte[]> outputs, Map<String, Integer> attempts, byte[] output) {
-    return new RunRecord(r.runId(), r.workflow(), r.entryPoint(), r.graphHash(), status, outputs, attempts, r.inputs(), output);
+      RunRecord r,
+      WorkflowStatus status,
+      Map<String, byte[]> outputs,
+      Map<String, Integer> attempts,
+      byte[] output) {
+    return new RunRecord(
+        r.runId(),
+        r.workflow(),
+        r.entryPoint(),
+        r.graphHash(),
+        status,
+        outputs,
+        attempts,
+        r.inputs(),
+        output);
   }
 
   private void forget(String runId) {
@@ -182,12 +222,20 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   /** Applies {@code change} to the unfinished run {@code runId}; an ended run is refused. */
   private void update(String runId, java.util.function.UnaryOperator<RunRecord> change) {
     RunIds.check(runId);
-    RunRecord changed = runs.computeIfPresent(runId, (id, r) -> {
-      if (r.status().isTerminal()) {
-        throw new IllegalStateException("run " + id + " already ended " + r.status() + ": its record no longer changes");
-      }
-      return change.apply(r);
-    });
+    RunRecord changed =
+        runs.computeIfPresent(
+            runId,
+            (id, r) -> {
+              if (r.status().isTerminal()) {
+                throw new IllegalStateException(
+                    "run "
+                        + id
+                        + " already ended "
+                        + r.status()
+                        + ": its record no longer changes");
+              }
+              return change.apply(r);
+            });
     if (changed == null) {
       throw new NoSuchElementException("no run " + runId + " in this store");
     }

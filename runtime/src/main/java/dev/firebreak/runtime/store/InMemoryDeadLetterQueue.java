@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Dead letters in this process's memory: for tests and for runs that may be lost with the process. */
+/**
+ * Dead letters in this process's memory: for tests and for runs that may be lost with the process.
+ */
 public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   private record Entry(long seq, DeadLetter letter) {}
 

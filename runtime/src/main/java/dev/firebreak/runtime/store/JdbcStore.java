@@ -23,8 +23,8 @@ import java.util.Optional;
 
 /**
  * What the SQL stores share: the tables, the statements, the semantics. A subclass decides how a
- * write reaches the database ({@link #write}: one transaction, committed before it returns) and
- * how a read does ({@link #read}), and names its dialect's details.
+ * write reaches the database ({@link #write}: one transaction, committed before it returns) and how
+ * a read does ({@link #read}), and names its dialect's details.
  *
  * <p>Tables: {@code firebreak_run} (one row per run: status, version, inputs, output, end time),
  * {@code firebreak_step} (one row per checkpointed step output; primary key (run, step), so a step
@@ -62,8 +62,8 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   /**
-   * The owner id of a process that does not name itself: its host name, stable across restarts
-   * (so a restarted process takes its own runs back at once) and distinct across machines. Two
+   * The owner id of a process that does not name itself: its host name, stable across restarts (so
+   * a restarted process takes its own runs back at once) and distinct across machines. Two
    * processes on one host sharing a store must be given distinct ids.
    */
   public static String defaultOwner() {
@@ -88,8 +88,8 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   /**
-   * Moves the run to its next version and renews this process's lease on it, taking it over if
-   * it is free or its lease has expired; returns the new version.
+   * Moves the run to its next version and renews this process's lease on it, taking it over if it
+   * is free or its lease has expired; returns the new version.
    *
    * @throws RunOwnedElsewhereException if another owner holds a live lease (nothing is written)
    */
@@ -105,9 +105,12 @@ public abstract class JdbcStore implements CheckpointStore {
   /** {@link #claim}, false instead of a refusal; {@code condition} narrows which runs it takes. */
   private boolean tryClaim(Connection c, String runId, String condition) throws SQLException {
     long now = now();
-    PreparedStatement update = prepare(c,
-        "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
-            + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?)" + condition);
+    PreparedStatement update =
+        prepare(
+            c,
+            "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
+                + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?)"
+                + condition);
     try {
       update.setString(1, Instant.ofEpochMilli(now).toString());
       update.setString(2, owner);
@@ -133,17 +136,26 @@ public abstract class JdbcStore implements CheckpointStore {
       for (RunRecord run : runs.subList(from, Math.min(runs.size(), from + CLAIM_CHUNK))) {
         ids.add(run.runId());
       }
-      claimed.addAll(write(c -> {
-        List<String> taken = new ArrayList<>();
-        for (String id : ids) {
-          if (tryClaim(c, id, UNFINISHED)) {
-            taken.add(id);
-          }
-        }
-        // Read inside the claim: a step the previous owner wrote after unfinished() is seen.
-        return taken.isEmpty() ? List.<RunRecord>of()
-            : loadAll(c, "run_id IN (" + String.join(", ", java.util.Collections.nCopies(taken.size(), "?")) + ")", taken);
-      }));
+      claimed.addAll(
+          write(
+              c -> {
+                List<String> taken = new ArrayList<>();
+                for (String id : ids) {
+                  if (tryClaim(c, id, UNFINISHED)) {
+                    taken.add(id);
+                  }
+                }
+                // Read inside the claim: a step the previous owner wrote after unfinished() is
+                // seen.
+                return taken.isEmpty()
+                    ? List.<RunRecord>of()
+                    : loadAll(
+                        c,
+                        "run_id IN ("
+                            + String.join(", ", java.util.Collections.nCopies(taken.size(), "?"))
+                            + ")",
+                        taken);
+              }));
     }
     return claimed;
   }
@@ -153,7 +165,9 @@ public abstract class JdbcStore implements CheckpointStore {
    * write that needs the run owned here) a run nobody owns, since it ended.
    */
   private RuntimeException refused(Connection c, String runId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?")) {
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?")) {
       q.setString(1, runId);
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next()) {
@@ -161,12 +175,20 @@ public abstract class JdbcStore implements CheckpointStore {
         }
         if (WorkflowStatus.valueOf(rs.getString(3)).isTerminal()) {
           return new IllegalStateException(
-              "run " + runId + " is " + rs.getString(3) + " and owned by no process: an ended run's record no"
+              "run "
+                  + runId
+                  + " is "
+                  + rs.getString(3)
+                  + " and owned by no process: an ended run's record no"
                   + " longer changes (a failed run is replayed)");
         }
         if (rs.getString(1) == null) {
           return new IllegalStateException(
-              "run " + runId + " is " + rs.getString(3) + " and owned by no process: open it before writing to it");
+              "run "
+                  + runId
+                  + " is "
+                  + rs.getString(3)
+                  + " and owned by no process: open it before writing to it");
         }
         return new dev.firebreak.runtime.RunOwnedElsewhereException(
             runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
@@ -180,20 +202,22 @@ public abstract class JdbcStore implements CheckpointStore {
       return;
     }
     List<String> ids = List.copyOf(runIds);
-    write(c -> {
-      try (PreparedStatement update = c.prepareStatement(
-          "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?")) {
-        long until = now() + leaseMillis;
-        for (String id : ids) {
-          update.setLong(1, until);
-          update.setString(2, id);
-          update.setString(3, owner);
-          update.addBatch();
-        }
-        update.executeBatch();
-      }
-      return null;
-    });
+    write(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?")) {
+            long until = now() + leaseMillis;
+            for (String id : ids) {
+              update.setLong(1, until);
+              update.setString(2, id);
+              update.setString(3, owner);
+              update.addBatch();
+            }
+            update.executeBatch();
+          }
+          return null;
+        });
   }
 
   /** Runs {@code work} in a transaction and returns once it is committed. */
@@ -204,7 +228,8 @@ public abstract class JdbcStore implements CheckpointStore {
 
   /**
    * A statement for {@code sql} on {@code c}; give it back with {@link #release}. A store with a
-   * long-lived connection may hand out cached statements (preparing is most of a small write's cost).
+   * long-lived connection may hand out cached statements (preparing is most of a small write's
+   * cost).
    */
   protected PreparedStatement prepare(Connection c, String sql) throws SQLException {
     return c.prepareStatement(sql);
@@ -235,11 +260,14 @@ public abstract class JdbcStore implements CheckpointStore {
    * Brings the schema from {@code version} to the last of {@code migrations}, in the open
    * transaction of {@code c}; refuses a database written by a newer Firebreak.
    */
-  protected static int migrate(Connection c, int version, List<List<String>> migrations, String where)
-      throws SQLException {
+  protected static int migrate(
+      Connection c, int version, List<List<String>> migrations, String where) throws SQLException {
     if (version > migrations.size()) {
       throw new SQLException(
-          where + " has schema version " + version + ", written by a newer Firebreak; this one knows up to "
+          where
+              + " has schema version "
+              + version
+              + ", written by a newer Firebreak; this one knows up to "
               + migrations.size());
     }
     try (Statement s = c.createStatement()) {
@@ -252,42 +280,55 @@ public abstract class JdbcStore implements CheckpointStore {
     return migrations.size();
   }
 
-
   @Override
-  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+  public RunRecord open(
+      String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     RunIds.check(runId);
-    return write(c -> {
-      String now = Instant.ofEpochMilli(now()).toString();
-      PreparedStatement insert = prepare(c,
-          "INSERT INTO firebreak_run"
-              + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
-              + " owner, lease_until)"
-              + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING");
-      try {
-        insert.setString(1, runId);
-        insert.setString(2, workflow);
-        insert.setString(3, entryPoint);
-        insert.setString(4, graphHash);
-        insert.setString(5, now);
-        insert.setString(6, now);
-        insert.setBytes(7, inputs);
-        insert.setString(8, owner);
-        insert.setLong(9, now() + leaseMillis);
-        if (insert.executeUpdate() == 1) {
-          // A new run: nothing to read back.
-          return new RunRecord(runId, workflow, entryPoint, graphHash, WorkflowStatus.RUNNING, Map.of(), Map.of(), inputs, null);
-        }
-        RunRecord existing = load(c, runId).orElseThrow();
-        if (!existing.status().isTerminal()) {
-          // An unfinished run: this process takes it over, or is refused. The claim changes only
-          // the owner and version, which a RunRecord does not show: no need to read it again.
-          claim(c, runId);
-        }
-        return existing;
-      } finally {
-        release(insert);
-      }
-    });
+    return write(
+        c -> {
+          String now = Instant.ofEpochMilli(now()).toString();
+          PreparedStatement insert =
+              prepare(
+                  c,
+                  "INSERT INTO firebreak_run"
+                      + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
+                      + " owner, lease_until)"
+                      + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING");
+          try {
+            insert.setString(1, runId);
+            insert.setString(2, workflow);
+            insert.setString(3, entryPoint);
+            insert.setString(4, graphHash);
+            insert.setString(5, now);
+            insert.setString(6, now);
+            insert.setBytes(7, inputs);
+            insert.setString(8, owner);
+            insert.setLong(9, now() + leaseMillis);
+            if (insert.executeUpdate() == 1) {
+              // A new run: nothing to read back.
+              return new RunRecord(
+                  runId,
+                  workflow,
+                  entryPoint,
+                  graphHash,
+                  WorkflowStatus.RUNNING,
+                  Map.of(),
+                  Map.of(),
+                  inputs,
+                  null);
+            }
+            RunRecord existing = load(c, runId).orElseThrow();
+            if (!existing.status().isTerminal()) {
+              // An unfinished run: this process takes it over, or is refused. The claim changes
+              // only
+              // the owner and version, which a RunRecord does not show: no need to read it again.
+              claim(c, runId);
+            }
+            return existing;
+          } finally {
+            release(insert);
+          }
+        });
   }
 
   // The writes a run makes while it runs (steps, attempts, its end) are one statement each that
@@ -297,17 +338,21 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
     RunIds.check(runId);
-    write(c -> {
-      insertStep(c, runId, step, output, attempts);
-      return null;
-    });
+    write(
+        c -> {
+          insertStep(c, runId, step, output, attempts);
+          return null;
+        });
   }
 
-  private void insertStep(Connection c, String runId, String step, byte[] output, int attempts) throws SQLException {
-    PreparedStatement insert = prepare(c,
-        "INSERT INTO firebreak_step (run_id, step, output, attempts, seq)"
-            + " SELECT run_id, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_step WHERE run_id = ?)"
-            + " FROM firebreak_run WHERE run_id = ? AND owner = ?");
+  private void insertStep(Connection c, String runId, String step, byte[] output, int attempts)
+      throws SQLException {
+    PreparedStatement insert =
+        prepare(
+            c,
+            "INSERT INTO firebreak_step (run_id, step, output, attempts, seq)"
+                + " SELECT run_id, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_step WHERE run_id = ?)"
+                + " FROM firebreak_run WHERE run_id = ? AND owner = ?");
     try {
       insert.setString(1, step);
       insert.setBytes(2, output);
@@ -319,8 +364,10 @@ public abstract class JdbcStore implements CheckpointStore {
         throw refused(c, runId);
       }
     } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("UNIQUE"))) {
-        throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded", e);
+      if ("23505".equals(e.getSQLState())
+          || (e.getMessage() != null && e.getMessage().contains("UNIQUE"))) {
+        throw new IllegalStateException(
+            "step '" + step + "' of run " + runId + " is already recorded", e);
       }
       throw e;
     } finally {
@@ -331,40 +378,46 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
     RunIds.check(runId);
-    write(c -> {
-      PreparedStatement upsert = prepare(c,
-          "INSERT INTO firebreak_attempt (run_id, step, attempts)"
-              + " SELECT run_id, ?, ? FROM firebreak_run WHERE run_id = ? AND owner = ?"
-              + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts");
-      try {
-        upsert.setString(1, step);
-        upsert.setInt(2, attempts);
-        upsert.setString(3, runId);
-        upsert.setString(4, owner);
-        if (upsert.executeUpdate() == 0) {
-          throw refused(c, runId);
-        }
-      } finally {
-        release(upsert);
-      }
-      return null;
-    });
+    write(
+        c -> {
+          PreparedStatement upsert =
+              prepare(
+                  c,
+                  "INSERT INTO firebreak_attempt (run_id, step, attempts)"
+                      + " SELECT run_id, ?, ? FROM firebreak_run WHERE run_id = ? AND owner = ?"
+                      + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts");
+          try {
+            upsert.setString(1, step);
+            upsert.setInt(2, attempts);
+            upsert.setString(3, runId);
+            upsert.setString(4, owner);
+            if (upsert.executeUpdate() == 0) {
+              throw refused(c, runId);
+            }
+          } finally {
+            release(upsert);
+          }
+          return null;
+        });
   }
 
   @Override
   public void resetSteps(String runId, java.util.Collection<String> steps) {
     RunIds.check(runId);
     List<String> names = List.copyOf(steps);
-    write(c -> {
-      claim(c, runId);
-      deleteSteps(c, runId, names);
-      return null;
-    });
+    write(
+        c -> {
+          claim(c, runId);
+          deleteSteps(c, runId, names);
+          return null;
+        });
   }
 
-  private static void deleteSteps(Connection c, String runId, List<String> names) throws SQLException {
+  private static void deleteSteps(Connection c, String runId, List<String> names)
+      throws SQLException {
     for (String table : List.of("firebreak_step", "firebreak_attempt")) {
-      try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
+      try (PreparedStatement delete =
+          c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
         for (String step : names) {
           delete.setString(1, runId);
           delete.setString(2, step);
@@ -376,82 +429,105 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   @Override
-  public RunRecord reopen(String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+  public RunRecord reopen(
+      String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
     RunIds.check(runId);
     if (!expected.isFailure()) {
-      throw new IllegalArgumentException("only a failed run can be reopened, not a " + expected + " one");
+      throw new IllegalArgumentException(
+          "only a failed run can be reopened, not a " + expected + " one");
     }
     List<String> names = List.copyOf(resetSteps);
-    return write(c -> {
-      long now = now();
-      try (PreparedStatement update = c.prepareStatement(
-          "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?, lease_until = ?,"
-              + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?")) {
-        update.setString(1, owner);
-        update.setLong(2, now + leaseMillis);
-        update.setString(3, Instant.ofEpochMilli(now).toString());
-        update.setString(4, runId);
-        update.setString(5, expected.name());
-        if (update.executeUpdate() == 0) {
-          throw load(c, runId)
-              .<RuntimeException>map(r -> new IllegalStateException(
-                  "run " + runId + " is " + r.status() + ", not " + expected + " as read: not reopened"))
-              .orElseGet(() -> new NoSuchElementException("no run " + runId + " in " + describe()));
-        }
-      }
-      deleteSteps(c, runId, names);
-      return load(c, runId).orElseThrow();
-    });
+    return write(
+        c -> {
+          long now = now();
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?, lease_until = ?,"
+                      + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?")) {
+            update.setString(1, owner);
+            update.setLong(2, now + leaseMillis);
+            update.setString(3, Instant.ofEpochMilli(now).toString());
+            update.setString(4, runId);
+            update.setString(5, expected.name());
+            if (update.executeUpdate() == 0) {
+              throw load(c, runId)
+                  .<RuntimeException>map(
+                      r ->
+                          new IllegalStateException(
+                              "run "
+                                  + runId
+                                  + " is "
+                                  + r.status()
+                                  + ", not "
+                                  + expected
+                                  + " as read: not reopened"))
+                  .orElseGet(
+                      () -> new NoSuchElementException("no run " + runId + " in " + describe()));
+            }
+          }
+          deleteSteps(c, runId, names);
+          return load(c, runId).orElseThrow();
+        });
   }
 
   @Override
   public int purgeFinished(Instant before) {
-    return write(c -> {
-      long cutoff = before.toEpochMilli();
-      for (String table : List.of("firebreak_step", "firebreak_attempt")) {
-        try (PreparedStatement delete = c.prepareStatement(
-            "DELETE FROM " + table + " WHERE run_id IN"
-                + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)")) {
-          delete.setLong(1, cutoff);
-          delete.executeUpdate();
-        }
-      }
-      try (PreparedStatement delete = c.prepareStatement(
-          "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?")) {
-        delete.setLong(1, cutoff);
-        return delete.executeUpdate();
-      }
-    });
+    return write(
+        c -> {
+          long cutoff = before.toEpochMilli();
+          for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+            try (PreparedStatement delete =
+                c.prepareStatement(
+                    "DELETE FROM "
+                        + table
+                        + " WHERE run_id IN"
+                        + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)")) {
+              delete.setLong(1, cutoff);
+              delete.executeUpdate();
+            }
+          }
+          try (PreparedStatement delete =
+              c.prepareStatement(
+                  "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?")) {
+            delete.setLong(1, cutoff);
+            return delete.executeUpdate();
+          }
+        });
   }
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
     RunIds.check(runId);
-    write(c -> {
-      setStatus(c, runId, status);
-      return null;
-    });
+    write(
+        c -> {
+          setStatus(c, runId, status);
+          return null;
+        });
   }
 
   /** The run's end and its dead letter in one transaction: a refused end writes no dead letter. */
   @Override
   public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
     RunIds.check(runId);
-    byte[] chain = letter == null ? null : Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
-    write(c -> {
-      setStatus(c, runId, status);
-      if (letter != null) {
-        insertLetter(c, letter, chain);
-      }
-      return null;
-    });
+    byte[] chain =
+        letter == null ? null : Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
+    write(
+        c -> {
+          setStatus(c, runId, status);
+          if (letter != null) {
+            insertLetter(c, letter, chain);
+          }
+          return null;
+        });
   }
 
   private void setStatus(Connection c, String runId, WorkflowStatus status) throws SQLException {
     claim(c, runId);
-    PreparedStatement update = prepare(c,
-        "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
-            + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
+    PreparedStatement update =
+        prepare(
+            c,
+            "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
+                + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
     try {
       // A run that ended is owned by nobody: anyone may attach to it, or replay it.
       update.setString(1, status.name());
@@ -468,29 +544,39 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
     RunIds.check(runId);
-    write(c -> {
-      end(c, runId, status, output);
-      return null;
-    });
+    write(
+        c -> {
+          end(c, runId, status, output);
+          return null;
+        });
   }
 
   /** The last step's checkpoint and the run's end in one transaction. */
   @Override
   public void finish(
-      String runId, WorkflowStatus status, byte[] output, String lastStep, byte[] lastStepOutput, int lastStepAttempts) {
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts) {
     RunIds.check(runId);
-    write(c -> {
-      insertStep(c, runId, lastStep, lastStepOutput, lastStepAttempts);
-      end(c, runId, status, output);
-      return null;
-    });
+    write(
+        c -> {
+          insertStep(c, runId, lastStep, lastStepOutput, lastStepAttempts);
+          end(c, runId, status, output);
+          return null;
+        });
   }
 
-  private void end(Connection c, String runId, WorkflowStatus status, byte[] output) throws SQLException {
+  private void end(Connection c, String runId, WorkflowStatus status, byte[] output)
+      throws SQLException {
     long now = now();
-    PreparedStatement update = prepare(c,
-        "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL, version = version + 1,"
-            + " updated_at = ? WHERE run_id = ? AND owner = ?");
+    PreparedStatement update =
+        prepare(
+            c,
+            "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL, version = version + 1,"
+                + " updated_at = ? WHERE run_id = ? AND owner = ?");
     try {
       update.setString(1, status.name());
       update.setBytes(2, output);
@@ -540,7 +626,8 @@ public abstract class JdbcStore implements CheckpointStore {
     }
 
     RunRecord record() {
-      return new RunRecord(runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output);
+      return new RunRecord(
+          runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output);
     }
   }
 
@@ -548,11 +635,15 @@ public abstract class JdbcStore implements CheckpointStore {
    * The runs that {@code where} (a condition on firebreak_run, with {@code params}) selects, with
    * their steps and attempts, in creation order: three queries however many runs.
    */
-  private List<RunRecord> loadAll(Connection c, String where, List<String> params) throws SQLException {
+  private List<RunRecord> loadAll(Connection c, String where, List<String> params)
+      throws SQLException {
     Map<String, Loading> runs = new LinkedHashMap<>();
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT run_id, workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE " + where
-            + " ORDER BY " + creationOrder())) {
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT run_id, workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE "
+                + where
+                + " ORDER BY "
+                + creationOrder())) {
       bind(q, params);
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
@@ -562,7 +653,8 @@ public abstract class JdbcStore implements CheckpointStore {
       }
     }
     String selected = " WHERE run_id IN (SELECT run_id FROM firebreak_run WHERE " + where + ")";
-    try (PreparedStatement q = c.prepareStatement("SELECT run_id, step, attempts FROM firebreak_attempt" + selected)) {
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT run_id, step, attempts FROM firebreak_attempt" + selected)) {
       bind(q, params);
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
@@ -573,8 +665,11 @@ public abstract class JdbcStore implements CheckpointStore {
         }
       }
     }
-    try (PreparedStatement q = c.prepareStatement(
-        "SELECT run_id, step, output, attempts FROM firebreak_step" + selected + " ORDER BY run_id, seq")) {
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT run_id, step, output, attempts FROM firebreak_step"
+                + selected
+                + " ORDER BY run_id, seq")) {
       bind(q, params);
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
@@ -604,16 +699,18 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   /** Puts {@code letter} in the dead-letter table (replacing an earlier one of its run). */
-  private static void insertLetter(Connection c, DeadLetter letter, byte[] chain) throws SQLException {
-    try (PreparedStatement upsert = c.prepareStatement(
-        "INSERT INTO firebreak_dead_letter"
-            + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
-            + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
-            + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
-            + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
-            + " seq = excluded.seq")) {
+  private static void insertLetter(Connection c, DeadLetter letter, byte[] chain)
+      throws SQLException {
+    try (PreparedStatement upsert =
+        c.prepareStatement(
+            "INSERT INTO firebreak_dead_letter"
+                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
+                + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
+                + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
+                + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
+                + " seq = excluded.seq")) {
       upsert.setString(1, letter.runId());
       upsert.setString(2, letter.workflow());
       upsert.setString(3, letter.entryPoint());
@@ -634,49 +731,63 @@ public abstract class JdbcStore implements CheckpointStore {
     @Override
     public void add(DeadLetter letter) {
       byte[] chain = Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
-      write(c -> {
-        insertLetter(c, letter, chain);
-        return null;
-      });
+      write(
+          c -> {
+            insertLetter(c, letter, chain);
+            return null;
+          });
     }
 
     @Override
     public List<DeadLetter> list() {
-      return read(c -> {
-        List<DeadLetter> letters = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement(
-            "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs"
-                + " FROM firebreak_dead_letter ORDER BY seq");
-            ResultSet rs = q.executeQuery()) {
-          while (rs.next()) {
-            letters.add(new DeadLetter(
-                rs.getString(1), rs.getString(2), rs.getString(3), DeadLetterReason.valueOf(rs.getString(4)),
-                rs.getString(5), rs.getInt(6), Codecs.decode(Codecs.list(Codecs.STRING), rs.getBytes(7)),
-                Instant.parse(rs.getString(8)), rs.getBytes(9)));
-          }
-        }
-        return letters;
-      });
+      return read(
+          c -> {
+            List<DeadLetter> letters = new ArrayList<>();
+            try (PreparedStatement q =
+                    c.prepareStatement(
+                        "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs"
+                            + " FROM firebreak_dead_letter ORDER BY seq");
+                ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                letters.add(
+                    new DeadLetter(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        DeadLetterReason.valueOf(rs.getString(4)),
+                        rs.getString(5),
+                        rs.getInt(6),
+                        Codecs.decode(Codecs.list(Codecs.STRING), rs.getBytes(7)),
+                        Instant.parse(rs.getString(8)),
+                        rs.getBytes(9)));
+              }
+            }
+            return letters;
+          });
     }
 
     @Override
     public int size() {
-      return read(c -> {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_dead_letter")) {
-          return rs.next() ? rs.getInt(1) : 0;
-        }
-      });
+      return read(
+          c -> {
+            try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_dead_letter")) {
+              return rs.next() ? rs.getInt(1) : 0;
+            }
+          });
     }
 
     @Override
     public boolean discard(String runId) {
       RunIds.check(runId);
-      return write(c -> {
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM firebreak_dead_letter WHERE run_id = ?")) {
-          delete.setString(1, runId);
-          return delete.executeUpdate() > 0;
-        }
-      });
+      return write(
+          c -> {
+            try (PreparedStatement delete =
+                c.prepareStatement("DELETE FROM firebreak_dead_letter WHERE run_id = ?")) {
+              delete.setString(1, runId);
+              return delete.executeUpdate() > 0;
+            }
+          });
     }
   }
 }

@@ -16,17 +16,17 @@ import javax.sql.DataSource;
  * <p>Durability: a write is committed when the call that made it returns. Writes go through four
  * writer threads; each takes whatever has queued up, applies it in one transaction on a pooled
  * connection and commits it (group commit): concurrent runs share a commit and its WAL flush
- * instead of each paying their own, and a process uses at most four connections for writes
- * however many runs it has in flight (reads take their own from the pool). A failing write (a
- * step recorded twice, a run owned elsewhere) fails alone: the others of its transaction are
- * applied again without it. A transaction PostgreSQL aborts to break a deadlock is applied again
- * whole. A write that waits for a row another process has locked holds up the writes grouped with
- * it until it gets it.
+ * instead of each paying their own, and a process uses at most four connections for writes however
+ * many runs it has in flight (reads take their own from the pool). A failing write (a step recorded
+ * twice, a run owned elsewhere) fails alone: the others of its transaction are applied again
+ * without it. A transaction PostgreSQL aborts to break a deadlock is applied again whole. A write
+ * that waits for a row another process has locked holds up the writes grouped with it until it gets
+ * it.
  *
  * <p>A step's output and the run's new version are in the same transaction, and the primary key
  * (run, step) refuses a second record of one step. The schema is versioned in {@code
- * firebreak_schema} and migrated on open under an advisory lock, so two processes starting
- * together migrate once. {@link #close()} waits for the queued writes and stops the writer threads.
+ * firebreak_schema} and migrated on open under an advisory lock, so two processes starting together
+ * migrate once. {@link #close()} waits for the queued writes and stops the writer threads.
  */
 public final class PostgresStore extends JdbcStore {
   /** The schema, one entry per version; a release only ever appends to this list. */
@@ -70,7 +70,9 @@ public final class PostgresStore extends JdbcStore {
    */
   static final int WRITERS = 4;
 
-  /** Times a transaction chosen to break a deadlock is applied whole again before its writes fail. */
+  /**
+   * Times a transaction chosen to break a deadlock is applied whole again before its writes fail.
+   */
   private static final int ATTEMPTS = 3;
 
   private final DataSource dataSource;
@@ -79,40 +81,46 @@ public final class PostgresStore extends JdbcStore {
   private volatile boolean closed;
   private final WriterStats stats = new WriterStats();
 
-  private PostgresStore(DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
+  private PostgresStore(
+      DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
     super(owner, lease, clock);
     this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
   }
 
-  /** Opens the store on {@code dataSource} as {@link #defaultOwner()}; see the four-argument form. */
+  /**
+   * Opens the store on {@code dataSource} as {@link #defaultOwner()}; see the four-argument form.
+   */
   public static PostgresStore open(DataSource dataSource) {
     return open(dataSource, defaultOwner(), DEFAULT_LEASE, java.time.Clock.systemUTC());
   }
 
   /**
    * Opens the store on {@code dataSource}, creating or migrating its tables. Runs started here are
-   * owned by {@code owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or renewal.
+   * owned by {@code owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or
+   * renewal.
    */
-  public static PostgresStore open(DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
+  public static PostgresStore open(
+      DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
     PostgresStore store = new PostgresStore(dataSource, owner, lease, clock);
-    store.transaction(c -> {
-      try (Statement s = c.createStatement()) {
-        s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
-        s.execute("CREATE TABLE IF NOT EXISTS firebreak_schema (version INTEGER NOT NULL)");
-        int version = 0;
-        try (ResultSet rs = s.executeQuery("SELECT max(version) FROM firebreak_schema")) {
-          if (rs.next()) {
-            version = rs.getInt(1);
+    store.transaction(
+        c -> {
+          try (Statement s = c.createStatement()) {
+            s.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+            s.execute("CREATE TABLE IF NOT EXISTS firebreak_schema (version INTEGER NOT NULL)");
+            int version = 0;
+            try (ResultSet rs = s.executeQuery("SELECT max(version) FROM firebreak_schema")) {
+              if (rs.next()) {
+                version = rs.getInt(1);
+              }
+            }
+            int now = migrate(c, version, MIGRATIONS, "the PostgreSQL database");
+            if (now != version) {
+              s.execute("DELETE FROM firebreak_schema");
+              s.execute("INSERT INTO firebreak_schema (version) VALUES (" + now + ")");
+            }
           }
-        }
-        int now = migrate(c, version, MIGRATIONS, "the PostgreSQL database");
-        if (now != version) {
-          s.execute("DELETE FROM firebreak_schema");
-          s.execute("INSERT INTO firebreak_schema (version) VALUES (" + now + ")");
-        }
-      }
-      return null;
-    });
+          return null;
+        });
     for (int i = 0; i < WRITERS; i++) {
       Thread writer = new Thread(store::writeLoop, "firebreak-postgres-writer-" + i);
       writer.setDaemon(true);
@@ -134,7 +142,8 @@ public final class PostgresStore extends JdbcStore {
         throw e;
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the Firebreak store in " + describe() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open the Firebreak store in " + describe() + ": " + e.getMessage(), e);
     }
   }
 
@@ -181,18 +190,19 @@ public final class PostgresStore extends JdbcStore {
         queue.add(STOP);
         break;
       }
-      write.failUnlessFailed(new IllegalStateException("the Firebreak store in " + describe() + " is closed"));
+      write.failUnlessFailed(
+          new IllegalStateException("the Firebreak store in " + describe() + " is closed"));
       write.complete();
     }
   }
 
   /**
-   * Applies {@code batch} in one transaction and commits it; a write that fails is left out, and
-   * if the commit fails (or no connection can be had) every write of the batch fails. A
-   * transaction PostgreSQL aborts to break a deadlock (a batch holds the rows of many runs, and may
-   * meet another process's, or another writer's, lease renewal) is applied whole again. The
-   * connection goes back to the pool after each batch, so an idle store holds none and the pool
-   * replaces one that broke.
+   * Applies {@code batch} in one transaction and commits it; a write that fails is left out, and if
+   * the commit fails (or no connection can be had) every write of the batch fails. A transaction
+   * PostgreSQL aborts to break a deadlock (a batch holds the rows of many runs, and may meet
+   * another process's, or another writer's, lease renewal) is applied whole again. The connection
+   * goes back to the pool after each batch, so an idle store holds none and the pool replaces one
+   * that broke.
    */
   private void commit(List<QueuedWrite<?>> batch) {
     String where = describe();
@@ -224,7 +234,8 @@ public final class PostgresStore extends JdbcStore {
       }
       stats.record(batch.size(), applied - start, System.nanoTime() - applied);
     } catch (SQLException | RuntimeException e) {
-      IllegalStateException failure = new IllegalStateException("write to " + where + " failed: " + e.getMessage(), e);
+      IllegalStateException failure =
+          new IllegalStateException("write to " + where + " failed: " + e.getMessage(), e);
       for (QueuedWrite<?> write : batch) {
         write.failUnlessFailed(failure);
       }

@@ -7,13 +7,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * One caller's write, queued for a store's writer thread, which applies it together with the
- * others that queued up meanwhile in one transaction (group commit) and tells the caller once that
+ * One caller's write, queued for a store's writer thread, which applies it together with the others
+ * that queued up meanwhile in one transaction (group commit) and tells the caller once that
  * transaction is durable.
  *
- * <p>Writes in a group run without savepoints (two more statements each, a fifth of a small
- * write's cost on SQLite): when one fails, the transaction is rolled back and the others are
- * applied again without it ({@link #reapply}), so it fails alone and leaves nothing behind.
+ * <p>Writes in a group run without savepoints (two more statements each, a fifth of a small write's
+ * cost on SQLite): when one fails, the transaction is rolled back and the others are applied again
+ * without it ({@link #reapply}), so it fails alone and leaves nothing behind.
  */
 final class QueuedWrite<T> {
   private final JdbcStore.Work<T> work;
@@ -117,8 +117,8 @@ final class QueuedWrite<T> {
   }
 
   /**
-   * Clears {@code into}, waits for one element of {@code queue} and adds it and up to {@code max}
-   * - 1 more that are queued already: what a writer handles in one go. False if interrupted.
+   * Clears {@code into}, waits for one element of {@code queue} and adds it and up to {@code max} -
+   * 1 more that are queued already: what a writer handles in one go. False if interrupted.
    */
   static <E> boolean takeSome(java.util.concurrent.BlockingQueue<E> queue, List<E> into, int max) {
     into.clear();

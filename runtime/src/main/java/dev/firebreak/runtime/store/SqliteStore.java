@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * last sync and only then tells their callers, while the writer already applies the next batch.
  * Concurrent runs share each fsync instead of paying one each, and no caller returns, and no read
  * returns data, before it is durable. A failing write (a step recorded twice) fails alone: the
- * others of its batch are applied again without it. A failed sync stops the store accepting
- * writes. {@link #writerStats()} tells how well the commits are shared.
+ * others of its batch are applied again without it. A failed sync stops the store accepting writes.
+ * {@link #writerStats()} tells how well the commits are shared.
  *
  * <p>A step's output and the run's new version are written in one transaction: after a crash the
  * run has both or neither.
@@ -64,8 +64,10 @@ public final class SqliteStore extends JdbcStore {
   private static final int MAX_BATCH = 512;
 
   private static final QueuedWrite<Void> STOP = QueuedWrite.signal();
+
   /** Queued by the syncer when it is free: the writer commits what it has applied meanwhile. */
   private static final QueuedWrite<Void> SYNCER_IDLE = QueuedWrite.signal();
+
   /** Queued by the writer after its last batch; compared by identity. */
   private static final List<QueuedWrite<?>> END = new ArrayList<>(0);
 
@@ -77,22 +79,28 @@ public final class SqliteStore extends JdbcStore {
   private final ReentrantLock readLock = new ReentrantLock();
   private final LinkedBlockingQueue<QueuedWrite<?>> queue = new LinkedBlockingQueue<>();
   private final Thread writerThread;
+
   /** Committed batches waiting for the sync that makes them durable; see {@link #syncLoop}. */
   private final LinkedBlockingQueue<List<QueuedWrite<?>>> committed = new LinkedBlockingQueue<>();
+
   private final Thread syncerThread;
   private final Path wal;
   private java.nio.channels.FileChannel walChannel;
+
   /** Set when a sync failed: nothing written since can be trusted to be durable. */
   private volatile IllegalStateException broken;
+
   /** Commits made, and commits known durable; a read waits for the second to reach the first. */
   private volatile long commits;
+
   private volatile long synced;
   private final ReentrantLock syncLock = new ReentrantLock();
   private final java.util.concurrent.locks.Condition syncedAdvanced = syncLock.newCondition();
   private final WriterStats stats = new WriterStats();
   private volatile boolean closed;
 
-  private SqliteStore(Path file, String owner, java.time.Duration lease, java.time.Clock clock) throws SQLException {
+  private SqliteStore(Path file, String owner, java.time.Duration lease, java.time.Clock clock)
+      throws SQLException {
     super(owner, lease, clock);
     this.file = file;
     String url = "jdbc:sqlite:" + file;
@@ -136,7 +144,8 @@ public final class SqliteStore extends JdbcStore {
    * Opens (creating it if needed) the store in {@code file}; runs started here are owned by {@code
    * owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or renewal.
    */
-  public static SqliteStore open(Path file, String owner, java.time.Duration lease, java.time.Clock clock) {
+  public static SqliteStore open(
+      Path file, String owner, java.time.Duration lease, java.time.Clock clock) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
@@ -144,7 +153,8 @@ public final class SqliteStore extends JdbcStore {
       }
       return new SqliteStore(file, owner, lease, clock);
     } catch (SQLException | java.io.IOException e) {
-      throw new IllegalStateException("cannot open the Firebreak store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot open the Firebreak store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
     }
   }
 
@@ -161,8 +171,6 @@ public final class SqliteStore extends JdbcStore {
    * Counters of the writer thread: commits, the writes they carried, and the time spent applying
    * writes and committing (the fsync). Updated once per commit; read at any time.
    */
-
-
   @Override
   protected String describe() {
     return file.toString();
@@ -170,8 +178,10 @@ public final class SqliteStore extends JdbcStore {
 
   // Prepared statements kept per connection: preparing dominated a small write's cost. Each map is
   // touched by one thread at a time (the writer thread, or a reader holding readLock).
-  private final java.util.Map<String, java.sql.PreparedStatement> writerStatements = new java.util.HashMap<>();
-  private final java.util.Map<String, java.sql.PreparedStatement> readerStatements = new java.util.HashMap<>();
+  private final java.util.Map<String, java.sql.PreparedStatement> writerStatements =
+      new java.util.HashMap<>();
+  private final java.util.Map<String, java.sql.PreparedStatement> readerStatements =
+      new java.util.HashMap<>();
 
   @Override
   protected java.sql.PreparedStatement prepare(Connection c, String sql) throws SQLException {
@@ -205,7 +215,8 @@ public final class SqliteStore extends JdbcStore {
 
   private static void migrate(Connection c, Path file) throws SQLException {
     int version;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       version = rs.next() ? rs.getInt(1) : 0;
     }
     c.setAutoCommit(false);
@@ -236,10 +247,10 @@ public final class SqliteStore extends JdbcStore {
   }
 
   /**
-   * Applies writes as they arrive into one open transaction and commits it when the syncer is
-   * free to sync it: a caller is told only after a sync anyway, so while one runs, later writes
-   * join the next commit instead of each making their own. One commit per sync means fewer
-   * commits, and fewer copies of the same hot pages in the WAL.
+   * Applies writes as they arrive into one open transaction and commits it when the syncer is free
+   * to sync it: a caller is told only after a sync anyway, so while one runs, later writes join the
+   * next commit instead of each making their own. One commit per sync means fewer commits, and
+   * fewer copies of the same hot pages in the WAL.
    */
   private void writeLoop() {
     List<QueuedWrite<?>> open = new ArrayList<>();
@@ -278,7 +289,8 @@ public final class SqliteStore extends JdbcStore {
     List<QueuedWrite<?>> refused = new ArrayList<>();
     for (QueuedWrite<?> op; (op = queue.poll()) != null; ) {
       if (op != SYNCER_IDLE) {
-        op.failUnlessFailed(new IllegalStateException("the Firebreak store " + file + " is closed"));
+        op.failUnlessFailed(
+            new IllegalStateException("the Firebreak store " + file + " is closed"));
         refused.add(op);
       }
     }
@@ -289,8 +301,8 @@ public final class SqliteStore extends JdbcStore {
   /**
    * Makes committed batches durable and tells their callers: one sync of the WAL for every batch
    * committed since the last one, so a slow sync gathers more commits instead of holding up the
-   * writer (as the database's own group commit does). No caller hears of its write before the
-   * write is on disk. Waking the callers here also keeps that cost off the writer thread.
+   * writer (as the database's own group commit does). No caller hears of its write before the write
+   * is on disk. Waking the callers here also keeps that cost off the writer thread.
    */
   private void syncLoop() {
     List<List<QueuedWrite<?>>> batches = new ArrayList<>();
@@ -337,7 +349,9 @@ public final class SqliteStore extends JdbcStore {
     } catch (java.io.IOException e) {
       // After a failed fsync the kernel may have dropped the dirty pages: retrying could report
       // success for data that is gone. Every later write fails instead.
-      broken = new IllegalStateException("syncing " + wal + " failed; the store accepts no more writes: " + e, e);
+      broken =
+          new IllegalStateException(
+              "syncing " + wal + " failed; the store accepts no more writes: " + e, e);
       log.error("{}", broken.getMessage());
       return broken;
     }
@@ -355,8 +369,8 @@ public final class SqliteStore extends JdbcStore {
 
   /**
    * Waits until every commit made so far is durable: a read may see a commit whose sync is still
-   * running, and must not hand it out (to an attaching caller, say) before a crash could no
-   * longer undo it.
+   * running, and must not hand it out (to an attaching caller, say) before a crash could no longer
+   * undo it.
    */
   private void awaitSynced() {
     long target = commits;
@@ -380,7 +394,8 @@ public final class SqliteStore extends JdbcStore {
       writer.commit();
     } catch (SQLException e) {
       QueuedWrite.rollbackQuietly(writer);
-      IllegalStateException failure = new IllegalStateException("commit to " + file + " failed: " + e.getMessage(), e);
+      IllegalStateException failure =
+          new IllegalStateException("commit to " + file + " failed: " + e.getMessage(), e);
       for (QueuedWrite<?> op : batch) {
         op.failUnlessFailed(failure);
       }
@@ -441,5 +456,4 @@ public final class SqliteStore extends JdbcStore {
       readLock.unlock();
     }
   }
-
 }

@@ -6,9 +6,9 @@ import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A virtual clock for tests: time stands still until {@link #advance(Duration)} moves it, and
- * tasks that fall due run on the advancing thread, in due order. Backoff gaps, breaker delays,
- * timeouts and deadlines can thus be checked exactly, without sleeping.
+ * A virtual clock for tests: time stands still until {@link #advance(Duration)} moves it, and tasks
+ * that fall due run on the advancing thread, in due order. Backoff gaps, breaker delays, timeouts
+ * and deadlines can thus be checked exactly, without sleeping.
  *
  * <p>Thread-safe: steps on worker threads may schedule while a test thread advances.
  */
@@ -122,7 +122,9 @@ public final class ManualScheduler implements Scheduler {
     lock.lock();
     try {
       Task t = queue.peek();
-      return t == null ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(t.at - now));
+      return t == null
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(Duration.ofNanos(t.at - now));
     } finally {
       lock.unlock();
     }

@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The runtime's only source of time: every backoff, breaker delay, timeout and deadline reads
- * this clock and waits through it. Production uses {@link SystemScheduler}; tests use {@link
+ * The runtime's only source of time: every backoff, breaker delay, timeout and deadline reads this
+ * clock and waits through it. Production uses {@link SystemScheduler}; tests use {@link
  * ManualScheduler} and advance time by hand, so no test sleeps.
  *
- * <p>Scheduled tasks must be short and must not block: the runtime only uses them to hand work
- * back to its executor or to interrupt a step that overran its timeout.
+ * <p>Scheduled tasks must be short and must not block: the runtime only uses them to hand work back
+ * to its executor or to interrupt a step that overran its timeout.
  */
 public interface Scheduler {
   /** A monotonic reading in nanoseconds, for measuring intervals only. */

@@ -26,7 +26,9 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
   private static final int CANCELLED = 1;
   private static final int FIRED = 2;
 
-  /** One armed task; lives in the pending queue, then in one bucket's list, until fired or dropped. */
+  /**
+   * One armed task; lives in the pending queue, then in one bucket's list, until fired or dropped.
+   */
   private static final class Timeout extends AtomicInteger implements Cancellable {
     private static final long serialVersionUID = 1L;
     final transient Runnable task;
@@ -95,7 +97,9 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
     this(DEFAULT_TICK_NANOS, DEFAULT_WHEEL_SIZE);
   }
 
-  /** A wheel of {@code wheelSize} (a power of two) ticks of {@code tickNanos}; tests use small ones. */
+  /**
+   * A wheel of {@code wheelSize} (a power of two) ticks of {@code tickNanos}; tests use small ones.
+   */
   SystemScheduler(long tickNanos, int wheelSize) {
     if (Integer.bitCount(wheelSize) != 1 || tickNanos <= 0) {
       throw new IllegalArgumentException("wheel size must be a power of two and the tick positive");

@@ -29,7 +29,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class CodecsTest {
-  enum Colour { RED, GREEN }
+  enum Colour {
+    RED,
+    GREEN
+  }
 
   private static <T> T roundTrip(CheckpointCodec<T> codec, T value) {
     return Codecs.decode(codec, Codecs.encode(codec, value));
@@ -50,14 +53,21 @@ class CodecsTest {
     assertEquals((byte) 127, roundTrip(Codecs.BYTE, (byte) 127));
     assertEquals('é', roundTrip(Codecs.CHAR, 'é'));
     assertEquals(Boolean.FALSE, roundTrip(Codecs.BOOLEAN, false));
-    for (Double d : Arrays.asList(0.1, -0.0, Double.MIN_VALUE, Double.MAX_VALUE, Double.NaN, Double.NEGATIVE_INFINITY)) {
+    for (Double d :
+        Arrays.asList(
+            0.1, -0.0, Double.MIN_VALUE, Double.MAX_VALUE, Double.NaN, Double.NEGATIVE_INFINITY)) {
       assertEquals(d, roundTrip(Codecs.DOUBLE, d));
     }
     for (Float f : Arrays.asList(0.1f, 3.4028235e38f, 1.4e-45f, Float.POSITIVE_INFINITY)) {
       assertEquals(f, roundTrip(Codecs.FLOAT, f));
     }
-    assertEquals("10.00", roundTrip(Codecs.BIG_DECIMAL, new BigDecimal("10.00")).toString(), "scale survives");
-    assertEquals(new BigInteger("123456789012345678901234567890"), roundTrip(Codecs.BIG_INTEGER, new BigInteger("123456789012345678901234567890")));
+    assertEquals(
+        "10.00",
+        roundTrip(Codecs.BIG_DECIMAL, new BigDecimal("10.00")).toString(),
+        "scale survives");
+    assertEquals(
+        new BigInteger("123456789012345678901234567890"),
+        roundTrip(Codecs.BIG_INTEGER, new BigInteger("123456789012345678901234567890")));
     UUID id = UUID.randomUUID();
     assertEquals(id, roundTrip(Codecs.UUID, id));
     byte[] bytes = {0, -1, 42, 127, -128};
@@ -66,9 +76,14 @@ class CodecsTest {
 
   @Test
   void timeTypesRoundTrip() {
-    assertEquals(Instant.parse("2026-11-24T10:15:30.123456789Z"), roundTrip(Codecs.INSTANT, Instant.parse("2026-11-24T10:15:30.123456789Z")));
-    assertEquals(LocalDate.of(2026, 2, 28), roundTrip(Codecs.LOCAL_DATE, LocalDate.of(2026, 2, 28)));
-    assertEquals(LocalDateTime.of(2026, 2, 28, 23, 59), roundTrip(Codecs.LOCAL_DATE_TIME, LocalDateTime.of(2026, 2, 28, 23, 59)));
+    assertEquals(
+        Instant.parse("2026-11-24T10:15:30.123456789Z"),
+        roundTrip(Codecs.INSTANT, Instant.parse("2026-11-24T10:15:30.123456789Z")));
+    assertEquals(
+        LocalDate.of(2026, 2, 28), roundTrip(Codecs.LOCAL_DATE, LocalDate.of(2026, 2, 28)));
+    assertEquals(
+        LocalDateTime.of(2026, 2, 28, 23, 59),
+        roundTrip(Codecs.LOCAL_DATE_TIME, LocalDateTime.of(2026, 2, 28, 23, 59)));
     assertEquals(LocalTime.NOON, roundTrip(Codecs.LOCAL_TIME, LocalTime.NOON));
     OffsetDateTime odt = OffsetDateTime.parse("2026-11-24T10:15:30+01:00");
     assertEquals(odt, roundTrip(Codecs.OFFSET_DATE_TIME, odt));
@@ -81,7 +96,9 @@ class CodecsTest {
   @Test
   void collectionsOptionalsMapsAndEnumsRoundTrip() {
     CheckpointCodec<List<Colour>> list = Codecs.list(Codecs.enumOf(Colour.values()));
-    assertEquals(Arrays.asList(Colour.RED, null, Colour.GREEN), roundTrip(list, Arrays.asList(Colour.RED, null, Colour.GREEN)));
+    assertEquals(
+        Arrays.asList(Colour.RED, null, Colour.GREEN),
+        roundTrip(list, Arrays.asList(Colour.RED, null, Colour.GREEN)));
     assertEquals(Set.of("a", "b"), roundTrip(Codecs.set(Codecs.STRING), Set.of("a", "b")));
     assertEquals(Optional.of(3), roundTrip(Codecs.optional(Codecs.INT), Optional.of(3)));
     assertEquals(Optional.empty(), roundTrip(Codecs.optional(Codecs.INT), Optional.empty()));
@@ -90,8 +107,10 @@ class CodecsTest {
     map.put(UUID.randomUUID(), List.of());
     assertEquals(map, roundTrip(Codecs.map(KeyCodec.UUID, Codecs.list(Codecs.BIG_DECIMAL)), map));
     Map<Colour, Long> byEnum = Map.of(Colour.GREEN, 7L);
-    assertEquals(byEnum, roundTrip(Codecs.map(KeyCodec.enumOf(Colour.values()), Codecs.LONG), byEnum));
-    assertEquals(Map.of(-5, "x"), roundTrip(Codecs.map(KeyCodec.INT, Codecs.STRING), Map.of(-5, "x")));
+    assertEquals(
+        byEnum, roundTrip(Codecs.map(KeyCodec.enumOf(Colour.values()), Codecs.LONG), byEnum));
+    assertEquals(
+        Map.of(-5, "x"), roundTrip(Codecs.map(KeyCodec.INT, Codecs.STRING), Map.of(-5, "x")));
   }
 
   @Test
@@ -121,18 +140,23 @@ class CodecsTest {
 
   @Test
   void everyTruncationAndEveryFlippedByteIsRefusedWithCorruptCheckpointException() {
-    CheckpointCodec<Map<String, List<BigDecimal>>> codec = Codecs.map(KeyCodec.STRING, Codecs.list(Codecs.BIG_DECIMAL));
-    byte[] good = Codecs.encode(codec, Map.of("lines", List.of(new BigDecimal("19.99"), new BigDecimal("-3"))));
+    CheckpointCodec<Map<String, List<BigDecimal>>> codec =
+        Codecs.map(KeyCodec.STRING, Codecs.list(Codecs.BIG_DECIMAL));
+    byte[] good =
+        Codecs.encode(
+            codec, Map.of("lines", List.of(new BigDecimal("19.99"), new BigDecimal("-3"))));
     for (int len = 0; len < good.length; len++) {
       byte[] cut = Arrays.copyOf(good, len);
-      assertThrows(CorruptCheckpointException.class, () -> Codecs.decode(codec, cut), "truncated to " + len);
+      assertThrows(
+          CorruptCheckpointException.class, () -> Codecs.decode(codec, cut), "truncated to " + len);
     }
     Random random = new Random(20261124);
     for (int trial = 0; trial < 2000; trial++) {
       byte[] bad = good.clone();
       int at = random.nextInt(bad.length);
       bad[at] ^= (byte) (1 + random.nextInt(255));
-      assertThrows(CorruptCheckpointException.class, () -> Codecs.decode(codec, bad), "flipped byte " + at);
+      assertThrows(
+          CorruptCheckpointException.class, () -> Codecs.decode(codec, bad), "flipped byte " + at);
     }
   }
 
@@ -141,7 +165,9 @@ class CodecsTest {
     Map<String, String> withNullKey = new java.util.HashMap<>();
     withNullKey.put(null, "v");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Codecs.encode(Codecs.map(KeyCodec.STRING, Codecs.STRING), withNullKey));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Codecs.encode(Codecs.map(KeyCodec.STRING, Codecs.STRING), withNullKey));
     assertTrue(e.getMessage().contains("null key"), e.getMessage());
   }
 
@@ -154,51 +180,62 @@ class CodecsTest {
     assertArrayEquals(blob, roundTrip(Codecs.BYTES, blob));
     Map<String, String> longKey = Map.of("k".repeat(60_000), "v"); // names: 50,000 by default
     assertEquals(longKey, roundTrip(Codecs.map(KeyCodec.STRING, Codecs.STRING), longKey));
-    BigDecimal digits = new BigDecimal("9".repeat(5_000) + ".5"); // numbers: 1,000 digits by default
-    CheckpointCodec<BigDecimal> asNumber = new CheckpointCodec<>() {
-      @Override
-      public void write(com.fasterxml.jackson.core.JsonGenerator out, BigDecimal value) throws java.io.IOException {
-        out.writeNumber(value);
-      }
+    BigDecimal digits =
+        new BigDecimal("9".repeat(5_000) + ".5"); // numbers: 1,000 digits by default
+    CheckpointCodec<BigDecimal> asNumber =
+        new CheckpointCodec<>() {
+          @Override
+          public void write(com.fasterxml.jackson.core.JsonGenerator out, BigDecimal value)
+              throws java.io.IOException {
+            out.writeNumber(value);
+          }
 
-      @Override
-      public BigDecimal read(com.fasterxml.jackson.core.JsonParser in) throws java.io.IOException {
-        return in.getDecimalValue();
-      }
-    };
+          @Override
+          public BigDecimal read(com.fasterxml.jackson.core.JsonParser in)
+              throws java.io.IOException {
+            return in.getDecimalValue();
+          }
+        };
     assertEquals(digits, roundTrip(asNumber, digits), "a user codec's long number");
   }
 
   /** Writes {@code depth} nested arrays and reads back how deep they were. */
-  private static final CheckpointCodec<Integer> NESTED = new CheckpointCodec<>() {
-    @Override
-    public void write(com.fasterxml.jackson.core.JsonGenerator out, Integer depth) throws java.io.IOException {
-      for (int i = 0; i < depth; i++) {
-        out.writeStartArray();
-      }
-      for (int i = 0; i < depth; i++) {
-        out.writeEndArray();
-      }
-    }
+  private static final CheckpointCodec<Integer> NESTED =
+      new CheckpointCodec<>() {
+        @Override
+        public void write(com.fasterxml.jackson.core.JsonGenerator out, Integer depth)
+            throws java.io.IOException {
+          for (int i = 0; i < depth; i++) {
+            out.writeStartArray();
+          }
+          for (int i = 0; i < depth; i++) {
+            out.writeEndArray();
+          }
+        }
 
-    @Override
-    public Integer read(com.fasterxml.jackson.core.JsonParser in) throws java.io.IOException {
-      int depth = 1;
-      while (in.nextToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-        depth++;
-      }
-      for (int i = 1; i < depth; i++) {
-        in.nextToken();
-      }
-      return depth;
-    }
-  };
+        @Override
+        public Integer read(com.fasterxml.jackson.core.JsonParser in) throws java.io.IOException {
+          int depth = 1;
+          while (in.nextToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+            depth++;
+          }
+          for (int i = 1; i < depth; i++) {
+            in.nextToken();
+          }
+          return depth;
+        }
+      };
 
   @Test
   void aValueTooDeepToReadIsRefusedWhenWritten() {
-    assertEquals(Codecs.MAX_NESTING_DEPTH, roundTrip(NESTED, Codecs.MAX_NESTING_DEPTH), "the deepest value round-trips");
+    assertEquals(
+        Codecs.MAX_NESTING_DEPTH,
+        roundTrip(NESTED, Codecs.MAX_NESTING_DEPTH),
+        "the deepest value round-trips");
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Codecs.encode(NESTED, Codecs.MAX_NESTING_DEPTH + 1));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Codecs.encode(NESTED, Codecs.MAX_NESTING_DEPTH + 1));
     assertTrue(e.getMessage().contains("nesting depth"), e.getMessage());
   }
 }

@@ -16,26 +16,46 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>lost: runs that never reached a final state (or vanished from the store);
  *   <li>rerun_checkpointed: agent calls of a step whose checkpoint was already committed;
- *   <li>duplicate_effects: (run, step) pairs whose side effect was applied under two idempotency keys.
+ *   <li>duplicate_effects: (run, step) pairs whose side effect was applied under two idempotency
+ *       keys.
  * </ul>
  *
  * Usage: {@code CrashHarness <dir> <kills> <runs> [seed]}.
  */
 public final class CrashHarness {
   /** What one harness run saw. */
-  public record Report(int kills, int runs, int lost, int rerunCheckpointed, int duplicateEffects, int executions, int resumed) {
+  public record Report(
+      int kills,
+      int runs,
+      int lost,
+      int rerunCheckpointed,
+      int duplicateEffects,
+      int executions,
+      int resumed) {
     @Override
     public String toString() {
-      return "kills=" + kills + " runs=" + runs + " lost=" + lost + " rerun_checkpointed=" + rerunCheckpointed
-          + " duplicate_effects=" + duplicateEffects;
+      return "kills="
+          + kills
+          + " runs="
+          + runs
+          + " lost="
+          + lost
+          + " rerun_checkpointed="
+          + rerunCheckpointed
+          + " duplicate_effects="
+          + duplicateEffects;
     }
   }
 
   private CrashHarness() {}
 
   public static void main(String[] args) throws Exception {
-    Report report = run(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-        args.length > 3 ? Long.parseLong(args[3]) : 1L);
+    Report report =
+        run(
+            Path.of(args[0]),
+            Integer.parseInt(args[1]),
+            Integer.parseInt(args[2]),
+            args.length > 3 ? Long.parseLong(args[3]) : 1L);
     System.out.println(report);
     System.out.println("agent executions=" + report.executions() + " (3 per run without crashes)");
   }
@@ -45,7 +65,8 @@ public final class CrashHarness {
   }
 
   /** As above, on the store {@code store}: a SQLite file or a JDBC URL (PostgreSQL). */
-  public static Report run(Path dir, String store, int kills, int runs, long seed) throws Exception {
+  public static Report run(Path dir, String store, int kills, int runs, long seed)
+      throws Exception {
     Files.createDirectories(dir);
     Path ledger = dir.resolve("ledger.db");
     Random random = new Random(seed);
@@ -58,7 +79,8 @@ public final class CrashHarness {
       if (worker.waitFor(aliveMillis, TimeUnit.MILLISECONDS)) {
         finishedEarly++;
         if (finishedEarly > 3) {
-          throw new IllegalStateException("the worker keeps finishing before it can be killed: give it more runs");
+          throw new IllegalStateException(
+              "the worker keeps finishing before it can be killed: give it more runs");
         }
         continue;
       }
@@ -77,9 +99,15 @@ public final class CrashHarness {
   private static Process start(String store, Path ledger, int runs) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
-            java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+            java,
+            "-Xmx256m",
+            "-cp",
+            System.getProperty("java.class.path"),
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=off",
-            CrashWorker.class.getName(), store, ledger.toString(), Integer.toString(runs))
+            CrashWorker.class.getName(),
+            store,
+            ledger.toString(),
+            Integer.toString(runs))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
@@ -92,20 +120,24 @@ public final class CrashHarness {
   private static Report check(String store, Path ledger, int kills, int runs) throws Exception {
     int lost;
     int resumed;
-    try (Connection c = DriverManager.getConnection(CrashWorker.jdbcUrl(store)); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_run WHERE status = 'COMPLETED'")) {
+    try (Connection c = DriverManager.getConnection(CrashWorker.jdbcUrl(store));
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery("SELECT count(*) FROM firebreak_run WHERE status = 'COMPLETED'")) {
         lost = runs - (rs.next() ? rs.getInt(1) : 0);
       }
     }
     int reruns;
     int duplicates;
     int executions;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + ledger); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + ledger);
+        Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM rerun")) {
         reruns = rs.next() ? rs.getInt(1) : 0;
       }
-      try (ResultSet rs = s.executeQuery(
-          "SELECT count(*) FROM (SELECT run, step FROM effect GROUP BY run, step HAVING count(*) > 1)")) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT count(*) FROM (SELECT run, step FROM effect GROUP BY run, step HAVING count(*) > 1)")) {
         duplicates = rs.next() ? rs.getInt(1) : 0;
       }
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM execution")) {
@@ -117,5 +149,4 @@ public final class CrashHarness {
     }
     return new Report(kills, runs, lost, reruns, duplicates, executions, resumed);
   }
-
 }

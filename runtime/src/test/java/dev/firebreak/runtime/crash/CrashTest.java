@@ -25,12 +25,14 @@ class CrashTest {
     int runs = Integer.getInteger("firebreak.crash.runs", 200 * kills);
     long seed = Long.getLong("firebreak.crash.seed", 20261124L);
     CrashHarness.Report report = CrashHarness.run(dir, kills, runs, seed);
-    System.out.println(report + " executions=" + report.executions() + " resumed_runs=" + report.resumed());
+    System.out.println(
+        report + " executions=" + report.executions() + " resumed_runs=" + report.resumed());
     assertEquals(kills, report.kills());
     assertEquals(0, report.lost(), report.toString());
     assertEquals(0, report.rerunCheckpointed(), report.toString());
     assertEquals(0, report.duplicateEffects(), report.toString());
-    assertTrue(report.resumed() > 0, "the kills interrupted runs that were then resumed: " + report);
+    assertTrue(
+        report.resumed() > 0, "the kills interrupted runs that were then resumed: " + report);
   }
 
   @Test
@@ -39,10 +41,17 @@ class CrashTest {
     int runs = Integer.getInteger("firebreak.crash.pgRuns", 100 * kills);
     try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres =
         io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-            .setServerConfig("listen_addresses", "127.0.0.1").start()) {
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .start()) {
       String url = postgres.getJdbcUrl("postgres", "postgres");
       CrashHarness.Report report = CrashHarness.run(dir.resolve("pg"), url, kills, runs, 20261125L);
-      System.out.println("postgres: " + report + " executions=" + report.executions() + " resumed_runs=" + report.resumed());
+      System.out.println(
+          "postgres: "
+              + report
+              + " executions="
+              + report.executions()
+              + " resumed_runs="
+              + report.resumed());
       assertEquals(kills, report.kills());
       assertEquals(0, report.lost(), report.toString());
       assertEquals(0, report.rerunCheckpointed(), report.toString());

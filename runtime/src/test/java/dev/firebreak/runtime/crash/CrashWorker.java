@@ -43,7 +43,8 @@ public final class CrashWorker {
     Path ledgerFile = Path.of(args[1]);
     int runs = Integer.parseInt(args[2]);
     try (Ledger ledger = new Ledger(ledgerFile, storeUrl);
-        FirebreakRuntime runtime = FirebreakRuntime.builder().checkpointStore(store(storeUrl)).build()) {
+        FirebreakRuntime runtime =
+            FirebreakRuntime.builder().checkpointStore(store(storeUrl)).build()) {
       BoundEntryPoint entry = runtime.bind(plan(), bindings(ledger));
       List<CompletableFuture<?>> all = new ArrayList<>(runtime.resumeAll());
       ledger.incarnation(all.size());
@@ -56,7 +57,10 @@ public final class CrashWorker {
         }
         inFlight.acquire();
         CompletableFuture<?> run =
-            entry.runAsyncForResult(id, id).toCompletableFuture().whenComplete((r, e) -> inFlight.release());
+            entry
+                .runAsyncForResult(id, id)
+                .toCompletableFuture()
+                .whenComplete((r, e) -> inFlight.release());
         all.add(run);
       }
       for (CompletableFuture<?> f : all) {
@@ -66,7 +70,9 @@ public final class CrashWorker {
     System.out.println("worker done");
   }
 
-  /** The runs earlier incarnations started, read once (a lookup per id would not scale to 200,000). */
+  /**
+   * The runs earlier incarnations started, read once (a lookup per id would not scale to 200,000).
+   */
   /** A JDBC URL as given, or a SQLite file's. */
   static String jdbcUrl(String store) {
     return store.startsWith("jdbc:") ? store : "jdbc:sqlite:" + store;
@@ -96,12 +102,23 @@ public final class CrashWorker {
   static EntryPointPlan plan() {
     List<StepDescriptor> steps = new ArrayList<>();
     for (int i = 0; i < STEPS.size(); i++) {
-      steps.add(StepDescriptor.builder(STEPS.get(i)).inputs(i).timeout(Duration.ofSeconds(30))
-          .checkpointed(Codecs.STRING).build());
+      steps.add(
+          StepDescriptor.builder(STEPS.get(i))
+              .inputs(i)
+              .timeout(Duration.ofSeconds(30))
+              .checkpointed(Codecs.STRING)
+              .build());
     }
     return new EntryPointPlan(
-        "crash.Orders", "process", List.of("java.lang.String"), steps, STEPS.size(), Duration.ofMinutes(10),
-        "crash-graph-1", List.of(Codecs.STRING), Codecs.STRING);
+        "crash.Orders",
+        "process",
+        List.of("java.lang.String"),
+        steps,
+        STEPS.size(),
+        Duration.ofMinutes(10),
+        "crash-graph-1",
+        List.of(Codecs.STRING),
+        Codecs.STRING);
   }
 
   private static List<StepBinding> bindings(Ledger ledger) {
@@ -117,14 +134,16 @@ public final class CrashWorker {
   static final class Ledger implements AutoCloseable {
     private final Connection ledger;
     private final String storeUrl;
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.ReentrantLock lock =
+        new java.util.concurrent.locks.ReentrantLock();
 
     Ledger(Path ledgerFile, String storeUrl) throws SQLException {
       ledger = DriverManager.getConnection("jdbc:sqlite:" + ledgerFile);
       try (Statement s = ledger.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=FULL");
-        s.execute("CREATE TABLE IF NOT EXISTS effect (idem_key TEXT PRIMARY KEY, run TEXT NOT NULL, step TEXT NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS effect (idem_key TEXT PRIMARY KEY, run TEXT NOT NULL, step TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS rerun (run TEXT NOT NULL, step TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS execution (run TEXT NOT NULL, step TEXT NOT NULL)");
         s.execute("CREATE TABLE IF NOT EXISTS incarnation (resumed INTEGER NOT NULL)");
@@ -135,7 +154,9 @@ public final class CrashWorker {
     String apply(StepContext ctx, String input) throws Exception {
       boolean alreadyCheckpointed;
       try (Connection store = DriverManager.getConnection(storeUrl);
-          PreparedStatement q = store.prepareStatement("SELECT 1 FROM firebreak_step WHERE run_id = ? AND step = ?")) {
+          PreparedStatement q =
+              store.prepareStatement(
+                  "SELECT 1 FROM firebreak_step WHERE run_id = ? AND step = ?")) {
         q.setString(1, ctx.runId());
         q.setString(2, ctx.stepName());
         try (ResultSet rs = q.executeQuery()) {
@@ -148,7 +169,9 @@ public final class CrashWorker {
           insert("INSERT INTO rerun (run, step) VALUES (?, ?)", ctx.runId(), ctx.stepName());
         }
         insert("INSERT INTO execution (run, step) VALUES (?, ?)", ctx.runId(), ctx.stepName());
-        try (PreparedStatement p = ledger.prepareStatement("INSERT OR IGNORE INTO effect (idem_key, run, step) VALUES (?, ?, ?)")) {
+        try (PreparedStatement p =
+            ledger.prepareStatement(
+                "INSERT OR IGNORE INTO effect (idem_key, run, step) VALUES (?, ?, ?)")) {
           p.setString(1, ctx.idempotencyKey());
           p.setString(2, ctx.runId());
           p.setString(3, ctx.stepName());
@@ -165,7 +188,8 @@ public final class CrashWorker {
     /** Records that a worker started and how many runs it resumed. */
     void incarnation(int resumed) throws SQLException {
       lock.lock();
-      try (PreparedStatement p = ledger.prepareStatement("INSERT INTO incarnation (resumed) VALUES (?)")) {
+      try (PreparedStatement p =
+          ledger.prepareStatement("INSERT INTO incarnation (resumed) VALUES (?)")) {
         p.setInt(1, resumed);
         p.executeUpdate();
       } finally {

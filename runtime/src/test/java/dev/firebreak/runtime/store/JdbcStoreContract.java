@@ -20,10 +20,12 @@ abstract class JdbcStoreContract extends StoreContract {
     store.open("r1", "wf", "process", "h", null);
     store.finish("r1", WorkflowStatus.COMPLETED, new byte[] {9}, "a", new byte[] {1}, 1);
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> store.saveStep("r1", "b", new byte[] {2}, 1));
+        assertThrows(
+            IllegalStateException.class, () -> store.saveStep("r1", "b", new byte[] {2}, 1));
     assertTrue(e.getMessage().contains("COMPLETED and owned by no process"), e.getMessage());
     assertThrows(IllegalStateException.class, () -> store.saveAttempt("r1", "b", 2));
-    assertThrows(IllegalStateException.class, () -> store.finish("r1", WorkflowStatus.COMPLETED, null));
+    assertThrows(
+        IllegalStateException.class, () -> store.finish("r1", WorkflowStatus.COMPLETED, null));
     RunRecord run = store.find("r1").orElseThrow();
     assertEquals(List.of("a"), new ArrayList<>(run.outputs().keySet()), "nothing was written");
     assertEquals(java.util.Map.of("a", 1), run.attempts());
@@ -44,18 +46,24 @@ abstract class JdbcStoreContract extends StoreContract {
         String id = "run-" + r;
         // Every third run ends with a step it already has: that whole end must fail, alone.
         String last = r % 3 == 0 ? "taken" : "last";
-        (r % 3 == 0 ? bad : good).add(pool.submit(() -> {
-          store.saveStep(id, "middle", new byte[] {2}, 1);
-          store.finish(id, WorkflowStatus.COMPLETED, new byte[] {9}, last, new byte[] {3}, 2);
-          return null;
-        }));
+        (r % 3 == 0 ? bad : good)
+            .add(
+                pool.submit(
+                    () -> {
+                      store.saveStep(id, "middle", new byte[] {2}, 1);
+                      store.finish(
+                          id, WorkflowStatus.COMPLETED, new byte[] {9}, last, new byte[] {3}, 2);
+                      return null;
+                    }));
       }
       for (Future<?> f : good) {
         f.get();
       }
       for (Future<?> f : bad) {
-        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class, f::get);
-        assertTrue(e.getCause().getMessage().contains("already recorded"), e.getCause().getMessage());
+        java.util.concurrent.ExecutionException e =
+            assertThrows(java.util.concurrent.ExecutionException.class, f::get);
+        assertTrue(
+            e.getCause().getMessage().contains("already recorded"), e.getCause().getMessage());
       }
     } finally {
       pool.shutdown();
@@ -76,7 +84,8 @@ abstract class JdbcStoreContract extends StoreContract {
   @Test
   void aClosedStoreRefusesWritesClearly() {
     store.close();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.open("r", "wf", "p", "h", null));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> store.open("r", "wf", "p", "h", null));
     assertTrue(e.getMessage().contains("closed"), e.getMessage());
   }
 }

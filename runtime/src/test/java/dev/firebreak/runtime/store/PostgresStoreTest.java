@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The store contract on a real PostgreSQL server, started on 127.0.0.1 for this class and stopped after it. */
+/**
+ * The store contract on a real PostgreSQL server, started on 127.0.0.1 for this class and stopped
+ * after it.
+ */
 class PostgresStoreTest extends JdbcStoreContract {
   private static EmbeddedPostgres postgres;
   private static DataSource dataSource;
@@ -51,7 +54,8 @@ class PostgresStoreTest extends JdbcStoreContract {
 
   @Override
   protected CheckpointStore newStore() throws Exception {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA public CASCADE");
       s.execute("CREATE SCHEMA public");
     }
@@ -59,7 +63,8 @@ class PostgresStoreTest extends JdbcStoreContract {
   }
 
   @Override
-  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+  protected CheckpointStore sameData(
+      String owner, java.time.Duration lease, java.time.Clock clock) {
     return PostgresStore.open(dataSource, owner, lease, clock);
   }
 
@@ -79,7 +84,8 @@ class PostgresStoreTest extends JdbcStoreContract {
   }
 
   @Test
-  void writesQueuedWhileTheWritersAreBusyShareOneTransactionAndAFailingOneFailsAlone() throws Exception {
+  void writesQueuedWhileTheWritersAreBusyShareOneTransactionAndAFailingOneFailsAlone()
+      throws Exception {
     PostgresStore postgres = (PostgresStore) store;
     for (int r = 0; r < 8; r++) {
       store.open("r" + r, "wf", "process", "h", null);
@@ -115,7 +121,8 @@ class PostgresStoreTest extends JdbcStoreContract {
     Set<Long> transactions = new HashSet<>();
     try (Connection c = dataSource.getConnection();
         java.sql.PreparedStatement s =
-            c.prepareStatement("SELECT xmin::text::bigint FROM firebreak_step WHERE run_id = ? AND step = 'a'")) {
+            c.prepareStatement(
+                "SELECT xmin::text::bigint FROM firebreak_step WHERE run_id = ? AND step = 'a'")) {
       for (int r = 1; r < 8; r++) {
         s.setString(1, "r" + r);
         try (java.sql.ResultSet rs = s.executeQuery()) {
@@ -124,8 +131,14 @@ class PostgresStoreTest extends JdbcStoreContract {
         }
       }
     }
-    assertEquals(1, transactions.size(), "the seven writes queued together were committed together: " + transactions);
-    assertArrayEquals(new byte[] {1}, store.find("r0").orElseThrow().outputs().get("a"), "the failed write left r0 as it was");
+    assertEquals(
+        1,
+        transactions.size(),
+        "the seven writes queued together were committed together: " + transactions);
+    assertArrayEquals(
+        new byte[] {1},
+        store.find("r0").orElseThrow().outputs().get("a"),
+        "the failed write left r0 as it was");
     for (int r = 1; r < 8; r++) {
       assertArrayEquals(new byte[] {2}, store.find("r" + r).orElseThrow().outputs().get("a"));
     }
@@ -138,18 +151,25 @@ class PostgresStoreTest extends JdbcStoreContract {
     store.open("y", "wf", "process", "h", null);
     AtomicInteger applied = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (Connection other = dataSource.getConnection(); Statement s = other.createStatement()) {
+    try (Connection other = dataSource.getConnection();
+        Statement s = other.createStatement()) {
       other.setAutoCommit(false);
       s.executeUpdate("UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'y'");
       // The store's write takes x, then waits for y; the other transaction then waits for x.
-      Future<?> write = pool.submit(() -> postgres.write(c -> {
-        applied.incrementAndGet();
-        try (Statement w = c.createStatement()) {
-          w.executeUpdate("UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'x'");
-          w.executeUpdate("UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'y'");
-        }
-        return null;
-      }));
+      Future<?> write =
+          pool.submit(
+              () ->
+                  postgres.write(
+                      c -> {
+                        applied.incrementAndGet();
+                        try (Statement w = c.createStatement()) {
+                          w.executeUpdate(
+                              "UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'x'");
+                          w.executeUpdate(
+                              "UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'y'");
+                        }
+                        return null;
+                      }));
       awaitLockWaits(1);
       // The store's transaction has waited longest, so its server process finds the deadlock
       // first and aborts it; the other transaction then gets x and commits.
@@ -162,7 +182,8 @@ class PostgresStoreTest extends JdbcStoreContract {
     assertEquals(2, applied.get(), "applied, aborted as the deadlock's victim, applied again");
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();
-        java.sql.ResultSet rs = s.executeQuery("SELECT run_id, version FROM firebreak_run ORDER BY run_id")) {
+        java.sql.ResultSet rs =
+            s.executeQuery("SELECT run_id, version FROM firebreak_run ORDER BY run_id")) {
       assertTrue(rs.next());
       long x = rs.getLong(2);
       assertTrue(rs.next());
@@ -171,8 +192,12 @@ class PostgresStoreTest extends JdbcStoreContract {
     }
   }
 
-  /** Holds every writer thread in a write of its own until its latch (added to {@code releases}) opens. */
-  private static List<Future<?>> holdEveryWriter(PostgresStore store, ExecutorService pool, List<CountDownLatch> releases)
+  /**
+   * Holds every writer thread in a write of its own until its latch (added to {@code releases})
+   * opens.
+   */
+  private static List<Future<?>> holdEveryWriter(
+      PostgresStore store, ExecutorService pool, List<CountDownLatch> releases)
       throws InterruptedException {
     List<Future<?>> blockers = new ArrayList<>();
     for (int i = 0; i < PostgresStore.WRITERS; i++) {
@@ -180,15 +205,19 @@ class PostgresStoreTest extends JdbcStoreContract {
       CountDownLatch release = new CountDownLatch(1);
       releases.add(release);
       // Queued one at a time, each after the last is being applied: only an idle writer takes it.
-      blockers.add(pool.submit(() -> store.write(c -> {
-        started.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          throw new IllegalStateException(e);
-        }
-        return null;
-      })));
+      blockers.add(
+          pool.submit(
+              () ->
+                  store.write(
+                      c -> {
+                        started.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          throw new IllegalStateException(e);
+                        }
+                        return null;
+                      })));
       started.await();
     }
     return blockers;
@@ -197,9 +226,11 @@ class PostgresStoreTest extends JdbcStoreContract {
   /** Waits (bounded) until {@code count} server processes wait for a lock. */
   private static void awaitLockWaits(int count) throws Exception {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       while (true) {
-        try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+        try (java.sql.ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
           rs.next();
           if (rs.getInt(1) >= count) {
             return;
@@ -211,7 +242,9 @@ class PostgresStoreTest extends JdbcStoreContract {
     }
   }
 
-  /** Waits (bounded) until {@code count} writes are queued behind the one the writer is applying. */
+  /**
+   * Waits (bounded) until {@code count} writes are queued behind the one the writer is applying.
+   */
   private static void awaitQueued(PostgresStore store, int count) throws InterruptedException {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
     while (store.queuedWrites() < count) {

@@ -23,7 +23,8 @@ class SqliteStoreTest extends JdbcStoreContract {
   }
 
   @Override
-  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+  protected CheckpointStore sameData(
+      String owner, java.time.Duration lease, java.time.Clock clock) {
     return SqliteStore.open(dir.resolve("firebreak.db"), owner, lease, clock);
   }
 
@@ -37,8 +38,16 @@ class SqliteStoreTest extends JdbcStoreContract {
     store.open("r1", "wf", "process", "h", null);
     store.saveStep("r1", "extract", new byte[] {7}, 2);
     store.saveStatus("r1", WorkflowStatus.PARKED);
-    deadLetters.add(new dev.firebreak.runtime.DeadLetter("r9", "wf", "process",
-        dev.firebreak.runtime.DeadLetterReason.DEADLINE, "a", 1, java.util.List.of("late"), java.time.Instant.EPOCH));
+    deadLetters.add(
+        new dev.firebreak.runtime.DeadLetter(
+            "r9",
+            "wf",
+            "process",
+            dev.firebreak.runtime.DeadLetterReason.DEADLINE,
+            "a",
+            1,
+            java.util.List.of("late"),
+            java.time.Instant.EPOCH));
     store.close();
     store = SqliteStore.open(dir.resolve("firebreak.db"));
     deadLetters = ((SqliteStore) store).deadLetters();
@@ -51,10 +60,12 @@ class SqliteStoreTest extends JdbcStoreContract {
   void aFileFromANewerSchemaIsRefusedNotMisread() throws Exception {
     store.close();
     Path file = dir.resolve("firebreak.db");
-    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
       s.execute("PRAGMA user_version = 99");
     }
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SqliteStore.open(file));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> SqliteStore.open(file));
     assertTrue(e.getMessage().contains("newer Firebreak"), e.getMessage());
     store = SqliteStore.open(dir.resolve("other.db"));
   }
@@ -66,7 +77,8 @@ class SqliteStoreTest extends JdbcStoreContract {
     WriterStats stats = sqlite.writerStats();
     assertEquals(1, stats.writes());
     assertEquals(1, stats.syncs(), "the open returned once a sync covered it");
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(32);
     try {
       java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
       for (int r = 1; r <= 256; r++) {
@@ -80,7 +92,8 @@ class SqliteStoreTest extends JdbcStoreContract {
       pool.shutdown();
     }
     assertEquals(257, stats.writes());
-    assertTrue(stats.commits() <= stats.writes() && stats.syncs() <= stats.commits(), stats.toString());
+    assertTrue(
+        stats.commits() <= stats.writes() && stats.syncs() <= stats.commits(), stats.toString());
     assertTrue(stats.syncs() >= 1 && !stats.syncing().isNegative(), stats.toString());
     assertEquals(257, store.unfinished().size());
   }

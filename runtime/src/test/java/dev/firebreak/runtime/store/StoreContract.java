@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What every {@link CheckpointStore} and {@link DeadLetterQueue} must do; one subclass per store. */
+/**
+ * What every {@link CheckpointStore} and {@link DeadLetterQueue} must do; one subclass per store.
+ */
 public abstract class StoreContract {
   protected CheckpointStore store;
   protected DeadLetterQueue deadLetters;
@@ -34,10 +36,11 @@ public abstract class StoreContract {
   protected abstract DeadLetterQueue deadLettersOf(CheckpointStore store);
 
   /**
-   * Another store on the same data, as another process would open it, owned by {@code owner}
-   * with {@code lease} on {@code clock}; null for a store without leases.
+   * Another store on the same data, as another process would open it, owned by {@code owner} with
+   * {@code lease} on {@code clock}; null for a store without leases.
    */
-  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+  protected CheckpointStore sameData(
+      String owner, java.time.Duration lease, java.time.Clock clock) {
     return null;
   }
 
@@ -75,28 +78,44 @@ public abstract class StoreContract {
       a.open("r1", "wf", "process", "h", null);
       a.saveStep("r1", "s1", new byte[] {1}, 1);
       dev.firebreak.runtime.RunOwnedElsewhereException refused =
-          assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.open("r1", "wf", "process", "h", null));
+          assertThrows(
+              dev.firebreak.runtime.RunOwnedElsewhereException.class,
+              () -> b.open("r1", "wf", "process", "h", null));
       assertEquals("node-a", refused.owner());
-      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.saveStep("r1", "s2", new byte[] {2}, 1));
-      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.saveStatus("r1", WorkflowStatus.FAILED));
-      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class,
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.saveStep("r1", "s2", new byte[] {2}, 1));
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.saveStatus("r1", WorkflowStatus.FAILED));
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
           () -> b.finish("r1", WorkflowStatus.COMPLETED, null, "s9", new byte[] {9}, 1));
-      assertEquals(java.util.Set.of("s1"), a.find("r1").orElseThrow().outputs().keySet(), "the refused writes wrote nothing");
+      assertEquals(
+          java.util.Set.of("s1"),
+          a.find("r1").orElseThrow().outputs().keySet(),
+          "the refused writes wrote nothing");
       assertEquals(WorkflowStatus.RUNNING, a.find("r1").orElseThrow().status());
 
       clock.advance(java.time.Duration.ofSeconds(20));
       a.renewLeases(List.of("r1"));
       clock.advance(java.time.Duration.ofSeconds(20));
-      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> b.open("r1", "wf", "process", "h", null),
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.open("r1", "wf", "process", "h", null),
           "renewed 20 s ago: still a's");
 
       clock.advance(java.time.Duration.ofSeconds(11));
       b.open("r1", "wf", "process", "h", null); // a is gone: its lease expired, b takes over
       b.saveStep("r1", "s2", new byte[] {2}, 1);
-      assertThrows(dev.firebreak.runtime.RunOwnedElsewhereException.class, () -> a.saveStep("r1", "s3", new byte[] {3}, 1),
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> a.saveStep("r1", "s3", new byte[] {3}, 1),
           "the old owner can no longer write");
       b.finish("r1", WorkflowStatus.COMPLETED, null);
-      assertEquals(WorkflowStatus.COMPLETED, a.open("r1", "wf", "process", "h", null).status(),
+      assertEquals(
+          WorkflowStatus.COMPLETED,
+          a.open("r1", "wf", "process", "h", null).status(),
           "an ended run belongs to nobody: anyone may attach to it");
     } finally {
       a.close();
@@ -136,18 +155,31 @@ public abstract class StoreContract {
   void runIdsThatCouldAliasAnotherRunAreRefusedBeforeAnythingIsStored() {
     store.open("run-?-x", "wf", "process", "h", null);
     store.finish("run-?-x", WorkflowStatus.COMPLETED, new byte[] {7});
-    List<String> bad = List.of(
-        "run-\uD800-x", "run-\uDC00-x", "tail-\uD800", "\uDC00\uD83D", "", "a\u0000b", "x".repeat(256));
+    List<String> bad =
+        List.of(
+            "run-\uD800-x",
+            "run-\uDC00-x",
+            "tail-\uD800",
+            "\uDC00\uD83D",
+            "",
+            "a\u0000b",
+            "x".repeat(256));
     for (String id : bad) {
-      assertThrows(IllegalArgumentException.class, () -> store.open(id, "wf", "process", "h", null), id);
+      assertThrows(
+          IllegalArgumentException.class, () -> store.open(id, "wf", "process", "h", null), id);
       assertThrows(IllegalArgumentException.class, () -> store.find(id), id);
-      assertThrows(IllegalArgumentException.class, () -> store.saveStatus(id, WorkflowStatus.FAILED), id);
-      assertThrows(IllegalArgumentException.class, () -> store.saveStep(id, "s", new byte[] {1}, 1), id);
+      assertThrows(
+          IllegalArgumentException.class, () -> store.saveStatus(id, WorkflowStatus.FAILED), id);
+      assertThrows(
+          IllegalArgumentException.class, () -> store.saveStep(id, "s", new byte[] {1}, 1), id);
       assertThrows(IllegalArgumentException.class, () -> deadLetters.discard(id), id);
     }
     assertEquals(List.of(), store.unfinished(), "no refused id left a run behind");
     assertEquals(WorkflowStatus.COMPLETED, store.find("run-?-x").orElseThrow().status());
-    assertArrayEquals(new byte[] {7}, store.find("run-?-x").orElseThrow().output(), "the look-alike run is untouched");
+    assertArrayEquals(
+        new byte[] {7},
+        store.find("run-?-x").orElseThrow().output(),
+        "the look-alike run is untouched");
     for (String id : List.of("emoji-\uD83D\uDE00", "line\nbreak", "y".repeat(255))) {
       store.open(id, "wf", "process", "h", null);
       assertEquals(id, store.find(id).orElseThrow().runId(), "a valid id is kept exactly");
@@ -161,22 +193,32 @@ public abstract class StoreContract {
     store.saveStep("done", "a", new byte[] {1}, 1);
     store.finish("done", WorkflowStatus.COMPLETED, new byte[] {9});
     DeadLetter letter = store.deadLetterQueue().isPresent() ? letterFor("done") : null;
-    assertThrows(IllegalStateException.class, () -> store.saveStatus("done", WorkflowStatus.FAILED));
-    assertThrows(IllegalStateException.class, () -> store.saveStatus("done", WorkflowStatus.RUNNING));
-    assertThrows(IllegalStateException.class, () -> store.fail("done", WorkflowStatus.FAILED, letter));
-    assertThrows(IllegalStateException.class, () -> store.finish("done", WorkflowStatus.COMPLETED_DEGRADED, null));
+    assertThrows(
+        IllegalStateException.class, () -> store.saveStatus("done", WorkflowStatus.FAILED));
+    assertThrows(
+        IllegalStateException.class, () -> store.saveStatus("done", WorkflowStatus.RUNNING));
+    assertThrows(
+        IllegalStateException.class, () -> store.fail("done", WorkflowStatus.FAILED, letter));
+    assertThrows(
+        IllegalStateException.class,
+        () -> store.finish("done", WorkflowStatus.COMPLETED_DEGRADED, null));
     assertThrows(IllegalStateException.class, () -> store.saveStep("done", "b", new byte[] {2}, 1));
     assertThrows(IllegalStateException.class, () -> store.saveAttempt("done", "b", 2));
     assertThrows(IllegalStateException.class, () -> store.resetSteps("done", List.of("a")));
-    assertThrows(IllegalStateException.class, () -> store.reopen("done", WorkflowStatus.FAILED, List.of("a")));
-    assertThrows(IllegalArgumentException.class, () -> store.reopen("done", WorkflowStatus.COMPLETED, List.of()));
+    assertThrows(
+        IllegalStateException.class,
+        () -> store.reopen("done", WorkflowStatus.FAILED, List.of("a")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.reopen("done", WorkflowStatus.COMPLETED, List.of()));
     RunRecord run = store.find("done").orElseThrow();
     assertEquals(WorkflowStatus.COMPLETED, run.status());
     assertArrayEquals(new byte[] {9}, run.output());
     assertEquals(List.of("a"), new ArrayList<>(run.outputs().keySet()));
     assertEquals(0, deadLetters.size(), "a refused end wrote no dead letter");
     assertTrue(store.unfinished().isEmpty());
-    assertEquals(1, store.purgeFinished(Instant.now().plusSeconds(3600)), "its purge still removes it");
+    assertEquals(
+        1, store.purgeFinished(Instant.now().plusSeconds(3600)), "its purge still removes it");
   }
 
   @Test
@@ -184,20 +226,33 @@ public abstract class StoreContract {
     store.open("failed", "wf", "process", "h", null);
     store.saveStep("failed", "a", new byte[] {1}, 1);
     store.saveAttempt("failed", "b", 3);
-    store.fail("failed", WorkflowStatus.FAILED, store.deadLetterQueue().isPresent() ? letterFor("failed") : null);
+    store.fail(
+        "failed",
+        WorkflowStatus.FAILED,
+        store.deadLetterQueue().isPresent() ? letterFor("failed") : null);
     assertEquals(WorkflowStatus.FAILED, store.find("failed").orElseThrow().status());
     if (store.deadLetterQueue().isPresent()) {
-      assertEquals(List.of("failed"), deadLetters.list().stream().map(DeadLetter::runId).toList(),
+      assertEquals(
+          List.of("failed"),
+          deadLetters.list().stream().map(DeadLetter::runId).toList(),
           "the run's end and its dead letter are written together");
     }
-    assertThrows(IllegalStateException.class, () -> store.saveStatus("failed", WorkflowStatus.RUNNING));
-    assertThrows(IllegalStateException.class, () -> store.saveStatus("failed", WorkflowStatus.COMPENSATION_FAILED));
-    assertThrows(IllegalStateException.class, () -> store.finish("failed", WorkflowStatus.COMPLETED, new byte[] {9}));
+    assertThrows(
+        IllegalStateException.class, () -> store.saveStatus("failed", WorkflowStatus.RUNNING));
+    assertThrows(
+        IllegalStateException.class,
+        () -> store.saveStatus("failed", WorkflowStatus.COMPENSATION_FAILED));
+    assertThrows(
+        IllegalStateException.class,
+        () -> store.finish("failed", WorkflowStatus.COMPLETED, new byte[] {9}));
     assertThrows(IllegalStateException.class, () -> store.resetSteps("failed", List.of("a")));
-    assertThrows(IllegalStateException.class,
-        () -> store.reopen("failed", WorkflowStatus.COMPENSATION_FAILED, List.of("b")), "not the status read");
+    assertThrows(
+        IllegalStateException.class,
+        () -> store.reopen("failed", WorkflowStatus.COMPENSATION_FAILED, List.of("b")),
+        "not the status read");
     assertEquals(WorkflowStatus.FAILED, store.find("failed").orElseThrow().status());
-    assertThrows(NoSuchElementException.class, () -> store.reopen("nope", WorkflowStatus.FAILED, List.of()));
+    assertThrows(
+        NoSuchElementException.class, () -> store.reopen("nope", WorkflowStatus.FAILED, List.of()));
 
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
@@ -211,8 +266,10 @@ public abstract class StoreContract {
           RunRecord run = replay.get();
           reopened++;
           assertEquals(WorkflowStatus.RUNNING, run.status());
-          assertEquals(List.of("a"), new ArrayList<>(run.outputs().keySet()), "its checkpoints are kept");
-          assertEquals(java.util.Map.of("a", 1), run.attempts(), "the reset step's attempts are forgotten");
+          assertEquals(
+              List.of("a"), new ArrayList<>(run.outputs().keySet()), "its checkpoints are kept");
+          assertEquals(
+              java.util.Map.of("a", 1), run.attempts(), "the reset step's attempts are forgotten");
         } catch (java.util.concurrent.ExecutionException e) {
           assertTrue(e.getCause() instanceof IllegalStateException, e.getCause().toString());
         }
@@ -224,12 +281,23 @@ public abstract class StoreContract {
     assertEquals(List.of("failed"), store.unfinished().stream().map(RunRecord::runId).toList());
     store.saveStep("failed", "b", new byte[] {2}, 1);
     store.finish("failed", WorkflowStatus.COMPLETED, new byte[] {9});
-    assertEquals(WorkflowStatus.COMPLETED, store.find("failed").orElseThrow().status(), "the replay completes it");
+    assertEquals(
+        WorkflowStatus.COMPLETED,
+        store.find("failed").orElseThrow().status(),
+        "the replay completes it");
   }
 
   private static DeadLetter letterFor(String runId) {
-    return new DeadLetter(runId, "wf", "process", DeadLetterReason.RETRIES_EXHAUSTED, "b", 3, List.of("boom"),
-        Instant.parse("2026-11-30T10:00:00Z"), null);
+    return new DeadLetter(
+        runId,
+        "wf",
+        "process",
+        DeadLetterReason.RETRIES_EXHAUSTED,
+        "b",
+        3,
+        List.of("boom"),
+        Instant.parse("2026-11-30T10:00:00Z"),
+        null);
   }
 
   @Test
@@ -251,18 +319,24 @@ public abstract class StoreContract {
     for (String step : List.of("c", "a", "b")) {
       store.saveStep("r1", step, step.getBytes(), 1);
     }
-    assertEquals(List.of("c", "a", "b"), new ArrayList<>(store.find("r1").orElseThrow().outputs().keySet()));
+    assertEquals(
+        List.of("c", "a", "b"), new ArrayList<>(store.find("r1").orElseThrow().outputs().keySet()));
   }
 
   @Test
   void aStepIsNeverRecordedTwice() {
     store.open("r1", "wf", "process", "h", null);
     store.saveStep("r1", "a", new byte[] {1}, 1);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.saveStep("r1", "a", new byte[] {2}, 2));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> store.saveStep("r1", "a", new byte[] {2}, 2));
     assertTrue(e.getMessage().contains("already recorded"), e.getMessage());
     assertArrayEquals(new byte[] {1}, store.find("r1").orElseThrow().outputs().get("a"));
     store.saveStep("r1", "b", new byte[] {3}, 1);
-    assertEquals(2, store.find("r1").orElseThrow().outputs().size(), "the store keeps working after a refused write");
+    assertEquals(
+        2,
+        store.find("r1").orElseThrow().outputs().size(),
+        "the store keeps working after a refused write");
   }
 
   @Test
@@ -278,14 +352,21 @@ public abstract class StoreContract {
 
     store.open("r2", "wf", "process", "h", null);
     store.saveStep("r2", "b", new byte[] {1}, 1);
-    assertThrows(IllegalStateException.class, () -> store.finish("r2", WorkflowStatus.COMPLETED, new byte[] {9}, "b", new byte[] {2}, 1));
-    assertEquals(WorkflowStatus.RUNNING, store.find("r2").orElseThrow().status(), "a refused last step does not end the run");
+    assertThrows(
+        IllegalStateException.class,
+        () -> store.finish("r2", WorkflowStatus.COMPLETED, new byte[] {9}, "b", new byte[] {2}, 1));
+    assertEquals(
+        WorkflowStatus.RUNNING,
+        store.find("r2").orElseThrow().status(),
+        "a refused last step does not end the run");
   }
 
   @Test
   void writesToAnUnknownRunAreRefused() {
-    assertThrows(NoSuchElementException.class, () -> store.saveStep("nope", "a", new byte[] {1}, 1));
-    assertThrows(NoSuchElementException.class, () -> store.saveStatus("nope", WorkflowStatus.COMPLETED));
+    assertThrows(
+        NoSuchElementException.class, () -> store.saveStep("nope", "a", new byte[] {1}, 1));
+    assertThrows(
+        NoSuchElementException.class, () -> store.saveStatus("nope", WorkflowStatus.COMPLETED));
     assertTrue(store.find("nope").isEmpty());
   }
 
@@ -308,14 +389,16 @@ public abstract class StoreContract {
       List<Future<?>> done = new ArrayList<>();
       for (int r = 0; r < 64; r++) {
         String id = "run-" + r;
-        done.add(pool.submit(() -> {
-          store.open(id, "wf", "process", "h", null);
-          for (int s = 0; s < 5; s++) {
-            store.saveStep(id, "s" + s, (id + s).getBytes(), s + 1);
-          }
-          store.saveStatus(id, WorkflowStatus.COMPLETED);
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  store.open(id, "wf", "process", "h", null);
+                  for (int s = 0; s < 5; s++) {
+                    store.saveStep(id, "s" + s, (id + s).getBytes(), s + 1);
+                  }
+                  store.saveStatus(id, WorkflowStatus.COMPLETED);
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -354,7 +437,10 @@ public abstract class StoreContract {
     assertEquals(List.of("a"), new ArrayList<>(r.outputs().keySet()));
     assertEquals(java.util.Map.of("a", 1), r.attempts());
     store.saveStep("r1", "b", new byte[] {3}, 1);
-    assertArrayEquals(new byte[] {3}, store.find("r1").orElseThrow().outputs().get("b"), "a reset step can be recorded again");
+    assertArrayEquals(
+        new byte[] {3},
+        store.find("r1").orElseThrow().outputs().get("b"),
+        "a reset step can be recorded again");
   }
 
   @Test
@@ -367,7 +453,8 @@ public abstract class StoreContract {
     store.open("running", "wf", "process", "h", null);
     store.open("parked", "wf", "process", "h", null);
     store.saveStatus("parked", WorkflowStatus.PARKED);
-    assertEquals(0, store.purgeFinished(Instant.now().minusSeconds(3600)), "nothing ended an hour ago");
+    assertEquals(
+        0, store.purgeFinished(Instant.now().minusSeconds(3600)), "nothing ended an hour ago");
     assertEquals(2, store.purgeFinished(Instant.now().plusSeconds(1)));
     assertTrue(store.find("done").isEmpty());
     assertTrue(store.find("failed").isEmpty());
@@ -389,18 +476,52 @@ public abstract class StoreContract {
   @Test
   void deadLettersAreListedInOrderReplacedPerRunAndDiscarded() {
     Instant t = Instant.parse("2026-11-24T10:00:00Z");
-    deadLetters.add(new DeadLetter("r1", "wf", "process", DeadLetterReason.INVALID_INPUT, "validate", 1,
-        List.of("dev.firebreak.runtime.InvalidInputException: amount -1", "caused by\nnewline"), t));
-    byte[] snapshot = dev.firebreak.runtime.codec.Codecs.encode(dev.firebreak.runtime.codec.Codecs.STRING, "scan-7");
-    deadLetters.add(new DeadLetter("r2", "wf", "process", DeadLetterReason.CIRCUIT_OPEN, "extract", 4, List.of("open"), t, snapshot));
-    assertEquals("\"scan-7\"", deadLetters.list().get(1).inputsJson().orElseThrow(), "the input snapshot is kept");
+    deadLetters.add(
+        new DeadLetter(
+            "r1",
+            "wf",
+            "process",
+            DeadLetterReason.INVALID_INPUT,
+            "validate",
+            1,
+            List.of("dev.firebreak.runtime.InvalidInputException: amount -1", "caused by\nnewline"),
+            t));
+    byte[] snapshot =
+        dev.firebreak.runtime.codec.Codecs.encode(
+            dev.firebreak.runtime.codec.Codecs.STRING, "scan-7");
+    deadLetters.add(
+        new DeadLetter(
+            "r2",
+            "wf",
+            "process",
+            DeadLetterReason.CIRCUIT_OPEN,
+            "extract",
+            4,
+            List.of("open"),
+            t,
+            snapshot));
+    assertEquals(
+        "\"scan-7\"",
+        deadLetters.list().get(1).inputsJson().orElseThrow(),
+        "the input snapshot is kept");
     assertEquals(2, deadLetters.size());
     DeadLetter first = deadLetters.list().get(0);
     assertEquals("r1", first.runId());
     assertEquals(DeadLetterReason.INVALID_INPUT, first.reason());
-    assertEquals(List.of("dev.firebreak.runtime.InvalidInputException: amount -1", "caused by\nnewline"), first.errorChain());
+    assertEquals(
+        List.of("dev.firebreak.runtime.InvalidInputException: amount -1", "caused by\nnewline"),
+        first.errorChain());
     assertEquals(t, first.time());
-    deadLetters.add(new DeadLetter("r1", "wf", "process", DeadLetterReason.RETRIES_EXHAUSTED, "post", 3, List.of("again"), t));
+    deadLetters.add(
+        new DeadLetter(
+            "r1",
+            "wf",
+            "process",
+            DeadLetterReason.RETRIES_EXHAUSTED,
+            "post",
+            3,
+            List.of("again"),
+            t));
     assertEquals(2, deadLetters.size(), "one dead letter per run");
     assertEquals(List.of("r2", "r1"), deadLetters.list().stream().map(DeadLetter::runId).toList());
     assertTrue(deadLetters.discard("r2"));

@@ -30,19 +30,24 @@ class SystemSchedulerTest {
     CountDownLatch fired = new CountDownLatch(1);
     long start = System.nanoTime();
     long[] at = new long[1];
-    scheduler.schedule(() -> {
-      at[0] = System.nanoTime();
-      fired.countDown();
-    }, TimeUnit.MILLISECONDS.toNanos(30));
+    scheduler.schedule(
+        () -> {
+          at[0] = System.nanoTime();
+          fired.countDown();
+        },
+        TimeUnit.MILLISECONDS.toNanos(30));
     assertTrue(fired.await(10, TimeUnit.SECONDS));
-    assertTrue(at[0] - start >= TimeUnit.MILLISECONDS.toNanos(30), "fired after " + (at[0] - start) + " ns");
+    assertTrue(
+        at[0] - start >= TimeUnit.MILLISECONDS.toNanos(30),
+        "fired after " + (at[0] - start) + " ns");
   }
 
   @Test
   void aCancelledTaskNeverRuns() throws Exception {
     AtomicBoolean ran = new AtomicBoolean();
     scheduler.schedule(() -> ran.set(true), TimeUnit.MILLISECONDS.toNanos(5)).cancel();
-    Cancellable alsoCancelledLater = scheduler.schedule(() -> ran.set(true), TimeUnit.MILLISECONDS.toNanos(20));
+    Cancellable alsoCancelledLater =
+        scheduler.schedule(() -> ran.set(true), TimeUnit.MILLISECONDS.toNanos(20));
     CountDownLatch later = new CountDownLatch(1);
     scheduler.schedule(later::countDown, TimeUnit.MILLISECONDS.toNanos(40));
     alsoCancelledLater.cancel();
@@ -58,10 +63,12 @@ class SystemSchedulerTest {
     Random random = new Random(7);
     for (int i = 0; i < n; i++) {
       int id = i;
-      scheduler.schedule(() -> {
-        fired.incrementAndGet(id);
-        all.countDown();
-      }, TimeUnit.MICROSECONDS.toNanos(random.nextInt(50_000)));
+      scheduler.schedule(
+          () -> {
+            fired.incrementAndGet(id);
+            all.countDown();
+          },
+          TimeUnit.MICROSECONDS.toNanos(random.nextInt(50_000)));
     }
     assertTrue(all.await(30, TimeUnit.SECONDS));
     for (int i = 0; i < n; i++) {

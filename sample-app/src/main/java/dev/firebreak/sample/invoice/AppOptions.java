@@ -14,7 +14,8 @@ public record AppOptions(Scheduler scheduler, Chaos chaos, int maxInFlightRuns) 
 
   /** Real time, no injected faults, the runtime's default admission limit. */
   public static AppOptions defaults() {
-    return new AppOptions(SYSTEM, Chaos.create(SYSTEM), FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS);
+    return new AppOptions(
+        SYSTEM, Chaos.create(SYSTEM), FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS);
   }
 
   public AppOptions withMaxInFlightRuns(int max) {

@@ -10,7 +10,9 @@ import java.util.Random;
 
 /** Generates a seeded batch of invoices with the fault profile's share of bad ones. */
 public final class Batch {
-  private static final String[] SUPPLIERS = {"Nordfracht", "Rapid Cargo", "Iberia Logistics", "Alpine Haulage"};
+  private static final String[] SUPPLIERS = {
+    "Nordfracht", "Rapid Cargo", "Iberia Logistics", "Alpine Haulage"
+  };
 
   private Batch() {}
 
@@ -19,7 +21,9 @@ public final class Batch {
     for (int i = 0; i < count; i++) {
       String id = String.format("INV-%06d", i + 1);
       Random r = faults.random(id, "invoice", 0);
-      BigDecimal total = BigDecimal.valueOf(50 + r.nextInt(20_000_00) / 100.0).setScale(2, java.math.RoundingMode.HALF_UP);
+      BigDecimal total =
+          BigDecimal.valueOf(50 + r.nextInt(20_000_00) / 100.0)
+              .setScale(2, java.math.RoundingMode.HALF_UP);
       if (faults.random(id, "amount", 0).nextDouble() < faults.invalidAmountRate()) {
         total = total.negate();
       }
@@ -27,7 +31,8 @@ public final class Batch {
       if (SimulatedPurchaseOrders.inexact(faults, id)) {
         po = po.replace("PO-", "P0 ");
       }
-      invoices.add(new InvoiceFile(id, SUPPLIERS[r.nextInt(SUPPLIERS.length)], r.nextDouble(), total, po));
+      invoices.add(
+          new InvoiceFile(id, SUPPLIERS[r.nextInt(SUPPLIERS.length)], r.nextDouble(), total, po));
     }
     return invoices;
   }

@@ -34,7 +34,10 @@ public record BatchReport(
     int parked) {
 
   static BatchReport of(
-      List<WorkflowResult<AccountingEntry>> results, Map<String, Integer> deadLetters, Duration elapsed, Stats stats) {
+      List<WorkflowResult<AccountingEntry>> results,
+      Map<String, Integer> deadLetters,
+      Duration elapsed,
+      Stats stats) {
     Map<WorkflowStatus, Integer> byStatus = new EnumMap<>(WorkflowStatus.class);
     Map<String, Integer> failures = new TreeMap<>();
     int pendingReview = 0;
@@ -47,8 +50,16 @@ public record BatchReport(
         failures.merge(r.failedStep(), 1, Integer::sum);
       }
     }
-    return new BatchReport(results.size(), byStatus, pendingReview, failures, new TreeMap<>(deadLetters), elapsed,
-        stats.retries(), stats.breakerOpenings(), stats.parked());
+    return new BatchReport(
+        results.size(),
+        byStatus,
+        pendingReview,
+        failures,
+        new TreeMap<>(deadLetters),
+        elapsed,
+        stats.retries(),
+        stats.breakerOpenings(),
+        stats.parked());
   }
 
   public int count(WorkflowStatus status) {
@@ -75,11 +86,16 @@ public record BatchReport(
     double seconds = elapsed.toNanos() / 1e9;
     s.append(String.format("%-34s %10s%n", "Invoices", invoices));
     s.append(String.format("%-34s %10s%n", "End-to-end success", percent(succeeded())));
-    s.append(String.format("%-34s %10s%n", "  completed", percent(count(WorkflowStatus.COMPLETED))));
-    s.append(String.format("%-34s %10s%n", "  degraded (suggested PO match)", percent(count(WorkflowStatus.COMPLETED_DEGRADED))));
+    s.append(
+        String.format("%-34s %10s%n", "  completed", percent(count(WorkflowStatus.COMPLETED))));
+    s.append(
+        String.format(
+            "%-34s %10s%n",
+            "  degraded (suggested PO match)", percent(count(WorkflowStatus.COMPLETED_DEGRADED))));
     s.append(String.format("%-34s %10s%n", "Manual queue (dead letters)", percent(manualQueue())));
     s.append(String.format("%-34s %10.2f s%n", "Processing time", seconds));
-    s.append(String.format("%-34s %10.1f /s%n", "Throughput", seconds == 0 ? 0.0 : invoices / seconds));
+    s.append(
+        String.format("%-34s %10.1f /s%n", "Throughput", seconds == 0 ? 0.0 : invoices / seconds));
     if (!failuresByStep.isEmpty()) {
       s.append(String.format("%nFailed runs by step:%n"));
       failuresByStep.forEach((step, n) -> s.append(String.format("  %-32s %10d%n", step, n)));
@@ -88,7 +104,8 @@ public record BatchReport(
     if (deadLettersByReason.isEmpty()) {
       s.append("  (none)\n");
     }
-    deadLettersByReason.forEach((reason, n) -> s.append(String.format("  %-32s %10d%n", reason, n)));
+    deadLettersByReason.forEach(
+        (reason, n) -> s.append(String.format("  %-32s %10d%n", reason, n)));
     return s.toString();
   }
 }

@@ -25,19 +25,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The seed's four chaos tests, on the case study with time compressed (the sample's policies are
- * in milliseconds: a 150 ms OCR timeout, a breaker open for 1 s). Each scenario builds its own app
- * on its own store, injects its fault, recovers, and reports what happened — counted from runs,
- * dead letters and the services' call counts. Used by the tests and by {@code chaos <scenario>}.
+ * The seed's four chaos tests, on the case study with time compressed (the sample's policies are in
+ * milliseconds: a 150 ms OCR timeout, a breaker open for 1 s). Each scenario builds its own app on
+ * its own store, injects its fault, recovers, and reports what happened — counted from runs, dead
+ * letters and the services' call counts. Used by the tests and by {@code chaos <scenario>}.
  */
 final class ChaosScenarios {
   static final List<String> NAMES = List.of("timeout", "outage", "saturation", "corrupt");
 
   /** What a scenario observed; {@code facts} in the order they are printed. */
-  record Outcome(String scenario, int invoices, int completed, int lost, Map<String, Object> facts) {
+  record Outcome(
+      String scenario, int invoices, int completed, int lost, Map<String, Object> facts) {
     String render() {
       StringBuilder s = new StringBuilder();
-      s.append(String.format("chaos %s: %d invoices, %d completed, %d lost%n", scenario, invoices, completed, lost));
+      s.append(
+          String.format(
+              "chaos %s: %d invoices, %d completed, %d lost%n",
+              scenario, invoices, completed, lost));
       facts.forEach((k, v) -> s.append(String.format("  %-40s %s%n", k, v)));
       return s.toString();
     }
@@ -75,10 +79,14 @@ final class ChaosScenarios {
 
   private static AppOptions options() {
     SystemScheduler clock = new SystemScheduler();
-    return new AppOptions(clock, Chaos.create(clock), dev.firebreak.runtime.FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS);
+    return new AppOptions(
+        clock,
+        Chaos.create(clock),
+        dev.firebreak.runtime.FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS);
   }
 
-  private static List<CompletableFuture<WorkflowResult<AccountingEntry>>> submit(InvoiceApp app, List<InvoiceFile> batch) {
+  private static List<CompletableFuture<WorkflowResult<AccountingEntry>>> submit(
+      InvoiceApp app, List<InvoiceFile> batch) {
     List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs = new ArrayList<>();
     for (InvoiceFile file : batch) {
       runs.add(app.workflow().processAsync(file.id(), file).toCompletableFuture());
@@ -129,8 +137,10 @@ final class ChaosScenarios {
     InvoiceApp app = app(dir, "timeout", options);
     try {
       options.chaos().on(OcrClient.class).delay(Duration.ofSeconds(30));
-      List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs = submit(app, Batch.generate(FaultProfile.none(7), count));
-      await("the OCR breaker to open and runs to park",
+      List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs =
+          submit(app, Batch.generate(FaultProfile.none(7), count));
+      await(
+          "the OCR breaker to open and runs to park",
           () -> app.stats().breakerOpenings() > 0 && app.runtime().parkedRuns("ocr-api") > 0);
       int parkedAtPeak = app.runtime().parkedRuns("ocr-api");
       options.chaos().clear(); // OCR recovers
@@ -151,16 +161,17 @@ final class ChaosScenarios {
   }
 
   /**
-   * Complete failure: the ledger is down while the batch runs. Posting fails for good and the
-   * runs wait in the dead-letter queue with their checkpoints; when the ledger is back every one
-   * is replayed and completes without calling OCR again.
+   * Complete failure: the ledger is down while the batch runs. Posting fails for good and the runs
+   * wait in the dead-letter queue with their checkpoints; when the ledger is back every one is
+   * replayed and completes without calling OCR again.
    */
   static Outcome completeFailure(Path dir, int count) throws Exception {
     AppOptions options = options();
     InvoiceApp app = app(dir, "outage", options);
     try {
       options.chaos().on(Ledger.class).outage(Duration.ofMinutes(5));
-      List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs = submit(app, Batch.generate(FaultProfile.none(7), count));
+      List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs =
+          submit(app, Batch.generate(FaultProfile.none(7), count));
       CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
       int duringOutage = succeeded(runs);
       int queued = app.runtime().deadLetters().size();
@@ -171,9 +182,12 @@ final class ChaosScenarios {
       facts.put("completed while the ledger was down", duringOutage);
       facts.put("queued (dead letters)", queued);
       facts.put("completed on replay", replayed);
-      facts.put("OCR calls during the replay", options.chaos().on(OcrClient.class).calls() - ocrCallsBefore);
+      facts.put(
+          "OCR calls during the replay",
+          options.chaos().on(OcrClient.class).calls() - ocrCallsBefore);
       facts.put("ledger entries booked", app.ledger().bookedEntries());
-      return new Outcome("outage", count, duringOutage + replayed, count - duringOutage - replayed, facts);
+      return new Outcome(
+          "outage", count, duringOutage + replayed, count - duringOutage - replayed, facts);
     } finally {
       app.runtime().close();
     }
@@ -205,7 +219,8 @@ final class ChaosScenarios {
           admitted.add(run);
         }
       }
-      CompletableFuture.allOf(admitted.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
+      CompletableFuture.allOf(admitted.toArray(new CompletableFuture<?>[0]))
+          .get(2, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - start) / 1e9;
       int completed = succeeded(admitted);
       Map<String, Object> facts = new LinkedHashMap<>();
@@ -217,31 +232,45 @@ final class ChaosScenarios {
       facts.put("admitted completed per second", String.format("%.1f", completed / seconds));
       facts.put("heap growth (MB, indicative)", (usedHeap() - heapBefore) / (1024 * 1024));
       // Refused runs are not lost: they were never accepted, and the caller was told at once.
-      return new Outcome("saturation", admitted.size(), completed, admitted.size() - completed, facts);
+      return new Outcome(
+          "saturation", admitted.size(), completed, admitted.size() - completed, facts);
     } finally {
       app.runtime().close();
     }
   }
 
   /**
-   * Corrupted data: OCR returns impossible amounts for every tenth invoice. Validation rejects
-   * them as bad input into the dead-letter queue, unretried; every other invoice completes.
+   * Corrupted data: OCR returns impossible amounts for every tenth invoice. Validation rejects them
+   * as bad input into the dead-letter queue, unretried; every other invoice completes.
    */
   static Outcome corruptedData(Path dir, int count) throws Exception {
     AppOptions options = options();
     InvoiceApp app = app(dir, "corrupt", options);
     try {
-      options.chaos().on(OcrClient.class).corrupt(
-          args -> ((InvoiceFile) args[0]).id().endsWith("0"),
-          args -> {
-            InvoiceFile f = (InvoiceFile) args[0];
-            return new Object[] {new InvoiceFile(f.id(), f.supplier(), f.scanQuality(), new BigDecimal("-1.00"), f.poReference())};
-          });
-      List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs = submit(app, Batch.generate(FaultProfile.none(7), count));
+      options
+          .chaos()
+          .on(OcrClient.class)
+          .corrupt(
+              args -> ((InvoiceFile) args[0]).id().endsWith("0"),
+              args -> {
+                InvoiceFile f = (InvoiceFile) args[0];
+                return new Object[] {
+                  new InvoiceFile(
+                      f.id(),
+                      f.supplier(),
+                      f.scanQuality(),
+                      new BigDecimal("-1.00"),
+                      f.poReference())
+                };
+              });
+      List<CompletableFuture<WorkflowResult<AccountingEntry>>> runs =
+          submit(app, Batch.generate(FaultProfile.none(7), count));
       CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.MINUTES);
       int completed = succeeded(runs);
-      long invalid = app.runtime().deadLetters().list().stream()
-          .filter(d -> d.reason() == DeadLetterReason.INVALID_INPUT).count();
+      long invalid =
+          app.runtime().deadLetters().list().stream()
+              .filter(d -> d.reason() == DeadLetterReason.INVALID_INPUT)
+              .count();
       Map<String, Object> facts = new LinkedHashMap<>();
       facts.put("corrupted by the injection", count / 10);
       facts.put("dead letters INVALID_INPUT", invalid);

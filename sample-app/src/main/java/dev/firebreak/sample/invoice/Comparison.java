@@ -20,28 +20,59 @@ record Comparison(PlainPipeline.Report plain, BatchReport firebreak) {
     int plainFailed = n - plain.succeeded();
     s.append(String.format(row, "", "plain calls", "Firebreak"));
     s.append(String.format(row, "Invoices", n, firebreak.invoices()));
-    s.append(String.format(row, "End-to-end success", percent(plain.succeeded(), n),
-        percent(firebreak.succeeded(), firebreak.invoices())));
-    s.append(String.format(row, "  degraded (suggested PO match)", "-",
-        percent(firebreak.count(WorkflowStatus.COMPLETED_DEGRADED), firebreak.invoices())));
-    s.append(String.format(row, "Manual queue (dead letters)", "-", percent(firebreak.manualQueue(), firebreak.invoices())));
-    s.append(String.format(row, "Lost without a trace", percent(plainFailed, n), percent(0, firebreak.invoices())));
-    s.append(String.format(row, "Processing time", String.format("%.2f s", seconds(plain.elapsed())),
-        String.format("%.2f s", seconds(firebreak.elapsed()))));
-    s.append(String.format(row, "Throughput", String.format("%.1f /s", n / Math.max(1e-9, seconds(plain.elapsed()))),
-        String.format("%.1f /s", firebreak.invoices() / Math.max(1e-9, seconds(firebreak.elapsed())))));
+    s.append(
+        String.format(
+            row,
+            "End-to-end success",
+            percent(plain.succeeded(), n),
+            percent(firebreak.succeeded(), firebreak.invoices())));
+    s.append(
+        String.format(
+            row,
+            "  degraded (suggested PO match)",
+            "-",
+            percent(firebreak.count(WorkflowStatus.COMPLETED_DEGRADED), firebreak.invoices())));
+    s.append(
+        String.format(
+            row,
+            "Manual queue (dead letters)",
+            "-",
+            percent(firebreak.manualQueue(), firebreak.invoices())));
+    s.append(
+        String.format(
+            row,
+            "Lost without a trace",
+            percent(plainFailed, n),
+            percent(0, firebreak.invoices())));
+    s.append(
+        String.format(
+            row,
+            "Processing time",
+            String.format("%.2f s", seconds(plain.elapsed())),
+            String.format("%.2f s", seconds(firebreak.elapsed()))));
+    s.append(
+        String.format(
+            row,
+            "Throughput",
+            String.format("%.1f /s", n / Math.max(1e-9, seconds(plain.elapsed()))),
+            String.format(
+                "%.1f /s", firebreak.invoices() / Math.max(1e-9, seconds(firebreak.elapsed())))));
     s.append(String.format(row, "Retries", 0, firebreak.retries()));
     s.append(String.format(row, "Breaker openings", "-", firebreak.breakerOpenings()));
     s.append(String.format(row, "Runs parked on an open breaker", "-", firebreak.parked()));
     if (!plain.failuresByStep().isEmpty()) {
       s.append(String.format("%nPlain calls lost invoices at:%n"));
-      plain.failuresByStep().forEach((step, k) -> s.append(String.format("  %-32s %10d%n", step, k)));
+      plain
+          .failuresByStep()
+          .forEach((step, k) -> s.append(String.format("  %-32s %10d%n", step, k)));
     }
     s.append(String.format("%nFirebreak dead letters by reason (see `dlq list`):%n"));
     if (firebreak.deadLettersByReason().isEmpty()) {
       s.append("  (none)\n");
     }
-    firebreak.deadLettersByReason().forEach((reason, k) -> s.append(String.format("  %-32s %10d%n", reason, k)));
+    firebreak
+        .deadLettersByReason()
+        .forEach((reason, k) -> s.append(String.format("  %-32s %10d%n", reason, k)));
     return s.toString();
   }
 }

@@ -45,7 +45,9 @@ public interface InvoiceApp {
     return create(faults, database, AppOptions.defaults());
   }
 
-  /** As {@link #create(FaultProfile, Path)}, with a clock, injected faults and an admission limit. */
+  /**
+   * As {@link #create(FaultProfile, Path)}, with a clock, injected faults and an admission limit.
+   */
   static InvoiceApp create(FaultProfile faults, Path database, AppOptions options) {
     return DaggerInvoiceApp.factory().create(faults, database, options);
   }

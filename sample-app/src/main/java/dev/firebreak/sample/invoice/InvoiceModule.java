@@ -4,13 +4,13 @@ import dagger.Binds;
 import dagger.Module;
 import dagger.Provides;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.micrometer.FirebreakMetrics;
 import dev.firebreak.sample.invoice.services.Ledger;
 import dev.firebreak.sample.invoice.services.OcrClient;
 import dev.firebreak.sample.invoice.services.PurchaseOrders;
 import dev.firebreak.sample.invoice.services.SimulatedLedger;
 import dev.firebreak.sample.invoice.services.SimulatedOcr;
 import dev.firebreak.sample.invoice.services.SimulatedPurchaseOrders;
-import dev.firebreak.runtime.micrometer.FirebreakMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Named;
@@ -48,15 +48,19 @@ abstract class InvoiceModule {
   @Provides
   @Singleton
   static FirebreakRuntime runtime(
-      @Named("firebreak.db") Path database, AppOptions options, Stats stats, FirebreakMetrics metrics) {
+      @Named("firebreak.db") Path database,
+      AppOptions options,
+      Stats stats,
+      FirebreakMetrics metrics) {
     // The embedded default store, in the file the app was given.
-    FirebreakRuntime runtime = FirebreakRuntime.builder()
-        .sqlite(database)
-        .scheduler(options.scheduler())
-        .maxInFlightRuns(options.maxInFlightRuns())
-        .listener(stats)
-        .listener(metrics)
-        .build();
+    FirebreakRuntime runtime =
+        FirebreakRuntime.builder()
+            .sqlite(database)
+            .scheduler(options.scheduler())
+            .maxInFlightRuns(options.maxInFlightRuns())
+            .listener(stats)
+            .listener(metrics)
+            .build();
     metrics.monitor(runtime);
     return runtime;
   }

@@ -25,5 +25,6 @@ public interface InvoiceWorkflow {
   WorkflowResult<AccountingEntry> process(@RunId String invoiceId, InvoiceFile file);
 
   /** The same, without blocking the caller. */
-  CompletionStage<WorkflowResult<AccountingEntry>> processAsync(@RunId String invoiceId, InvoiceFile file);
+  CompletionStage<WorkflowResult<AccountingEntry>> processAsync(
+      @RunId String invoiceId, InvoiceFile file);
 }

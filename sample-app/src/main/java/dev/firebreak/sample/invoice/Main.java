@@ -1,19 +1,16 @@
 package dev.firebreak.sample.invoice;
 
-import dev.firebreak.runtime.DeadLetterQueue;
-
 import dev.firebreak.runtime.DeadLetter;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
+import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.sample.invoice.model.AccountingEntry;
 import dev.firebreak.sample.invoice.model.InvoiceFile;
 import dev.firebreak.sample.invoice.services.FaultProfile;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +70,8 @@ public final class Main {
       case "run":
         o.noPositional();
         FaultProfile faults = FaultProfile.caseStudy(o.seed);
-        out.printf("Firebreak invoice case study: %d invoices, seed %d, store %s (SQLite)%n",
+        out.printf(
+            "Firebreak invoice case study: %d invoices, seed %d, store %s (SQLite)%n",
             o.invoices, o.seed, o.database.toAbsolutePath());
         Comparison comparison = compare(faults, o.invoices, o.database, out);
         out.println();
@@ -84,7 +82,9 @@ public final class Main {
         deleteStore(o.database);
         InvoiceApp app = InvoiceApp.create(FaultProfile.caseStudy(o.seed), o.database);
         try (MetricsServer server = serve(app, o.port)) {
-          out.printf("metrics on http://127.0.0.1:%d/metrics; processing %d invoices%n", server.port(), o.invoices);
+          out.printf(
+              "metrics on http://127.0.0.1:%d/metrics; processing %d invoices%n",
+              server.port(), o.invoices);
           out.print(run(app, FaultProfile.caseStudy(o.seed), o.invoices, out).render());
           out.printf("serving for %d s more (--seconds)%n", o.seconds);
           Thread.sleep(o.seconds * 1000L);
@@ -99,7 +99,8 @@ public final class Main {
           throw new UsageException("chaos needs one scenario: " + ChaosScenarios.NAMES);
         }
         try {
-          ChaosScenarios.Outcome outcome = ChaosScenarios.run(o.positional.get(0), o.database.toAbsolutePath().getParent());
+          ChaosScenarios.Outcome outcome =
+              ChaosScenarios.run(o.positional.get(0), o.database.toAbsolutePath().getParent());
           out.print(outcome.render());
           return outcome.lost() == 0 ? 0 : 1;
         } catch (UsageException e) {
@@ -227,7 +228,8 @@ public final class Main {
           completed++;
         }
       }
-      out.printf("resumed %d unfinished runs: %d completed, %d failed (see dlq list)%n",
+      out.printf(
+          "resumed %d unfinished runs: %d completed, %d failed (see dlq list)%n",
           runs.size(), completed, runs.size() - completed);
       return 0;
     } finally {
@@ -247,7 +249,12 @@ public final class Main {
           List<DeadLetter> letters = queue.list();
           out.printf("%d dead letters%n", letters.size());
           for (DeadLetter d : letters) {
-            out.printf("%-12s %-20s step %-10s attempts %d  %s%n", d.runId(), d.reason(), d.step(), d.attempts(),
+            out.printf(
+                "%-12s %-20s step %-10s attempts %d  %s%n",
+                d.runId(),
+                d.reason(),
+                d.step(),
+                d.attempts(),
                 d.errorChain().isEmpty() ? "" : d.errorChain().get(0));
           }
           return 0;
@@ -281,11 +288,12 @@ public final class Main {
   }
 
   /**
-   * Processes a batch and reports on it; prints a progress bar to {@code progress} if not null.
-   * The batch starts from an empty store in {@code database}: invoice numbers are the run ids, and
-   * a store that already knew them would (rightly) return their earlier results.
+   * Processes a batch and reports on it; prints a progress bar to {@code progress} if not null. The
+   * batch starts from an empty store in {@code database}: invoice numbers are the run ids, and a
+   * store that already knew them would (rightly) return their earlier results.
    */
-  public static BatchReport run(FaultProfile faults, int count, Path database, PrintStream progress) {
+  public static BatchReport run(
+      FaultProfile faults, int count, Path database, PrintStream progress) {
     deleteStore(database);
     InvoiceApp app = InvoiceApp.create(faults, database);
     try {
@@ -312,13 +320,16 @@ public final class Main {
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
     Map<String, Integer> deadLetters = new TreeMap<>();
-    app.runtime().deadLetters().list().forEach(d -> deadLetters.merge(d.reason().name(), 1, Integer::sum));
+    app.runtime()
+        .deadLetters()
+        .list()
+        .forEach(d -> deadLetters.merge(d.reason().name(), 1, Integer::sum));
     return BatchReport.of(results, deadLetters, elapsed, app.stats());
   }
 
   /**
-   * Serves the app's metrics as Prometheus text on 127.0.0.1:{@code port} (0: any free port)
-   * while it processes a batch; the caller stops the returned server.
+   * Serves the app's metrics as Prometheus text on 127.0.0.1:{@code port} (0: any free port) while
+   * it processes a batch; the caller stops the returned server.
    */
   static MetricsServer serve(InvoiceApp app, int port) {
     return MetricsServer.start(app.metricsRegistry(), port);
@@ -341,7 +352,9 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a run", e);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+    } catch (TimeoutException
+        | java.util.concurrent.ExecutionException
+        | java.util.concurrent.CancellationException e) {
       throw new IllegalStateException("a run did not end: " + e, e);
     }
   }

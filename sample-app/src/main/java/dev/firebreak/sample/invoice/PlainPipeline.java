@@ -18,17 +18,23 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The baseline: the same agents on the same simulated services, called one after the other
- * without the patterns — no retry, no timeout, no breaker, no fallback, no checkpoint. The first
- * exception loses the invoice; nobody is told why, beyond a count here.
+ * The baseline: the same agents on the same simulated services, called one after the other without
+ * the patterns — no retry, no timeout, no breaker, no fallback, no checkpoint. The first exception
+ * loses the invoice; nobody is told why, beyond a count here.
  */
 final class PlainPipeline {
   /** What the baseline produced. */
-  record Report(int invoices, int succeeded, int pendingReview, Map<String, Integer> failuresByStep, Duration elapsed) {}
+  record Report(
+      int invoices,
+      int succeeded,
+      int pendingReview,
+      Map<String, Integer> failuresByStep,
+      Duration elapsed) {}
 
   private PlainPipeline() {}
 
-  static Report run(InvoiceApp app, List<InvoiceFile> batch, int threads) throws InterruptedException {
+  static Report run(InvoiceApp app, List<InvoiceFile> batch, int threads)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     Map<String, Integer> failures = new TreeMap<>();
     int succeeded = 0;
@@ -43,7 +49,8 @@ final class PlainPipeline {
         String outcome;
         try {
           outcome = f.get(10, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
           outcome = "failed:unknown";
         }
         if (outcome.startsWith("failed:")) {
@@ -58,7 +65,8 @@ final class PlainPipeline {
     } finally {
       pool.shutdownNow();
     }
-    return new Report(batch.size(), succeeded, review, failures, Duration.ofNanos(System.nanoTime() - start));
+    return new Report(
+        batch.size(), succeeded, review, failures, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private static String process(InvoiceApp app, InvoiceFile file) {

@@ -21,7 +21,8 @@ public final class Stats implements FirebreakListener {
   public void onEvent(FirebreakEvent event) {
     if (event instanceof FirebreakEvent.RetryScheduled) {
       retries.incrementAndGet();
-    } else if (event instanceof FirebreakEvent.BreakerTransition t && t.to() == CircuitBreakerState.OPEN) {
+    } else if (event instanceof FirebreakEvent.BreakerTransition t
+        && t.to() == CircuitBreakerState.OPEN) {
       breakerOpenings.incrementAndGet();
     } else if (event instanceof FirebreakEvent.RunParked) {
       parked.incrementAndGet();

@@ -35,12 +35,18 @@ class CaseStudyTest {
     int accounted = report.byStatus().values().stream().mapToInt(Integer::intValue).sum();
     assertEquals(count, accounted, report.render());
     // Impossible amounts are rejected as bad input, each with a dead letter.
-    assertEquals((int) invalid, report.deadLettersByReason().getOrDefault("INVALID_INPUT", 0), report.render());
+    assertEquals(
+        (int) invalid,
+        report.deadLettersByReason().getOrDefault("INVALID_INPUT", 0),
+        report.render());
     // Inexact PO references degrade to suggested matches instead of blocking the invoice.
-    assertTrue(report.count(WorkflowStatus.COMPLETED_DEGRADED) >= inexact - invalid, report.render());
+    assertTrue(
+        report.count(WorkflowStatus.COMPLETED_DEGRADED) >= inexact - invalid, report.render());
     assertTrue(report.pendingReview() > 0, report.render());
     // Retries absorb transient OCR and ledger faults: only bad input ends in the manual queue.
-    assertEquals(report.manualQueue(), report.deadLettersByReason().values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(
+        report.manualQueue(),
+        report.deadLettersByReason().values().stream().mapToInt(Integer::intValue).sum());
     assertTrue(report.succeeded() >= count * 0.9, report.render());
   }
 }

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seed's four chaos tests on the case study, time compressed; each bounded and self-stopping. */
+/**
+ * The seed's four chaos tests on the case study, time compressed; each bounded and self-stopping.
+ */
 class ChaosScenariosTest {
   @TempDir Path dir;
 
@@ -27,7 +29,8 @@ class ChaosScenariosTest {
     assertEquals(0, o.fact("completed while the ledger was down"), o.render());
     assertEquals(60, o.fact("queued (dead letters)"), o.render());
     assertEquals(60, o.fact("completed on replay"), o.render());
-    assertEquals(0, o.fact("OCR calls during the replay"), "extraction was checkpointed: " + o.render());
+    assertEquals(
+        0, o.fact("OCR calls during the replay"), "extraction was checkpointed: " + o.render());
     assertEquals(60, o.fact("ledger entries booked"), o.render());
     assertEquals(0, o.lost(), o.render());
   }
@@ -37,7 +40,8 @@ class ChaosScenariosTest {
     ChaosScenarios.Outcome o = ChaosScenarios.saturation(dir, 40);
     assertEquals(400, o.fact("arrived at once"));
     assertTrue(o.fact("refused at once (OverloadedException)") > 0, o.render());
-    assertEquals(400, o.fact("admitted") + o.fact("refused at once (OverloadedException)"), o.render());
+    assertEquals(
+        400, o.fact("admitted") + o.fact("refused at once (OverloadedException)"), o.render());
     assertTrue(o.fact("most runs in flight") <= 40, o.render());
     assertEquals(o.invoices(), o.completed(), o.render());
     assertEquals(0, o.lost(), o.render());

@@ -29,9 +29,11 @@ class CommandLineTest {
     Comparison c = Main.compare(FaultProfile.caseStudy(42), 300, dir.resolve("cmp.db"), null);
     assertTrue(c.plain().succeeded() < c.firebreak().succeeded(), c.render());
     assertTrue(c.firebreak().succeeded() >= 0.9 * 300, c.render());
-    assertTrue(c.plain().succeeded() <= 0.9 * 300, "the faults bite without the patterns: " + c.render());
+    assertTrue(
+        c.plain().succeeded() <= 0.9 * 300, "the faults bite without the patterns: " + c.render());
     assertTrue(c.firebreak().retries() > 0, c.render());
-    assertEquals(c.firebreak().invoices() - c.firebreak().succeeded(),
+    assertEquals(
+        c.firebreak().invoices() - c.firebreak().succeeded(),
         c.firebreak().deadLettersByReason().values().stream().mapToInt(Integer::intValue).sum(),
         "every invoice Firebreak did not process is in the manual queue");
   }
@@ -45,21 +47,42 @@ class CommandLineTest {
     String first = list.lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
     // Replaying bad input fails again (its amount is still impossible) and leaves a dead letter.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    assertEquals(1, Main.execute(List.of("dlq", "replay", first, "--db", db), new PrintStream(bytes, true, StandardCharsets.UTF_8)));
-    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("FAILED"), bytes.toString(StandardCharsets.UTF_8));
-    int before = Integer.parseInt(run("dlq", "list", "--db", db).lines().findFirst().orElseThrow().split(" ")[0]);
+    assertEquals(
+        1,
+        Main.execute(
+            List.of("dlq", "replay", first, "--db", db),
+            new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+    assertTrue(
+        bytes.toString(StandardCharsets.UTF_8).contains("FAILED"),
+        bytes.toString(StandardCharsets.UTF_8));
+    int before =
+        Integer.parseInt(
+            run("dlq", "list", "--db", db).lines().findFirst().orElseThrow().split(" ")[0]);
     assertTrue(run("dlq", "discard", first, "--db", db).contains("discarded " + first));
-    int after = Integer.parseInt(run("dlq", "list", "--db", db).lines().findFirst().orElseThrow().split(" ")[0]);
+    int after =
+        Integer.parseInt(
+            run("dlq", "list", "--db", db).lines().findFirst().orElseThrow().split(" ")[0]);
     assertEquals(before - 1, after);
     assertTrue(run("resume", "--db", db).contains("resumed 0 unfinished runs"));
   }
 
   @Test
   void badArgumentsAreRefusedWithTheUsage() {
-    for (List<String> bad : List.of(
-        List.of("--invoices"), List.of("--invoices", "0"), List.of("--invoices", "many"), List.of("--verbose"),
-        List.of("explode"), List.of("dlq"), List.of("dlq", "burn"), List.of("dlq", "replay"), List.of("run", "extra"))) {
-      assertThrows(Main.UsageException.class, () -> Main.execute(bad, new PrintStream(new ByteArrayOutputStream())), bad.toString());
+    for (List<String> bad :
+        List.of(
+            List.of("--invoices"),
+            List.of("--invoices", "0"),
+            List.of("--invoices", "many"),
+            List.of("--verbose"),
+            List.of("explode"),
+            List.of("dlq"),
+            List.of("dlq", "burn"),
+            List.of("dlq", "replay"),
+            List.of("run", "extra"))) {
+      assertThrows(
+          Main.UsageException.class,
+          () -> Main.execute(bad, new PrintStream(new ByteArrayOutputStream())),
+          bad.toString());
     }
   }
 }

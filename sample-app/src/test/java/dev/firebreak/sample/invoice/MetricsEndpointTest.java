@@ -29,29 +29,49 @@ class MetricsEndpointTest {
     InvoiceApp app = InvoiceApp.create(faults, dir.resolve("metrics.db"));
     try (MetricsServer server = Main.serve(app, 0)) {
       BatchReport report = Main.run(app, faults, 200, null);
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode());
       String scrape = response.body();
       String wf = "workflow=\"InvoiceWorkflow\"";
-      assertEquals(report.count(dev.firebreak.runtime.WorkflowStatus.COMPLETED),
-          (int) value(scrape, "firebreak_runs_total{status=\"COMPLETED\"," + wf + "}"), scrape);
-      assertEquals(report.count(dev.firebreak.runtime.WorkflowStatus.COMPLETED_DEGRADED),
+      assertEquals(
+          report.count(dev.firebreak.runtime.WorkflowStatus.COMPLETED),
+          (int) value(scrape, "firebreak_runs_total{status=\"COMPLETED\"," + wf + "}"),
+          scrape);
+      assertEquals(
+          report.count(dev.firebreak.runtime.WorkflowStatus.COMPLETED_DEGRADED),
           (int) value(scrape, "firebreak_runs_total{status=\"COMPLETED_DEGRADED\"," + wf + "}"));
-      assertEquals(report.retries(), (int) (value(scrape, "firebreak_retries_total{step=\"extract\"," + wf + "}")
-          + value(scrape, "firebreak_retries_total{step=\"match\"," + wf + "}")
-          + value(scrape, "firebreak_retries_total{step=\"post\"," + wf + "}")));
+      assertEquals(
+          report.retries(),
+          (int)
+              (value(scrape, "firebreak_retries_total{step=\"extract\"," + wf + "}")
+                  + value(scrape, "firebreak_retries_total{step=\"match\"," + wf + "}")
+                  + value(scrape, "firebreak_retries_total{step=\"post\"," + wf + "}")));
       assertEquals(report.manualQueue(), (int) value(scrape, "firebreak_deadletters"));
-      assertTrue(value(scrape, "firebreak_step_attempts_total{outcome=\"success\",step=\"validate\"," + wf + "}") > 0);
-      assertTrue(scrape.contains("firebreak_step_duration_seconds_bucket{step=\"extract\"," + wf + ",le=\"+Inf\"}"));
+      assertTrue(
+          value(
+                  scrape,
+                  "firebreak_step_attempts_total{outcome=\"success\",step=\"validate\"," + wf + "}")
+              > 0);
+      assertTrue(
+          scrape.contains(
+              "firebreak_step_duration_seconds_bucket{step=\"extract\"," + wf + ",le=\"+Inf\"}"));
       assertTrue(scrape.contains("firebreak_breakers_open "), scrape);
       // The shipped alert rules and dashboard only use series this endpoint really exports.
-      for (String file : new String[] {"../ops/prometheus-alerts.yml", "../ops/grafana-dashboard.json"}) {
-        Matcher used = Pattern.compile("\\bfirebreak_[a-z_]+").matcher(java.nio.file.Files.readString(Path.of(file)));
+      for (String file :
+          new String[] {"../ops/prometheus-alerts.yml", "../ops/grafana-dashboard.json"}) {
+        Matcher used =
+            Pattern.compile("\\bfirebreak_[a-z_]+")
+                .matcher(java.nio.file.Files.readString(Path.of(file)));
         int checked = 0;
         while (used.find()) {
-          assertTrue(scrape.contains(used.group() + "{") || scrape.contains(used.group() + " "),
+          assertTrue(
+              scrape.contains(used.group() + "{") || scrape.contains(used.group() + " "),
               file + " uses " + used.group() + ", which the endpoint does not export");
           checked++;
         }

@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       <td>workflow, status</td></tr>
  * </table>
  *
- * <p>Tags are bounded by the graph — workflow (simple name), step, breaker, status, outcome —
- * never a run id or an input. Register it on the builder and then monitor the runtime:
+ * <p>Tags are bounded by the graph — workflow (simple name), step, breaker, status, outcome — never
+ * a run id or an input. Register it on the builder and then monitor the runtime:
  *
  * <pre>{@code
  * FirebreakMetrics metrics = FirebreakMetrics.on(registry);
@@ -48,7 +48,10 @@ public final class FirebreakMetrics implements FirebreakListener {
 
   private FirebreakMetrics(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    Gauge.builder("firebreak.breakers.open", breakerStates, states -> states.values().stream().filter(v -> v == 2).count())
+    Gauge.builder(
+            "firebreak.breakers.open",
+            breakerStates,
+            states -> states.values().stream().filter(v -> v == 2).count())
         .description("Circuit breakers open now")
         .register(registry);
   }
@@ -74,56 +77,107 @@ public final class FirebreakMetrics implements FirebreakListener {
 
   private Counter counter(String name, String description, String... tags) {
     String key = name + String.join("\u0000", tags);
-    return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    return counters.computeIfAbsent(
+        key, k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   private Timer timer(String workflow, String step) {
     return timers.computeIfAbsent(
         workflow + "\u0000" + step,
-        k -> Timer.builder("firebreak.step.duration")
-            .description("Time of one attempt of a step")
-            .tags("workflow", workflow, "step", step)
-            // Buckets, not client-side quantiles: p99 per step is then histogram_quantile over any
-            // window and any set of instances.
-            .publishPercentileHistogram()
-            .register(registry));
+        k ->
+            Timer.builder("firebreak.step.duration")
+                .description("Time of one attempt of a step")
+                .tags("workflow", workflow, "step", step)
+                // Buckets, not client-side quantiles: p99 per step is then histogram_quantile over
+                // any
+                // window and any set of instances.
+                .publishPercentileHistogram()
+                .register(registry));
   }
 
   @Override
   public void onEvent(FirebreakEvent event) {
     if (event instanceof FirebreakEvent.AttemptSucceeded e) {
       String wf = simple(e.workflow());
-      counter("firebreak.step.attempts", "Attempts of a step by outcome", "workflow", wf, "step", e.step(), "outcome", "success")
+      counter(
+              "firebreak.step.attempts",
+              "Attempts of a step by outcome",
+              "workflow",
+              wf,
+              "step",
+              e.step(),
+              "outcome",
+              "success")
           .increment();
       timer(wf, e.step()).record(e.elapsed());
     } else if (event instanceof FirebreakEvent.AttemptFailed e) {
       String wf = simple(e.workflow());
       String outcome =
-          e.timedOut() ? "timeout" : e.failure() instanceof dev.firebreak.runtime.CircuitOpenException ? "circuit_open" : "failure";
-      counter("firebreak.step.attempts", "Attempts of a step by outcome", "workflow", wf, "step", e.step(), "outcome", outcome)
+          e.timedOut()
+              ? "timeout"
+              : e.failure() instanceof dev.firebreak.runtime.CircuitOpenException
+                  ? "circuit_open"
+                  : "failure";
+      counter(
+              "firebreak.step.attempts",
+              "Attempts of a step by outcome",
+              "workflow",
+              wf,
+              "step",
+              e.step(),
+              "outcome",
+              outcome)
           .increment();
       if (!outcome.equals("circuit_open")) {
         timer(wf, e.step()).record(e.elapsed());
       }
     } else if (event instanceof FirebreakEvent.RetryScheduled e) {
-      counter("firebreak.retries", "Retries scheduled", "workflow", simple(e.workflow()), "step", e.step()).increment();
+      counter(
+              "firebreak.retries",
+              "Retries scheduled",
+              "workflow",
+              simple(e.workflow()),
+              "step",
+              e.step())
+          .increment();
     } else if (event instanceof FirebreakEvent.BreakerTransition e) {
       breakerStates.put(e.breaker(), code(e.to()));
-      if (!registry.find("firebreak.breaker.state").tag("breaker", e.breaker()).gauges().iterator().hasNext()) {
+      if (!registry
+          .find("firebreak.breaker.state")
+          .tag("breaker", e.breaker())
+          .gauges()
+          .iterator()
+          .hasNext()) {
         Gauge.builder("firebreak.breaker.state", breakerStates, s -> s.getOrDefault(e.breaker(), 0))
             .description("0 closed, 1 half-open, 2 open")
             .tag("breaker", e.breaker())
             .register(registry);
       }
     } else if (event instanceof FirebreakEvent.RunFinished e) {
-      counter("firebreak.runs", "Runs ended, by status", "workflow", simple(e.workflow()), "status", e.status().name())
+      counter(
+              "firebreak.runs",
+              "Runs ended, by status",
+              "workflow",
+              simple(e.workflow()),
+              "status",
+              e.status().name())
           .increment();
     } else if (event instanceof FirebreakEvent.RunParked e) {
-      counter("firebreak.runs.parked", "Runs parked on an open circuit breaker", "workflow", simple(e.workflow()))
+      counter(
+              "firebreak.runs.parked",
+              "Runs parked on an open circuit breaker",
+              "workflow",
+              simple(e.workflow()))
           .increment();
     } else if (event instanceof FirebreakEvent.DeadLettered e) {
-      counter("firebreak.deadletters.added", "Dead letters written, by reason",
-          "workflow", simple(e.letter().workflow()), "reason", e.letter().reason().name()).increment();
+      counter(
+              "firebreak.deadletters.added",
+              "Dead letters written, by reason",
+              "workflow",
+              simple(e.letter().workflow()),
+              "reason",
+              e.letter().reason().name())
+          .increment();
     }
   }
 

@@ -26,11 +26,11 @@ import redis.clients.jedis.UnifiedJedis;
  * Runs, checkpoints and dead letters in Redis, through a Jedis client you own.
  *
  * <p>Every write is one Lua script, which Redis runs atomically: a step's output, its completion
- * order and the run's new version land together, and a second record of one step is refused.
- * Keys are namespaced ({@code firebreak:} by default): per run a hash {@code run:<id>}, the step
- * outputs {@code out:<id>}, attempt counts {@code att:<id>} and completion order {@code ord:<id>};
- * sorted sets {@code open} (unfinished runs, oldest first) and {@code ended}; the dead letters in
- * {@code dlq} and {@code dlq:ord}. A finished run's keys expire after {@code finishedTtl}.
+ * order and the run's new version land together, and a second record of one step is refused. Keys
+ * are namespaced ({@code firebreak:} by default): per run a hash {@code run:<id>}, the step outputs
+ * {@code out:<id>}, attempt counts {@code att:<id>} and completion order {@code ord:<id>}; sorted
+ * sets {@code open} (unfinished runs, oldest first) and {@code ended}; the dead letters in {@code
+ * dlq} and {@code dlq:ord}. A finished run's keys expire after {@code finishedTtl}.
  *
  * <p>Durability is the server's: run Redis with {@code appendonly yes} and {@code appendfsync
  * always} for a write to be on disk when the call returns. The scripts build per-run keys from the
@@ -38,8 +38,8 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisStore implements CheckpointStore {
   /**
-   * Prepended to the scripts that write a run: the three last ARGV are this process's owner id,
-   * the time (ms) and the lease (ms). Takes the run over if it is free, ours, or its lease expired;
+   * Prepended to the scripts that write a run: the three last ARGV are this process's owner id, the
+   * time (ms) and the lease (ms). Takes the run over if it is free, ours, or its lease expired;
    * false if another owner holds a live lease.
    */
   private static final String CLAIM =
@@ -116,9 +116,9 @@ public final class RedisStore implements CheckpointStore {
           + "return 1";
 
   /**
-   * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq. ARGV: id, status, terminal, now ms,
-   * ttl s, has output, output, has dead letter, dead letter. An ended run is refused (-4), and then
-   * no dead letter is written either.
+   * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq. ARGV: id, status, terminal, now
+   * ms, ttl s, has output, output, has dead letter, dead letter. An ended run is refused (-4), and
+   * then no dead letter is written either.
    */
   private static final String SAVE_STATUS =
       CLAIM
@@ -190,9 +190,17 @@ public final class RedisStore implements CheckpointStore {
           + "return n";
 
   private static final CheckpointCodec<Object[]> LETTER =
-      Codecs.tuple(List.of(
-          Codecs.STRING, Codecs.STRING, Codecs.STRING, Codecs.STRING, Codecs.STRING, Codecs.INT,
-          Codecs.list(Codecs.STRING), Codecs.INSTANT, Codecs.BYTES));
+      Codecs.tuple(
+          List.of(
+              Codecs.STRING,
+              Codecs.STRING,
+              Codecs.STRING,
+              Codecs.STRING,
+              Codecs.STRING,
+              Codecs.INT,
+              Codecs.list(Codecs.STRING),
+              Codecs.INSTANT,
+              Codecs.BYTES));
 
   private final UnifiedJedis redis;
   private final String ns;
@@ -203,7 +211,12 @@ public final class RedisStore implements CheckpointStore {
   private final java.time.Clock clock;
 
   private RedisStore(
-      UnifiedJedis redis, String namespace, Duration finishedTtl, String owner, Duration lease, java.time.Clock clock) {
+      UnifiedJedis redis,
+      String namespace,
+      Duration finishedTtl,
+      String owner,
+      Duration lease,
+      java.time.Clock clock) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.ns = Objects.requireNonNull(namespace, "namespace");
     this.finishedTtlSeconds = finishedTtl == null ? 0 : Math.max(1, finishedTtl.toSeconds());
@@ -218,13 +231,23 @@ public final class RedisStore implements CheckpointStore {
    * are owned by {@link dev.firebreak.runtime.store.JdbcStore#defaultOwner()}.
    */
   public static RedisStore open(UnifiedJedis redis, String namespace, Duration finishedTtl) {
-    return open(redis, namespace, finishedTtl, dev.firebreak.runtime.store.JdbcStore.defaultOwner(),
-        dev.firebreak.runtime.store.JdbcStore.DEFAULT_LEASE, java.time.Clock.systemUTC());
+    return open(
+        redis,
+        namespace,
+        finishedTtl,
+        dev.firebreak.runtime.store.JdbcStore.defaultOwner(),
+        dev.firebreak.runtime.store.JdbcStore.DEFAULT_LEASE,
+        java.time.Clock.systemUTC());
   }
 
   /** As {@link #open(UnifiedJedis, String, Duration)}, with this process's owner id and lease. */
   public static RedisStore open(
-      UnifiedJedis redis, String namespace, Duration finishedTtl, String owner, Duration lease, java.time.Clock clock) {
+      UnifiedJedis redis,
+      String namespace,
+      Duration finishedTtl,
+      String owner,
+      Duration lease,
+      java.time.Clock clock) {
     return new RedisStore(redis, namespace, finishedTtl, owner, lease, clock);
   }
 
@@ -240,7 +263,10 @@ public final class RedisStore implements CheckpointStore {
     }
     List<byte[]> keys = new ArrayList<>();
     runIds.forEach(id -> keys.add(key("run:" + id)));
-    redis.eval(bytes(RENEW), keys, List.of(bytes(owner), bytes(Long.toString(clock.millis() + leaseMillis))));
+    redis.eval(
+        bytes(RENEW),
+        keys,
+        List.of(bytes(owner), bytes(Long.toString(clock.millis() + leaseMillis))));
   }
 
   /** The ARGV tail every claiming script reads: owner, now, lease. */
@@ -267,7 +293,8 @@ public final class RedisStore implements CheckpointStore {
   }
 
   private List<byte[]> runKeys(String runId) {
-    return List.of(key("run:" + runId), key("out:" + runId), key("att:" + runId), key("ord:" + runId));
+    return List.of(
+        key("run:" + runId), key("out:" + runId), key("att:" + runId), key("ord:" + runId));
   }
 
   private static byte[] bytes(String s) {
@@ -289,42 +316,67 @@ public final class RedisStore implements CheckpointStore {
     }
     if (result == -4) {
       throw new IllegalStateException(
-          "run " + runId + " already ended " + string(redis.hget(key("run:" + runId), bytes("status")))
+          "run "
+              + runId
+              + " already ended "
+              + string(redis.hget(key("run:" + runId), bytes("status")))
               + ": an ended run's record no longer changes (a failed run is replayed)");
     }
     if (result == -3) {
       byte[] who = redis.hget(key("run:" + runId), bytes("owner"));
       byte[] until = redis.hget(key("run:" + runId), bytes("lease"));
       throw new dev.firebreak.runtime.RunOwnedElsewhereException(
-          runId, who == null ? "?" : string(who),
+          runId,
+          who == null ? "?" : string(who),
           Instant.ofEpochMilli(until == null ? 0 : Long.parseLong(string(until))));
     }
   }
 
   @Override
-  public RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+  public RunRecord open(
+      String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     RunIds.check(runId);
     List<byte[]> keys = List.of(key("run:" + runId), key("open"), key("seq"));
-    mustExist(eval(OPEN, keys, claiming(List.of(bytes(runId), bytes(workflow), bytes(entryPoint), bytes(graphHash),
-        inputs == null ? new byte[0] : inputs, bytes(inputs == null ? "0" : "1")))), runId);
+    mustExist(
+        eval(
+            OPEN,
+            keys,
+            claiming(
+                List.of(
+                    bytes(runId),
+                    bytes(workflow),
+                    bytes(entryPoint),
+                    bytes(graphHash),
+                    inputs == null ? new byte[0] : inputs,
+                    bytes(inputs == null ? "0" : "1")))),
+        runId);
     return find(runId).orElseThrow();
   }
 
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
     RunIds.check(runId);
-    long result = eval(SAVE_STEP, runKeys(runId), claiming(List.of(bytes(step), output, bytes(Integer.toString(attempts)))));
+    long result =
+        eval(
+            SAVE_STEP,
+            runKeys(runId),
+            claiming(List.of(bytes(step), output, bytes(Integer.toString(attempts)))));
     mustExist(result, runId);
     if (result == -2) {
-      throw new IllegalStateException("step '" + step + "' of run " + runId + " is already recorded");
+      throw new IllegalStateException(
+          "step '" + step + "' of run " + runId + " is already recorded");
     }
   }
 
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
     RunIds.check(runId);
-    mustExist(eval(SAVE_ATTEMPT, List.of(key("run:" + runId), key("att:" + runId)),
-        claiming(List.of(bytes(step), bytes(Integer.toString(attempts))))), runId);
+    mustExist(
+        eval(
+            SAVE_ATTEMPT,
+            List.of(key("run:" + runId), key("att:" + runId)),
+            claiming(List.of(bytes(step), bytes(Integer.toString(attempts))))),
+        runId);
   }
 
   @Override
@@ -337,7 +389,11 @@ public final class RedisStore implements CheckpointStore {
 
   @Override
   public int purgeFinished(Instant before) {
-    return (int) eval(PURGE, List.of(key("ended")), List.of(bytes(ns), bytes(Long.toString(before.toEpochMilli()))));
+    return (int)
+        eval(
+            PURGE,
+            List.of(key("ended")),
+            List.of(bytes(ns), bytes(Long.toString(before.toEpochMilli()))));
   }
 
   @Override
@@ -356,7 +412,8 @@ public final class RedisStore implements CheckpointStore {
     status(runId, status, null, false, letter == null ? null : encode(letter));
   }
 
-  private void status(String runId, WorkflowStatus status, byte[] output, boolean withOutput, byte[] letter) {
+  private void status(
+      String runId, WorkflowStatus status, byte[] output, boolean withOutput, byte[] letter) {
     RunIds.check(runId);
     List<byte[]> keys = new ArrayList<>(runKeys(runId));
     keys.add(key("open"));
@@ -365,18 +422,30 @@ public final class RedisStore implements CheckpointStore {
     keys.add(key("dlq:ord"));
     keys.add(key("dlq:seq"));
     boolean hasOutput = withOutput && output != null;
-    mustExist(eval(SAVE_STATUS, keys, claiming(List.of(
-        bytes(runId), bytes(status.name()), bytes(status.isTerminal() ? "1" : "0"),
-        bytes(Long.toString(clock.millis())), bytes(Long.toString(finishedTtlSeconds)),
-        bytes(hasOutput ? "1" : "0"), hasOutput ? output : new byte[0],
-        bytes(letter != null ? "1" : "0"), letter != null ? letter : new byte[0]))), runId);
+    mustExist(
+        eval(
+            SAVE_STATUS,
+            keys,
+            claiming(
+                List.of(
+                    bytes(runId),
+                    bytes(status.name()),
+                    bytes(status.isTerminal() ? "1" : "0"),
+                    bytes(Long.toString(clock.millis())),
+                    bytes(Long.toString(finishedTtlSeconds)),
+                    bytes(hasOutput ? "1" : "0"),
+                    hasOutput ? output : new byte[0],
+                    bytes(letter != null ? "1" : "0"),
+                    letter != null ? letter : new byte[0]))),
+        runId);
   }
 
   @Override
   public RunRecord reopen(String runId, WorkflowStatus expected, Collection<String> resetSteps) {
     RunIds.check(runId);
     if (!expected.isFailure()) {
-      throw new IllegalArgumentException("only a failed run can be reopened, not a " + expected + " one");
+      throw new IllegalArgumentException(
+          "only a failed run can be reopened, not a " + expected + " one");
     }
     List<byte[]> keys = new ArrayList<>(runKeys(runId));
     keys.add(key("open"));
@@ -387,7 +456,12 @@ public final class RedisStore implements CheckpointStore {
     mustExist(result, runId);
     if (result == -5) {
       throw new IllegalStateException(
-          "run " + runId + " is " + string(redis.hget(key("run:" + runId), bytes("status"))) + ", not " + expected
+          "run "
+              + runId
+              + " is "
+              + string(redis.hget(key("run:" + runId), bytes("status")))
+              + ", not "
+              + expected
               + " as read: not reopened");
     }
     return find(runId).orElseThrow();
@@ -407,16 +481,25 @@ public final class RedisStore implements CheckpointStore {
     Map<String, byte[]> atts = pairs((List<Object>) parts.get(2));
     Map<String, byte[]> outputs = new LinkedHashMap<>();
     Map<String, Integer> attempts = new LinkedHashMap<>();
-    atts.forEach((step, n) -> attempts.put(step, Integer.parseInt(new String(n, StandardCharsets.UTF_8))));
+    atts.forEach(
+        (step, n) -> attempts.put(step, Integer.parseInt(new String(n, StandardCharsets.UTF_8))));
     for (Object step : (List<Object>) parts.get(3)) {
       String name = string(step);
       if (outs.containsKey(name)) {
         outputs.put(name, outs.get(name));
       }
     }
-    return Optional.of(new RunRecord(
-        runId, text(run, "workflow"), text(run, "entry"), text(run, "hash"),
-        WorkflowStatus.valueOf(text(run, "status")), outputs, attempts, run.get("inputs"), run.get("output")));
+    return Optional.of(
+        new RunRecord(
+            runId,
+            text(run, "workflow"),
+            text(run, "entry"),
+            text(run, "hash"),
+            WorkflowStatus.valueOf(text(run, "status")),
+            outputs,
+            attempts,
+            run.get("inputs"),
+            run.get("output")));
   }
 
   private static Map<String, byte[]> pairs(List<Object> flat) {
@@ -442,15 +525,28 @@ public final class RedisStore implements CheckpointStore {
   }
 
   private static byte[] encode(DeadLetter l) {
-    return Codecs.encode(LETTER, new Object[] {
-        l.runId(), l.workflow(), l.entryPoint(), l.reason().name(), l.step(), l.attempts(), l.errorChain(), l.time(),
-        l.inputs()});
+    return Codecs.encode(
+        LETTER,
+        new Object[] {
+          l.runId(),
+          l.workflow(),
+          l.entryPoint(),
+          l.reason().name(),
+          l.step(),
+          l.attempts(),
+          l.errorChain(),
+          l.time(),
+          l.inputs()
+        });
   }
 
   private final class DeadLetters implements DeadLetterQueue {
     @Override
     public void add(DeadLetter l) {
-      eval(DLQ_ADD, List.of(key("dlq"), key("dlq:ord"), key("dlq:seq")), List.of(bytes(l.runId()), encode(l)));
+      eval(
+          DLQ_ADD,
+          List.of(key("dlq"), key("dlq:ord"), key("dlq:seq")),
+          List.of(bytes(l.runId()), encode(l)));
     }
 
     @Override
@@ -467,8 +563,17 @@ public final class RedisStore implements CheckpointStore {
           continue; // discarded between the two reads
         }
         Object[] f = Codecs.decode(LETTER, value);
-        letters.add(new DeadLetter((String) f[0], (String) f[1], (String) f[2], DeadLetterReason.valueOf((String) f[3]),
-            (String) f[4], (Integer) f[5], (List<String>) f[6], (Instant) f[7], (byte[]) f[8]));
+        letters.add(
+            new DeadLetter(
+                (String) f[0],
+                (String) f[1],
+                (String) f[2],
+                DeadLetterReason.valueOf((String) f[3]),
+                (String) f[4],
+                (Integer) f[5],
+                (List<String>) f[6],
+                (Instant) f[7],
+                (byte[]) f[8]));
       }
       return letters;
     }

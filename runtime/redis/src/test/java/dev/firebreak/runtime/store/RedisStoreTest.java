@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
-/** The store contract on a real Redis server, started on 127.0.0.1 for this class and stopped after it. */
+/**
+ * The store contract on a real Redis server, started on 127.0.0.1 for this class and stopped after
+ * it.
+ */
 class RedisStoreTest extends StoreContract {
   private static RedisServer server;
   private static RedisClient redis;
@@ -27,7 +30,12 @@ class RedisStoreTest extends StoreContract {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    server = RedisServer.newRedisServer().port(port).setting("bind 127.0.0.1").setting("appendonly no").build();
+    server =
+        RedisServer.newRedisServer()
+            .port(port)
+            .setting("bind 127.0.0.1")
+            .setting("appendonly no")
+            .build();
     server.start();
     redis = RedisClient.create("127.0.0.1", port);
   }
@@ -49,7 +57,8 @@ class RedisStoreTest extends StoreContract {
   }
 
   @Override
-  protected CheckpointStore sameData(String owner, java.time.Duration lease, java.time.Clock clock) {
+  protected CheckpointStore sameData(
+      String owner, java.time.Duration lease, java.time.Clock clock) {
     return RedisStore.open(redis, "firebreak:", null, owner, lease, clock);
   }
 

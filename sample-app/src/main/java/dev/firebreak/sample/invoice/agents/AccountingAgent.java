@@ -31,8 +31,14 @@ public final class AccountingAgent {
   @Timeout("200ms")
   @Checkpointed
   @Compensate("reverse")
-  public AccountingEntry post(ExtractedInvoice invoice, ValidatedAmounts amounts, PoMatch match, StepContext context) {
-    return ledger.post(context.idempotencyKey(), invoice.invoiceId(), amounts.gross(), match.poNumber(), !match.exact());
+  public AccountingEntry post(
+      ExtractedInvoice invoice, ValidatedAmounts amounts, PoMatch match, StepContext context) {
+    return ledger.post(
+        context.idempotencyKey(),
+        invoice.invoiceId(),
+        amounts.gross(),
+        match.poNumber(),
+        !match.exact());
   }
 
   /** Compensation: a reversing entry, keyed like the original so a replay reverses once. */

@@ -28,9 +28,13 @@ public final class MatchingAgent {
   @Retry(maxAttempts = 2, delay = "10ms", abortOn = PoNotFoundException.class)
   @Timeout("100ms")
   public PoMatch match(ExtractedInvoice invoice, ValidatedAmounts amounts) {
-    return purchaseOrders.findExact(invoice.poReference(), invoice.supplier())
+    return purchaseOrders
+        .findExact(invoice.poReference(), invoice.supplier())
         .map(PoMatch::exact)
-        .orElseThrow(() -> new PoNotFoundException("no PO " + invoice.poReference() + " for " + invoice.supplier()));
+        .orElseThrow(
+            () ->
+                new PoNotFoundException(
+                    "no PO " + invoice.poReference() + " for " + invoice.supplier()));
   }
 
   /** Fallback: candidates for a human when no exact PO matches. */

@@ -28,7 +28,12 @@ public final class OcrAgent {
 
   @Step
   @Critical
-  @Retry(maxAttempts = 4, delay = "20ms", multiplier = 2.0, maxDelay = "200ms", jitter = 0.2,
+  @Retry(
+      maxAttempts = 4,
+      delay = "20ms",
+      multiplier = 2.0,
+      maxDelay = "200ms",
+      jitter = 0.2,
       retryOn = {OcrUnavailableException.class, TimeoutException.class})
   @Timeout("150ms")
   @CircuitBreaker(name = "ocr-api", failureThreshold = 25, openFor = "1s", halfOpenTrials = 2)

@@ -11,8 +11,8 @@ import java.math.RoundingMode;
 
 /**
  * Checks that an invoice's amounts are possible: lines add up to the total, the total is positive
- * and below the approval limit. Impossible amounts are bad input, not a transient failure: they
- * are never retried and go straight to the dead-letter queue.
+ * and below the approval limit. Impossible amounts are bad input, not a transient failure: they are
+ * never retried and go straight to the dead-letter queue.
  */
 public final class ValidationAgent {
   static final BigDecimal APPROVAL_LIMIT = new BigDecimal("1000000");
@@ -26,13 +26,16 @@ public final class ValidationAgent {
   public ValidatedAmounts validate(ExtractedInvoice invoice) {
     BigDecimal total = invoice.total();
     if (total == null || total.signum() <= 0 || total.compareTo(APPROVAL_LIMIT) > 0) {
-      throw new InvalidInputException("invoice " + invoice.invoiceId() + " has an impossible total " + total);
+      throw new InvalidInputException(
+          "invoice " + invoice.invoiceId() + " has an impossible total " + total);
     }
-    BigDecimal sum = invoice.lines().stream()
-        .map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
-        .reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal sum =
+        invoice.lines().stream()
+            .map(l -> l.unitPrice().multiply(BigDecimal.valueOf(l.quantity())))
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
     if (sum.compareTo(total) != 0) {
-      throw new InvalidInputException("invoice " + invoice.invoiceId() + " lines add up to " + sum + ", not " + total);
+      throw new InvalidInputException(
+          "invoice " + invoice.invoiceId() + " lines add up to " + sum + ", not " + total);
     }
     BigDecimal net = total.divide(VAT, 2, RoundingMode.HALF_UP);
     return new ValidatedAmounts(net, total.subtract(net), total);

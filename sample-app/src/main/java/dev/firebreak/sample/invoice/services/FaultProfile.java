@@ -4,8 +4,8 @@ import java.util.Random;
 
 /**
  * How often each simulated service misbehaves. Every decision is drawn from a random stream seeded
- * by {@link #seed} and the invoice id (and attempt), so a batch misbehaves the same way on every run
- * whatever the thread interleaving.
+ * by {@link #seed} and the invoice id (and attempt), so a batch misbehaves the same way on every
+ * run whatever the thread interleaving.
  *
  * @param seed the batch's seed
  * @param poorScanRate share of invoices whose scan is poor: OCR is slow on them and times out

@@ -23,17 +23,25 @@ public final class SimulatedLedger implements Ledger {
 
   @Override
   public AccountingEntry post(
-      String idempotencyKey, String invoiceId, BigDecimal amount, String poNumber, boolean pendingReview) {
+      String idempotencyKey,
+      String invoiceId,
+      BigDecimal amount,
+      String poNumber,
+      boolean pendingReview) {
     AccountingEntry existing = byKey.get(idempotencyKey);
     if (existing != null) {
       return existing;
     }
-    int attempt = attempts.computeIfAbsent(idempotencyKey, k -> new AtomicInteger()).incrementAndGet();
+    int attempt =
+        attempts.computeIfAbsent(idempotencyKey, k -> new AtomicInteger()).incrementAndGet();
     if (faults.random(invoiceId, "ledger", attempt).nextDouble() < faults.ledgerErrorRate()) {
       throw new LedgerException("ledger lock timeout posting " + invoiceId);
     }
-    AccountingEntry entry = byKey.computeIfAbsent(idempotencyKey,
-        k -> new AccountingEntry("JE-" + invoiceId, invoiceId, amount, poNumber, pendingReview));
+    AccountingEntry entry =
+        byKey.computeIfAbsent(
+            idempotencyKey,
+            k ->
+                new AccountingEntry("JE-" + invoiceId, invoiceId, amount, poNumber, pendingReview));
     booked.put(entry.entryId(), entry);
     return entry;
   }

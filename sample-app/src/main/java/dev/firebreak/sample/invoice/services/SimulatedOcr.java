@@ -46,7 +46,9 @@ public final class SimulatedOcr implements OcrClient {
     // Two lines that add up to the stated total, as a real invoice would have.
     BigDecimal first = total.multiply(new BigDecimal("0.6")).setScale(2, RoundingMode.HALF_UP);
     List<ExtractedInvoice.Line> lines =
-        List.of(new ExtractedInvoice.Line("freight", 1, first), new ExtractedInvoice.Line("handling", 1, total.subtract(first)));
+        List.of(
+            new ExtractedInvoice.Line("freight", 1, first),
+            new ExtractedInvoice.Line("handling", 1, total.subtract(first)));
     return new ExtractedInvoice(file.id(), file.supplier(), lines, total, file.poReference());
   }
 }
