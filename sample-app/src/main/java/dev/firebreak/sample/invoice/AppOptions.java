@@ -1,7 +1,7 @@
 package dev.firebreak.sample.invoice;
 
-import dev.firebreak.chaos.Chaos;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.chaos.Chaos;
 import dev.firebreak.runtime.time.Scheduler;
 import dev.firebreak.runtime.time.SystemScheduler;
 

@@ -1,10 +1,10 @@
 package dev.firebreak.sample.invoice;
 
-import dev.firebreak.chaos.Chaos;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.OverloadedException;
 import dev.firebreak.runtime.WorkflowResult;
+import dev.firebreak.runtime.chaos.Chaos;
 import dev.firebreak.runtime.time.SystemScheduler;
 import dev.firebreak.sample.invoice.model.AccountingEntry;
 import dev.firebreak.sample.invoice.model.InvoiceFile;

@@ -1,0 +1,793 @@
+package dev.firebreak.runtime.store;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.codec.Codecs;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * What the SQL stores share: the tables, the statements, the semantics. A subclass decides how a
+ * write reaches the database ({@link #write}: one transaction, committed before it returns) and how
+ * a read does ({@link #read}), and names its dialect's details.
+ *
+ * <p>Tables: {@code firebreak_run} (one row per run: status, version, inputs, output, end time),
+ * {@code firebreak_step} (one row per checkpointed step output; primary key (run, step), so a step
+ * is never recorded twice), {@code firebreak_attempt} (attempts started, for steps without output
+ * yet) and {@code firebreak_dead_letter}.
+ */
+public abstract class JdbcStore implements CheckpointStore {
+  /** A unit of work run inside one transaction. */
+  public interface Work<T> {
+    T apply(Connection c) throws SQLException;
+  }
+
+  /** How long a run stays owned after it is claimed or its lease renewed, unless configured. */
+  public static final java.time.Duration DEFAULT_LEASE = java.time.Duration.ofSeconds(60);
+
+  private final DeadLetterQueue deadLetters = new DeadLetters();
+  private final String owner;
+  private final long leaseMillis;
+  private final java.time.Clock clock;
+
+  /**
+   * @param owner this process's owner id: give a process a stable one (its host or pod name) to
+   *     take its own runs back at once after a restart; runs of another owner are taken over only
+   *     when their lease expires
+   * @param lease how long a run stays owned after it is claimed or its lease renewed
+   * @param clock the wall clock leases are measured on
+   */
+  protected JdbcStore(String owner, java.time.Duration lease, java.time.Clock clock) {
+    this.owner = java.util.Objects.requireNonNull(owner, "owner");
+    this.leaseMillis = lease.toMillis();
+    this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    if (leaseMillis <= 0) {
+      throw new IllegalArgumentException("lease must be positive: " + lease);
+    }
+  }
+
+  /**
+   * The owner id of a process that does not name itself: its host name, stable across restarts (so
+   * a restarted process takes its own runs back at once) and distinct across machines. Two
+   * processes on one host sharing a store must be given distinct ids.
+   */
+  public static String defaultOwner() {
+    try {
+      return "host:" + java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "host:localhost";
+    }
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  @Override
+  public java.time.Duration leaseDuration() {
+    return java.time.Duration.ofMillis(leaseMillis);
+  }
+
+  private long now() {
+    return clock.millis();
+  }
+
+  /**
+   * Moves the run to its next version and renews this process's lease on it, taking it over if it
+   * is free or its lease has expired; returns the new version.
+   *
+   * @throws RunOwnedElsewhereException if another owner holds a live lease (nothing is written)
+   */
+  private void claim(Connection c, String runId) throws SQLException {
+    if (!tryClaim(c, runId, UNFINISHED)) {
+      throw refused(c, runId);
+    }
+  }
+
+  /** The condition that keeps a write off an ended run, whose record is final. */
+  private static final String UNFINISHED = " AND status IN ('RUNNING', 'PARKED')";
+
+  /** {@link #claim}, false instead of a refusal; {@code condition} narrows which runs it takes. */
+  private boolean tryClaim(Connection c, String runId, String condition) throws SQLException {
+    long now = now();
+    PreparedStatement update =
+        prepare(
+            c,
+            "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
+                + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?)"
+                + condition);
+    try {
+      update.setString(1, Instant.ofEpochMilli(now).toString());
+      update.setString(2, owner);
+      update.setLong(3, now + leaseMillis);
+      update.setString(4, runId);
+      update.setString(5, owner);
+      update.setLong(6, now);
+      return update.executeUpdate() == 1;
+    } finally {
+      release(update);
+    }
+  }
+
+  /** Runs claimed per write by {@link #claim(List)}: bounds how long one write holds the store. */
+  private static final int CLAIM_CHUNK = 500;
+
+  /** One write per {@value #CLAIM_CHUNK} runs: claims them, then reads back those it took. */
+  @Override
+  public List<RunRecord> claim(List<RunRecord> runs) {
+    List<RunRecord> claimed = new ArrayList<>();
+    for (int from = 0; from < runs.size(); from += CLAIM_CHUNK) {
+      List<String> ids = new ArrayList<>();
+      for (RunRecord run : runs.subList(from, Math.min(runs.size(), from + CLAIM_CHUNK))) {
+        ids.add(run.runId());
+      }
+      claimed.addAll(
+          write(
+              c -> {
+                List<String> taken = new ArrayList<>();
+                for (String id : ids) {
+                  if (tryClaim(c, id, UNFINISHED)) {
+                    taken.add(id);
+                  }
+                }
+                // Read inside the claim: a step the previous owner wrote after unfinished() is
+                // seen.
+                return taken.isEmpty()
+                    ? List.<RunRecord>of()
+                    : loadAll(
+                        c,
+                        "run_id IN ("
+                            + String.join(", ", java.util.Collections.nCopies(taken.size(), "?"))
+                            + ")",
+                        taken);
+              }));
+    }
+    return claimed;
+  }
+
+  /**
+   * Why a write to {@code runId} matched no row: no such run, another owner's lease, or (for a
+   * write that needs the run owned here) a run nobody owns, since it ended.
+   */
+  private RuntimeException refused(Connection c, String runId) throws SQLException {
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?")) {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          return new NoSuchElementException("no run " + runId + " in " + describe());
+        }
+        if (WorkflowStatus.valueOf(rs.getString(3)).isTerminal()) {
+          return new IllegalStateException(
+              "run "
+                  + runId
+                  + " is "
+                  + rs.getString(3)
+                  + " and owned by no process: an ended run's record no"
+                  + " longer changes (a failed run is replayed)");
+        }
+        if (rs.getString(1) == null) {
+          return new IllegalStateException(
+              "run "
+                  + runId
+                  + " is "
+                  + rs.getString(3)
+                  + " and owned by no process: open it before writing to it");
+        }
+        return new dev.firebreak.runtime.RunOwnedElsewhereException(
+            runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+      }
+    }
+  }
+
+  @Override
+  public void renewLeases(java.util.Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return;
+    }
+    List<String> ids = List.copyOf(runIds);
+    write(
+        c -> {
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?")) {
+            long until = now() + leaseMillis;
+            for (String id : ids) {
+              update.setLong(1, until);
+              update.setString(2, id);
+              update.setString(3, owner);
+              update.addBatch();
+            }
+            update.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /** Runs {@code work} in a transaction and returns once it is committed. */
+  protected abstract <T> T write(Work<T> work);
+
+  /** Runs {@code work} on a connection that sees committed data. */
+  protected abstract <T> T read(Work<T> work);
+
+  /**
+   * A statement for {@code sql} on {@code c}; give it back with {@link #release}. A store with a
+   * long-lived connection may hand out cached statements (preparing is most of a small write's
+   * cost).
+   */
+  protected PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    return c.prepareStatement(sql);
+  }
+
+  /** Gives back a statement from {@link #prepare}. */
+  protected void release(PreparedStatement statement) throws SQLException {
+    statement.close();
+  }
+
+  /** Where the data lives, for messages. */
+  protected abstract String describe();
+
+  /** The ORDER BY expression that lists runs in creation order. */
+  protected abstract String creationOrder();
+
+  /** The dead-letter queue kept in the same database. */
+  public DeadLetterQueue deadLetters() {
+    return deadLetters;
+  }
+
+  @Override
+  public Optional<DeadLetterQueue> deadLetterQueue() {
+    return Optional.of(deadLetters);
+  }
+
+  /**
+   * Brings the schema from {@code version} to the last of {@code migrations}, in the open
+   * transaction of {@code c}; refuses a database written by a newer Firebreak.
+   */
+  protected static int migrate(
+      Connection c, int version, List<List<String>> migrations, String where) throws SQLException {
+    if (version > migrations.size()) {
+      throw new SQLException(
+          where
+              + " has schema version "
+              + version
+              + ", written by a newer Firebreak; this one knows up to "
+              + migrations.size());
+    }
+    try (Statement s = c.createStatement()) {
+      for (int v = version; v < migrations.size(); v++) {
+        for (String sql : migrations.get(v)) {
+          s.execute(sql);
+        }
+      }
+    }
+    return migrations.size();
+  }
+
+  @Override
+  public RunRecord open(
+      String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
+    RunIds.check(runId);
+    return write(
+        c -> {
+          String now = Instant.ofEpochMilli(now()).toString();
+          PreparedStatement insert =
+              prepare(
+                  c,
+                  "INSERT INTO firebreak_run"
+                      + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
+                      + " owner, lease_until)"
+                      + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING");
+          try {
+            insert.setString(1, runId);
+            insert.setString(2, workflow);
+            insert.setString(3, entryPoint);
+            insert.setString(4, graphHash);
+            insert.setString(5, now);
+            insert.setString(6, now);
+            insert.setBytes(7, inputs);
+            insert.setString(8, owner);
+            insert.setLong(9, now() + leaseMillis);
+            if (insert.executeUpdate() == 1) {
+              // A new run: nothing to read back.
+              return new RunRecord(
+                  runId,
+                  workflow,
+                  entryPoint,
+                  graphHash,
+                  WorkflowStatus.RUNNING,
+                  Map.of(),
+                  Map.of(),
+                  inputs,
+                  null);
+            }
+            RunRecord existing = load(c, runId).orElseThrow();
+            if (!existing.status().isTerminal()) {
+              // An unfinished run: this process takes it over, or is refused. The claim changes
+              // only
+              // the owner and version, which a RunRecord does not show: no need to read it again.
+              claim(c, runId);
+            }
+            return existing;
+          } finally {
+            release(insert);
+          }
+        });
+  }
+
+  // The writes a run makes while it runs (steps, attempts, its end) are one statement each that
+  // writes only if the run is owned here: the owner was set when the run was opened or taken over,
+  // and the lease is kept by renewLeases, so these need no claim of their own.
+
+  @Override
+  public void saveStep(String runId, String step, byte[] output, int attempts) {
+    RunIds.check(runId);
+    write(
+        c -> {
+          insertStep(c, runId, step, output, attempts);
+          return null;
+        });
+  }
+
+  private void insertStep(Connection c, String runId, String step, byte[] output, int attempts)
+      throws SQLException {
+    PreparedStatement insert =
+        prepare(
+            c,
+            "INSERT INTO firebreak_step (run_id, step, output, attempts, seq)"
+                + " SELECT run_id, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_step WHERE run_id = ?)"
+                + " FROM firebreak_run WHERE run_id = ? AND owner = ?");
+    try {
+      insert.setString(1, step);
+      insert.setBytes(2, output);
+      insert.setInt(3, attempts);
+      insert.setString(4, runId);
+      insert.setString(5, runId);
+      insert.setString(6, owner);
+      if (insert.executeUpdate() == 0) {
+        throw refused(c, runId);
+      }
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState())
+          || (e.getMessage() != null && e.getMessage().contains("UNIQUE"))) {
+        throw new IllegalStateException(
+            "step '" + step + "' of run " + runId + " is already recorded", e);
+      }
+      throw e;
+    } finally {
+      release(insert);
+    }
+  }
+
+  @Override
+  public void saveAttempt(String runId, String step, int attempts) {
+    RunIds.check(runId);
+    write(
+        c -> {
+          PreparedStatement upsert =
+              prepare(
+                  c,
+                  "INSERT INTO firebreak_attempt (run_id, step, attempts)"
+                      + " SELECT run_id, ?, ? FROM firebreak_run WHERE run_id = ? AND owner = ?"
+                      + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts");
+          try {
+            upsert.setString(1, step);
+            upsert.setInt(2, attempts);
+            upsert.setString(3, runId);
+            upsert.setString(4, owner);
+            if (upsert.executeUpdate() == 0) {
+              throw refused(c, runId);
+            }
+          } finally {
+            release(upsert);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void resetSteps(String runId, java.util.Collection<String> steps) {
+    RunIds.check(runId);
+    List<String> names = List.copyOf(steps);
+    write(
+        c -> {
+          claim(c, runId);
+          deleteSteps(c, runId, names);
+          return null;
+        });
+  }
+
+  private static void deleteSteps(Connection c, String runId, List<String> names)
+      throws SQLException {
+    for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+      try (PreparedStatement delete =
+          c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
+        for (String step : names) {
+          delete.setString(1, runId);
+          delete.setString(2, step);
+          delete.addBatch();
+        }
+        delete.executeBatch();
+      }
+    }
+  }
+
+  @Override
+  public RunRecord reopen(
+      String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+    RunIds.check(runId);
+    if (!expected.isFailure()) {
+      throw new IllegalArgumentException(
+          "only a failed run can be reopened, not a " + expected + " one");
+    }
+    List<String> names = List.copyOf(resetSteps);
+    return write(
+        c -> {
+          long now = now();
+          try (PreparedStatement update =
+              c.prepareStatement(
+                  "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?, lease_until = ?,"
+                      + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?")) {
+            update.setString(1, owner);
+            update.setLong(2, now + leaseMillis);
+            update.setString(3, Instant.ofEpochMilli(now).toString());
+            update.setString(4, runId);
+            update.setString(5, expected.name());
+            if (update.executeUpdate() == 0) {
+              throw load(c, runId)
+                  .<RuntimeException>map(
+                      r ->
+                          new IllegalStateException(
+                              "run "
+                                  + runId
+                                  + " is "
+                                  + r.status()
+                                  + ", not "
+                                  + expected
+                                  + " as read: not reopened"))
+                  .orElseGet(
+                      () -> new NoSuchElementException("no run " + runId + " in " + describe()));
+            }
+          }
+          deleteSteps(c, runId, names);
+          return load(c, runId).orElseThrow();
+        });
+  }
+
+  @Override
+  public int purgeFinished(Instant before) {
+    return write(
+        c -> {
+          long cutoff = before.toEpochMilli();
+          for (String table : List.of("firebreak_step", "firebreak_attempt")) {
+            try (PreparedStatement delete =
+                c.prepareStatement(
+                    "DELETE FROM "
+                        + table
+                        + " WHERE run_id IN"
+                        + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)")) {
+              delete.setLong(1, cutoff);
+              delete.executeUpdate();
+            }
+          }
+          try (PreparedStatement delete =
+              c.prepareStatement(
+                  "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?")) {
+            delete.setLong(1, cutoff);
+            return delete.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public void saveStatus(String runId, WorkflowStatus status) {
+    RunIds.check(runId);
+    write(
+        c -> {
+          setStatus(c, runId, status);
+          return null;
+        });
+  }
+
+  /** The run's end and its dead letter in one transaction: a refused end writes no dead letter. */
+  @Override
+  public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
+    RunIds.check(runId);
+    byte[] chain =
+        letter == null ? null : Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
+    write(
+        c -> {
+          setStatus(c, runId, status);
+          if (letter != null) {
+            insertLetter(c, letter, chain);
+          }
+          return null;
+        });
+  }
+
+  private void setStatus(Connection c, String runId, WorkflowStatus status) throws SQLException {
+    claim(c, runId);
+    PreparedStatement update =
+        prepare(
+            c,
+            "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
+                + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
+    try {
+      // A run that ended is owned by nobody: anyone may attach to it, or replay it.
+      update.setString(1, status.name());
+      update.setBoolean(2, status.isTerminal());
+      update.setLong(3, now());
+      update.setBoolean(4, status.isTerminal());
+      update.setString(5, runId);
+      update.executeUpdate();
+    } finally {
+      release(update);
+    }
+  }
+
+  @Override
+  public void finish(String runId, WorkflowStatus status, byte[] output) {
+    RunIds.check(runId);
+    write(
+        c -> {
+          end(c, runId, status, output);
+          return null;
+        });
+  }
+
+  /** The last step's checkpoint and the run's end in one transaction. */
+  @Override
+  public void finish(
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts) {
+    RunIds.check(runId);
+    write(
+        c -> {
+          insertStep(c, runId, lastStep, lastStepOutput, lastStepAttempts);
+          end(c, runId, status, output);
+          return null;
+        });
+  }
+
+  private void end(Connection c, String runId, WorkflowStatus status, byte[] output)
+      throws SQLException {
+    long now = now();
+    PreparedStatement update =
+        prepare(
+            c,
+            "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL, version = version + 1,"
+                + " updated_at = ? WHERE run_id = ? AND owner = ?");
+    try {
+      update.setString(1, status.name());
+      update.setBytes(2, output);
+      update.setLong(3, now);
+      update.setString(4, Instant.ofEpochMilli(now).toString());
+      update.setString(5, runId);
+      update.setString(6, owner);
+      if (update.executeUpdate() == 0) {
+        throw refused(c, runId);
+      }
+    } finally {
+      release(update);
+    }
+  }
+
+  @Override
+  public Optional<RunRecord> find(String runId) {
+    RunIds.check(runId);
+    return read(c -> load(c, runId));
+  }
+
+  @Override
+  public List<RunRecord> unfinished() {
+    return read(c -> loadAll(c, "status IN ('RUNNING', 'PARKED')", List.of()));
+  }
+
+  /** A run's columns while its steps are read. */
+  private static final class Loading {
+    final String runId;
+    final String workflow;
+    final String entryPoint;
+    final String graphHash;
+    final WorkflowStatus status;
+    final byte[] inputs;
+    final byte[] output;
+    final Map<String, byte[]> outputs = new LinkedHashMap<>();
+    final Map<String, Integer> attempts = new LinkedHashMap<>();
+
+    Loading(ResultSet rs) throws SQLException {
+      runId = rs.getString(1);
+      workflow = rs.getString(2);
+      entryPoint = rs.getString(3);
+      graphHash = rs.getString(4);
+      status = WorkflowStatus.valueOf(rs.getString(5));
+      inputs = rs.getBytes(6);
+      output = rs.getBytes(7);
+    }
+
+    RunRecord record() {
+      return new RunRecord(
+          runId, workflow, entryPoint, graphHash, status, outputs, attempts, inputs, output);
+    }
+  }
+
+  /**
+   * The runs that {@code where} (a condition on firebreak_run, with {@code params}) selects, with
+   * their steps and attempts, in creation order: three queries however many runs.
+   */
+  private List<RunRecord> loadAll(Connection c, String where, List<String> params)
+      throws SQLException {
+    Map<String, Loading> runs = new LinkedHashMap<>();
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT run_id, workflow, entry_point, graph_hash, status, inputs, output FROM firebreak_run WHERE "
+                + where
+                + " ORDER BY "
+                + creationOrder())) {
+      bind(q, params);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          Loading run = new Loading(rs);
+          runs.put(run.runId, run);
+        }
+      }
+    }
+    String selected = " WHERE run_id IN (SELECT run_id FROM firebreak_run WHERE " + where + ")";
+    try (PreparedStatement q =
+        c.prepareStatement("SELECT run_id, step, attempts FROM firebreak_attempt" + selected)) {
+      bind(q, params);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          Loading run = runs.get(rs.getString(1));
+          if (run != null) {
+            run.attempts.put(rs.getString(2), rs.getInt(3));
+          }
+        }
+      }
+    }
+    try (PreparedStatement q =
+        c.prepareStatement(
+            "SELECT run_id, step, output, attempts FROM firebreak_step"
+                + selected
+                + " ORDER BY run_id, seq")) {
+      bind(q, params);
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          Loading run = runs.get(rs.getString(1));
+          if (run != null) {
+            run.outputs.put(rs.getString(2), rs.getBytes(3));
+            run.attempts.put(rs.getString(2), rs.getInt(4));
+          }
+        }
+      }
+    }
+    List<RunRecord> records = new ArrayList<>(runs.size());
+    for (Loading run : runs.values()) {
+      records.add(run.record());
+    }
+    return records;
+  }
+
+  private static void bind(PreparedStatement q, List<String> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      q.setString(i + 1, params.get(i));
+    }
+  }
+
+  private Optional<RunRecord> load(Connection c, String runId) throws SQLException {
+    return loadAll(c, "run_id = ?", List.of(runId)).stream().findFirst();
+  }
+
+  /** Puts {@code letter} in the dead-letter table (replacing an earlier one of its run). */
+  private static void insertLetter(Connection c, DeadLetter letter, byte[] chain)
+      throws SQLException {
+    try (PreparedStatement upsert =
+        c.prepareStatement(
+            "INSERT INTO firebreak_dead_letter"
+                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
+                + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
+                + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
+                + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
+                + " seq = excluded.seq")) {
+      upsert.setString(1, letter.runId());
+      upsert.setString(2, letter.workflow());
+      upsert.setString(3, letter.entryPoint());
+      upsert.setString(4, letter.reason().name());
+      upsert.setString(5, letter.step());
+      upsert.setInt(6, letter.attempts());
+      upsert.setBytes(7, chain);
+      upsert.setString(8, letter.time().toString());
+      upsert.setBytes(9, letter.inputs());
+      upsert.executeUpdate();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // DeadLetterQueue
+
+  private final class DeadLetters implements DeadLetterQueue {
+    @Override
+    public void add(DeadLetter letter) {
+      byte[] chain = Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
+      write(
+          c -> {
+            insertLetter(c, letter, chain);
+            return null;
+          });
+    }
+
+    @Override
+    public List<DeadLetter> list() {
+      return read(
+          c -> {
+            List<DeadLetter> letters = new ArrayList<>();
+            try (PreparedStatement q =
+                    c.prepareStatement(
+                        "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs"
+                            + " FROM firebreak_dead_letter ORDER BY seq");
+                ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                letters.add(
+                    new DeadLetter(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        DeadLetterReason.valueOf(rs.getString(4)),
+                        rs.getString(5),
+                        rs.getInt(6),
+                        Codecs.decode(Codecs.list(Codecs.STRING), rs.getBytes(7)),
+                        Instant.parse(rs.getString(8)),
+                        rs.getBytes(9)));
+              }
+            }
+            return letters;
+          });
+    }
+
+    @Override
+    public int size() {
+      return read(
+          c -> {
+            try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_dead_letter")) {
+              return rs.next() ? rs.getInt(1) : 0;
+            }
+          });
+    }
+
+    @Override
+    public boolean discard(String runId) {
+      RunIds.check(runId);
+      return write(
+          c -> {
+            try (PreparedStatement delete =
+                c.prepareStatement("DELETE FROM firebreak_dead_letter WHERE run_id = ?")) {
+              delete.setString(1, runId);
+              return delete.executeUpdate() > 0;
+            }
+          });
+    }
+  }
+}

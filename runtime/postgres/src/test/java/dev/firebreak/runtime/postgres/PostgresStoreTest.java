@@ -1,0 +1,256 @@
+package dev.firebreak.runtime.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.store.JdbcStoreContract;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract on a real PostgreSQL server, started on 127.0.0.1 for this class and stopped
+ * after it.
+ */
+class PostgresStoreTest extends JdbcStoreContract {
+  private static EmbeddedPostgres postgres;
+  private static DataSource dataSource;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    postgres =
+        EmbeddedPostgres.builder()
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            // A deadlock is found this long after a transaction starts waiting (default 1 s).
+            .setServerConfig("deadlock_timeout", "100ms")
+            .start();
+    dataSource = postgres.getPostgresDatabase();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  @Override
+  protected CheckpointStore newStore() throws Exception {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA public CASCADE");
+      s.execute("CREATE SCHEMA public");
+    }
+    return PostgresStore.open(dataSource);
+  }
+
+  @Override
+  protected CheckpointStore sameData(
+      String owner, java.time.Duration lease, java.time.Clock clock) {
+    return PostgresStore.open(dataSource, owner, lease, clock);
+  }
+
+  @Override
+  protected DeadLetterQueue deadLettersOf(CheckpointStore store) {
+    return ((PostgresStore) store).deadLetters();
+  }
+
+  @Test
+  void openingTwiceMigratesOnceAndKeepsTheData() {
+    store.open("r1", "wf", "process", "h", null);
+    store.saveStep("r1", "a", new byte[] {5}, 1);
+    try (PostgresStore again = PostgresStore.open(dataSource)) {
+      assertEquals(WorkflowStatus.RUNNING, again.find("r1").orElseThrow().status());
+      assertEquals(1, again.find("r1").orElseThrow().outputs().size());
+    }
+  }
+
+  @Test
+  void writesQueuedWhileTheWritersAreBusyShareOneTransactionAndAFailingOneFailsAlone()
+      throws Exception {
+    PostgresStore postgres = (PostgresStore) store;
+    for (int r = 0; r < 8; r++) {
+      store.open("r" + r, "wf", "process", "h", null);
+    }
+    store.saveStep("r0", "a", new byte[] {1}, 1);
+    ExecutorService pool = Executors.newFixedThreadPool(PostgresStore.WRITERS + 8);
+    List<CountDownLatch> releases = new ArrayList<>();
+    try {
+      List<Future<?>> blockers = holdEveryWriter(postgres, pool, releases);
+      // While every writer is held, each run records a step; r0 records one it already has, so
+      // its write fails (and aborts the transaction it is in).
+      List<Future<?>> saves = new ArrayList<>();
+      for (int r = 0; r < 8; r++) {
+        String id = "r" + r;
+        saves.add(pool.submit(() -> store.saveStep(id, "a", new byte[] {2}, 1)));
+      }
+      awaitQueued(postgres, 8);
+      releases.get(0).countDown(); // one writer goes on, and takes all eight
+      ExecutionException e = assertThrows(ExecutionException.class, saves.get(0)::get);
+      assertTrue(e.getCause().getMessage().contains("already recorded"), e.getCause().getMessage());
+      for (int r = 1; r < 8; r++) {
+        saves.get(r).get();
+      }
+      releases.forEach(CountDownLatch::countDown);
+      for (Future<?> blocker : blockers) {
+        blocker.get();
+      }
+    } finally {
+      releases.forEach(CountDownLatch::countDown);
+      pool.shutdown();
+    }
+    // xmin: the transaction that wrote the row.
+    Set<Long> transactions = new HashSet<>();
+    try (Connection c = dataSource.getConnection();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT xmin::text::bigint FROM firebreak_step WHERE run_id = ? AND step = 'a'")) {
+      for (int r = 1; r < 8; r++) {
+        s.setString(1, "r" + r);
+        try (java.sql.ResultSet rs = s.executeQuery()) {
+          assertTrue(rs.next());
+          transactions.add(rs.getLong(1));
+        }
+      }
+    }
+    assertEquals(
+        1,
+        transactions.size(),
+        "the seven writes queued together were committed together: " + transactions);
+    assertArrayEquals(
+        new byte[] {1},
+        store.find("r0").orElseThrow().outputs().get("a"),
+        "the failed write left r0 as it was");
+    for (int r = 1; r < 8; r++) {
+      assertArrayEquals(new byte[] {2}, store.find("r" + r).orElseThrow().outputs().get("a"));
+    }
+  }
+
+  @Test
+  void aTransactionAbortedToBreakADeadlockIsAppliedAgainAndItsWritesSucceed() throws Exception {
+    PostgresStore postgres = (PostgresStore) store;
+    store.open("x", "wf", "process", "h", null);
+    store.open("y", "wf", "process", "h", null);
+    AtomicInteger applied = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (Connection other = dataSource.getConnection();
+        Statement s = other.createStatement()) {
+      other.setAutoCommit(false);
+      s.executeUpdate("UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'y'");
+      // The store's write takes x, then waits for y; the other transaction then waits for x.
+      Future<?> write =
+          pool.submit(
+              () ->
+                  postgres.write(
+                      c -> {
+                        applied.incrementAndGet();
+                        try (Statement w = c.createStatement()) {
+                          w.executeUpdate(
+                              "UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'x'");
+                          w.executeUpdate(
+                              "UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'y'");
+                        }
+                        return null;
+                      }));
+      awaitLockWaits(1);
+      // The store's transaction has waited longest, so its server process finds the deadlock
+      // first and aborts it; the other transaction then gets x and commits.
+      s.executeUpdate("UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'x'");
+      other.commit();
+      write.get();
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(2, applied.get(), "applied, aborted as the deadlock's victim, applied again");
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery("SELECT run_id, version FROM firebreak_run ORDER BY run_id")) {
+      assertTrue(rs.next());
+      long x = rs.getLong(2);
+      assertTrue(rs.next());
+      long y = rs.getLong(2);
+      assertEquals(x, y, "both transactions changed both runs once each");
+    }
+  }
+
+  /**
+   * Holds every writer thread in a write of its own until its latch (added to {@code releases})
+   * opens.
+   */
+  private static List<Future<?>> holdEveryWriter(
+      PostgresStore store, ExecutorService pool, List<CountDownLatch> releases)
+      throws InterruptedException {
+    List<Future<?>> blockers = new ArrayList<>();
+    for (int i = 0; i < PostgresStore.WRITERS; i++) {
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      releases.add(release);
+      // Queued one at a time, each after the last is being applied: only an idle writer takes it.
+      blockers.add(
+          pool.submit(
+              () ->
+                  store.write(
+                      c -> {
+                        started.countDown();
+                        try {
+                          release.await();
+                        } catch (InterruptedException e) {
+                          throw new IllegalStateException(e);
+                        }
+                        return null;
+                      })));
+      started.await();
+    }
+    return blockers;
+  }
+
+  /** Waits (bounded) until {@code count} server processes wait for a lock. */
+  private static void awaitLockWaits(int count) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      while (true) {
+        try (java.sql.ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+          rs.next();
+          if (rs.getInt(1) >= count) {
+            return;
+          }
+        }
+        assertTrue(System.nanoTime() < deadline, "no write waits for a lock");
+        Thread.sleep(1);
+      }
+    }
+  }
+
+  /**
+   * Waits (bounded) until {@code count} writes are queued behind the one the writer is applying.
+   */
+  private static void awaitQueued(PostgresStore store, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (store.queuedWrites() < count) {
+      assertTrue(System.nanoTime() < deadline, "only " + store.queuedWrites() + " writes queued");
+      Thread.sleep(1);
+    }
+  }
+}

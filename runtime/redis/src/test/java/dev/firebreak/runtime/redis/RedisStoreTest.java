@@ -1,0 +1,82 @@
+package dev.firebreak.runtime.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.store.StoreContract;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.embedded.RedisServer;
+
+/**
+ * The store contract on a real Redis server, started on 127.0.0.1 for this class and stopped after
+ * it.
+ */
+class RedisStoreTest extends StoreContract {
+  private static RedisServer server;
+  private static RedisClient redis;
+  private static int port;
+
+  @BeforeAll
+  static void startServer() throws IOException {
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    server =
+        RedisServer.newRedisServer()
+            .port(port)
+            .setting("bind 127.0.0.1")
+            .setting("appendonly no")
+            .build();
+    server.start();
+    redis = RedisClient.create("127.0.0.1", port);
+  }
+
+  @AfterAll
+  static void stopServer() throws IOException {
+    if (redis != null) {
+      redis.close();
+    }
+    if (server != null) {
+      server.stop();
+    }
+  }
+
+  @Override
+  protected CheckpointStore newStore() {
+    redis.flushAll();
+    return RedisStore.open(redis, "firebreak:", null);
+  }
+
+  @Override
+  protected CheckpointStore sameData(
+      String owner, java.time.Duration lease, java.time.Clock clock) {
+    return RedisStore.open(redis, "firebreak:", null, owner, lease, clock);
+  }
+
+  @Override
+  protected DeadLetterQueue deadLettersOf(CheckpointStore store) {
+    return ((RedisStore) store).deadLetters();
+  }
+
+  @Test
+  void keysAreNamespacedAndFinishedRunsExpire() {
+    RedisStore ttl = RedisStore.open(redis, "tenant-a:", Duration.ofMinutes(10));
+    ttl.open("r1", "wf", "process", "h", null);
+    ttl.saveStep("r1", "a", new byte[] {1}, 1);
+    assertTrue(redis.exists("tenant-a:run:r1"));
+    assertEquals(-1, redis.ttl("tenant-a:run:r1"), "a running run never expires");
+    ttl.finish("r1", WorkflowStatus.COMPLETED, null);
+    long left = redis.ttl("tenant-a:out:r1");
+    assertTrue(left > 590 && left <= 600, "finished run expires in 10 minutes: " + left);
+    assertTrue(store.find("r1").isEmpty(), "another namespace does not see it");
+  }
+}
