@@ -87,12 +87,12 @@ public final class FirebreakRuntime implements AutoCloseable {
       every(
           java.time.Duration.ofMinutes(1),
           "purging finished runs",
-          () -> this.store.purgeFinished(this.scheduler.now().minus(retention)));
+          () -> engine.purgeFinished(this.scheduler.now().minus(retention)));
     }
-    java.time.Duration lease = this.store.leaseDuration();
+    java.time.Duration lease = engine.leaseDuration();
     if (lease != null) {
       // Keeps this process's leases alive while steps run long without writing.
-      every(lease.dividedBy(3), "renewing leases", () -> this.store.renewLeases(engine.runIds()));
+      every(lease.dividedBy(3), "renewing leases", engine::renewLeases);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.firebreak.runtime.OverloadedException;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowFailedException;
 import dev.firebreak.runtime.WorkflowResult;
+import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
@@ -112,16 +113,14 @@ final class BoundPlan implements BoundEntryPoint {
       checkpointed |= step.isCheckpointed();
     }
     this.inputCodec =
-        plan.storesInputs() && engine.store.isDurable()
-            ? dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs())
-            : null;
+        plan.storesInputs() && engine.journal.isDurable() ? Codecs.tuple(plan.inputCodecs()) : null;
     this.outputCodec =
-        engine.store.isDurable()
+        engine.journal.isDurable()
             ? (dev.firebreak.runtime.CheckpointCodec<Object>) plan.outputCodec()
             : null;
     this.recordsAttempts = new boolean[n];
     for (int i = 0; i < n; i++) {
-      recordsAttempts[i] = engine.store.isDurable() && steps[i].retry().maxAttempts() > 1;
+      recordsAttempts[i] = engine.journal.isDurable() && steps[i].retry().maxAttempts() > 1;
     }
     this.parksOnOpenCircuit = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -210,8 +209,7 @@ final class BoundPlan implements BoundEntryPoint {
               + " are not stored (not encodable, or the store is not durable); call the entry point"
               + " again with its @RunId to resume it");
     }
-    return dev.firebreak.runtime.codec.Codecs.decode(
-        dev.firebreak.runtime.codec.Codecs.tuple(plan.inputCodecs()), record.inputs());
+    return engine.journal.inputsOf(record, Codecs.tuple(plan.inputCodecs()));
   }
 
   /** The run's result; a failure to produce one is rethrown as itself, not wrapped. */
@@ -271,7 +269,7 @@ final class BoundPlan implements BoundEntryPoint {
       engine.inFlight.decrementAndGet();
       return raced.attach(this);
     }
-    if (mode == Start.ASYNC && engine.store.isDurable()) {
+    if (mode == Start.ASYNC && engine.journal.isDurable()) {
       engine.execute(
           () -> {
             RunRecord record;
@@ -297,11 +295,7 @@ final class BoundPlan implements BoundEntryPoint {
     RunRecord record = claimed;
     try {
       if (record == null) {
-        byte[] stored =
-            inputCodec == null
-                ? null
-                : dev.firebreak.runtime.codec.Codecs.encode(inputCodec, values);
-        record = engine.store.open(id, plan.workflow(), plan.name(), plan.graphHash(), stored);
+        record = engine.journal.open(plan, id, inputCodec, values);
       }
       if (!record.entryPoint().equals(plan.name()) || !record.workflow().equals(plan.workflow())) {
         throw new IllegalStateException(

@@ -5,15 +5,25 @@ import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.FirebreakListener;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
 import dev.firebreak.runtime.graph.EntryPointPlan;
+import dev.firebreak.runtime.graph.StepDescriptor;
 import dev.firebreak.runtime.time.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +34,12 @@ public final class Engine {
 
   final Executor executor;
   final Scheduler scheduler;
-  final CheckpointStore store;
-  final DeadLetterQueue deadLetters;
+  final RunJournal journal;
   final Events events;
   final int maxInFlightRuns;
   final boolean mdc;
   final int maxParkedPerBreaker;
   final Overrides overrides;
-
-  /**
-   * Whether dead letters go to the store's own queue, so that a run's end and its letter are one
-   * write.
-   */
-  final boolean deadLettersInStore;
 
   /** Whether a run stored under another graph hash may be resumed (steps matched by name). */
   volatile boolean resumeAcrossGraphChanges;
@@ -58,14 +61,12 @@ public final class Engine {
       Overrides overrides) {
     this.executor = executor;
     this.scheduler = scheduler;
-    this.store = store;
-    this.deadLetters = deadLetters;
+    this.journal = new RunJournal(store, deadLetters);
     this.events = new Events(listeners);
     this.maxInFlightRuns = maxInFlightRuns;
     this.mdc = mdc;
     this.maxParkedPerBreaker = maxParkedPerBreaker;
     this.overrides = overrides;
-    this.deadLettersInStore = store.deadLetterQueue().filter(q -> q == deadLetters).isPresent();
   }
 
   public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {
@@ -82,38 +83,26 @@ public final class Engine {
    * Continues the run {@code runId} from the store: its result if it ended, the run itself if it is
    * in flight, else a resume from its checkpoints. Its workflow must be bound on this runtime.
    */
-  @SuppressWarnings("unchecked")
-  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>
-      resume(String runId) {
+  public CompletableFuture<WorkflowResult<Object>> resume(String runId) {
     Run running = runs.get(runId);
     if (running != null) {
       return running.result.copy();
     }
-    dev.firebreak.runtime.RunRecord record =
-        store
-            .find(runId)
-            .orElseThrow(
-                () -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
-    BoundPlan plan = boundPlanOf(record);
-    return plan.resume(record);
+    RunRecord record = journal.find(runId);
+    return boundPlanOf(record).resume(record);
   }
 
   /**
    * Replays a failed run from the dead-letter queue: its dead letter is removed, the steps without
    * output (and those compensated) get fresh attempts, and it resumes from its checkpoints.
    */
-  public java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>
-      replay(String runId) {
+  public CompletableFuture<WorkflowResult<Object>> replay(String runId) {
     if (runs.containsKey(runId)) {
       throw new IllegalStateException(
           "run '" + runId + "' is in flight; only an ended, failed run can be replayed");
     }
-    dev.firebreak.runtime.RunRecord record =
-        store
-            .find(runId)
-            .orElseThrow(
-                () -> new java.util.NoSuchElementException("no run '" + runId + "' in the store"));
-    if (!record.status().isTerminal() || record.status().isSuccess()) {
+    RunRecord record = journal.find(runId);
+    if (!record.status().isFailure()) {
       throw new IllegalStateException(
           "run '"
               + runId
@@ -122,30 +111,28 @@ public final class Engine {
               + "; only a FAILED or COMPENSATION_FAILED run can be replayed");
     }
     BoundPlan plan = boundPlanOf(record);
-    List<String> unfinished = new java.util.ArrayList<>();
-    for (dev.firebreak.runtime.graph.StepDescriptor step : plan.steps) {
+    List<String> unfinished = new ArrayList<>();
+    for (StepDescriptor step : plan.steps) {
       if (!record.outputs().containsKey(step.name())) {
         unfinished.add(step.name());
       }
     }
     // Only if the run is still as read: of two replays at once, one reopens it and the other is
     // refused.
-    dev.firebreak.runtime.RunRecord reopened = store.reopen(runId, record.status(), unfinished);
-    deadLetters.discard(runId);
-    return plan.resume(reopened);
+    return plan.resume(journal.reopen(record, unfinished));
   }
 
   /** Runs {@code task} on the executor; on a shut-down executor, here, so that a run still ends. */
   void execute(Runnable task) {
     try {
       executor.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       task.run();
     }
   }
 
   /** The plan {@code record} was started by, which must be bound here. */
-  private BoundPlan boundPlanOf(dev.firebreak.runtime.RunRecord record) {
+  private BoundPlan boundPlanOf(RunRecord record) {
     BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));
     if (plan == null) {
       throw new IllegalStateException(
@@ -164,10 +151,9 @@ public final class Engine {
    * {@link #resume} for every unfinished run of a workflow bound here, oldest first: the store
    * claims them in bulk (one write per few hundred runs), then each begins from its record.
    */
-  public List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>>
-      resumeAll() {
-    List<dev.firebreak.runtime.RunRecord> candidates = new java.util.ArrayList<>();
-    for (dev.firebreak.runtime.RunRecord record : store.unfinished()) {
+  public List<CompletableFuture<WorkflowResult<Object>>> resumeAll() {
+    List<RunRecord> candidates = new ArrayList<>();
+    for (RunRecord record : journal.unfinished()) {
       if (runs.containsKey(record.runId())) {
         continue;
       }
@@ -181,24 +167,23 @@ public final class Engine {
       }
       candidates.add(record);
     }
-    List<dev.firebreak.runtime.RunRecord> claimed = store.claim(candidates);
+    List<RunRecord> claimed = journal.claim(candidates);
     if (claimed.size() < candidates.size()) {
-      java.util.Set<String> taken = new java.util.HashSet<>();
+      Set<String> taken = new HashSet<>();
       claimed.forEach(r -> taken.add(r.runId()));
-      for (dev.firebreak.runtime.RunRecord record : candidates) {
+      for (RunRecord record : candidates) {
         if (!taken.contains(record.runId())) {
           log.info("run {} left to its owner, or ended meanwhile", RunIds.forLog(record.runId()));
         }
       }
     }
-    List<java.util.concurrent.CompletableFuture<dev.firebreak.runtime.WorkflowResult<Object>>>
-        resumed = new java.util.ArrayList<>();
-    for (dev.firebreak.runtime.RunRecord record : claimed) {
+    List<CompletableFuture<WorkflowResult<Object>>> resumed = new ArrayList<>();
+    for (RunRecord record : claimed) {
       try {
         resumed.add(plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record));
       } catch (RuntimeException e) {
         log.error("run {} could not be resumed", RunIds.forLog(record.runId()), e);
-        resumed.add(java.util.concurrent.CompletableFuture.failedFuture(e));
+        resumed.add(CompletableFuture.failedFuture(e));
       }
     }
     return resumed;
@@ -239,13 +224,23 @@ public final class Engine {
     return b == null ? 0 : b.parkedCount();
   }
 
-  public java.util.Set<String> unusedOverrides() {
+  public Set<String> unusedOverrides() {
     return overrides.unused();
   }
 
-  /** The ids of the runs in flight here, for lease renewal. */
-  public java.util.Set<String> runIds() {
-    return java.util.Set.copyOf(runs.keySet());
+  /** Deletes runs that ended before {@code before}, with their checkpoints; returns how many. */
+  public int purgeFinished(Instant before) {
+    return journal.purgeFinished(before);
+  }
+
+  /** How long the store leases a run to this process; null: no leases. */
+  public Duration leaseDuration() {
+    return journal.leaseDuration();
+  }
+
+  /** Extends this process's leases on the runs in flight here. */
+  public void renewLeases() {
+    journal.renewLeases(Set.copyOf(runs.keySet()));
   }
 
   public void resumeAcrossGraphChanges(boolean allowed) {

@@ -1,6 +1,5 @@
 package dev.firebreak.runtime.internal;
 
-import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.CircuitOpenException;
 import dev.firebreak.runtime.CorruptCheckpointException;
 import dev.firebreak.runtime.DeadLetter;
@@ -15,7 +14,6 @@ import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.StepTimeoutException;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
-import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.RetryPolicy;
 import dev.firebreak.runtime.graph.StepDescriptor;
@@ -207,7 +205,7 @@ final class Run {
     if (checkpoint != null) {
       Object value;
       try {
-        value = Codecs.decode(step.checkpointCodec(), checkpoint);
+        value = engine.journal.restore(step, checkpoint);
       } catch (CorruptCheckpointException e) {
         return failRun(sr, e);
       }
@@ -236,7 +234,7 @@ final class Run {
       if (plan.recordsAttempts[i]) {
         // Durable before the call: a run resumed after a crash counts this attempt as made.
         try {
-          engine.store.saveAttempt(runId, step.name(), n);
+          engine.journal.attemptStarting(runId, step.name(), n);
         } catch (RuntimeException e) {
           return failRun(
               sr,
@@ -611,7 +609,7 @@ final class Run {
     if (step.isCheckpointed() && origin != Origin.RESTORED) {
       // Durable before any successor can act on it: a crash from here on never recomputes it.
       try {
-        byte[] bytes = Codecs.encode((CheckpointCodec<Object>) step.checkpointCodec(), value);
+        byte[] bytes = engine.journal.encode(step, value);
         if (plan.successors[i].length == 0 && active.get() == 1 && failure.get() == null) {
           // Nothing follows this step and nothing else runs: the run ends next, and its end and
           // this checkpoint are one write. Until it is durable, nobody has seen this output.
@@ -619,7 +617,7 @@ final class Run {
           lastStepOutput = bytes;
           lastStepAttempts = sr.attempts;
         } else {
-          engine.store.saveStep(runId, step.name(), bytes, sr.attempts);
+          engine.journal.checkpoint(runId, step.name(), bytes, sr.attempts);
         }
       } catch (RuntimeException e) {
         return failRun(
@@ -674,19 +672,14 @@ final class Run {
       WorkflowStatus status =
           degraded.isEmpty() ? WorkflowStatus.COMPLETED : WorkflowStatus.COMPLETED_DEGRADED;
       try {
-        Object output = slots[plan.plan.outputSlot()];
-        byte[] encoded = plan.outputCodec == null ? null : Codecs.encode(plan.outputCodec, output);
-        if (lastStep >= 0) {
-          engine.store.finish(
-              runId,
-              status,
-              encoded,
-              plan.steps[lastStep].name(),
-              lastStepOutput,
-              lastStepAttempts);
-        } else {
-          engine.store.finish(runId, status, encoded);
-        }
+        engine.journal.completed(
+            runId,
+            status,
+            plan.outputCodec,
+            slots[plan.plan.outputSlot()],
+            lastStep >= 0 ? plan.steps[lastStep].name() : null,
+            lastStepOutput,
+            lastStepAttempts);
       } catch (RuntimeException e) {
         close(null, elapsed, e);
         return;
@@ -711,7 +704,8 @@ final class Run {
     if (lastStep >= 0) {
       // Cancelled while its last step completed: that step's checkpoint is written on its own.
       try {
-        engine.store.saveStep(runId, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
+        engine.journal.checkpoint(
+            runId, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
       } catch (RuntimeException e) {
         org.slf4j.LoggerFactory.getLogger(Run.class)
             .warn(
@@ -750,7 +744,7 @@ final class Run {
         if (plan.steps[i].isCheckpointed()) {
           // Undone: a replay of this run must run the step again, not reuse its checkpoint.
           try {
-            engine.store.resetSteps(runId, List.of(name));
+            engine.journal.compensated(runId, name);
           } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(Run.class)
                 .warn(
@@ -815,13 +809,7 @@ final class Run {
                 engine.scheduler.now(),
                 inputSnapshot);
       }
-      if (engine.deadLettersInStore || letter == null) {
-        // The end and the letter in one write: a run that ended meanwhile gets neither.
-        engine.store.fail(runId, status, letter);
-      } else {
-        engine.deadLetters.add(letter);
-        engine.store.fail(runId, status, null);
-      }
+      engine.journal.failed(runId, status, letter);
       if (letter != null) {
         engine.events.deadLettered(letter);
       }
@@ -939,7 +927,7 @@ final class Run {
     Object output = null;
     if (status.isSuccess() && record.output() != null && plan.outputCodec != null) {
       try {
-        output = Codecs.decode(plan.outputCodec, record.output());
+        output = engine.journal.decode(plan.outputCodec, record.output());
       } catch (CorruptCheckpointException e) {
         leaveFlight();
         result.completeExceptionally(e);
@@ -968,7 +956,7 @@ final class Run {
           return;
         }
         try {
-          output = Codecs.decode(producer.checkpointCodec(), bytes);
+          output = engine.journal.restore(producer, bytes);
         } catch (CorruptCheckpointException e) {
           leaveFlight();
           result.completeExceptionally(e);
@@ -1038,7 +1026,7 @@ final class Run {
 
   private void saveStatusQuietly(WorkflowStatus status) {
     try {
-      engine.store.saveStatus(runId, status);
+      engine.journal.statusChanged(runId, status);
     } catch (RuntimeException e) {
       // The run goes on; only a resume after a crash would miss this status.
       org.slf4j.LoggerFactory.getLogger(Run.class)
