@@ -203,7 +203,7 @@ class ParkingAndCancelTest {
     try {
       FirebreakRuntime runtime =
           FirebreakRuntime.builder().executor(pool).scheduler(clock).checkpointStore(store).build();
-      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch entered = new CountDownLatch(2);
       AtomicBoolean interrupted = new AtomicBoolean();
       CompletableFuture<String> stage = new CompletableFuture<>();
       BoundEntryPoint entry =
@@ -221,11 +221,17 @@ class ParkingAndCancelTest {
                         }
                         return "late";
                       }))
-              .step(StepDescriptor.builder("remote").inputs(0), async((s, ctx) -> stage))
+              .step(
+                  StepDescriptor.builder("remote").inputs(0),
+                  async(
+                      (s, ctx) -> {
+                        entered.countDown();
+                        return stage;
+                      }))
               .step(StepDescriptor.builder("join").inputs(1, 2), sync((s, ctx) -> "never"))
               .bind(runtime);
       CompletionStage<WorkflowResult<Object>> run = entry.runAsyncForResult("c2", "x");
-      assertTrue(entered.await(10, TimeUnit.SECONDS));
+      assertTrue(entered.await(10, TimeUnit.SECONDS), "both steps are running");
       assertTrue(runtime.cancel("c2"));
       WorkflowResult<Object> result = run.toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertTrue(interrupted.get(), "the sync step was interrupted");

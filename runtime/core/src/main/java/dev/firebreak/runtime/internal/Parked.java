@@ -35,7 +35,7 @@ final class Parked {
   /** Called by the breaker when calls may pass again. */
   void resume() {
     if (take()) {
-      run.unpark(this, null);
+      Parking.unpark(this, null);
     }
   }
 
@@ -43,7 +43,7 @@ final class Parked {
   void expire() {
     if (take()) {
       breaker.forget(this);
-      run.unpark(this, run.deadlinePassed(step));
+      Parking.unpark(this, Parking.deadlinePassed(run, step));
     }
   }
 }

@@ -177,9 +177,40 @@ final class RunJournal {
     }
   }
 
-  /** A finished run's output, decoded with {@code codec}. */
-  Object decode(CheckpointCodec<?> codec, byte[] stored) {
-    return Codecs.decode(codec, stored);
+  /**
+   * The output of the run {@code record}, which ended, as {@code plan} returns it: its stored
+   * output, else its output step's checkpoint, else (an entry point that returns an input) that
+   * input from {@code slots}; null for a failed run.
+   *
+   * @throws CorruptCheckpointException if the stored bytes cannot be decoded
+   * @throws IllegalStateException if the output was not stored and cannot be returned again
+   */
+  Object outputOf(RunRecord record, BoundPlan plan, Object[] slots) {
+    WorkflowStatus status = record.status();
+    if (!status.isSuccess()) {
+      return null;
+    }
+    if (record.output() != null && plan.outputCodec != null) {
+      return Codecs.decode(plan.outputCodec, record.output());
+    }
+    int slot = plan.plan.outputSlot();
+    int step = slot - plan.inputs;
+    if (step < 0) {
+      return slots[slot];
+    }
+    StepDescriptor producer = plan.steps[step];
+    byte[] bytes = producer.isCheckpointed() ? record.outputs().get(producer.name()) : null;
+    if (bytes == null) {
+      throw new IllegalStateException(
+          "run '"
+              + record.runId()
+              + "' already ended "
+              + status
+              + "; its output cannot be returned again: its type has no checkpoint codec and step '"
+              + producer.name()
+              + "' is not @Checkpointed");
+    }
+    return restore(producer, bytes);
   }
 
   // -----------------------------------------------------------------------------------------------

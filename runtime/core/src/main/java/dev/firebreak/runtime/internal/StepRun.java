@@ -2,16 +2,13 @@ package dev.firebreak.runtime.internal;
 
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.time.Cancellable;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One step's execution within a run, across its attempts; it is also the {@link StepContext} the
  * agent sees, so an attempt allocates no context of its own.
  */
-final class StepRun implements StepContext {
+final class StepRun extends RunContext {
   static final int IDLE = 0;
   static final int RETRY_WAITING = 1;
   static final int RETRY_FIRED = 2;
@@ -20,7 +17,6 @@ final class StepRun implements StepContext {
   private static final AtomicIntegerFieldUpdater<StepRun> RETRY =
       AtomicIntegerFieldUpdater.newUpdater(StepRun.class, "retryState");
 
-  final Run run;
   final int index;
   volatile int attempts;
   boolean started;
@@ -28,9 +24,9 @@ final class StepRun implements StepContext {
   volatile Throwable failure;
 
   /**
-   * The attempt running now: a {@link TimeoutGuard} (sync) or the run's async attempt; else null.
+   * The attempt running now: a {@link TimeoutGuard} (sync) or an {@link AsyncAttempt}; else null.
    */
-  volatile Object inFlight;
+  volatile InFlight inFlight;
 
   /** Set while the step waits for its open circuit breaker. */
   volatile Parked parked;
@@ -39,18 +35,8 @@ final class StepRun implements StepContext {
   private volatile Cancellable retryTimer;
 
   StepRun(Run run, int index) {
-    this.run = run;
+    super(run);
     this.index = index;
-  }
-
-  @Override
-  public String runId() {
-    return run.runId;
-  }
-
-  @Override
-  public String workflow() {
-    return run.plan.workflow();
   }
 
   @Override
@@ -61,16 +47,6 @@ final class StepRun implements StepContext {
   @Override
   public int attempt() {
     return attempts;
-  }
-
-  @Override
-  public Optional<Instant> deadline() {
-    return Optional.ofNullable(run.deadline);
-  }
-
-  @Override
-  public Optional<Duration> remaining() {
-    return run.remaining();
   }
 
   /** Waits {@code delayNanos}, then hands the next attempt to the executor (unless cancelled). */

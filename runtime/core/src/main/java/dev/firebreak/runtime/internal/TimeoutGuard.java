@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * race on one compare-and-set, and the loser of the race waits for the winner to finish before the
  * worker clears its interrupt flag.
  */
-final class TimeoutGuard extends AtomicInteger implements Runnable {
+final class TimeoutGuard extends AtomicInteger implements Runnable, InFlight {
   private static final long serialVersionUID = 1L;
   private static final int RUNNING = 0;
   private static final int DONE = 1;
@@ -28,6 +28,12 @@ final class TimeoutGuard extends AtomicInteger implements Runnable {
       worker.interrupt();
       set(INTERRUPTED);
     }
+  }
+
+  /** The run was cancelled: the step is interrupted as if it had timed out. */
+  @Override
+  public void stop() {
+    run();
   }
 
   /**

@@ -1,0 +1,68 @@
+package dev.firebreak.runtime.internal;
+
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.RunCancelledException;
+import dev.firebreak.runtime.WorkflowResult;
+import dev.firebreak.runtime.WorkflowStatus;
+import java.util.List;
+
+/**
+ * The end of a failed run, after its compensations: FAILED, or COMPENSATION_FAILED when an undo
+ * failed too, with a dead letter that holds the reason, the step, its attempts, the error chain and
+ * the inputs. A cancelled run is not dead-lettered (its canceller knows), unless a compensation
+ * failed.
+ */
+final class DeadLettering {
+  private DeadLettering() {}
+
+  static void fail(Run run, Run.Failure failure, List<String> failedCompensations) {
+    long elapsed = run.engine.scheduler.nanoTime() - run.startedAt;
+    Throwable error = failure.error();
+    String step = failure.step() >= 0 ? run.plan.steps[failure.step()].name() : null;
+    WorkflowStatus status =
+        failedCompensations.isEmpty() ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATION_FAILED;
+    try {
+      DeadLetter letter = null;
+      if (!(error instanceof RunCancelledException) || !failedCompensations.isEmpty()) {
+        DeadLetterReason reason =
+            failedCompensations.isEmpty()
+                ? DeadLetterReason.of(error)
+                : DeadLetterReason.COMPENSATION_FAILED;
+        StepRun failedStep = failure.step() >= 0 ? run.stepRuns.get(failure.step()) : null;
+        letter =
+            new DeadLetter(
+                run.runId,
+                run.plan.workflow(),
+                run.plan.plan.name(),
+                reason,
+                step,
+                failedStep == null ? 0 : failedStep.attempts,
+                DeadLetter.chainOf(error),
+                run.engine.scheduler.now(),
+                run.inputSnapshot);
+      }
+      run.engine.journal.failed(run.runId, status, letter);
+      if (letter != null) {
+        run.engine.events.deadLettered(letter);
+      }
+    } catch (RuntimeException e) {
+      e.addSuppressed(error);
+      run.close(null, elapsed, e);
+      return;
+    }
+    run.close(
+        new WorkflowResult<>(
+            run.runId,
+            run.plan.workflow(),
+            status,
+            null,
+            List.copyOf(run.degraded),
+            run.attempts(),
+            step,
+            error,
+            List.copyOf(failedCompensations)),
+        elapsed,
+        null);
+  }
+}

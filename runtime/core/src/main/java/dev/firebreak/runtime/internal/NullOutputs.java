@@ -1,0 +1,42 @@
+package dev.firebreak.runtime.internal;
+
+import dev.firebreak.runtime.NullOutputException;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import java.util.Optional;
+
+/**
+ * What a null output of a step means: a failed attempt, unless the step declares its output
+ * nullable ({@code @Nullable}: it flows on) or {@code Optional} (it is {@code Optional.empty()}),
+ * so that no null reaches the next step as a silent half-result.
+ */
+final class NullOutputs {
+  private NullOutputs() {}
+
+  /**
+   * {@code value} as {@code step}'s output; {@code how} says where a null came from ("returned").
+   *
+   * @throws NullOutputException for a null the step refuses
+   */
+  static Object checked(StepDescriptor step, Object value, String how) {
+    if (value != null) {
+      return value;
+    }
+    switch (step.nullOutput()) {
+      case ALLOWED:
+        return null;
+      case EMPTY_OPTIONAL:
+        return Optional.empty();
+      default:
+        String where = step.declaredBy().isEmpty() ? "" : " (" + step.declaredBy() + ")";
+        throw new NullOutputException(
+            "step '"
+                + step.name()
+                + "'"
+                + where
+                + " "
+                + how
+                + " null: declare its output Optional, or the method @Nullable, if no value is a"
+                + " valid answer");
+    }
+  }
+}
