@@ -136,17 +136,25 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
+    if (forgetFinished && status.isTerminal()) {
+      forget(runId);
+      return;
+    }
     update(runId, r -> with(r, status, r.outputs(), r.attempts(), r.output()));
     if (status.isTerminal()) {
-      ended(runId);
+      endedAt.put(runId, clock.get());
     }
   }
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
+    if (forgetFinished) {
+      forget(runId);
+      return;
+    }
     byte[] copy = output == null ? null : output.clone();
     update(runId, r -> with(r, status, r.outputs(), r.attempts(), copy));
-    ended(runId);
+    endedAt.put(runId, clock.get());
   }
 
   @Override
@@ -184,15 +192,6 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     return reopened;
   }
 
-  /** The run just ended: timestamped for retention, or forgotten at once. */
-  private void ended(String runId) {
-    if (forgetFinished) {
-      forget(runId);
-    } else {
-      endedAt.put(runId, clock.get());
-    }
-  }
-
   /** {@code r} with another status, outputs, attempts and output; the rest as it was. */
   private static RunRecord with(
       RunRecord r,
@@ -212,8 +211,12 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         output);
   }
 
+  /**
+   * The run ends and is dropped at once. A forgetting store holds no ended run, so there is none
+   * whose record this could change.
+   */
   private void forget(String runId) {
-    if (runs.remove(runId) == null) {
+    if (runs.remove(RunIds.check(runId)) == null) {
       throw new NoSuchElementException("no run " + runId + " in this store");
     }
     order.remove(runId);

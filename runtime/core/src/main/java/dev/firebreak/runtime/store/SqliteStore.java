@@ -147,6 +147,7 @@ public final class SqliteStore extends JdbcStore {
   public static SqliteStore open(
       Path file, String owner, java.time.Duration lease, java.time.Clock clock) {
     try {
+      requireDriver();
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
@@ -155,6 +156,22 @@ public final class SqliteStore extends JdbcStore {
     } catch (SQLException | java.io.IOException e) {
       throw new IllegalStateException(
           "cannot open the Firebreak store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fails clearly when sqlite-jdbc is not on the class path: users of another store may exclude it
+   * from {@code firebreak-runtime}, and then only the embedded default cannot open.
+   */
+  private static void requireDriver() {
+    try {
+      DriverManager.getDriver("jdbc:sqlite:");
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "the embedded SQLite store needs org.xerial:sqlite-jdbc, which is not on the class path:"
+              + " add it, or give FirebreakRuntime.builder() another store with"
+              + " checkpointStore(...)",
+          e);
     }
   }
 
