@@ -7,12 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.graph.StepDescriptor;
+import dev.firebreak.runtime.store.JdbcSchema;
 import dev.firebreak.runtime.store.SqliteStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -76,6 +84,66 @@ class OnDiskCompatibilityTest {
     return SqliteStore.open(file, "node-2026-11-30", Duration.ofSeconds(60), Clock.systemUTC());
   }
 
+  /** The day the fixture was written. */
+  private static final Instant WRITTEN_FROM = Instant.parse("2026-11-30T00:00:00Z");
+
+  private static final Instant WRITTEN_BEFORE = Instant.parse("2026-12-01T00:00:00Z");
+
+  @Test
+  void itsSchemaIsMigratedToTheOneAFreshDatabaseGets() throws Exception {
+    Path old = dir.resolve("old.db");
+    Files.copy(Path.of("src/test/resources/compat/sqlite-2026-11-30.db"), old);
+    Path fresh = dir.resolve("fresh.db");
+    store(old).close();
+    store(fresh).close();
+    try (Connection migrated = DriverManager.getConnection("jdbc:sqlite:" + old);
+        Connection created = DriverManager.getConnection("jdbc:sqlite:" + fresh)) {
+      assertEquals(JdbcSchema.VERSION, userVersion(migrated));
+      assertEquals(JdbcSchema.VERSION, userVersion(created));
+      for (String table :
+          List.of(
+              "firebreak_run", "firebreak_step", "firebreak_attempt", "firebreak_dead_letter")) {
+        assertEquals(columns(created, table), columns(migrated, table), table);
+      }
+      try (Statement s = migrated.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT typeof(created_at), created_at FROM firebreak_run")) {
+        int runs = 0;
+        while (rs.next()) {
+          runs++;
+          assertEquals("integer", rs.getString(1));
+          Instant at = Instant.ofEpochMilli(rs.getLong(2));
+          assertTrue(at.isAfter(WRITTEN_FROM) && at.isBefore(WRITTEN_BEFORE), at.toString());
+        }
+        assertEquals(3, runs);
+      }
+    }
+  }
+
+  private static int userVersion(Connection c) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      return rs.getInt(1);
+    }
+  }
+
+  /** Each column of {@code table} as "name type [NOT NULL] [key]", sorted. */
+  private static Set<String> columns(Connection c, String table) throws Exception {
+    Set<String> columns = new TreeSet<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        columns.add(
+            rs.getString("name")
+                + " "
+                + rs.getString("type")
+                + (rs.getInt("notnull") == 1 ? " NOT NULL" : "")
+                + (rs.getInt("pk") > 0 ? " key" : ""));
+      }
+    }
+    return columns;
+  }
+
   @Test
   void aDatabaseWrittenByTheLastReleaseOpensResumesAndReplays() throws Exception {
     Path db = dir.resolve("firebreak.db");
@@ -98,6 +166,9 @@ class OnDiskCompatibilityTest {
 
       DeadLetter letter = runtime.deadLetters().list().get(0);
       assertEquals("failed-1", letter.runId());
+      assertTrue(
+          letter.time().isAfter(WRITTEN_FROM) && letter.time().isBefore(WRITTEN_BEFORE),
+          "its ISO-text time became milliseconds, the same instant: " + letter.time());
       assertEquals(DeadLetterReason.RETRIES_EXHAUSTED, letter.reason());
       assertTrue(
           letter.errorChain().get(0).contains("ledger down"), letter.errorChain().toString());

@@ -26,10 +26,8 @@ import java.util.Optional;
  * write reaches the database ({@link #write}: one transaction, committed before it returns) and how
  * a read does ({@link #read}), and names its dialect's details.
  *
- * <p>Tables: {@code firebreak_run} (one row per run: status, version, inputs, output, end time),
- * {@code firebreak_step} (one row per checkpointed step output; primary key (run, step), so a step
- * is never recorded twice), {@code firebreak_attempt} (attempts started, for steps without output
- * yet) and {@code firebreak_dead_letter}.
+ * <p>The tables are described in {@link JdbcSchema}; every time in them is milliseconds since the
+ * epoch, from the store's clock.
  */
 public abstract class JdbcStore implements CheckpointStore {
   /** A unit of work run inside one transaction. */
@@ -112,7 +110,7 @@ public abstract class JdbcStore implements CheckpointStore {
                 + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?)"
                 + condition);
     try {
-      update.setString(1, Instant.ofEpochMilli(now).toString());
+      update.setLong(1, now);
       update.setString(2, owner);
       update.setLong(3, now + leaseMillis);
       update.setString(4, runId);
@@ -256,37 +254,13 @@ public abstract class JdbcStore implements CheckpointStore {
     return Optional.of(deadLetters);
   }
 
-  /**
-   * Brings the schema from {@code version} to the last of {@code migrations}, in the open
-   * transaction of {@code c}; refuses a database written by a newer Firebreak.
-   */
-  protected static int migrate(
-      Connection c, int version, List<List<String>> migrations, String where) throws SQLException {
-    if (version > migrations.size()) {
-      throw new SQLException(
-          where
-              + " has schema version "
-              + version
-              + ", written by a newer Firebreak; this one knows up to "
-              + migrations.size());
-    }
-    try (Statement s = c.createStatement()) {
-      for (int v = version; v < migrations.size(); v++) {
-        for (String sql : migrations.get(v)) {
-          s.execute(sql);
-        }
-      }
-    }
-    return migrations.size();
-  }
-
   @Override
   public RunRecord open(
       String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     RunIds.check(runId);
     return write(
         c -> {
-          String now = Instant.ofEpochMilli(now()).toString();
+          long now = now();
           PreparedStatement insert =
               prepare(
                   c,
@@ -299,11 +273,11 @@ public abstract class JdbcStore implements CheckpointStore {
             insert.setString(2, workflow);
             insert.setString(3, entryPoint);
             insert.setString(4, graphHash);
-            insert.setString(5, now);
-            insert.setString(6, now);
+            insert.setLong(5, now);
+            insert.setLong(6, now);
             insert.setBytes(7, inputs);
             insert.setString(8, owner);
-            insert.setLong(9, now() + leaseMillis);
+            insert.setLong(9, now + leaseMillis);
             if (insert.executeUpdate() == 1) {
               // A new run: nothing to read back.
               return new RunRecord(
@@ -446,7 +420,7 @@ public abstract class JdbcStore implements CheckpointStore {
                       + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?")) {
             update.setString(1, owner);
             update.setLong(2, now + leaseMillis);
-            update.setString(3, Instant.ofEpochMilli(now).toString());
+            update.setLong(3, now);
             update.setString(4, runId);
             update.setString(5, expected.name());
             if (update.executeUpdate() == 0) {
@@ -581,7 +555,7 @@ public abstract class JdbcStore implements CheckpointStore {
       update.setString(1, status.name());
       update.setBytes(2, output);
       update.setLong(3, now);
-      update.setString(4, Instant.ofEpochMilli(now).toString());
+      update.setLong(4, now);
       update.setString(5, runId);
       update.setString(6, owner);
       if (update.executeUpdate() == 0) {
@@ -718,7 +692,7 @@ public abstract class JdbcStore implements CheckpointStore {
       upsert.setString(5, letter.step());
       upsert.setInt(6, letter.attempts());
       upsert.setBytes(7, chain);
-      upsert.setString(8, letter.time().toString());
+      upsert.setLong(8, letter.time().toEpochMilli());
       upsert.setBytes(9, letter.inputs());
       upsert.executeUpdate();
     }
@@ -758,7 +732,7 @@ public abstract class JdbcStore implements CheckpointStore {
                         rs.getString(5),
                         rs.getInt(6),
                         Codecs.decode(Codecs.list(Codecs.STRING), rs.getBytes(7)),
-                        Instant.parse(rs.getString(8)),
+                        Instant.ofEpochMilli(rs.getLong(8)),
                         rs.getBytes(9)));
               }
             }

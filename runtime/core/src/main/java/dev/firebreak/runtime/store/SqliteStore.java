@@ -27,39 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A step's output and the run's new version are written in one transaction: after a crash the
  * run has both or neither.
  *
- * <p>The schema is versioned with {@code PRAGMA user_version} and migrated forward on open; a file
- * written by a newer Firebreak is refused rather than misread.
+ * <p>The schema ({@link JdbcSchema}) is versioned with {@code PRAGMA user_version} and migrated
+ * forward on open; a file written by a newer Firebreak is refused rather than misread.
  */
 public final class SqliteStore extends JdbcStore {
-  /** The schema, one entry per version; a release only ever appends to this list. */
-  private static final List<List<String>> MIGRATIONS =
-      List.of(
-          List.of(
-              "CREATE TABLE firebreak_run ("
-                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL,"
-                  + " graph_hash TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,"
-                  + " created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-              "CREATE INDEX firebreak_run_open ON firebreak_run (status) WHERE status IN ('RUNNING', 'PARKED')",
-              "CREATE TABLE firebreak_step ("
-                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, output BLOB NOT NULL, attempts INTEGER NOT NULL,"
-                  + " seq INTEGER NOT NULL, PRIMARY KEY (run_id, step)) WITHOUT ROWID",
-              "CREATE TABLE firebreak_dead_letter ("
-                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL, reason TEXT NOT NULL,"
-                  + " step TEXT, attempts INTEGER NOT NULL, error_chain BLOB NOT NULL, time TEXT NOT NULL,"
-                  + " seq INTEGER NOT NULL)"),
-          List.of(
-              "ALTER TABLE firebreak_run ADD COLUMN inputs BLOB",
-              "ALTER TABLE firebreak_run ADD COLUMN output BLOB",
-              "ALTER TABLE firebreak_run ADD COLUMN ended_at INTEGER",
-              "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at) WHERE ended_at IS NOT NULL",
-              "CREATE TABLE firebreak_attempt ("
-                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, attempts INTEGER NOT NULL,"
-                  + " PRIMARY KEY (run_id, step)) WITHOUT ROWID"),
-          List.of(
-              "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
-              "ALTER TABLE firebreak_run ADD COLUMN lease_until INTEGER"),
-          List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN inputs BLOB"));
-
   /** Writes committed together at most; bounds the time one transaction holds the file. */
   private static final int MAX_BATCH = 512;
 
@@ -238,7 +209,7 @@ public final class SqliteStore extends JdbcStore {
     }
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      int now = JdbcStore.migrate(c, version, MIGRATIONS, file.toString());
+      int now = JdbcSchema.migrate(c, version, JdbcSchema.Dialect.SQLITE, file.toString());
       s.execute("PRAGMA user_version = " + now);
       c.commit();
     } catch (SQLException e) {

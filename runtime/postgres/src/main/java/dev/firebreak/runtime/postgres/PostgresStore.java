@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.postgres;
 
+import dev.firebreak.runtime.store.JdbcSchema;
 import dev.firebreak.runtime.store.JdbcStore;
 import dev.firebreak.runtime.store.QueuedWrite;
 import dev.firebreak.runtime.store.WriterStats;
@@ -32,31 +33,6 @@ import javax.sql.DataSource;
  * migrate once. {@link #close()} waits for the queued writes and stops the writer threads.
  */
 public final class PostgresStore extends JdbcStore {
-  /** The schema, one entry per version; a release only ever appends to this list. */
-  private static final List<List<String>> MIGRATIONS =
-      List.of(
-          List.of(
-              "CREATE TABLE firebreak_run ("
-                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL,"
-                  + " graph_hash TEXT NOT NULL, status TEXT NOT NULL, version BIGINT NOT NULL,"
-                  + " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, inputs BYTEA, output BYTEA,"
-                  + " ended_at BIGINT, created_seq BIGSERIAL)",
-              "CREATE INDEX firebreak_run_open ON firebreak_run (status) WHERE status IN ('RUNNING', 'PARKED')",
-              "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at) WHERE ended_at IS NOT NULL",
-              "CREATE TABLE firebreak_step ("
-                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, output BYTEA NOT NULL, attempts INTEGER NOT NULL,"
-                  + " seq BIGINT NOT NULL, PRIMARY KEY (run_id, step))",
-              "CREATE TABLE firebreak_attempt ("
-                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, attempts INTEGER NOT NULL, PRIMARY KEY (run_id, step))",
-              "CREATE TABLE firebreak_dead_letter ("
-                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL, reason TEXT NOT NULL,"
-                  + " step TEXT, attempts INTEGER NOT NULL, error_chain BYTEA NOT NULL, time TEXT NOT NULL,"
-                  + " seq BIGINT NOT NULL)"),
-          List.of(
-              "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
-              "ALTER TABLE firebreak_run ADD COLUMN lease_until BIGINT"),
-          List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN inputs BYTEA"));
-
   /** Any fixed number: the advisory lock that serialises migrations. */
   private static final long MIGRATION_LOCK = 0x46697265627265L;
 
@@ -116,7 +92,9 @@ public final class PostgresStore extends JdbcStore {
                 version = rs.getInt(1);
               }
             }
-            int now = migrate(c, version, MIGRATIONS, "the PostgreSQL database");
+            int now =
+                JdbcSchema.migrate(
+                    c, version, JdbcSchema.Dialect.POSTGRES, "the PostgreSQL database");
             if (now != version) {
               s.execute("DELETE FROM firebreak_schema");
               s.execute("INSERT INTO firebreak_schema (version) VALUES (" + now + ")");

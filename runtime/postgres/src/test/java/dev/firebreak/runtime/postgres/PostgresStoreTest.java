@@ -8,14 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.store.JdbcSchema;
 import dev.firebreak.runtime.store.JdbcStoreContract;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +78,95 @@ class PostgresStoreTest extends JdbcStoreContract {
   @Override
   protected DeadLetterQueue deadLettersOf(CheckpointStore store) {
     return ((PostgresStore) store).deadLetters();
+  }
+
+  @Test
+  void aDatabaseOfTheLastReleaseIsMigratedToNumericTimesAndTheFreshSchema() throws Exception {
+    store.close();
+    Instant created = Instant.parse("2026-11-30T10:15:30.123456Z");
+    Instant failed = Instant.parse("2026-11-30T10:16:00Z");
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA public CASCADE");
+      s.execute("CREATE SCHEMA public");
+      for (List<String> version : JdbcSchema.history(JdbcSchema.Dialect.POSTGRES)) {
+        for (String sql : version) {
+          s.execute(sql);
+        }
+      }
+      s.execute("CREATE TABLE firebreak_schema (version INTEGER NOT NULL)");
+      s.execute("INSERT INTO firebreak_schema (version) VALUES (3)");
+      s.execute(
+          "INSERT INTO firebreak_run (run_id, workflow, entry_point, graph_hash, status, version,"
+              + " created_at, updated_at, ended_at) VALUES ('old-1', 'wf', 'process', 'h', 'FAILED', 2,"
+              + " '"
+              + created
+              + "', '"
+              + failed
+              + "', "
+              + failed.toEpochMilli()
+              + ")");
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement letter =
+            c.prepareStatement(
+                "INSERT INTO firebreak_dead_letter (run_id, workflow, entry_point, reason, step,"
+                    + " attempts, error_chain, time, seq) VALUES ('old-1', 'wf', 'process',"
+                    + " 'RETRIES_EXHAUSTED', 'b', 3, ?, ?, 1)")) {
+      letter.setBytes(1, Codecs.encode(Codecs.list(Codecs.STRING), List.of("boom")));
+      letter.setString(2, failed.toString());
+      letter.executeUpdate();
+    }
+    Set<String> migrated;
+    try (PostgresStore old = PostgresStore.open(dataSource);
+        Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT version FROM firebreak_schema")) {
+        assertTrue(rs.next());
+        assertEquals(JdbcSchema.VERSION, rs.getInt(1));
+      }
+      try (ResultSet rs = s.executeQuery("SELECT created_at, updated_at FROM firebreak_run")) {
+        assertTrue(rs.next());
+        assertEquals(created.toEpochMilli(), rs.getLong(1), "to the millisecond");
+        assertEquals(failed.toEpochMilli(), rs.getLong(2));
+      }
+      assertEquals(WorkflowStatus.FAILED, old.find("old-1").orElseThrow().status());
+      assertEquals(failed, old.deadLetters().list().get(0).time());
+      migrated = columns(c);
+    }
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA public CASCADE");
+      s.execute("CREATE SCHEMA public");
+    }
+    try (PostgresStore fresh = PostgresStore.open(dataSource);
+        Connection c = dataSource.getConnection()) {
+      assertEquals(columns(c), migrated, "the migrated schema is the one a fresh database gets");
+    }
+    store = newStore();
+  }
+
+  /** Every column of the firebreak tables as "table.column type nullable". */
+  private static Set<String> columns(Connection c) throws Exception {
+    Set<String> columns = new TreeSet<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT table_name, column_name, data_type, is_nullable FROM"
+                    + " information_schema.columns WHERE table_schema = 'public'"
+                    + " AND table_name LIKE 'firebreak_%'")) {
+      while (rs.next()) {
+        columns.add(
+            rs.getString(1)
+                + "."
+                + rs.getString(2)
+                + " "
+                + rs.getString(3)
+                + " "
+                + rs.getString(4));
+      }
+    }
+    return columns;
   }
 
   @Test

@@ -1,0 +1,240 @@
+package dev.firebreak.runtime.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tables of the SQL stores, described once; a {@link Dialect} states what differs between
+ * SQLite and PostgreSQL. Every time is a number: milliseconds since the epoch, from the store's
+ * clock.
+ *
+ * <ul>
+ *   <li>{@code firebreak_run}: one row per run: its workflow and entry point, graph hash, status,
+ *       version, times (created, updated, ended), encoded inputs and output, owner and lease.
+ *   <li>{@code firebreak_step}: one row per checkpointed step output; the primary key (run, step)
+ *       refuses a second record of a step; {@code seq} keeps completion order.
+ *   <li>{@code firebreak_attempt}: attempts started, for steps without an output yet.
+ *   <li>{@code firebreak_dead_letter}: one letter per failed run.
+ * </ul>
+ *
+ * <p>An empty database gets {@link #create} at {@link #VERSION}. A database written before version
+ * 5 keeps its dialect's own history (SQLite 1–4, PostgreSQL 1–3, frozen), then takes the shared
+ * step to 5: its ISO-text times become numbers. A database from a newer Firebreak is refused rather
+ * than misread.
+ */
+public final class JdbcSchema {
+  /** The schema version this release writes. */
+  public static final int VERSION = 5;
+
+  /** What SQLite and PostgreSQL spell differently. */
+  public enum Dialect {
+    SQLITE("BLOB", "INTEGER", " WITHOUT ROWID", ""),
+    POSTGRES("BYTEA", "BIGINT", "", ", created_seq BIGSERIAL");
+
+    final String bytes;
+    final String number;
+    final String clusteredByKey;
+    final String creationSequence;
+
+    Dialect(String bytes, String number, String clusteredByKey, String creationSequence) {
+      this.bytes = bytes;
+      this.number = number;
+      this.clusteredByKey = clusteredByKey;
+      this.creationSequence = creationSequence;
+    }
+  }
+
+  private JdbcSchema() {}
+
+  /** The current schema, for an empty database. */
+  static List<String> create(Dialect d) {
+    return List.of(
+        "CREATE TABLE firebreak_run (run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL,"
+            + " entry_point TEXT NOT NULL, graph_hash TEXT NOT NULL, status TEXT NOT NULL,"
+            + (" version " + d.number + " NOT NULL, created_at " + d.number + " NOT NULL,")
+            + (" updated_at " + d.number + " NOT NULL, inputs " + d.bytes + ", output " + d.bytes)
+            + (", ended_at " + d.number + ", owner TEXT, lease_until " + d.number)
+            + d.creationSequence
+            + ")",
+        "CREATE INDEX firebreak_run_open ON firebreak_run (status)"
+            + " WHERE status IN ('RUNNING', 'PARKED')",
+        "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at) WHERE ended_at IS NOT NULL",
+        "CREATE TABLE firebreak_step (run_id TEXT NOT NULL, step TEXT NOT NULL,"
+            + (" output " + d.bytes + " NOT NULL, attempts INTEGER NOT NULL,")
+            + (" seq " + d.number + " NOT NULL, PRIMARY KEY (run_id, step))")
+            + d.clusteredByKey,
+        "CREATE TABLE firebreak_attempt (run_id TEXT NOT NULL, step TEXT NOT NULL,"
+            + " attempts INTEGER NOT NULL, PRIMARY KEY (run_id, step))"
+            + d.clusteredByKey,
+        "CREATE TABLE firebreak_dead_letter (run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL,"
+            + " entry_point TEXT NOT NULL, reason TEXT NOT NULL, step TEXT,"
+            + (" attempts INTEGER NOT NULL, error_chain " + d.bytes + " NOT NULL,")
+            + (" time " + d.number + " NOT NULL, seq " + d.number + " NOT NULL,")
+            + (" inputs " + d.bytes + ")"));
+  }
+
+  /**
+   * Brings the schema of {@code c} from {@code version} to {@link #VERSION}, in the open
+   * transaction of {@code c}; returns the new version.
+   *
+   * @throws SQLException if the database was written by a newer Firebreak
+   */
+  public static int migrate(Connection c, int version, Dialect d, String where)
+      throws SQLException {
+    if (version > VERSION) {
+      throw new SQLException(
+          where
+              + " has schema version "
+              + version
+              + ", written by a newer Firebreak; this one knows up to "
+              + VERSION);
+    }
+    if (version == VERSION) {
+      return version;
+    }
+    try (Statement s = c.createStatement()) {
+      if (version == 0) {
+        for (String sql : create(d)) {
+          s.execute(sql);
+        }
+        return VERSION;
+      }
+      List<List<String>> legacy = history(d);
+      for (int v = version; v < legacy.size(); v++) {
+        for (String sql : legacy.get(v)) {
+          s.execute(sql);
+        }
+      }
+      for (String sql : d == Dialect.SQLITE ? SQLITE_NUMERIC_TIMES : POSTGRES_NUMERIC_TIMES) {
+        s.execute(sql);
+      }
+    }
+    return VERSION;
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Before version 5: each dialect's own history, frozen. Times were ISO-8601 text then.
+
+  /**
+   * The statements that built {@code d}'s schema before version 5, one list per version from 1: how
+   * a database written by an older Firebreak looks (tests build one with them).
+   */
+  public static List<List<String>> history(Dialect d) {
+    return d == Dialect.SQLITE ? SQLITE_HISTORY : POSTGRES_HISTORY;
+  }
+
+  /** SQLite versions 1 to 4 (PRAGMA user_version). */
+  private static final List<List<String>> SQLITE_HISTORY =
+      List.of(
+          List.of(
+              "CREATE TABLE firebreak_run ("
+                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL,"
+                  + " graph_hash TEXT NOT NULL, status TEXT NOT NULL, version INTEGER NOT NULL,"
+                  + " created_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+              "CREATE INDEX firebreak_run_open ON firebreak_run (status)"
+                  + " WHERE status IN ('RUNNING', 'PARKED')",
+              "CREATE TABLE firebreak_step ("
+                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, output BLOB NOT NULL,"
+                  + " attempts INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (run_id, step))"
+                  + " WITHOUT ROWID",
+              "CREATE TABLE firebreak_dead_letter ("
+                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL,"
+                  + " reason TEXT NOT NULL, step TEXT, attempts INTEGER NOT NULL,"
+                  + " error_chain BLOB NOT NULL, time TEXT NOT NULL, seq INTEGER NOT NULL)"),
+          List.of(
+              "ALTER TABLE firebreak_run ADD COLUMN inputs BLOB",
+              "ALTER TABLE firebreak_run ADD COLUMN output BLOB",
+              "ALTER TABLE firebreak_run ADD COLUMN ended_at INTEGER",
+              "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at)"
+                  + " WHERE ended_at IS NOT NULL",
+              "CREATE TABLE firebreak_attempt ("
+                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, attempts INTEGER NOT NULL,"
+                  + " PRIMARY KEY (run_id, step)) WITHOUT ROWID"),
+          List.of(
+              "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
+              "ALTER TABLE firebreak_run ADD COLUMN lease_until INTEGER"),
+          List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN inputs BLOB"));
+
+  /** PostgreSQL versions 1 to 3 (table firebreak_schema). */
+  private static final List<List<String>> POSTGRES_HISTORY =
+      List.of(
+          List.of(
+              "CREATE TABLE firebreak_run ("
+                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL,"
+                  + " graph_hash TEXT NOT NULL, status TEXT NOT NULL, version BIGINT NOT NULL,"
+                  + " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, inputs BYTEA, output BYTEA,"
+                  + " ended_at BIGINT, created_seq BIGSERIAL)",
+              "CREATE INDEX firebreak_run_open ON firebreak_run (status)"
+                  + " WHERE status IN ('RUNNING', 'PARKED')",
+              "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at)"
+                  + " WHERE ended_at IS NOT NULL",
+              "CREATE TABLE firebreak_step ("
+                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, output BYTEA NOT NULL,"
+                  + " attempts INTEGER NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (run_id, step))",
+              "CREATE TABLE firebreak_attempt ("
+                  + " run_id TEXT NOT NULL, step TEXT NOT NULL, attempts INTEGER NOT NULL,"
+                  + " PRIMARY KEY (run_id, step))",
+              "CREATE TABLE firebreak_dead_letter ("
+                  + " run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, entry_point TEXT NOT NULL,"
+                  + " reason TEXT NOT NULL, step TEXT, attempts INTEGER NOT NULL,"
+                  + " error_chain BYTEA NOT NULL, time TEXT NOT NULL, seq BIGINT NOT NULL)"),
+          List.of(
+              "ALTER TABLE firebreak_run ADD COLUMN owner TEXT",
+              "ALTER TABLE firebreak_run ADD COLUMN lease_until BIGINT"),
+          List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN inputs BYTEA"));
+
+  /**
+   * Version 5 on SQLite: each ISO-text time becomes a new number column, filled from the text
+   * (julianday reads ISO-8601 with its Z and any fraction), then the text column is dropped and the
+   * number renamed.
+   */
+  private static final List<String> SQLITE_NUMERIC_TIMES =
+      concat(
+          sqliteToMillis("firebreak_run", "created_at"),
+          sqliteToMillis("firebreak_run", "updated_at"),
+          sqliteToMillis("firebreak_dead_letter", "time"));
+
+  private static List<String> sqliteToMillis(String table, String column) {
+    String millis = column + "_ms";
+    return List.of(
+        "ALTER TABLE " + table + " ADD COLUMN " + millis + " INTEGER NOT NULL DEFAULT 0",
+        "UPDATE "
+            + table
+            + " SET "
+            + millis
+            + " = CAST(round((julianday("
+            + column
+            + ") - 2440587.5) * 86400000) AS INTEGER)",
+        "ALTER TABLE " + table + " DROP COLUMN " + column,
+        "ALTER TABLE " + table + " RENAME COLUMN " + millis + " TO " + column);
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... parts) {
+    List<String> all = new ArrayList<>();
+    for (List<String> part : parts) {
+      all.addAll(part);
+    }
+    return List.copyOf(all);
+  }
+
+  /** Version 5 on PostgreSQL: each ISO-text time is converted in place. */
+  private static final List<String> POSTGRES_NUMERIC_TIMES =
+      List.of(
+          postgresToMillis("firebreak_run", "created_at"),
+          postgresToMillis("firebreak_run", "updated_at"),
+          postgresToMillis("firebreak_dead_letter", "time"));
+
+  private static String postgresToMillis(String table, String column) {
+    return "ALTER TABLE "
+        + table
+        + " ALTER COLUMN "
+        + column
+        + " TYPE BIGINT USING floor(extract(epoch FROM "
+        + column
+        + "::timestamptz) * 1000)::BIGINT";
+  }
+}
