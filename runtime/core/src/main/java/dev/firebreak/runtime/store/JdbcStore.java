@@ -3,22 +3,21 @@ package dev.firebreak.runtime.store;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
-import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
-import dev.firebreak.runtime.codec.Codecs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,54 +34,26 @@ public abstract class JdbcStore implements CheckpointStore {
     T apply(Connection c) throws SQLException;
   }
 
-  /** How long a run stays owned after it is claimed or its lease renewed, unless configured. */
-  public static final java.time.Duration DEFAULT_LEASE = java.time.Duration.ofSeconds(60);
+  private final DeadLetterQueue deadLetters = new JdbcDeadLetters(this);
+  private final Leases leases;
 
-  private final DeadLetterQueue deadLetters = new DeadLetters();
-  private final String owner;
-  private final long leaseMillis;
-  private final java.time.Clock clock;
-
-  /**
-   * @param owner this process's owner id: give a process a stable one (its host or pod name) to
-   *     take its own runs back at once after a restart; runs of another owner are taken over only
-   *     when their lease expires
-   * @param lease how long a run stays owned after it is claimed or its lease renewed
-   * @param clock the wall clock leases are measured on
-   */
-  protected JdbcStore(String owner, java.time.Duration lease, java.time.Clock clock) {
-    this.owner = java.util.Objects.requireNonNull(owner, "owner");
-    this.leaseMillis = lease.toMillis();
-    this.clock = java.util.Objects.requireNonNull(clock, "clock");
-    if (leaseMillis <= 0) {
-      throw new IllegalArgumentException("lease must be positive: " + lease);
-    }
+  /** A store whose runs are leased by {@code leases}. */
+  protected JdbcStore(Leases leases) {
+    this.leases = Objects.requireNonNull(leases, "leases");
   }
 
-  /**
-   * The owner id of a process that does not name itself: its host name, stable across restarts (so
-   * a restarted process takes its own runs back at once) and distinct across machines. Two
-   * processes on one host sharing a store must be given distinct ids.
-   */
-  public static String defaultOwner() {
-    try {
-      return "host:" + java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "host:localhost";
-    }
-  }
-
+  /** This process's owner id. */
   public String owner() {
-    return owner;
+    return leases.owner();
   }
 
   @Override
-  public java.time.Duration leaseDuration() {
-    return java.time.Duration.ofMillis(leaseMillis);
+  public Duration leaseDuration() {
+    return leases.duration();
   }
 
   private long now() {
-    return clock.millis();
+    return leases.now();
   }
 
   /**
@@ -111,10 +82,10 @@ public abstract class JdbcStore implements CheckpointStore {
                 + condition);
     try {
       update.setLong(1, now);
-      update.setString(2, owner);
-      update.setLong(3, now + leaseMillis);
+      update.setString(2, leases.owner());
+      update.setLong(3, leases.until(now));
       update.setString(4, runId);
-      update.setString(5, owner);
+      update.setString(5, leases.owner());
       update.setLong(6, now);
       return update.executeUpdate() == 1;
     } finally {
@@ -205,11 +176,11 @@ public abstract class JdbcStore implements CheckpointStore {
           try (PreparedStatement update =
               c.prepareStatement(
                   "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?")) {
-            long until = now() + leaseMillis;
+            long until = leases.until(now());
             for (String id : ids) {
               update.setLong(1, until);
               update.setString(2, id);
-              update.setString(3, owner);
+              update.setString(3, leases.owner());
               update.addBatch();
             }
             update.executeBatch();
@@ -276,8 +247,8 @@ public abstract class JdbcStore implements CheckpointStore {
             insert.setLong(5, now);
             insert.setLong(6, now);
             insert.setBytes(7, inputs);
-            insert.setString(8, owner);
-            insert.setLong(9, now + leaseMillis);
+            insert.setString(8, leases.owner());
+            insert.setLong(9, leases.until(now));
             if (insert.executeUpdate() == 1) {
               // A new run: nothing to read back.
               return new RunRecord(
@@ -333,7 +304,7 @@ public abstract class JdbcStore implements CheckpointStore {
       insert.setInt(3, attempts);
       insert.setString(4, runId);
       insert.setString(5, runId);
-      insert.setString(6, owner);
+      insert.setString(6, leases.owner());
       if (insert.executeUpdate() == 0) {
         throw refused(c, runId);
       }
@@ -364,7 +335,7 @@ public abstract class JdbcStore implements CheckpointStore {
             upsert.setString(1, step);
             upsert.setInt(2, attempts);
             upsert.setString(3, runId);
-            upsert.setString(4, owner);
+            upsert.setString(4, leases.owner());
             if (upsert.executeUpdate() == 0) {
               throw refused(c, runId);
             }
@@ -418,8 +389,8 @@ public abstract class JdbcStore implements CheckpointStore {
               c.prepareStatement(
                   "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?, lease_until = ?,"
                       + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?")) {
-            update.setString(1, owner);
-            update.setLong(2, now + leaseMillis);
+            update.setString(1, leases.owner());
+            update.setLong(2, leases.until(now));
             update.setLong(3, now);
             update.setString(4, runId);
             update.setString(5, expected.name());
@@ -483,13 +454,11 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
     RunIds.check(runId);
-    byte[] chain =
-        letter == null ? null : Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
     write(
         c -> {
           setStatus(c, runId, status);
           if (letter != null) {
-            insertLetter(c, letter, chain);
+            JdbcDeadLetters.insert(c, letter);
           }
           return null;
         });
@@ -557,7 +526,7 @@ public abstract class JdbcStore implements CheckpointStore {
       update.setLong(3, now);
       update.setLong(4, now);
       update.setString(5, runId);
-      update.setString(6, owner);
+      update.setString(6, leases.owner());
       if (update.executeUpdate() == 0) {
         throw refused(c, runId);
       }
@@ -670,98 +639,5 @@ public abstract class JdbcStore implements CheckpointStore {
 
   private Optional<RunRecord> load(Connection c, String runId) throws SQLException {
     return loadAll(c, "run_id = ?", List.of(runId)).stream().findFirst();
-  }
-
-  /** Puts {@code letter} in the dead-letter table (replacing an earlier one of its run). */
-  private static void insertLetter(Connection c, DeadLetter letter, byte[] chain)
-      throws SQLException {
-    try (PreparedStatement upsert =
-        c.prepareStatement(
-            "INSERT INTO firebreak_dead_letter"
-                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
-                + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
-                + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
-                + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
-                + " seq = excluded.seq")) {
-      upsert.setString(1, letter.runId());
-      upsert.setString(2, letter.workflow());
-      upsert.setString(3, letter.entryPoint());
-      upsert.setString(4, letter.reason().name());
-      upsert.setString(5, letter.step());
-      upsert.setInt(6, letter.attempts());
-      upsert.setBytes(7, chain);
-      upsert.setLong(8, letter.time().toEpochMilli());
-      upsert.setBytes(9, letter.inputs());
-      upsert.executeUpdate();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // DeadLetterQueue
-
-  private final class DeadLetters implements DeadLetterQueue {
-    @Override
-    public void add(DeadLetter letter) {
-      byte[] chain = Codecs.encode(Codecs.list(Codecs.STRING), letter.errorChain());
-      write(
-          c -> {
-            insertLetter(c, letter, chain);
-            return null;
-          });
-    }
-
-    @Override
-    public List<DeadLetter> list() {
-      return read(
-          c -> {
-            List<DeadLetter> letters = new ArrayList<>();
-            try (PreparedStatement q =
-                    c.prepareStatement(
-                        "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs"
-                            + " FROM firebreak_dead_letter ORDER BY seq");
-                ResultSet rs = q.executeQuery()) {
-              while (rs.next()) {
-                letters.add(
-                    new DeadLetter(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        DeadLetterReason.valueOf(rs.getString(4)),
-                        rs.getString(5),
-                        rs.getInt(6),
-                        Codecs.decode(Codecs.list(Codecs.STRING), rs.getBytes(7)),
-                        Instant.ofEpochMilli(rs.getLong(8)),
-                        rs.getBytes(9)));
-              }
-            }
-            return letters;
-          });
-    }
-
-    @Override
-    public int size() {
-      return read(
-          c -> {
-            try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_dead_letter")) {
-              return rs.next() ? rs.getInt(1) : 0;
-            }
-          });
-    }
-
-    @Override
-    public boolean discard(String runId) {
-      RunIds.check(runId);
-      return write(
-          c -> {
-            try (PreparedStatement delete =
-                c.prepareStatement("DELETE FROM firebreak_dead_letter WHERE run_id = ?")) {
-              delete.setString(1, runId);
-              return delete.executeUpdate() > 0;
-            }
-          });
-    }
   }
 }

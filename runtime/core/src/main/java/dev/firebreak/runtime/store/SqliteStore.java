@@ -70,9 +70,8 @@ public final class SqliteStore extends JdbcStore {
   private final WriterStats stats = new WriterStats();
   private volatile boolean closed;
 
-  private SqliteStore(Path file, String owner, java.time.Duration lease, java.time.Clock clock)
-      throws SQLException {
-    super(owner, lease, clock);
+  private SqliteStore(Path file, Leases leases) throws SQLException {
+    super(leases);
     this.file = file;
     String url = "jdbc:sqlite:" + file;
     // The driver would otherwise run "SELECT last_insert_rowid()" after every INSERT, on a new
@@ -108,7 +107,7 @@ public final class SqliteStore extends JdbcStore {
 
   /** Opens (creating it if needed) the store in {@code file}. */
   public static SqliteStore open(Path file) {
-    return open(file, defaultOwner(), DEFAULT_LEASE, java.time.Clock.systemUTC());
+    return open(file, Leases.defaults());
   }
 
   /**
@@ -117,13 +116,17 @@ public final class SqliteStore extends JdbcStore {
    */
   public static SqliteStore open(
       Path file, String owner, java.time.Duration lease, java.time.Clock clock) {
+    return open(file, Leases.of(owner, lease, clock));
+  }
+
+  private static SqliteStore open(Path file, Leases leases) {
     try {
       requireDriver();
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      return new SqliteStore(file, owner, lease, clock);
+      return new SqliteStore(file, leases);
     } catch (SQLException | java.io.IOException e) {
       throw new IllegalStateException(
           "cannot open the Firebreak store " + file.toAbsolutePath() + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.firebreak.runtime.postgres;
 
 import dev.firebreak.runtime.store.JdbcSchema;
 import dev.firebreak.runtime.store.JdbcStore;
+import dev.firebreak.runtime.store.Leases;
 import dev.firebreak.runtime.store.QueuedWrite;
 import dev.firebreak.runtime.store.WriterStats;
 import java.sql.Connection;
@@ -60,9 +61,8 @@ public final class PostgresStore extends JdbcStore {
   private volatile boolean closed;
   private final WriterStats stats = new WriterStats();
 
-  private PostgresStore(
-      DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
-    super(owner, lease, clock);
+  private PostgresStore(DataSource dataSource, Leases leases) {
+    super(leases);
     this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
   }
 
@@ -70,7 +70,7 @@ public final class PostgresStore extends JdbcStore {
    * Opens the store on {@code dataSource} as {@link #defaultOwner()}; see the four-argument form.
    */
   public static PostgresStore open(DataSource dataSource) {
-    return open(dataSource, defaultOwner(), DEFAULT_LEASE, java.time.Clock.systemUTC());
+    return open(dataSource, Leases.defaults());
   }
 
   /**
@@ -80,7 +80,11 @@ public final class PostgresStore extends JdbcStore {
    */
   public static PostgresStore open(
       DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
-    PostgresStore store = new PostgresStore(dataSource, owner, lease, clock);
+    return open(dataSource, Leases.of(owner, lease, clock));
+  }
+
+  private static PostgresStore open(DataSource dataSource, Leases leases) {
+    PostgresStore store = new PostgresStore(dataSource, leases);
     store.transaction(
         c -> {
           try (Statement s = c.createStatement()) {

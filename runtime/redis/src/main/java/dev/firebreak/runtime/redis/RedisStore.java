@@ -9,6 +9,7 @@ import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.store.Leases;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -206,38 +207,22 @@ public final class RedisStore implements CheckpointStore {
   private final String ns;
   private final long finishedTtlSeconds;
   private final DeadLetterQueue deadLetters = new DeadLetters();
-  private final String owner;
-  private final long leaseMillis;
-  private final java.time.Clock clock;
+  private final Leases leases;
 
-  private RedisStore(
-      UnifiedJedis redis,
-      String namespace,
-      Duration finishedTtl,
-      String owner,
-      Duration lease,
-      java.time.Clock clock) {
+  private RedisStore(UnifiedJedis redis, String namespace, Duration finishedTtl, Leases leases) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.ns = Objects.requireNonNull(namespace, "namespace");
     this.finishedTtlSeconds = finishedTtl == null ? 0 : Math.max(1, finishedTtl.toSeconds());
-    this.owner = Objects.requireNonNull(owner, "owner");
-    this.leaseMillis = lease.toMillis();
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.leases = Objects.requireNonNull(leases, "leases");
   }
 
   /**
    * A store on {@code redis} under keys starting with {@code namespace} (e.g. {@code
    * "firebreak:"}); finished runs expire after {@code finishedTtl} (null: kept until purged). Runs
-   * are owned by {@link dev.firebreak.runtime.store.JdbcStore#defaultOwner()}.
+   * are leased as {@link Leases#defaults()}.
    */
   public static RedisStore open(UnifiedJedis redis, String namespace, Duration finishedTtl) {
-    return open(
-        redis,
-        namespace,
-        finishedTtl,
-        dev.firebreak.runtime.store.JdbcStore.defaultOwner(),
-        dev.firebreak.runtime.store.JdbcStore.DEFAULT_LEASE,
-        java.time.Clock.systemUTC());
+    return new RedisStore(redis, namespace, finishedTtl, Leases.defaults());
   }
 
   /** As {@link #open(UnifiedJedis, String, Duration)}, with this process's owner id and lease. */
@@ -248,12 +233,12 @@ public final class RedisStore implements CheckpointStore {
       String owner,
       Duration lease,
       java.time.Clock clock) {
-    return new RedisStore(redis, namespace, finishedTtl, owner, lease, clock);
+    return new RedisStore(redis, namespace, finishedTtl, Leases.of(owner, lease, clock));
   }
 
   @Override
   public Duration leaseDuration() {
-    return Duration.ofMillis(leaseMillis);
+    return leases.duration();
   }
 
   @Override
@@ -266,15 +251,15 @@ public final class RedisStore implements CheckpointStore {
     redis.eval(
         bytes(RENEW),
         keys,
-        List.of(bytes(owner), bytes(Long.toString(clock.millis() + leaseMillis))));
+        List.of(bytes(leases.owner()), bytes(Long.toString(leases.until(leases.now())))));
   }
 
   /** The ARGV tail every claiming script reads: owner, now, lease. */
   private List<byte[]> claiming(List<byte[]> args) {
     List<byte[]> all = new ArrayList<>(args);
-    all.add(bytes(owner));
-    all.add(bytes(Long.toString(clock.millis())));
-    all.add(bytes(Long.toString(leaseMillis)));
+    all.add(bytes(leases.owner()));
+    all.add(bytes(Long.toString(leases.now())));
+    all.add(bytes(Long.toString(leases.millis())));
     return all;
   }
 
@@ -431,7 +416,7 @@ public final class RedisStore implements CheckpointStore {
                     bytes(runId),
                     bytes(status.name()),
                     bytes(status.isTerminal() ? "1" : "0"),
-                    bytes(Long.toString(clock.millis())),
+                    bytes(Long.toString(leases.now())),
                     bytes(Long.toString(finishedTtlSeconds)),
                     bytes(hasOutput ? "1" : "0"),
                     hasOutput ? output : new byte[0],

@@ -1,0 +1,121 @@
+package dev.firebreak.runtime.store;
+
+import dev.firebreak.runtime.CheckpointCodec;
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.codec.Codecs;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The dead-letter queue of a SQL store, in its table {@code firebreak_dead_letter} (one letter per
+ * run, listed in the order they were written), written and read through the store's own
+ * connections. {@link #insert} is also how the store writes a run's failure and its letter in one
+ * transaction.
+ */
+final class JdbcDeadLetters implements DeadLetterQueue {
+  private static final CheckpointCodec<List<String>> CHAIN = Codecs.list(Codecs.STRING);
+
+  private final JdbcStore store;
+
+  JdbcDeadLetters(JdbcStore store) {
+    this.store = store;
+  }
+
+  /**
+   * Puts {@code letter} in the table of {@code c}'s database, replacing an earlier one of its run.
+   */
+  static void insert(Connection c, DeadLetter letter) throws SQLException {
+    try (PreparedStatement upsert =
+        c.prepareStatement(
+            "INSERT INTO firebreak_dead_letter"
+                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
+                + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
+                + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
+                + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
+                + " seq = excluded.seq")) {
+      upsert.setString(1, letter.runId());
+      upsert.setString(2, letter.workflow());
+      upsert.setString(3, letter.entryPoint());
+      upsert.setString(4, letter.reason().name());
+      upsert.setString(5, letter.step());
+      upsert.setInt(6, letter.attempts());
+      upsert.setBytes(7, Codecs.encode(CHAIN, letter.errorChain()));
+      upsert.setLong(8, letter.time().toEpochMilli());
+      upsert.setBytes(9, letter.inputs());
+      upsert.executeUpdate();
+    }
+  }
+
+  @Override
+  public void add(DeadLetter letter) {
+    RunIds.check(letter.runId());
+    store.write(
+        c -> {
+          insert(c, letter);
+          return null;
+        });
+  }
+
+  @Override
+  public List<DeadLetter> list() {
+    return store.read(
+        c -> {
+          List<DeadLetter> letters = new ArrayList<>();
+          try (PreparedStatement q =
+                  c.prepareStatement(
+                      "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time,"
+                          + " inputs FROM firebreak_dead_letter ORDER BY seq");
+              ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+              letters.add(
+                  new DeadLetter(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getString(3),
+                      DeadLetterReason.valueOf(rs.getString(4)),
+                      rs.getString(5),
+                      rs.getInt(6),
+                      Codecs.decode(CHAIN, rs.getBytes(7)),
+                      Instant.ofEpochMilli(rs.getLong(8)),
+                      rs.getBytes(9)));
+            }
+          }
+          return letters;
+        });
+  }
+
+  @Override
+  public int size() {
+    return store.read(
+        c -> {
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery("SELECT count(*) FROM firebreak_dead_letter")) {
+            return rs.next() ? rs.getInt(1) : 0;
+          }
+        });
+  }
+
+  @Override
+  public boolean discard(String runId) {
+    RunIds.check(runId);
+    return store.write(
+        c -> {
+          try (PreparedStatement delete =
+              c.prepareStatement("DELETE FROM firebreak_dead_letter WHERE run_id = ?")) {
+            delete.setString(1, runId);
+            return delete.executeUpdate() > 0;
+          }
+        });
+  }
+}
