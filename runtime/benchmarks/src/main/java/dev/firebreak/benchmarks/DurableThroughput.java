@@ -1,7 +1,11 @@
 package dev.firebreak.benchmarks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
@@ -18,14 +22,19 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -86,7 +95,7 @@ public final class DurableThroughput {
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .start();
-        com.zaxxer.hikari.HikariDataSource ds = pooled(pg)) {
+        HikariDataSource ds = pooled(pg)) {
       for (int concurrency : levels) {
         try (Connection c = ds.getConnection();
             Statement s = c.createStatement()) {
@@ -145,8 +154,7 @@ public final class DurableThroughput {
               bindings);
       Semaphore inFlight = new Semaphore(concurrency);
       long[] latencies = new long[4_000_000];
-      java.util.concurrent.atomic.AtomicInteger count =
-          new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger count = new AtomicInteger();
       long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
       store.recordFrom(warmupEnd);
       long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
@@ -225,8 +233,7 @@ public final class DurableThroughput {
   /** Durations recorded from many threads, up to a bound; quantiles once recording is over. */
   private static final class Samples {
     private final long[] nanos = new long[4_000_000];
-    private final java.util.concurrent.atomic.AtomicInteger count =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger count = new AtomicInteger();
 
     void add(long value) {
       int slot = count.getAndIncrement();
@@ -263,7 +270,7 @@ public final class DurableThroughput {
     }
 
     @Override
-    public dev.firebreak.runtime.RunRecord open(
+    public RunRecord open(
         String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
       return store.open(runId, workflow, entryPoint, graphHash, inputs);
     }
@@ -281,37 +288,34 @@ public final class DurableThroughput {
     }
 
     @Override
-    public dev.firebreak.runtime.RunRecord reopen(
-        String runId,
-        dev.firebreak.runtime.WorkflowStatus expected,
-        java.util.Collection<String> resetSteps) {
+    public RunRecord reopen(String runId, WorkflowStatus expected, Collection<String> resetSteps) {
       return store.reopen(runId, expected, resetSteps);
     }
 
     @Override
-    public void resetSteps(String runId, java.util.Collection<String> steps) {
+    public void resetSteps(String runId, Collection<String> steps) {
       store.resetSteps(runId, steps);
     }
 
     @Override
-    public int purgeFinished(java.time.Instant before) {
+    public int purgeFinished(Instant before) {
       return store.purgeFinished(before);
     }
 
     @Override
-    public void saveStatus(String runId, dev.firebreak.runtime.WorkflowStatus status) {
+    public void saveStatus(String runId, WorkflowStatus status) {
       store.saveStatus(runId, status);
     }
 
     @Override
-    public void finish(String runId, dev.firebreak.runtime.WorkflowStatus status, byte[] output) {
+    public void finish(String runId, WorkflowStatus status, byte[] output) {
       store.finish(runId, status, output);
     }
 
     @Override
     public void finish(
         String runId,
-        dev.firebreak.runtime.WorkflowStatus status,
+        WorkflowStatus status,
         byte[] output,
         String step,
         byte[] stepOutput,
@@ -322,12 +326,12 @@ public final class DurableThroughput {
     }
 
     @Override
-    public java.util.Optional<dev.firebreak.runtime.RunRecord> find(String runId) {
+    public Optional<RunRecord> find(String runId) {
       return store.find(runId);
     }
 
     @Override
-    public List<dev.firebreak.runtime.RunRecord> unfinished() {
+    public List<RunRecord> unfinished() {
       return store.unfinished();
     }
 
@@ -342,11 +346,11 @@ public final class DurableThroughput {
     }
   }
 
-  private static com.zaxxer.hikari.HikariDataSource pooled(EmbeddedPostgres pg) {
-    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+  private static HikariDataSource pooled(EmbeddedPostgres pg) {
+    HikariConfig config = new HikariConfig();
     config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
     config.setMaximumPoolSize(16);
-    return new com.zaxxer.hikari.HikariDataSource(config);
+    return new HikariDataSource(config);
   }
 
   /**
@@ -354,7 +358,7 @@ public final class DurableThroughput {
    * 64 rows per commit is the most a commit can carry when 64 runs each wait for their own write.
    */
   private static double rawSqlite(Path file, int batch) throws Exception {
-    java.util.Properties properties = new java.util.Properties();
+    Properties properties = new Properties();
     properties.setProperty("jdbc.get_generated_keys", "false"); // as the store's connections
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, properties);
         Statement s = c.createStatement()) {

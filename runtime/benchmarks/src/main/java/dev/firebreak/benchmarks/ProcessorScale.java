@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.annotation.processing.Processor;
 import javax.tools.JavaCompiler;
@@ -41,7 +42,7 @@ public final class ProcessorScale {
     for (int i = 0; i < times.length; i++) {
       times[i] = compile(src, processor);
     }
-    java.util.Arrays.sort(times);
+    Arrays.sort(times);
     return times[2];
   }
 

@@ -1,6 +1,11 @@
 package dev.firebreak.runtime;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -50,13 +55,13 @@ public interface CheckpointStore extends AutoCloseable {
    *
    * @throws IllegalStateException if the run has ended (nothing is written)
    */
-  void resetSteps(String runId, java.util.Collection<String> steps);
+  void resetSteps(String runId, Collection<String> steps);
 
   /**
    * Deletes runs that ended before {@code before} with their checkpoints; never a run still RUNNING
    * or PARKED. Returns how many runs were deleted.
    */
-  int purgeFinished(java.time.Instant before);
+  int purgeFinished(Instant before);
 
   /**
    * Records the status of the unfinished run {@code runId}: {@link WorkflowStatus#PARKED}, back to
@@ -96,9 +101,9 @@ public interface CheckpointStore extends AutoCloseable {
    * @throws IllegalArgumentException if {@code expected} is not a {@linkplain
    *     WorkflowStatus#isFailure failure}
    * @throws IllegalStateException if the run is no longer {@code expected} (nothing is written)
-   * @throws java.util.NoSuchElementException if there is no such run
+   * @throws NoSuchElementException if there is no such run
    */
-  RunRecord reopen(String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps);
+  RunRecord reopen(String runId, WorkflowStatus expected, Collection<String> resetSteps);
 
   /**
    * Records that the run ended with the success {@code status} and its encoded {@code output} (null
@@ -137,7 +142,7 @@ public interface CheckpointStore extends AutoCloseable {
    * write; this default opens them one by one.
    */
   default List<RunRecord> claim(List<RunRecord> runs) {
-    List<RunRecord> claimed = new java.util.ArrayList<>();
+    List<RunRecord> claimed = new ArrayList<>();
     for (RunRecord run : runs) {
       try {
         RunRecord now =
@@ -164,10 +169,10 @@ public interface CheckpointStore extends AutoCloseable {
    * Extends this process's leases on {@code runIds} (runs in flight here). Stores with leases
    * return a duration from {@link #leaseDuration()}; the runtime then renews every third of it.
    */
-  default void renewLeases(java.util.Collection<String> runIds) {}
+  default void renewLeases(Collection<String> runIds) {}
 
   /** How long a run stays owned by this process without a claim or renewal; null: no leases. */
-  default java.time.Duration leaseDuration() {
+  default Duration leaseDuration() {
     return null;
   }
 
@@ -175,8 +180,8 @@ public interface CheckpointStore extends AutoCloseable {
    * The dead-letter queue this store keeps beside the runs (same database), if any: the runtime
    * uses it when none is configured. Default none.
    */
-  default java.util.Optional<DeadLetterQueue> deadLetterQueue() {
-    return java.util.Optional.empty();
+  default Optional<DeadLetterQueue> deadLetterQueue() {
+    return Optional.empty();
   }
 
   /** Releases the store's resources; the default does nothing. */

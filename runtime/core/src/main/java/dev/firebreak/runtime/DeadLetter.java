@@ -1,9 +1,11 @@
 package dev.firebreak.runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A run that failed for good, kept for a human or a replay.
@@ -39,13 +41,12 @@ public record DeadLetter(
   }
 
   /** The inputs the run was started with, as JSON text for a human, if they were stored. */
-  public java.util.Optional<String> inputsJson() {
+  public Optional<String> inputsJson() {
     if (inputs == null || inputs.length < 4) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
-    return java.util.Optional.of(
-        new String(inputs, 4, inputs.length - 4, java.nio.charset.StandardCharsets.UTF_8));
+    return Optional.of(new String(inputs, 4, inputs.length - 4, StandardCharsets.UTF_8));
   }
 
   public DeadLetter {

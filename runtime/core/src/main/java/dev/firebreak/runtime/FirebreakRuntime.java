@@ -4,6 +4,8 @@ import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.internal.Engine;
+import dev.firebreak.runtime.internal.Overrides;
+import dev.firebreak.runtime.store.InMemoryCheckpointStore;
 import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
 import dev.firebreak.runtime.store.SqliteStore;
 import dev.firebreak.runtime.time.Scheduler;
@@ -11,16 +13,28 @@ import dev.firebreak.runtime.time.SystemScheduler;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs generated orchestrators. One runtime per process is the rule: circuit breakers are shared by
@@ -80,16 +94,16 @@ public final class FirebreakRuntime implements AutoCloseable {
             b.maxInFlightRuns,
             b.mdc,
             b.maxParkedPerBreaker,
-            new dev.firebreak.runtime.internal.Overrides(b.overrides));
+            new Overrides(b.overrides));
     engine.resumeAcrossGraphChanges(b.resumeAcrossGraphChanges);
     if (b.retention != null) {
-      java.time.Duration retention = b.retention;
+      Duration retention = b.retention;
       every(
-          java.time.Duration.ofMinutes(1),
+          Duration.ofMinutes(1),
           "purging finished runs",
           () -> engine.purgeFinished(this.scheduler.now().minus(retention)));
     }
-    java.time.Duration lease = engine.leaseDuration();
+    Duration lease = engine.leaseDuration();
     if (lease != null) {
       // Keeps this process's leases alive while steps run long without writing.
       every(lease.dividedBy(3), "renewing leases", engine::renewLeases);
@@ -123,7 +137,7 @@ public final class FirebreakRuntime implements AutoCloseable {
         executor = pool;
       }
       // Closed in reverse: the pool and timer stop before the store they write to.
-      java.util.Collections.reverse(owned);
+      Collections.reverse(owned);
       return new FirebreakRuntime(b, owned, store, scheduler, executor);
     } catch (RuntimeException | Error e) {
       closeAll(owned);
@@ -135,7 +149,7 @@ public final class FirebreakRuntime implements AutoCloseable {
    * Runs {@code task} every {@code period} on the executor. The timer only hands it over: store
    * work on the timer thread would delay timeouts.
    */
-  private void every(java.time.Duration period, String what, Runnable task) {
+  private void every(Duration period, String what, Runnable task) {
     scheduler.schedule(
         () -> {
           if (closed) {
@@ -146,8 +160,7 @@ public final class FirebreakRuntime implements AutoCloseable {
                 try {
                   task.run();
                 } catch (RuntimeException e) {
-                  org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class)
-                      .warn("{} failed", what, e);
+                  LoggerFactory.getLogger(FirebreakRuntime.class).warn("{} failed", what, e);
                 }
                 every(period, what, task);
               });
@@ -190,10 +203,10 @@ public final class FirebreakRuntime implements AutoCloseable {
    * again. Its workflow's orchestrator must have been created on this runtime (binding it), and its
    * inputs must have been stored (encodable inputs, durable store).
    *
-   * @throws java.util.NoSuchElementException if the store has no such run
+   * @throws NoSuchElementException if the store has no such run
    * @throws IllegalArgumentException if {@code runId} breaks the {@link RunIds} rules
    */
-  public java.util.concurrent.CompletionStage<WorkflowResult<Object>> resume(String runId) {
+  public CompletionStage<WorkflowResult<Object>> resume(String runId) {
     return engine.resume(RunIds.check(runId));
   }
 
@@ -202,7 +215,7 @@ public final class FirebreakRuntime implements AutoCloseable {
    * WorkflowStatus#PARKED} whose workflow is bound here, oldest first: call it at start-up, after
    * creating the orchestrators. Returns one stage per resumed run.
    */
-  public List<java.util.concurrent.CompletableFuture<WorkflowResult<Object>>> resumeAll() {
+  public List<CompletableFuture<WorkflowResult<Object>>> resumeAll() {
     return engine.resumeAll();
   }
 
@@ -216,12 +229,12 @@ public final class FirebreakRuntime implements AutoCloseable {
    *     here
    * @throws IllegalArgumentException if {@code runId} breaks the {@link RunIds} rules
    */
-  public java.util.concurrent.CompletionStage<WorkflowResult<Object>> replay(String runId) {
+  public CompletionStage<WorkflowResult<Object>> replay(String runId) {
     return engine.replay(RunIds.check(runId));
   }
 
   /** Override keys that named no step of a workflow bound so far (a typo, or a step renamed). */
-  public java.util.Set<String> unusedOverrides() {
+  public Set<String> unusedOverrides() {
     return engine.unusedOverrides();
   }
 
@@ -262,7 +275,7 @@ public final class FirebreakRuntime implements AutoCloseable {
       try {
         c.close();
       } catch (Exception e) {
-        org.slf4j.LoggerFactory.getLogger(FirebreakRuntime.class).warn("closing {} failed", c, e);
+        LoggerFactory.getLogger(FirebreakRuntime.class).warn("closing {} failed", c, e);
       }
     }
   }
@@ -276,7 +289,7 @@ public final class FirebreakRuntime implements AutoCloseable {
       MethodHandle factory =
           MethodHandles.publicLookup()
               .findStatic(
-                  java.util.concurrent.Executors.class,
+                  Executors.class,
                   "newVirtualThreadPerTaskExecutor",
                   MethodType.methodType(ExecutorService.class));
       return (ExecutorService) factory.invoke();
@@ -306,15 +319,15 @@ public final class FirebreakRuntime implements AutoCloseable {
     private Executor executor;
     private Scheduler scheduler;
     private CheckpointStore store;
-    private java.nio.file.Path sqliteFile = java.nio.file.Path.of(DEFAULT_SQLITE_FILE);
+    private Path sqliteFile = Path.of(DEFAULT_SQLITE_FILE);
     private DeadLetterQueue deadLetters;
     private final List<FirebreakListener> listeners = new ArrayList<>();
     private int maxInFlightRuns = DEFAULT_MAX_IN_FLIGHT_RUNS;
     private boolean mdc = true;
     private int maxParkedPerBreaker = DEFAULT_MAX_PARKED_PER_BREAKER;
-    private java.time.Duration retention;
+    private Duration retention;
     private boolean resumeAcrossGraphChanges;
-    private final java.util.Map<String, String> overrides = new java.util.TreeMap<>();
+    private final Map<String, String> overrides = new TreeMap<>();
 
     private Builder() {}
 
@@ -335,8 +348,8 @@ public final class FirebreakRuntime implements AutoCloseable {
 
     /**
      * Where runs and checkpoints are kept. Default: a {@link SqliteStore} in {@link #sqlite}'s
-     * file, opened by the runtime and closed with it. Use {@link
-     * dev.firebreak.runtime.store.InMemoryCheckpointStore} for tests.
+     * file, opened by the runtime and closed with it. Use {@link InMemoryCheckpointStore} for
+     * tests.
      */
     public Builder checkpointStore(CheckpointStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -347,7 +360,7 @@ public final class FirebreakRuntime implements AutoCloseable {
      * The SQLite file of the default store (created if missing). Default: {@value
      * #DEFAULT_SQLITE_FILE} in the working directory. Ignored when {@link #checkpointStore} is set.
      */
-    public Builder sqlite(java.nio.file.Path file) {
+    public Builder sqlite(Path file) {
       this.sqliteFile = Objects.requireNonNull(file, "file");
       return this;
     }
@@ -407,27 +420,23 @@ public final class FirebreakRuntime implements AutoCloseable {
      * processor's rules when a workflow is bound; a bad one fails there, naming the key. Later
      * calls win over earlier ones.
      */
-    public Builder overrides(java.util.Map<String, String> overrides) {
+    public Builder overrides(Map<String, String> overrides) {
       overrides.forEach(
           (k, v) -> this.overrides.put(Objects.requireNonNull(k), Objects.requireNonNull(v, k)));
       return this;
     }
 
-    /**
-     * {@link #overrides(java.util.Map)} from the {@code firebreak.*} entries of {@code properties}.
-     */
-    public Builder overrides(java.util.Properties properties) {
+    /** {@link #overrides(Map)} from the {@code firebreak.*} entries of {@code properties}. */
+    public Builder overrides(Properties properties) {
       for (String key : properties.stringPropertyNames()) {
-        if (key.startsWith(dev.firebreak.runtime.internal.Overrides.PREFIX)) {
+        if (key.startsWith(Overrides.PREFIX)) {
           overrides.put(key, properties.getProperty(key));
         }
       }
       return this;
     }
 
-    /**
-     * {@link #overrides(java.util.Properties)} from the system properties ({@code -Dfirebreak...}).
-     */
+    /** {@link #overrides(Properties)} from the system properties ({@code -Dfirebreak...}). */
     public Builder systemPropertyOverrides() {
       return overrides(System.getProperties());
     }
@@ -436,7 +445,7 @@ public final class FirebreakRuntime implements AutoCloseable {
      * How long finished runs (and their checkpoints) are kept; runs still RUNNING or PARKED are
      * never purged. The runtime purges once a minute on its scheduler. Default: kept forever.
      */
-    public Builder retention(java.time.Duration retention) {
+    public Builder retention(Duration retention) {
       if (retention.isNegative() || retention.isZero()) {
         throw new IllegalArgumentException("retention must be positive: " + retention);
       }

@@ -1,5 +1,7 @@
 package dev.firebreak.runtime;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +38,7 @@ public record WorkflowResult<T>(
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(status, "status");
     degradedSteps = List.copyOf(degradedSteps);
-    attempts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attempts));
+    attempts = Collections.unmodifiableMap(new LinkedHashMap<>(attempts));
     failedCompensations = List.copyOf(failedCompensations);
   }
 

@@ -4,6 +4,7 @@ import dev.firebreak.sample.invoice.model.InvoiceFile;
 import dev.firebreak.sample.invoice.services.FaultProfile;
 import dev.firebreak.sample.invoice.services.SimulatedPurchaseOrders;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,8 +23,7 @@ public final class Batch {
       String id = String.format("INV-%06d", i + 1);
       Random r = faults.random(id, "invoice", 0);
       BigDecimal total =
-          BigDecimal.valueOf(50 + r.nextInt(20_000_00) / 100.0)
-              .setScale(2, java.math.RoundingMode.HALF_UP);
+          BigDecimal.valueOf(50 + r.nextInt(20_000_00) / 100.0).setScale(2, RoundingMode.HALF_UP);
       if (faults.random(id, "amount", 0).nextDouble() < faults.invalidAmountRate()) {
         total = total.negate();
       }

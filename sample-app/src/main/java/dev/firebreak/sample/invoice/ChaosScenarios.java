@@ -2,6 +2,7 @@ package dev.firebreak.sample.invoice;
 
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.OverloadedException;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.chaos.Chaos;
@@ -79,10 +80,7 @@ final class ChaosScenarios {
 
   private static AppOptions options() {
     SystemScheduler clock = new SystemScheduler();
-    return new AppOptions(
-        clock,
-        Chaos.create(clock),
-        dev.firebreak.runtime.FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS);
+    return new AppOptions(clock, Chaos.create(clock), FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS);
   }
 
   private static List<CompletableFuture<WorkflowResult<AccountingEntry>>> submit(

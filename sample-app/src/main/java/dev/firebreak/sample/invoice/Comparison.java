@@ -1,6 +1,7 @@
 package dev.firebreak.sample.invoice;
 
 import dev.firebreak.runtime.WorkflowStatus;
+import java.time.Duration;
 
 /** The same batch without and with Firebreak, side by side; every figure counted from the runs. */
 record Comparison(PlainPipeline.Report plain, BatchReport firebreak) {
@@ -9,7 +10,7 @@ record Comparison(PlainPipeline.Report plain, BatchReport firebreak) {
     return String.format("%.1f %%", of == 0 ? 0.0 : 100.0 * n / of);
   }
 
-  private static double seconds(java.time.Duration d) {
+  private static double seconds(Duration d) {
     return d.toNanos() / 1e9;
   }
 

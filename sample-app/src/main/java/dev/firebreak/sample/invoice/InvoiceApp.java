@@ -3,8 +3,13 @@ package dev.firebreak.sample.invoice;
 import dagger.BindsInstance;
 import dagger.Component;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.sample.invoice.agents.AccountingAgent;
+import dev.firebreak.sample.invoice.agents.MatchingAgent;
+import dev.firebreak.sample.invoice.agents.OcrAgent;
+import dev.firebreak.sample.invoice.agents.ValidationAgent;
 import dev.firebreak.sample.invoice.services.FaultProfile;
 import dev.firebreak.sample.invoice.services.Ledger;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -21,15 +26,15 @@ public interface InvoiceApp {
 
   Stats stats();
 
-  io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry();
+  PrometheusMeterRegistry metricsRegistry();
 
-  dev.firebreak.sample.invoice.agents.OcrAgent ocrAgent();
+  OcrAgent ocrAgent();
 
-  dev.firebreak.sample.invoice.agents.ValidationAgent validationAgent();
+  ValidationAgent validationAgent();
 
-  dev.firebreak.sample.invoice.agents.MatchingAgent matchingAgent();
+  MatchingAgent matchingAgent();
 
-  dev.firebreak.sample.invoice.agents.AccountingAgent accountingAgent();
+  AccountingAgent accountingAgent();
 
   /** Builds the app for a fault profile. */
   @Component.Factory

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -352,9 +354,7 @@ public final class Main {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a run", e);
-    } catch (TimeoutException
-        | java.util.concurrent.ExecutionException
-        | java.util.concurrent.CancellationException e) {
+    } catch (TimeoutException | ExecutionException | CancellationException e) {
       throw new IllegalStateException("a run did not end: " + e, e);
     }
   }

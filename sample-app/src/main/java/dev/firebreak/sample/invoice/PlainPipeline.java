@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The baseline: the same agents on the same simulated services, called one after the other without
@@ -49,8 +51,7 @@ final class PlainPipeline {
         String outcome;
         try {
           outcome = f.get(10, TimeUnit.MINUTES);
-        } catch (java.util.concurrent.ExecutionException
-            | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
           outcome = "failed:unknown";
         }
         if (outcome.startsWith("failed:")) {

@@ -3,6 +3,7 @@ package dev.firebreak.runtime.codec;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns map keys into JSON field names and back, for {@link Codecs#map}. Generated codecs use the
@@ -60,9 +61,7 @@ public interface KeyCodec<K> {
   }
 
   private static <K> KeyCodec<K> parsed(
-      java.util.function.Function<K, String> format,
-      java.util.function.Function<String, K> parse,
-      String type) {
+      Function<K, String> format, Function<String, K> parse, String type) {
     return new KeyCodec<>() {
       @Override
       public String toKey(K key) {

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.generated;
 
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.WorkflowFailedException;
 import dev.firebreak.runtime.WorkflowResult;
 import java.util.concurrent.CompletionStage;
@@ -7,10 +8,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * An entry point's plan bound to agent instances on a runtime; what a generated entry-point method
  * calls. {@code runId} is the caller's id for the run ({@code @RunId}, checked against the {@link
- * dev.firebreak.runtime.RunIds} rules: a bad one is an {@code IllegalArgumentException}, thrown or,
- * for the async methods, the returned stage's failure), or {@code null} for a fresh one: generated
- * code passes null only for an entry point without {@code @RunId}, and refuses a null
- * {@code @RunId} before calling; {@code inputs} are the graph inputs in the plan's order.
+ * RunIds} rules: a bad one is an {@code IllegalArgumentException}, thrown or, for the async
+ * methods, the returned stage's failure), or {@code null} for a fresh one: generated code passes
+ * null only for an entry point without {@code @RunId}, and refuses a null {@code @RunId} before
+ * calling; {@code inputs} are the graph inputs in the plan's order.
  */
 public interface BoundEntryPoint {
 

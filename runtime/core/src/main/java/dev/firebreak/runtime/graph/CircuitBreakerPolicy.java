@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.graph;
 
+import dev.firebreak.runtime.InvalidInputException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -63,7 +64,7 @@ public record CircuitBreakerPolicy(
    * {@code skipOn}, and it is not bad input (the service answered; the data was wrong).
    */
   public boolean countsAsFailure(Throwable failure) {
-    return !(failure instanceof dev.firebreak.runtime.InvalidInputException)
+    return !(failure instanceof InvalidInputException)
         && !RetryPolicy.matches(skipOn, failure)
         && RetryPolicy.matches(failOn, failure);
   }

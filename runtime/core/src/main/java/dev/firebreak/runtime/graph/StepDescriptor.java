@@ -1,6 +1,7 @@
 package dev.firebreak.runtime.graph;
 
 import dev.firebreak.runtime.CheckpointCodec;
+import dev.firebreak.runtime.NullOutputException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -17,7 +18,7 @@ import java.util.Objects;
 public final class StepDescriptor {
   /** What a null output of the step's agent method or fallback means. */
   public enum NullOutput {
-    /** A failed attempt ({@link dev.firebreak.runtime.NullOutputException}): the default. */
+    /** A failed attempt ({@link NullOutputException}): the default. */
     REFUSED,
     /** The output is declared {@code @Nullable}: null is a valid output and flows on. */
     ALLOWED,
@@ -69,12 +70,12 @@ public final class StepDescriptor {
     return name;
   }
 
-  /** The agent method that implements the step, e.g. {@code com.acme.OcrAgent#extract}. */
+  /** The agent method that implements the step, e.g. {@code OcrAgent#extract}. */
   public String declaredBy() {
     return declaredBy;
   }
 
-  /** The binding the step produces, e.g. {@code com.acme.ExtractedInvoice}. */
+  /** The binding the step produces, e.g. {@code ExtractedInvoice}. */
   public String produces() {
     return produces;
   }

@@ -1,6 +1,10 @@
 package dev.firebreak.runtime.internal;
 
+import dev.firebreak.runtime.CheckpointCodec;
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.GraphMismatchException;
 import dev.firebreak.runtime.OverloadedException;
+import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowFailedException;
 import dev.firebreak.runtime.WorkflowResult;
@@ -10,8 +14,11 @@ import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -45,10 +52,10 @@ final class BoundPlan implements BoundEntryPoint {
   final boolean[] recordsAttempts;
 
   /** Encodes the inputs for the store, or null when they cannot be (or need not be) stored. */
-  private final dev.firebreak.runtime.CheckpointCodec<Object[]> inputCodec;
+  private final CheckpointCodec<Object[]> inputCodec;
 
   /** Encodes the output for the store, or null. */
-  final dev.firebreak.runtime.CheckpointCodec<Object> outputCodec;
+  final CheckpointCodec<Object> outputCodec;
 
   @SuppressWarnings("unchecked")
   BoundPlan(Engine engine, EntryPointPlan plan, List<StepBinding> bindings) {
@@ -85,7 +92,7 @@ final class BoundPlan implements BoundEntryPoint {
       breakers[i] = step.circuitBreaker() == null ? null : engine.breaker(step.circuitBreaker());
       timeoutNanos[i] = step.timeout().toNanos();
       // Each distinct earlier step this one waits for, through an input or an `after` edge.
-      java.util.BitSet waitsFor = new java.util.BitSet(n);
+      BitSet waitsFor = new BitSet(n);
       for (int slot : step.inputSlots()) {
         if (slot >= inputs) {
           waitsFor.set(slot - inputs);
@@ -115,9 +122,7 @@ final class BoundPlan implements BoundEntryPoint {
     this.inputCodec =
         plan.storesInputs() && engine.journal.isDurable() ? Codecs.tuple(plan.inputCodecs()) : null;
     this.outputCodec =
-        engine.journal.isDurable()
-            ? (dev.firebreak.runtime.CheckpointCodec<Object>) plan.outputCodec()
-            : null;
+        engine.journal.isDurable() ? (CheckpointCodec<Object>) plan.outputCodec() : null;
     this.recordsAttempts = new boolean[n];
     for (int i = 0; i < n; i++) {
       recordsAttempts[i] = engine.journal.isDurable() && steps[i].retry().maxAttempts() > 1;
@@ -182,22 +187,19 @@ final class BoundPlan implements BoundEntryPoint {
    * Continues the stored run {@code record} (left RUNNING or PARKED by an earlier process) from its
    * checkpoints, with the inputs it was started with.
    */
-  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resume(
-      dev.firebreak.runtime.RunRecord record) {
+  CompletableFuture<WorkflowResult<Object>> resume(RunRecord record) {
     return start(record.runId(), storedInputs(record), Start.HANDED_OFF, null).result;
   }
 
   /**
    * {@link #resume} for a run this process has already claimed in the store ({@link
-   * dev.firebreak.runtime.CheckpointStore#claim}): {@code record} is as stored, and nothing more is
-   * written to begin it.
+   * CheckpointStore#claim}): {@code record} is as stored, and nothing more is written to begin it.
    */
-  java.util.concurrent.CompletableFuture<WorkflowResult<Object>> resumeClaimed(
-      dev.firebreak.runtime.RunRecord record) {
+  CompletableFuture<WorkflowResult<Object>> resumeClaimed(RunRecord record) {
     return start(record.runId(), storedInputs(record), Start.HANDED_OFF, record).result;
   }
 
-  private Object[] storedInputs(dev.firebreak.runtime.RunRecord record) {
+  private Object[] storedInputs(RunRecord record) {
     if (record.inputs() == null) {
       throw new IllegalStateException(
           "run '"
@@ -216,7 +218,7 @@ final class BoundPlan implements BoundEntryPoint {
   private static WorkflowResult<Object> join(Run run) {
     try {
       return run.result.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException) {
         throw (RuntimeException) e.getCause();
       }
@@ -255,7 +257,7 @@ final class BoundPlan implements BoundEntryPoint {
             "input " + i + " (" + plan.inputs().get(i) + ") of " + plan.name() + " is null");
       }
     }
-    String id = runId != null ? dev.firebreak.runtime.RunIds.check(runId) : newRunId();
+    String id = runId != null ? RunIds.check(runId) : newRunId();
     Run attached = engine.runs.get(id);
     if (attached != null) {
       return attached.attach(this);
@@ -311,8 +313,7 @@ final class BoundPlan implements BoundEntryPoint {
                 + plan.name());
       }
       if (!record.graphHash().equals(plan.graphHash()) && !engine.resumeAcrossGraphChanges) {
-        throw new dev.firebreak.runtime.GraphMismatchException(
-            id, plan.workflow(), record.graphHash(), plan.graphHash());
+        throw new GraphMismatchException(id, plan.workflow(), record.graphHash(), plan.graphHash());
       }
     } catch (RuntimeException e) {
       engine.runs.remove(id, run);
@@ -335,6 +336,6 @@ final class BoundPlan implements BoundEntryPoint {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long hi = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextInt() & 0x0FFFL);
     long lo = (r.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
-    return new java.util.UUID(hi, lo).toString();
+    return new UUID(hi, lo).toString();
   }
 }

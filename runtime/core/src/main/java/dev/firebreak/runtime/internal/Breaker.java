@@ -3,6 +3,7 @@ package dev.firebreak.runtime.internal;
 import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
 import dev.firebreak.runtime.time.Scheduler;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,7 +74,7 @@ public final class Breaker {
 
   /** A breaker outside any runtime, without events or parking: for benchmarks and tests. */
   public static Breaker standalone(CircuitBreakerPolicy policy, Scheduler scheduler) {
-    return new Breaker(policy, new Events(java.util.List.of()), scheduler, 0);
+    return new Breaker(policy, new Events(List.of()), scheduler, 0);
   }
 
   public CircuitBreakerPolicy policy() {

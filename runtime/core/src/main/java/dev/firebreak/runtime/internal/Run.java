@@ -4,6 +4,7 @@ import dev.firebreak.runtime.CorruptCheckpointException;
 import dev.firebreak.runtime.DegradedStep;
 import dev.firebreak.runtime.RunCancelledException;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.WorkflowResult;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -328,7 +330,7 @@ final class Run {
         engine.journal.checkpoint(
             runId, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
       } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(Run.class)
+        LoggerFactory.getLogger(Run.class)
             .warn(
                 "run {}: checkpoint of step '{}' not saved",
                 RunIds.forLog(runId),
@@ -348,7 +350,7 @@ final class Run {
 
   private static RuntimeException ownershipLost(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof dev.firebreak.runtime.RunOwnedElsewhereException) {
+      if (t instanceof RunOwnedElsewhereException) {
         return (RuntimeException) t;
       }
     }

@@ -4,7 +4,9 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Keeps runs in this process's memory: for tests and for workflows whose runs may be lost with the
@@ -23,23 +27,22 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   private final ConcurrentHashMap<String, RunRecord> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> order = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
-  private final ConcurrentHashMap<String, java.time.Instant> endedAt = new ConcurrentHashMap<>();
-  private final java.util.function.Supplier<java.time.Instant> clock;
+  private final ConcurrentHashMap<String, Instant> endedAt = new ConcurrentHashMap<>();
+  private final Supplier<Instant> clock;
 
   private final boolean forgetFinished;
 
   /** A store that timestamps the end of runs with the system clock. */
   public InMemoryCheckpointStore() {
-    this(java.time.Instant::now);
+    this(Instant::now);
   }
 
   /** A store that timestamps the end of runs with {@code clock} (for retention tests). */
-  public InMemoryCheckpointStore(java.util.function.Supplier<java.time.Instant> clock) {
+  public InMemoryCheckpointStore(Supplier<Instant> clock) {
     this(clock, false);
   }
 
-  private InMemoryCheckpointStore(
-      java.util.function.Supplier<java.time.Instant> clock, boolean forgetFinished) {
+  private InMemoryCheckpointStore(Supplier<Instant> clock, boolean forgetFinished) {
     this.clock = clock;
     this.forgetFinished = forgetFinished;
   }
@@ -50,7 +53,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
    * ended run's id runs it again, since nothing remembers it).
    */
   public static InMemoryCheckpointStore forgettingFinished() {
-    return new InMemoryCheckpointStore(java.time.Instant::now, true);
+    return new InMemoryCheckpointStore(Instant::now, true);
   }
 
   @Override
@@ -105,7 +108,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public void resetSteps(String runId, java.util.Collection<String> steps) {
+  public void resetSteps(String runId, Collection<String> steps) {
     update(
         runId,
         r -> {
@@ -118,10 +121,10 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public int purgeFinished(java.time.Instant before) {
+  public int purgeFinished(Instant before) {
     int purged = 0;
     for (RunRecord r : List.copyOf(runs.values())) {
-      java.time.Instant ended = endedAt.get(r.runId());
+      Instant ended = endedAt.get(r.runId());
       if (r.status().isTerminal()
           && ended != null
           && ended.isBefore(before)
@@ -158,8 +161,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public RunRecord reopen(
-      String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+  public RunRecord reopen(String runId, WorkflowStatus expected, Collection<String> resetSteps) {
     RunIds.check(runId);
     if (!expected.isFailure()) {
       throw new IllegalArgumentException(
@@ -223,7 +225,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   /** Applies {@code change} to the unfinished run {@code runId}; an ended run is refused. */
-  private void update(String runId, java.util.function.UnaryOperator<RunRecord> change) {
+  private void update(String runId, UnaryOperator<RunRecord> change) {
     RunIds.check(runId);
     RunRecord changed =
         runs.computeIfPresent(

@@ -4,6 +4,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.sql.Connection;
@@ -13,6 +14,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +124,7 @@ public abstract class JdbcStore implements CheckpointStore {
                     : loadAll(
                         c,
                         "run_id IN ("
-                            + String.join(", ", java.util.Collections.nCopies(taken.size(), "?"))
+                            + String.join(", ", Collections.nCopies(taken.size(), "?"))
                             + ")",
                         taken);
               }));
@@ -159,14 +162,14 @@ public abstract class JdbcStore implements CheckpointStore {
                   + rs.getString(3)
                   + " and owned by no process: open it before writing to it");
         }
-        return new dev.firebreak.runtime.RunOwnedElsewhereException(
+        return new RunOwnedElsewhereException(
             runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
       }
     }
   }
 
   @Override
-  public void renewLeases(java.util.Collection<String> runIds) {
+  public void renewLeases(Collection<String> runIds) {
     if (runIds.isEmpty()) {
       return;
     }
@@ -347,7 +350,7 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   @Override
-  public void resetSteps(String runId, java.util.Collection<String> steps) {
+  public void resetSteps(String runId, Collection<String> steps) {
     RunIds.check(runId);
     List<String> names = List.copyOf(steps);
     write(
@@ -374,8 +377,7 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   @Override
-  public RunRecord reopen(
-      String runId, WorkflowStatus expected, java.util.Collection<String> resetSteps) {
+  public RunRecord reopen(String runId, WorkflowStatus expected, Collection<String> resetSteps) {
     RunIds.check(runId);
     if (!expected.isFailure()) {
       throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package dev.firebreak.runtime.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -122,8 +123,7 @@ public final class QueuedWrite<T> {
    * Clears {@code into}, waits for one element of {@code queue} and adds it and up to {@code max} -
    * 1 more that are queued already: what a writer handles in one go. False if interrupted.
    */
-  public static <E> boolean takeSome(
-      java.util.concurrent.BlockingQueue<E> queue, List<E> into, int max) {
+  public static <E> boolean takeSome(BlockingQueue<E> queue, List<E> into, int max) {
     into.clear();
     try {
       into.add(queue.take());

@@ -1,16 +1,29 @@
 package dev.firebreak.runtime.store;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs, checkpoints and dead letters in one SQLite file: the embedded default.
@@ -42,7 +55,7 @@ public final class SqliteStore extends JdbcStore {
   /** Queued by the writer after its last batch; compared by identity. */
   private static final List<QueuedWrite<?>> END = new ArrayList<>(0);
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
+  private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
   private final Path file;
   private final Connection writer;
@@ -56,7 +69,7 @@ public final class SqliteStore extends JdbcStore {
 
   private final Thread syncerThread;
   private final Path wal;
-  private java.nio.channels.FileChannel walChannel;
+  private FileChannel walChannel;
 
   /** Set when a sync failed: nothing written since can be trusted to be durable. */
   private volatile IllegalStateException broken;
@@ -66,7 +79,7 @@ public final class SqliteStore extends JdbcStore {
 
   private volatile long synced;
   private final ReentrantLock syncLock = new ReentrantLock();
-  private final java.util.concurrent.locks.Condition syncedAdvanced = syncLock.newCondition();
+  private final Condition syncedAdvanced = syncLock.newCondition();
   private final WriterStats stats = new WriterStats();
   private volatile boolean closed;
 
@@ -76,7 +89,7 @@ public final class SqliteStore extends JdbcStore {
     String url = "jdbc:sqlite:" + file;
     // The driver would otherwise run "SELECT last_insert_rowid()" after every INSERT, on a new
     // statement: more than half of a small write's cost, for keys nothing here reads.
-    java.util.Properties properties = new java.util.Properties();
+    Properties properties = new Properties();
     properties.setProperty("jdbc.get_generated_keys", "false");
     this.writer = DriverManager.getConnection(url, properties);
     try (Statement s = writer.createStatement()) {
@@ -114,8 +127,7 @@ public final class SqliteStore extends JdbcStore {
    * Opens (creating it if needed) the store in {@code file}; runs started here are owned by {@code
    * owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or renewal.
    */
-  public static SqliteStore open(
-      Path file, String owner, java.time.Duration lease, java.time.Clock clock) {
+  public static SqliteStore open(Path file, String owner, Duration lease, Clock clock) {
     return open(file, Leases.of(owner, lease, clock));
   }
 
@@ -127,7 +139,7 @@ public final class SqliteStore extends JdbcStore {
         Files.createDirectories(parent);
       }
       return new SqliteStore(file, leases);
-    } catch (SQLException | java.io.IOException e) {
+    } catch (SQLException | IOException e) {
       throw new IllegalStateException(
           "cannot open the Firebreak store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
     }
@@ -169,19 +181,17 @@ public final class SqliteStore extends JdbcStore {
 
   // Prepared statements kept per connection: preparing dominated a small write's cost. Each map is
   // touched by one thread at a time (the writer thread, or a reader holding readLock).
-  private final java.util.Map<String, java.sql.PreparedStatement> writerStatements =
-      new java.util.HashMap<>();
-  private final java.util.Map<String, java.sql.PreparedStatement> readerStatements =
-      new java.util.HashMap<>();
+  private final Map<String, PreparedStatement> writerStatements = new HashMap<>();
+  private final Map<String, PreparedStatement> readerStatements = new HashMap<>();
 
   @Override
-  protected java.sql.PreparedStatement prepare(Connection c, String sql) throws SQLException {
-    java.util.Map<String, java.sql.PreparedStatement> cache =
+  protected PreparedStatement prepare(Connection c, String sql) throws SQLException {
+    Map<String, PreparedStatement> cache =
         c == writer ? writerStatements : c == reader ? readerStatements : null;
     if (cache == null) {
       return c.prepareStatement(sql);
     }
-    java.sql.PreparedStatement statement = cache.get(sql);
+    PreparedStatement statement = cache.get(sql);
     if (statement == null) {
       statement = c.prepareStatement(sql);
       cache.put(sql, statement);
@@ -190,7 +200,7 @@ public final class SqliteStore extends JdbcStore {
   }
 
   @Override
-  protected void release(java.sql.PreparedStatement statement) throws SQLException {
+  protected void release(PreparedStatement statement) throws SQLException {
     Connection c = statement.getConnection();
     if (c == writer || c == reader) {
       statement.clearParameters();
@@ -331,13 +341,13 @@ public final class SqliteStore extends JdbcStore {
     }
     try {
       if (walChannel == null) {
-        walChannel = java.nio.channels.FileChannel.open(wal, java.nio.file.StandardOpenOption.READ);
+        walChannel = FileChannel.open(wal, StandardOpenOption.READ);
       }
       walChannel.force(false);
       return null;
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return null; // no commit has changed anything yet: the WAL is made by the first that does
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // After a failed fsync the kernel may have dropped the dirty pages: retrying could report
       // success for data that is gone. Every later write fails instead.
       broken =
@@ -430,7 +440,7 @@ public final class SqliteStore extends JdbcStore {
       if (walChannel != null) {
         walChannel.close();
       }
-    } catch (java.io.IOException ignored) {
+    } catch (IOException ignored) {
       // Closing anyway.
     }
     try {

@@ -1,24 +1,22 @@
 package dev.firebreak.runtime.store;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+
 /**
  * How a store's writer thread has spent its time so far: how many writes each commit carried (the
  * point of group commit), and the time spent applying writes, committing and syncing. Counters only
  * grow; read them before and after to measure a stretch.
  */
 public final class WriterStats {
-  private final java.util.concurrent.atomic.LongAdder commits =
-      new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder writes =
-      new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder applyingNanos =
-      new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder committingNanos =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder writes = new LongAdder();
+  private final LongAdder applyingNanos = new LongAdder();
+  private final LongAdder committingNanos = new LongAdder();
 
-  private final java.util.concurrent.atomic.LongAdder syncs =
-      new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder syncingNanos =
-      new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder syncs = new LongAdder();
+  private final LongAdder syncingNanos = new LongAdder();
 
   public void recordSync(long nanos) {
     syncs.increment();
@@ -34,8 +32,8 @@ public final class WriterStats {
   }
 
   /** Time spent in those syncs. */
-  public java.time.Duration syncing() {
-    return java.time.Duration.ofNanos(syncingNanos.sum());
+  public Duration syncing() {
+    return Duration.ofNanos(syncingNanos.sum());
   }
 
   public void record(int batch, long applying, long committing) {
@@ -54,13 +52,13 @@ public final class WriterStats {
   }
 
   /** Time spent running the writes' statements, before their commit. */
-  public java.time.Duration applying() {
-    return java.time.Duration.ofNanos(applyingNanos.sum());
+  public Duration applying() {
+    return Duration.ofNanos(applyingNanos.sum());
   }
 
   /** Time spent in commits (on SQLite writing the WAL, whose sync is {@link #syncing}). */
-  public java.time.Duration committing() {
-    return java.time.Duration.ofNanos(committingNanos.sum());
+  public Duration committing() {
+    return Duration.ofNanos(committingNanos.sum());
   }
 
   @Override
@@ -70,7 +68,7 @@ public final class WriterStats {
     long y = Math.max(1, syncs());
     String writing =
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "%,d commits, %.1f writes per commit, %.1f µs applying per write, %.0f µs per commit",
             commits(),
             writes() / (double) c,
@@ -81,7 +79,7 @@ public final class WriterStats {
     }
     return writing
         + String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "; %,d syncs, %.1f commits per sync, %.0f µs per sync",
             syncs(),
             commits() / (double) y,

@@ -2,6 +2,7 @@ package dev.firebreak.runtime.time;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -118,13 +119,11 @@ public final class ManualScheduler implements Scheduler {
   }
 
   /** The time until the earliest pending task falls due, or empty if none is pending. */
-  public java.util.Optional<Duration> nextDue() {
+  public Optional<Duration> nextDue() {
     lock.lock();
     try {
       Task t = queue.peek();
-      return t == null
-          ? java.util.Optional.empty()
-          : java.util.Optional.of(Duration.ofNanos(t.at - now));
+      return t == null ? Optional.empty() : Optional.of(Duration.ofNanos(t.at - now));
     } finally {
       lock.unlock();
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Real time: {@link System#nanoTime()}, the system clock, and one daemon timer thread driving a
@@ -171,7 +172,7 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
         try {
           t.task.run();
         } catch (RuntimeException e) {
-          org.slf4j.LoggerFactory.getLogger(SystemScheduler.class).error("timer task failed", e);
+          LoggerFactory.getLogger(SystemScheduler.class).error("timer task failed", e);
         }
       }
       t = next;

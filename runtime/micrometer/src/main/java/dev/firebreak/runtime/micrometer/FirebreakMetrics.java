@@ -1,6 +1,7 @@
 package dev.firebreak.runtime.micrometer;
 
 import dev.firebreak.runtime.CircuitBreakerState;
+import dev.firebreak.runtime.CircuitOpenException;
 import dev.firebreak.runtime.FirebreakEvent;
 import dev.firebreak.runtime.FirebreakListener;
 import dev.firebreak.runtime.FirebreakRuntime;
@@ -115,9 +116,7 @@ public final class FirebreakMetrics implements FirebreakListener {
       String outcome =
           e.timedOut()
               ? "timeout"
-              : e.failure() instanceof dev.firebreak.runtime.CircuitOpenException
-                  ? "circuit_open"
-                  : "failure";
+              : e.failure() instanceof CircuitOpenException ? "circuit_open" : "failure";
       counter(
               "firebreak.step.attempts",
               "Attempts of a step by outcome",

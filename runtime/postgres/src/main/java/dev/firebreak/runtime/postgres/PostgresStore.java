@@ -9,8 +9,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import javax.sql.DataSource;
 
@@ -63,7 +66,7 @@ public final class PostgresStore extends JdbcStore {
 
   private PostgresStore(DataSource dataSource, Leases leases) {
     super(leases);
-    this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }
 
   /**
@@ -79,7 +82,7 @@ public final class PostgresStore extends JdbcStore {
    * renewal.
    */
   public static PostgresStore open(
-      DataSource dataSource, String owner, java.time.Duration lease, java.time.Clock clock) {
+      DataSource dataSource, String owner, Duration lease, Clock clock) {
     return open(dataSource, Leases.of(owner, lease, clock));
   }
 

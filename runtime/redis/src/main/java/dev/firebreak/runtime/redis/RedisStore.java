@@ -6,11 +6,13 @@ import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.store.Leases;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -232,7 +234,7 @@ public final class RedisStore implements CheckpointStore {
       Duration finishedTtl,
       String owner,
       Duration lease,
-      java.time.Clock clock) {
+      Clock clock) {
     return new RedisStore(redis, namespace, finishedTtl, Leases.of(owner, lease, clock));
   }
 
@@ -310,7 +312,7 @@ public final class RedisStore implements CheckpointStore {
     if (result == -3) {
       byte[] who = redis.hget(key("run:" + runId), bytes("owner"));
       byte[] until = redis.hget(key("run:" + runId), bytes("lease"));
-      throw new dev.firebreak.runtime.RunOwnedElsewhereException(
+      throw new RunOwnedElsewhereException(
           runId,
           who == null ? "?" : string(who),
           Instant.ofEpochMilli(until == null ? 0 : Long.parseLong(string(until))));

@@ -40,7 +40,7 @@ public record FaultProfile(
     h = 31 * h + invoiceId.hashCode();
     h = 31 * h + decision.hashCode();
     h = 31 * h + attempt;
-    // Scrambled first: java.util.Random's first outputs for nearby seeds are correlated, which
+    // Scrambled first: Random's first outputs for nearby seeds are correlated, which
     // would make attempt 2 fail whenever attempt 1 did.
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
