@@ -328,9 +328,8 @@ final class BoundPlan implements BoundEntryPoint {
   /**
    * A time-ordered (version 7) UUID: the millisecond clock in the high 48 bits, then random bits
    * from the thread's generator. Ids made one after the other sort together, so a store's index
-   * grows at its end instead of touching a random page per new run (which, with random ids, made
-   * each commit write several times the pages); and no SecureRandom, which would dominate a short
-   * run.
+   * grows at its end rather than touching a random page per new run (random ids make each commit
+   * write several times the pages); and no SecureRandom, which would dominate a short run.
    */
   private static String newRunId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();

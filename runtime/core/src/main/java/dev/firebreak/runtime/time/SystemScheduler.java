@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why a wheel: every step attempt arms a timeout that is nearly always cancelled microseconds
  * later. A {@code ScheduledThreadPoolExecutor} pays a heap insertion under a lock, a removal on
  * cancel, and — whenever the new timeout becomes the earliest — a wake-up of its thread, which
- * dominated the cost of a step. Here arming is one lock-free enqueue and cancelling one
+ * would dominate the cost of a step. Here arming is one lock-free enqueue and cancelling one
  * compare-and-set; the timer thread, which sleeps until its next tick and is never woken by them,
  * moves new timeouts into their buckets, drops cancelled ones and runs the due ones. A timeout
  * fires at most one tick late.
