@@ -40,158 +40,6 @@ import redis.clients.jedis.UnifiedJedis;
  * namespace, so the store needs a single Redis (or every key of a run in one hash slot).
  */
 public final class RedisStore implements CheckpointStore {
-  /**
-   * Prepended to the scripts that write a run: the three last ARGV are this process's owner id, the
-   * time (ms) and the lease (ms). Takes the run over if it is free, ours, or its lease expired;
-   * false if another owner holds a live lease.
-   */
-  private static final String CLAIM =
-      "local function claim(run)\n"
-          + "  local me, now, lease = ARGV[#ARGV - 2], tonumber(ARGV[#ARGV - 1]), tonumber(ARGV[#ARGV])\n"
-          + "  local o = redis.call('HGET', run, 'owner')\n"
-          + "  if o and o ~= me and tonumber(redis.call('HGET', run, 'lease') or '0') >= now then return false end\n"
-          + "  redis.call('HSET', run, 'owner', me, 'lease', now + lease)\n"
-          + "  redis.call('HINCRBY', run, 'version', 1)\n"
-          + "  return true\n"
-          + "end\n"
-          + "local function ended(run)\n"
-          + "  local st = redis.call('HGET', run, 'status')\n"
-          + "  return st ~= 'RUNNING' and st ~= 'PARKED'\n"
-          + "end\n";
-
-  private static final String OPEN =
-      CLAIM
-          + "if redis.call('EXISTS', KEYS[1]) == 1 then\n"
-          + "  local st = redis.call('HGET', KEYS[1], 'status')\n"
-          + "  if (st == 'RUNNING' or st == 'PARKED') and not claim(KEYS[1]) then return -3 end\n"
-          + "  return 1\n"
-          + "end\n"
-          + "if true then\n"
-          + "  local seq = redis.call('INCR', KEYS[3])\n"
-          + "  redis.call('HSET', KEYS[1], 'workflow', ARGV[2], 'entry', ARGV[3], 'hash', ARGV[4],"
-          + " 'status', 'RUNNING', 'version', 0, 'created', seq)\n"
-          + "  if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'inputs', ARGV[5]) end\n"
-          + "  claim(KEYS[1])\n"
-          + "  redis.call('ZADD', KEYS[2], seq, ARGV[1])\n"
-          + "end\n"
-          + "return 1";
-
-  private static final String RENEW =
-      "for i = 1, #KEYS do\n"
-          + "  if redis.call('HGET', KEYS[i], 'owner') == ARGV[1] then redis.call('HSET', KEYS[i], 'lease', ARGV[2]) end\n"
-          + "end\n"
-          + "return 1";
-
-  private static final String LOAD =
-      "if redis.call('EXISTS', KEYS[1]) == 0 then return false end\n"
-          + "return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]),"
-          + " redis.call('HGETALL', KEYS[3]), redis.call('LRANGE', KEYS[4], 0, -1)}";
-
-  private static final String SAVE_STEP =
-      CLAIM
-          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
-          + "if ended(KEYS[1]) then return -4 end\n"
-          + "if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return -2 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
-          + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
-          + "redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])\n"
-          + "redis.call('RPUSH', KEYS[4], ARGV[1])\n"
-          + "return 1";
-
-  private static final String SAVE_ATTEMPT =
-      CLAIM
-          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
-          + "if ended(KEYS[1]) then return -4 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
-          + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
-          + "return 1";
-
-  private static final String RESET_STEPS =
-      CLAIM
-          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
-          + "if ended(KEYS[1]) then return -4 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
-          + "for i = 1, #ARGV - 3 do\n"
-          + "  redis.call('HDEL', KEYS[2], ARGV[i])\n"
-          + "  redis.call('HDEL', KEYS[3], ARGV[i])\n"
-          + "  redis.call('LREM', KEYS[4], 0, ARGV[i])\n"
-          + "end\n"
-          + "return 1";
-
-  /**
-   * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq. ARGV: id, status, terminal, now
-   * ms, ttl s, has output, output, has dead letter, dead letter. An ended run is refused (-4), and
-   * then no dead letter is written either.
-   */
-  private static final String SAVE_STATUS =
-      CLAIM
-          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
-          + "if ended(KEYS[1]) then return -4 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
-          + "redis.call('HSET', KEYS[1], 'status', ARGV[2])\n"
-          + "if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'output', ARGV[7]) end\n"
-          + "if ARGV[3] == '1' then\n"
-          + "  redis.call('ZREM', KEYS[5], ARGV[1])\n"
-          + "  redis.call('ZADD', KEYS[6], ARGV[4], ARGV[1])\n"
-          + "  redis.call('HSET', KEYS[1], 'ended', ARGV[4])\n"
-          + "  redis.call('HDEL', KEYS[1], 'owner', 'lease')\n"
-          + "  if tonumber(ARGV[5]) > 0 then\n"
-          + "    for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end\n"
-          + "  end\n"
-          + "else\n"
-          + "  redis.call('ZADD', KEYS[5], redis.call('HGET', KEYS[1], 'created'), ARGV[1])\n"
-          + "  redis.call('ZREM', KEYS[6], ARGV[1])\n"
-          + "  redis.call('HDEL', KEYS[1], 'ended')\n"
-          + "  for i = 1, 4 do redis.call('PERSIST', KEYS[i]) end\n"
-          + "end\n"
-          + "if ARGV[8] == '1' then\n"
-          + "  redis.call('HSET', KEYS[7], ARGV[1], ARGV[9])\n"
-          + "  redis.call('ZADD', KEYS[8], redis.call('INCR', KEYS[9]), ARGV[1])\n"
-          + "end\n"
-          + "return 1";
-
-  /**
-   * KEYS: run, out, att, ord, open, ended. ARGV: id, expected status, the steps to reset. Takes a
-   * failed run back to RUNNING, owned here, only if it is still the status read (else -5).
-   */
-  private static final String REOPEN =
-      CLAIM
-          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
-          + "if redis.call('HGET', KEYS[1], 'status') ~= ARGV[2] then return -5 end\n"
-          + "redis.call('HSET', KEYS[1], 'status', 'RUNNING')\n"
-          + "redis.call('HDEL', KEYS[1], 'ended', 'owner', 'lease')\n"
-          + "claim(KEYS[1])\n"
-          + "redis.call('ZADD', KEYS[5], redis.call('HGET', KEYS[1], 'created'), ARGV[1])\n"
-          + "redis.call('ZREM', KEYS[6], ARGV[1])\n"
-          + "for i = 1, 4 do redis.call('PERSIST', KEYS[i]) end\n"
-          + "for i = 3, #ARGV - 3 do\n"
-          + "  redis.call('HDEL', KEYS[2], ARGV[i])\n"
-          + "  redis.call('HDEL', KEYS[3], ARGV[i])\n"
-          + "  redis.call('LREM', KEYS[4], 0, ARGV[i])\n"
-          + "end\n"
-          + "return 1";
-
-  /** KEYS: ended. ARGV: namespace, before ms. */
-  private static final String PURGE =
-      "local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])\n"
-          + "for _, id in ipairs(ids) do\n"
-          + "  redis.call('DEL', ARGV[1] .. 'run:' .. id, ARGV[1] .. 'out:' .. id, ARGV[1] .. 'att:' .. id,"
-          + " ARGV[1] .. 'ord:' .. id)\n"
-          + "  redis.call('ZREM', KEYS[1], id)\n"
-          + "end\n"
-          + "return #ids";
-
-  /** KEYS: dlq, dlq:ord, dlq:seq. ARGV: id, letter. */
-  private static final String DLQ_ADD =
-      "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
-          + "redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])\n"
-          + "return 1";
-
-  private static final String DLQ_DISCARD =
-      "local n = redis.call('HDEL', KEYS[1], ARGV[1])\n"
-          + "redis.call('ZREM', KEYS[2], ARGV[1])\n"
-          + "return n";
-
   private static final CheckpointCodec<Object[]> LETTER =
       Codecs.tuple(
           List.of(
@@ -251,7 +99,7 @@ public final class RedisStore implements CheckpointStore {
     List<byte[]> keys = new ArrayList<>();
     runIds.forEach(id -> keys.add(key("run:" + id)));
     redis.eval(
-        bytes(RENEW),
+        bytes(RedisScripts.RENEW),
         keys,
         List.of(bytes(leases.owner()), bytes(Long.toString(leases.until(leases.now())))));
   }
@@ -326,7 +174,7 @@ public final class RedisStore implements CheckpointStore {
     List<byte[]> keys = List.of(key("run:" + runId), key("open"), key("seq"));
     mustExist(
         eval(
-            OPEN,
+            RedisScripts.OPEN,
             keys,
             claiming(
                 List.of(
@@ -345,7 +193,7 @@ public final class RedisStore implements CheckpointStore {
     RunIds.check(runId);
     long result =
         eval(
-            SAVE_STEP,
+            RedisScripts.SAVE_STEP,
             runKeys(runId),
             claiming(List.of(bytes(step), output, bytes(Integer.toString(attempts)))));
     mustExist(result, runId);
@@ -360,7 +208,7 @@ public final class RedisStore implements CheckpointStore {
     RunIds.check(runId);
     mustExist(
         eval(
-            SAVE_ATTEMPT,
+            RedisScripts.SAVE_ATTEMPT,
             List.of(key("run:" + runId), key("att:" + runId)),
             claiming(List.of(bytes(step), bytes(Integer.toString(attempts))))),
         runId);
@@ -371,14 +219,14 @@ public final class RedisStore implements CheckpointStore {
     RunIds.check(runId);
     List<byte[]> args = new ArrayList<>();
     steps.forEach(s -> args.add(bytes(s)));
-    mustExist(eval(RESET_STEPS, runKeys(runId), claiming(args)), runId);
+    mustExist(eval(RedisScripts.RESET_STEPS, runKeys(runId), claiming(args)), runId);
   }
 
   @Override
   public int purgeFinished(Instant before) {
     return (int)
         eval(
-            PURGE,
+            RedisScripts.PURGE,
             List.of(key("ended")),
             List.of(bytes(ns), bytes(Long.toString(before.toEpochMilli()))));
   }
@@ -411,7 +259,7 @@ public final class RedisStore implements CheckpointStore {
     boolean hasOutput = withOutput && output != null;
     mustExist(
         eval(
-            SAVE_STATUS,
+            RedisScripts.SAVE_STATUS,
             keys,
             claiming(
                 List.of(
@@ -439,7 +287,7 @@ public final class RedisStore implements CheckpointStore {
     keys.add(key("ended"));
     List<byte[]> args = new ArrayList<>(List.of(bytes(runId), bytes(expected.name())));
     resetSteps.forEach(s -> args.add(bytes(s)));
-    long result = eval(REOPEN, keys, claiming(args));
+    long result = eval(RedisScripts.REOPEN, keys, claiming(args));
     mustExist(result, runId);
     if (result == -5) {
       throw new IllegalStateException(
@@ -458,7 +306,7 @@ public final class RedisStore implements CheckpointStore {
   @SuppressWarnings("unchecked")
   public Optional<RunRecord> find(String runId) {
     RunIds.check(runId);
-    Object loaded = redis.eval(bytes(LOAD), runKeys(runId), List.of());
+    Object loaded = redis.eval(bytes(RedisScripts.LOAD), runKeys(runId), List.of());
     if (!(loaded instanceof List)) {
       return Optional.empty();
     }
@@ -531,7 +379,7 @@ public final class RedisStore implements CheckpointStore {
     @Override
     public void add(DeadLetter l) {
       eval(
-          DLQ_ADD,
+          RedisScripts.DLQ_ADD,
           List.of(key("dlq"), key("dlq:ord"), key("dlq:seq")),
           List.of(bytes(l.runId()), encode(l)));
     }
@@ -573,7 +421,9 @@ public final class RedisStore implements CheckpointStore {
     @Override
     public boolean discard(String runId) {
       RunIds.check(runId);
-      return eval(DLQ_DISCARD, List.of(key("dlq"), key("dlq:ord")), List.of(bytes(runId))) > 0;
+      return eval(
+              RedisScripts.DLQ_DISCARD, List.of(key("dlq"), key("dlq:ord")), List.of(bytes(runId)))
+          > 0;
     }
   }
 }
