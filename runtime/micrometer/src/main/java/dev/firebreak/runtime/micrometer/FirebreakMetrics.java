@@ -90,8 +90,7 @@ public final class FirebreakMetrics implements FirebreakListener {
                 .description("Time of one attempt of a step")
                 .tags("workflow", workflow, "step", step)
                 // Buckets, not client-side quantiles: p99 per step is then histogram_quantile over
-                // any
-                // window and any set of instances.
+                // any window and any set of instances.
                 .publishPercentileHistogram()
                 .register(registry));
   }
