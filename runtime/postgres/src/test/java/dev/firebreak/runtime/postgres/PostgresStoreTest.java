@@ -187,7 +187,7 @@ class PostgresStoreTest extends JdbcStoreContract {
       store.open("r" + r, "wf", "process", "h", null);
     }
     store.saveStep("r0", "a", new byte[] {1}, 1);
-    ExecutorService pool = Executors.newFixedThreadPool(PostgresStore.WRITERS + 8);
+    ExecutorService pool = Executors.newFixedThreadPool(PostgresWriters.WRITERS + 8);
     List<CountDownLatch> releases = new ArrayList<>();
     try {
       List<Future<?>> blockers = holdEveryWriter(postgres, pool, releases);
@@ -296,7 +296,7 @@ class PostgresStoreTest extends JdbcStoreContract {
       PostgresStore store, ExecutorService pool, List<CountDownLatch> releases)
       throws InterruptedException {
     List<Future<?>> blockers = new ArrayList<>();
-    for (int i = 0; i < PostgresStore.WRITERS; i++) {
+    for (int i = 0; i < PostgresWriters.WRITERS; i++) {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       releases.add(release);
