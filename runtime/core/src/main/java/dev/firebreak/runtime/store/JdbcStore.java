@@ -136,9 +136,9 @@ public abstract class JdbcStore implements CheckpointStore {
    * write that needs the run owned here) a run nobody owns, since it ended.
    */
   private RuntimeException refused(Connection c, String runId) throws SQLException {
-    try (PreparedStatement q =
-        c.prepareStatement(
-            "SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?")) {
+    PreparedStatement q =
+        prepare(c, "SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?");
+    try {
       q.setString(1, runId);
       try (ResultSet rs = q.executeQuery()) {
         if (!rs.next()) {
@@ -164,6 +164,8 @@ public abstract class JdbcStore implements CheckpointStore {
         return new RunOwnedElsewhereException(
             runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
       }
+    } finally {
+      release(q);
     }
   }
 
@@ -175,9 +177,9 @@ public abstract class JdbcStore implements CheckpointStore {
     List<String> ids = List.copyOf(runIds);
     write(
         c -> {
-          try (PreparedStatement update =
-              c.prepareStatement(
-                  "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?")) {
+          PreparedStatement update =
+              prepare(c, "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?");
+          try {
             long until = leases.until(now());
             for (String id : ids) {
               update.setLong(1, until);
@@ -186,6 +188,8 @@ public abstract class JdbcStore implements CheckpointStore {
               update.addBatch();
             }
             update.executeBatch();
+          } finally {
+            release(update);
           }
           return null;
         });
@@ -198,9 +202,10 @@ public abstract class JdbcStore implements CheckpointStore {
   protected abstract <T> T read(Work<T> work);
 
   /**
-   * A statement for {@code sql} on {@code c}; give it back with {@link #release}. A store with a
-   * long-lived connection may hand out cached statements (preparing is most of a small write's
-   * cost).
+   * A statement for {@code sql} on {@code c}; give it back with {@link #release}, in a {@code
+   * finally}. Every statement of this class is had this way (its SQL texts are fixed), so a store
+   * with a long-lived connection may hand out cached statements: preparing is most of a small
+   * write's cost.
    */
   protected PreparedStatement prepare(Connection c, String sql) throws SQLException {
     return c.prepareStatement(sql);
@@ -360,17 +365,19 @@ public abstract class JdbcStore implements CheckpointStore {
         });
   }
 
-  private static void deleteSteps(Connection c, String runId, List<String> names)
-      throws SQLException {
+  private void deleteSteps(Connection c, String runId, List<String> names) throws SQLException {
     for (String table : List.of("firebreak_step", "firebreak_attempt")) {
-      try (PreparedStatement delete =
-          c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ? AND step = ?")) {
+      PreparedStatement delete =
+          prepare(c, "DELETE FROM " + table + " WHERE run_id = ? AND step = ?");
+      try {
         for (String step : names) {
           delete.setString(1, runId);
           delete.setString(2, step);
           delete.addBatch();
         }
         delete.executeBatch();
+      } finally {
+        release(delete);
       }
     }
   }
@@ -386,10 +393,12 @@ public abstract class JdbcStore implements CheckpointStore {
     return write(
         c -> {
           long now = now();
-          try (PreparedStatement update =
-              c.prepareStatement(
+          PreparedStatement update =
+              prepare(
+                  c,
                   "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?, lease_until = ?,"
-                      + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?")) {
+                      + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?");
+          try {
             update.setString(1, leases.owner());
             update.setLong(2, leases.until(now));
             update.setLong(3, now);
@@ -410,6 +419,8 @@ public abstract class JdbcStore implements CheckpointStore {
                   .orElseGet(
                       () -> new NoSuchElementException("no run " + runId + " in " + describe()));
             }
+          } finally {
+            release(update);
           }
           deleteSteps(c, runId, names);
           return load(c, runId).orElseThrow();
@@ -422,21 +433,27 @@ public abstract class JdbcStore implements CheckpointStore {
         c -> {
           long cutoff = before.toEpochMilli();
           for (String table : List.of("firebreak_step", "firebreak_attempt")) {
-            try (PreparedStatement delete =
-                c.prepareStatement(
+            PreparedStatement delete =
+                prepare(
+                    c,
                     "DELETE FROM "
                         + table
                         + " WHERE run_id IN"
-                        + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)")) {
+                        + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)");
+            try {
               delete.setLong(1, cutoff);
               delete.executeUpdate();
+            } finally {
+              release(delete);
             }
           }
-          try (PreparedStatement delete =
-              c.prepareStatement(
-                  "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?")) {
+          PreparedStatement delete =
+              prepare(c, "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?");
+          try {
             delete.setLong(1, cutoff);
             return delete.executeUpdate();
+          } finally {
+            release(delete);
           }
         });
   }

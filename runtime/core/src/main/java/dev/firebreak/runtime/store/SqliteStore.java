@@ -154,6 +154,7 @@ public final class SqliteStore extends JdbcStore {
     Connection c = statement.getConnection();
     if (c == writer || c == reader) {
       statement.clearParameters();
+      statement.clearBatch(); // a batch that failed part-way must not ride along next time
     } else {
       statement.close();
     }
