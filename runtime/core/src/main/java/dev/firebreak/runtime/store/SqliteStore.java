@@ -75,7 +75,7 @@ public final class SqliteStore extends JdbcStore {
 
   /**
    * Opens (creating it if needed) the store in {@code file}; runs started here are owned by {@code
-   * owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or renewal.
+   * owner} (see {@link Leases#of}) for {@code lease} past each claim or renewal.
    */
   public static SqliteStore open(Path file, String owner, Duration lease, Clock clock) {
     return open(file, Leases.of(owner, lease, clock));

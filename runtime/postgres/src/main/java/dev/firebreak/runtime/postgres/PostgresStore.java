@@ -55,8 +55,7 @@ public final class PostgresStore extends JdbcStore {
 
   /**
    * Opens the store on {@code dataSource}, creating or migrating its tables. Runs started here are
-   * owned by {@code owner} (see {@link JdbcStore#JdbcStore}) for {@code lease} past each claim or
-   * renewal.
+   * owned by {@code owner} (see {@link Leases#of}) for {@code lease} past each claim or renewal.
    */
   public static PostgresStore open(
       DataSource dataSource, String owner, Duration lease, Clock clock) {
