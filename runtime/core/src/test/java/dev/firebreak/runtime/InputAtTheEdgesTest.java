@@ -40,6 +40,11 @@ class InputAtTheEdgesTest {
         .count();
   }
 
+  /** A runtime on the SQLite file {@code file}, with this test's pool and virtual clock. */
+  private FirebreakRuntime sqliteRuntime(Path file) {
+    return FirebreakRuntime.builder().sqlite(file).executor(pool).scheduler(clock).build();
+  }
+
   /** An entry point of one checkpointed String step, with stored inputs and output. */
   private static BoundEntryPoint oneCheckpointedStep(
       FirebreakRuntime runtime, StepBinding.SyncCall call) {
@@ -131,12 +136,7 @@ class InputAtTheEdgesTest {
   void aRunIdThatLooksLikeAnotherRunsIsRefusedNotGivenItsResult(@TempDir Path dir)
       throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    try (FirebreakRuntime runtime =
-        FirebreakRuntime.builder()
-            .sqlite(dir.resolve("ids.db"))
-            .executor(pool)
-            .scheduler(clock)
-            .build()) {
+    try (FirebreakRuntime runtime = sqliteRuntime(dir.resolve("ids.db"))) {
       BoundEntryPoint entry =
           oneCheckpointedStep(
               runtime,
@@ -194,12 +194,7 @@ class InputAtTheEdgesTest {
   void aCheckpointPastJacksonsDefaultStringLimitIsReadBack(@TempDir Path dir) {
     String big = "v".repeat(25_000_000);
     AtomicInteger calls = new AtomicInteger();
-    try (FirebreakRuntime runtime =
-        FirebreakRuntime.builder()
-            .sqlite(dir.resolve("big.db"))
-            .executor(pool)
-            .scheduler(clock)
-            .build()) {
+    try (FirebreakRuntime runtime = sqliteRuntime(dir.resolve("big.db"))) {
       BoundEntryPoint entry =
           oneCheckpointedStep(
               runtime,
