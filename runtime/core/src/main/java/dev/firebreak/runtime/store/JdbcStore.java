@@ -4,12 +4,10 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.RunIds;
-import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,10 +36,12 @@ public abstract class JdbcStore implements CheckpointStore {
 
   private final DeadLetterQueue deadLetters = new JdbcDeadLetters(this);
   private final Leases leases;
+  private final JdbcClaims claims;
 
   /** A store whose runs are leased by {@code leases}. */
   protected JdbcStore(Leases leases) {
     this.leases = Objects.requireNonNull(leases, "leases");
+    this.claims = new JdbcClaims(this, leases);
   }
 
   /** This process's owner id. */
@@ -56,43 +56,6 @@ public abstract class JdbcStore implements CheckpointStore {
 
   private long now() {
     return leases.now();
-  }
-
-  /**
-   * Moves the run to its next version and renews this process's lease on it, taking it over if it
-   * is free or its lease has expired; returns the new version.
-   *
-   * @throws RunOwnedElsewhereException if another owner holds a live lease (nothing is written)
-   */
-  private void claim(Connection c, String runId) throws SQLException {
-    if (!tryClaim(c, runId, UNFINISHED)) {
-      throw refused(c, runId);
-    }
-  }
-
-  /** The condition that keeps a write off an ended run, whose record is final. */
-  private static final String UNFINISHED = " AND status IN ('RUNNING', 'PARKED')";
-
-  /** {@link #claim}, false instead of a refusal; {@code condition} narrows which runs it takes. */
-  private boolean tryClaim(Connection c, String runId, String condition) throws SQLException {
-    long now = now();
-    PreparedStatement update =
-        prepare(
-            c,
-            "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
-                + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?)"
-                + condition);
-    try {
-      update.setLong(1, now);
-      update.setString(2, leases.owner());
-      update.setLong(3, leases.until(now));
-      update.setString(4, runId);
-      update.setString(5, leases.owner());
-      update.setLong(6, now);
-      return update.executeUpdate() == 1;
-    } finally {
-      release(update);
-    }
   }
 
   /** Runs claimed per write by {@link #claim(List)}: bounds how long one write holds the store. */
@@ -112,7 +75,7 @@ public abstract class JdbcStore implements CheckpointStore {
               c -> {
                 List<String> taken = new ArrayList<>();
                 for (String id : ids) {
-                  if (tryClaim(c, id, UNFINISHED)) {
+                  if (claims.tryClaim(c, id)) {
                     taken.add(id);
                   }
                 }
@@ -129,44 +92,6 @@ public abstract class JdbcStore implements CheckpointStore {
               }));
     }
     return claimed;
-  }
-
-  /**
-   * Why a write to {@code runId} matched no row: no such run, another owner's lease, or (for a
-   * write that needs the run owned here) a run nobody owns, since it ended.
-   */
-  private RuntimeException refused(Connection c, String runId) throws SQLException {
-    PreparedStatement q =
-        prepare(c, "SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?");
-    try {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
-        if (!rs.next()) {
-          return new NoSuchElementException("no run " + runId + " in " + describe());
-        }
-        if (WorkflowStatus.valueOf(rs.getString(3)).isTerminal()) {
-          return new IllegalStateException(
-              "run "
-                  + runId
-                  + " is "
-                  + rs.getString(3)
-                  + " and owned by no process: an ended run's record no"
-                  + " longer changes (a failed run is replayed)");
-        }
-        if (rs.getString(1) == null) {
-          return new IllegalStateException(
-              "run "
-                  + runId
-                  + " is "
-                  + rs.getString(3)
-                  + " and owned by no process: open it before writing to it");
-        }
-        return new RunOwnedElsewhereException(
-            runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
-      }
-    } finally {
-      release(q);
-    }
   }
 
   @Override
@@ -274,7 +199,7 @@ public abstract class JdbcStore implements CheckpointStore {
               // An unfinished run: this process takes it over, or is refused. The claim changes
               // only
               // the owner and version, which a RunRecord does not show: no need to read it again.
-              claim(c, runId);
+              claims.claim(c, runId);
             }
             return existing;
           } finally {
@@ -313,7 +238,7 @@ public abstract class JdbcStore implements CheckpointStore {
       insert.setString(5, runId);
       insert.setString(6, leases.owner());
       if (insert.executeUpdate() == 0) {
-        throw refused(c, runId);
+        throw claims.refused(c, runId);
       }
     } catch (SQLException e) {
       if ("23505".equals(e.getSQLState())
@@ -344,7 +269,7 @@ public abstract class JdbcStore implements CheckpointStore {
             upsert.setString(3, runId);
             upsert.setString(4, leases.owner());
             if (upsert.executeUpdate() == 0) {
-              throw refused(c, runId);
+              throw claims.refused(c, runId);
             }
           } finally {
             release(upsert);
@@ -359,7 +284,7 @@ public abstract class JdbcStore implements CheckpointStore {
     List<String> names = List.copyOf(steps);
     write(
         c -> {
-          claim(c, runId);
+          claims.claim(c, runId);
           deleteSteps(c, runId, names);
           return null;
         });
@@ -483,7 +408,7 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   private void setStatus(Connection c, String runId, WorkflowStatus status) throws SQLException {
-    claim(c, runId);
+    claims.claim(c, runId);
     PreparedStatement update =
         prepare(
             c,
@@ -546,7 +471,7 @@ public abstract class JdbcStore implements CheckpointStore {
       update.setString(5, runId);
       update.setString(6, leases.owner());
       if (update.executeUpdate() == 0) {
-        throw refused(c, runId);
+        throw claims.refused(c, runId);
       }
     } finally {
       release(update);
