@@ -1,5 +1,6 @@
 /**
- * The engine behind {@link dev.firebreak.runtime.FirebreakRuntime}. Public only so the runtime's
- * packages can share it: not an API, and it changes without notice.
+ * The engine behind {@link dev.firebreak.runtime.FirebreakRuntime}: not an API. The module {@code
+ * dev.firebreak.runtime} does not export it; its few public types are public only for the runtime's
+ * other packages.
  */
 package dev.firebreak.runtime.internal;
