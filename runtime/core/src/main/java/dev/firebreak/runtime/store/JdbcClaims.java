@@ -7,12 +7,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
  * How a SQL store applies its {@link Leases}: a claim takes an unfinished run for this process
  * (free, already ours, or its owner's lease expired) in the same statement that moves its version;
- * a write that matched no row is explained by {@link #refused}.
+ * a renewal extends the leases this process holds; a write that matched no row is explained by
+ * {@link #refused}. Each works inside the caller's transaction.
  */
 final class JdbcClaims {
   /** The condition that keeps a claim off an ended run, whose record is final. */
@@ -55,6 +58,37 @@ final class JdbcClaims {
       update.setString(5, leases.owner());
       update.setLong(6, now);
       return update.executeUpdate() == 1;
+    } finally {
+      store.release(update);
+    }
+  }
+
+  /** {@link #tryClaim} for each of {@code runIds}; returns those taken, in order. */
+  List<String> tryClaimAll(Connection c, List<String> runIds) throws SQLException {
+    List<String> taken = new ArrayList<>();
+    for (String id : runIds) {
+      if (tryClaim(c, id)) {
+        taken.add(id);
+      }
+    }
+    return taken;
+  }
+
+  /**
+   * Extends this process's lease on each of {@code runIds} it still owns; others are left alone.
+   */
+  void renew(Connection c, List<String> runIds) throws SQLException {
+    PreparedStatement update =
+        store.prepare(c, "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?");
+    try {
+      long until = leases.until(leases.now());
+      for (String id : runIds) {
+        update.setLong(1, until);
+        update.setString(2, id);
+        update.setString(3, leases.owner());
+        update.addBatch();
+      }
+      update.executeBatch();
     } finally {
       store.release(update);
     }

@@ -73,12 +73,7 @@ public abstract class JdbcStore implements CheckpointStore {
       claimed.addAll(
           write(
               c -> {
-                List<String> taken = new ArrayList<>();
-                for (String id : ids) {
-                  if (claims.tryClaim(c, id)) {
-                    taken.add(id);
-                  }
-                }
+                List<String> taken = claims.tryClaimAll(c, ids);
                 // Read inside the claim: a step the previous owner wrote after unfinished() is
                 // seen.
                 return taken.isEmpty()
@@ -96,28 +91,14 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public void renewLeases(Collection<String> runIds) {
-    if (runIds.isEmpty()) {
-      return;
+    if (!runIds.isEmpty()) {
+      List<String> ids = List.copyOf(runIds);
+      write(
+          c -> {
+            claims.renew(c, ids);
+            return null;
+          });
     }
-    List<String> ids = List.copyOf(runIds);
-    write(
-        c -> {
-          PreparedStatement update =
-              prepare(c, "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?");
-          try {
-            long until = leases.until(now());
-            for (String id : ids) {
-              update.setLong(1, until);
-              update.setString(2, id);
-              update.setString(3, leases.owner());
-              update.addBatch();
-            }
-            update.executeBatch();
-          } finally {
-            release(update);
-          }
-          return null;
-        });
   }
 
   /** Runs {@code work} in a transaction and returns once it is committed. */
