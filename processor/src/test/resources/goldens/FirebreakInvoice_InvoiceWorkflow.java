@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.codec.KeyCodec;
@@ -72,6 +73,14 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
           + "  out_validateOnly([\"validateOnly() returns Invoice.ValidatedAmounts\"])\n"
           + "  s1 --> out_validateOnly\n");
 
+  private final Invoice.OcrAgent ocrAgent;
+
+  private final Invoice.ValidationAgent validationAgent;
+
+  private final Invoice.MatchingAgent matchingAgent;
+
+  private final Invoice.AccountingAgent accountingAgent;
+
   private final BoundEntryPoint process;
 
   private final BoundEntryPoint processForResult;
@@ -85,30 +94,19 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
   public FirebreakInvoice_InvoiceWorkflow(Invoice.OcrAgent ocrAgent,
       Invoice.ValidationAgent validationAgent, Invoice.MatchingAgent matchingAgent,
       Invoice.AccountingAgent accountingAgent, FirebreakRuntime runtime) {
-    Objects.requireNonNull(ocrAgent, "ocrAgent");
-    Objects.requireNonNull(validationAgent, "validationAgent");
-    Objects.requireNonNull(matchingAgent, "matchingAgent");
-    Objects.requireNonNull(accountingAgent, "accountingAgent");
+    this.ocrAgent = Objects.requireNonNull(ocrAgent, "ocrAgent");
+    this.validationAgent = Objects.requireNonNull(validationAgent, "validationAgent");
+    this.matchingAgent = Objects.requireNonNull(matchingAgent, "matchingAgent");
+    this.accountingAgent = Objects.requireNonNull(accountingAgent, "accountingAgent");
     Objects.requireNonNull(runtime, "runtime");
-    this.process = runtime.bind(GRAPH.entryPoint("process"), List.of(
-        StepBinding.sync((s, ctx) -> ocrAgent.extract((Invoice.InvoiceFile) s[0], ctx)),
-        StepBinding.sync((s, ctx) -> validationAgent.validate((Invoice.ExtractedInvoice) s[1])),
-        StepBinding.async((s, ctx) -> validationAgent.region((Invoice.ExtractedInvoice) s[1])),
-        StepBinding.sync((s, ctx) -> matchingAgent.match((Invoice.ExtractedInvoice) s[1], (Invoice.ValidatedAmounts) s[2]))
-            .fallback((s, failure) -> matchingAgent.suggestMatches((Invoice.ExtractedInvoice) s[1], failure)),
-        StepBinding.sync((s, ctx) -> accountingAgent.post((Invoice.ValidatedAmounts) s[2], (Invoice.PoMatch) s[4], (String) s[3]))
-            .compensation((out, s, ctx) -> accountingAgent.reverse((Invoice.AccountingEntry) out, ctx))));
-    this.processForResult = runtime.bind(GRAPH.entryPoint("processForResult"), List.of(
-        StepBinding.sync((s, ctx) -> ocrAgent.extract((Invoice.InvoiceFile) s[0], ctx)),
-        StepBinding.sync((s, ctx) -> validationAgent.validate((Invoice.ExtractedInvoice) s[1])),
-        StepBinding.async((s, ctx) -> validationAgent.region((Invoice.ExtractedInvoice) s[1])),
-        StepBinding.sync((s, ctx) -> matchingAgent.match((Invoice.ExtractedInvoice) s[1], (Invoice.ValidatedAmounts) s[2]))
-            .fallback((s, failure) -> matchingAgent.suggestMatches((Invoice.ExtractedInvoice) s[1], failure)),
-        StepBinding.sync((s, ctx) -> accountingAgent.post((Invoice.ValidatedAmounts) s[2], (Invoice.PoMatch) s[4], (String) s[3]))
-            .compensation((out, s, ctx) -> accountingAgent.reverse((Invoice.AccountingEntry) out, ctx))));
-    this.validateOnly = runtime.bind(GRAPH.entryPoint("validateOnly"), List.of(
-        StepBinding.sync((s, ctx) -> ocrAgent.extract((Invoice.InvoiceFile) s[0], ctx)),
-        StepBinding.sync((s, ctx) -> validationAgent.validate((Invoice.ExtractedInvoice) s[1]))));
+    StepBinding extract = StepBinding.sync(this::extract);
+    StepBinding validate = StepBinding.sync(this::validate);
+    StepBinding taxRegion = StepBinding.async(this::taxRegion);
+    StepBinding match = StepBinding.sync(this::match).fallback(this::matchFallback);
+    StepBinding post = StepBinding.sync(this::post).compensation(this::postCompensation);
+    this.process = runtime.bind(GRAPH.entryPoint("process"), List.of(extract, validate, taxRegion, match, post));
+    this.processForResult = runtime.bind(GRAPH.entryPoint("processForResult"), List.of(extract, validate, taxRegion, match, post));
+    this.validateOnly = runtime.bind(GRAPH.entryPoint("validateOnly"), List.of(extract, validate));
   }
 
   /**
@@ -136,114 +134,224 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
   }
 
   private static EntryPointPlan processPlan() {
-    return new EntryPointPlan(
-        "test.invoice.Invoice.InvoiceWorkflow",
-        "process",
-        List.of("test.invoice.Invoice.InvoiceFile"),
-        List.of(
-            extractStep().inputs(0).build(),
-            validateStep().inputs(1).build(),
-            taxRegionStep().inputs(1).build(),
-            matchStep().inputs(1, 2).build(),
-            postStep().inputs(2, 4, 3).build()),
-        5,
-        Duration.ofMinutes(10),
-        "bf42717777f96283cb02a2966cdbcfd2",
-        List.of(Checkpoints.INVOICE_FILE_CODEC),
-        Checkpoints.ACCOUNTING_ENTRY_CODEC);
+    return EntryPointPlan.builder("test.invoice.Invoice.InvoiceWorkflow", "process")
+        .input("test.invoice.Invoice.InvoiceFile", Slots.INVOICE_FILE, Checkpoints.INVOICE_FILE_CODEC)
+        .steps(extractStep(), validateStep(), taxRegionStep(), matchStep(), postStep())
+        .output(Slots.ACCOUNTING_ENTRY, Checkpoints.ACCOUNTING_ENTRY_CODEC)
+        .slots(Slots.COUNT)
+        .deadline(Duration.ofMinutes(10))
+        .graphHash("bf42717777f96283cb02a2966cdbcfd2")
+        .build();
   }
 
   private static EntryPointPlan processForResultPlan() {
-    return new EntryPointPlan(
-        "test.invoice.Invoice.InvoiceWorkflow",
-        "processForResult",
-        List.of("test.invoice.Invoice.InvoiceFile"),
-        List.of(
-            extractStep().inputs(0).build(),
-            validateStep().inputs(1).build(),
-            taxRegionStep().inputs(1).build(),
-            matchStep().inputs(1, 2).build(),
-            postStep().inputs(2, 4, 3).build()),
-        5,
-        Duration.ofMinutes(10),
-        "12ddac8916243a30d481b28187771584",
-        List.of(Checkpoints.INVOICE_FILE_CODEC),
-        Checkpoints.ACCOUNTING_ENTRY_CODEC);
+    return EntryPointPlan.builder("test.invoice.Invoice.InvoiceWorkflow", "processForResult")
+        .input("test.invoice.Invoice.InvoiceFile", Slots.INVOICE_FILE, Checkpoints.INVOICE_FILE_CODEC)
+        .steps(extractStep(), validateStep(), taxRegionStep(), matchStep(), postStep())
+        .output(Slots.ACCOUNTING_ENTRY, Checkpoints.ACCOUNTING_ENTRY_CODEC)
+        .slots(Slots.COUNT)
+        .deadline(Duration.ofMinutes(10))
+        .graphHash("12ddac8916243a30d481b28187771584")
+        .build();
   }
 
   private static EntryPointPlan validateOnlyPlan() {
-    return new EntryPointPlan(
-        "test.invoice.Invoice.InvoiceWorkflow",
-        "validateOnly",
-        List.of("test.invoice.Invoice.InvoiceFile"),
-        List.of(
-            extractStep().inputs(0).build(),
-            validateStep().inputs(1).build()),
-        2,
-        Duration.ofMinutes(10),
-        "29e8f3589460190e4730dcc64cda5b8f",
-        List.of(Checkpoints.INVOICE_FILE_CODEC),
-        Checkpoints.VALIDATED_AMOUNTS_CODEC);
+    return EntryPointPlan.builder("test.invoice.Invoice.InvoiceWorkflow", "validateOnly")
+        .input("test.invoice.Invoice.InvoiceFile", Slots.INVOICE_FILE, Checkpoints.INVOICE_FILE_CODEC)
+        .steps(extractStep(), validateStep())
+        .output(Slots.VALIDATED_AMOUNTS, Checkpoints.VALIDATED_AMOUNTS_CODEC)
+        .slots(Slots.COUNT)
+        .deadline(Duration.ofMinutes(10))
+        .graphHash("29e8f3589460190e4730dcc64cda5b8f")
+        .build();
   }
 
   /**
-   * Step {@code extract}: {@link Invoice.OcrAgent#extract}.
+   * Step {@code extract}: calls {@link Invoice.OcrAgent#extract}.
    */
-  private static StepDescriptor.Builder extractStep() {
+  private Invoice.ExtractedInvoice extract(Object[] s, StepContext ctx) throws Exception {
+    return ocrAgent.extract((Invoice.InvoiceFile) s[Slots.INVOICE_FILE], ctx);
+  }
+
+  /**
+   * Step {@code extract}: {@link Invoice.OcrAgent#extract}, what it reads and writes, and its policies.
+   */
+  private static StepDescriptor extractStep() {
     return StepDescriptor.builder("extract")
         .declaredBy("test.invoice.Invoice.OcrAgent#extract")
         .produces("test.invoice.Invoice.ExtractedInvoice")
-        .retry(new RetryPolicy(4, Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.2, List.of(Invoice.OcrTimeoutException.class), List.of(Invoice.CorruptImageException.class), null))
+        .inputs(Slots.INVOICE_FILE)
+        .output(Slots.EXTRACTED_INVOICE)
+        .retry(RetryPolicy.builder()
+            .maxAttempts(4)
+            .delay(Duration.ofSeconds(1))
+            .multiplier(2.0)
+            .maxDelay(Duration.ofMinutes(1))
+            .jitter(0.2)
+            .retryOn(Invoice.OcrTimeoutException.class)
+            .abortOn(Invoice.CorruptImageException.class)
+            .build())
         .timeout(Duration.ofSeconds(30))
-        .circuitBreaker(new CircuitBreakerPolicy("ocr-api", 5, Duration.ofSeconds(30), 1, List.of(Exception.class), List.of()))
-        .checkpointed(Checkpoints.EXTRACTED_INVOICE_CODEC);
+        .circuitBreaker(CircuitBreakerPolicy.builder("ocr-api")
+            .failureThreshold(5)
+            .openFor(Duration.ofSeconds(30))
+            .halfOpenTrials(1)
+            .failOn(Exception.class)
+            .build())
+        .checkpointed(Checkpoints.EXTRACTED_INVOICE_CODEC)
+        .build();
   }
 
   /**
-   * Step {@code validate}: {@link Invoice.ValidationAgent#validate}.
+   * Step {@code validate}: calls {@link Invoice.ValidationAgent#validate}.
    */
-  private static StepDescriptor.Builder validateStep() {
+  private Invoice.ValidatedAmounts validate(Object[] s, StepContext ctx) throws Exception {
+    return validationAgent.validate((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE]);
+  }
+
+  /**
+   * Step {@code validate}: {@link Invoice.ValidationAgent#validate}, what it reads and writes, and its policies.
+   */
+  private static StepDescriptor validateStep() {
     return StepDescriptor.builder("validate")
         .declaredBy("test.invoice.Invoice.ValidationAgent#validate")
         .produces("test.invoice.Invoice.ValidatedAmounts")
-        .timeout(Duration.ofSeconds(5));
+        .inputs(Slots.EXTRACTED_INVOICE)
+        .output(Slots.VALIDATED_AMOUNTS)
+        .timeout(Duration.ofSeconds(5))
+        .build();
   }
 
   /**
-   * Step {@code taxRegion}: {@link Invoice.ValidationAgent#region}.
+   * Step {@code taxRegion}: calls {@link Invoice.ValidationAgent#region}.
    */
-  private static StepDescriptor.Builder taxRegionStep() {
+  private CompletionStage<String> taxRegion(Object[] s, StepContext ctx) throws Exception {
+    return validationAgent.region((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE]);
+  }
+
+  /**
+   * Step {@code taxRegion}: {@link Invoice.ValidationAgent#region}, what it reads and writes, and its policies.
+   */
+  private static StepDescriptor taxRegionStep() {
     return StepDescriptor.builder("taxRegion")
         .declaredBy("test.invoice.Invoice.ValidationAgent#region")
         .produces("@jakarta.inject.Named(\"region\") java.lang.String")
+        .inputs(Slots.EXTRACTED_INVOICE)
+        .output(Slots.REGION_STRING)
         .async()
         .timeout(Duration.ofMinutes(1))
-        .nullable();
+        .nullable()
+        .build();
   }
 
   /**
-   * Step {@code match}: {@link Invoice.MatchingAgent#match}.
+   * Step {@code match}: calls {@link Invoice.MatchingAgent#match}.
    */
-  private static StepDescriptor.Builder matchStep() {
+  private Invoice.PoMatch match(Object[] s, StepContext ctx) throws Exception {
+    return matchingAgent.match((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE], (Invoice.ValidatedAmounts) s[Slots.VALIDATED_AMOUNTS]);
+  }
+
+  /**
+   * Falls back for step {@code match}: calls {@link Invoice.MatchingAgent#suggestMatches}.
+   */
+  private Invoice.PoMatch matchFallback(Object[] s, Throwable failure) throws Exception {
+    return matchingAgent.suggestMatches((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE], failure);
+  }
+
+  /**
+   * Step {@code match}: {@link Invoice.MatchingAgent#match}, what it reads and writes, and its policies.
+   */
+  private static StepDescriptor matchStep() {
     return StepDescriptor.builder("match")
         .declaredBy("test.invoice.Invoice.MatchingAgent#match")
         .produces("test.invoice.Invoice.PoMatch")
+        .inputs(Slots.EXTRACTED_INVOICE, Slots.VALIDATED_AMOUNTS)
+        .output(Slots.PO_MATCH)
         .nonCritical(null)
         .fallback()
-        .retry(new RetryPolicy(2, Duration.ofMillis(250), 2.0, Duration.ofMinutes(1), 0.0, List.of(Exception.class), List.of(), null))
-        .timeout(Duration.ofMinutes(1));
+        .retry(RetryPolicy.builder()
+            .maxAttempts(2)
+            .delay(Duration.ofMillis(250))
+            .multiplier(2.0)
+            .maxDelay(Duration.ofMinutes(1))
+            .jitter(0.0)
+            .retryOn(Exception.class)
+            .build())
+        .timeout(Duration.ofMinutes(1))
+        .build();
   }
 
   /**
-   * Step {@code post}: {@link Invoice.AccountingAgent#post}.
+   * Step {@code post}: calls {@link Invoice.AccountingAgent#post}.
    */
-  private static StepDescriptor.Builder postStep() {
+  private Invoice.AccountingEntry post(Object[] s, StepContext ctx) throws Exception {
+    return accountingAgent.post((Invoice.ValidatedAmounts) s[Slots.VALIDATED_AMOUNTS], (Invoice.PoMatch) s[Slots.PO_MATCH], (String) s[Slots.REGION_STRING]);
+  }
+
+  /**
+   * Compensates step {@code post}: calls {@link Invoice.AccountingAgent#reverse}.
+   */
+  private void postCompensation(Object out, Object[] s, StepContext ctx) throws Exception {
+    accountingAgent.reverse((Invoice.AccountingEntry) out, ctx);
+  }
+
+  /**
+   * Step {@code post}: {@link Invoice.AccountingAgent#post}, what it reads and writes, and its policies.
+   */
+  private static StepDescriptor postStep() {
     return StepDescriptor.builder("post")
         .declaredBy("test.invoice.Invoice.AccountingAgent#post")
         .produces("test.invoice.Invoice.AccountingEntry")
+        .inputs(Slots.VALIDATED_AMOUNTS, Slots.PO_MATCH, Slots.REGION_STRING)
+        .output(Slots.ACCOUNTING_ENTRY)
+        .after("taxRegion")
         .timeout(Duration.ofMinutes(1))
         .checkpointed(Checkpoints.ACCOUNTING_ENTRY_CODEC)
-        .compensated();
+        .compensated()
+        .build();
+  }
+
+  /**
+   * The slots a run keeps its values in: one per value, the same for every entry point.
+   */
+  private static final class Slots {
+    /**
+     * {@code test.invoice.Invoice.InvoiceFile}: an input.
+     */
+    static final int INVOICE_FILE = 0;
+
+    /**
+     * {@code test.invoice.Invoice.ExtractedInvoice}: the output of step {@code extract}.
+     */
+    static final int EXTRACTED_INVOICE = 1;
+
+    /**
+     * {@code test.invoice.Invoice.ValidatedAmounts}: the output of step {@code validate}.
+     */
+    static final int VALIDATED_AMOUNTS = 2;
+
+    /**
+     * {@code @jakarta.inject.Named("region") java.lang.String}: the output of step {@code taxRegion}.
+     */
+    static final int REGION_STRING = 3;
+
+    /**
+     * {@code test.invoice.Invoice.PoMatch}: the output of step {@code match}.
+     */
+    static final int PO_MATCH = 4;
+
+    /**
+     * {@code test.invoice.Invoice.AccountingEntry}: the output of step {@code post}.
+     */
+    static final int ACCOUNTING_ENTRY = 5;
+
+    /**
+     * The number of slots.
+     */
+    static final int COUNT = 6;
+
+    private Slots() {
+    }
   }
 
   /**

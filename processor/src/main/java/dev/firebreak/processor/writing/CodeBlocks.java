@@ -43,6 +43,15 @@ final class CodeBlocks {
     return b.add(")").build();
   }
 
+  /** {@code A.class, B.class}. */
+  static CodeBlock classes(List<TypeName> types) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (int i = 0; i < types.size(); i++) {
+      b.add(i == 0 ? "$T.class" : ", $T.class", types.get(i));
+    }
+    return b.build();
+  }
+
   /** A double literal that reads as written: {@code 2.0}, {@code 0.2}. */
   static String decimal(double d) {
     return Double.toString(d);

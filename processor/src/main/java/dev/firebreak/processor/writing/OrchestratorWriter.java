@@ -6,14 +6,12 @@ import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.FieldSpec;
 import com.squareup.javapoet.JavaFile;
 import com.squareup.javapoet.MethodSpec;
+import com.squareup.javapoet.NameAllocator;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
 import dev.firebreak.processor.FirebreakProcessor;
-import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.model.EntryPointModel;
-import dev.firebreak.processor.model.Policies;
-import dev.firebreak.processor.model.StepModel;
 import dev.firebreak.processor.model.WorkflowModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +19,11 @@ import java.util.Objects;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code Firebreak<Workflow>}: the static graph descriptor, an {@code @Inject} constructor
- * binding each step to its agent method through lambdas (no reflection at run time), a builder for
- * code without DI, the entry points, and the checkpoint codecs of record types.
+ * Writes {@code Firebreak<Workflow>}: the static graph descriptor and each entry point's plan, an
+ * {@code @Inject} constructor binding each step to the private method that calls its agent (no
+ * reflection at run time), the entry points, the slot layout ({@link SlotLayout}), the steps'
+ * methods ({@link StepWriter}), the checkpoint codecs of record types ({@link CodecWriter}) and a
+ * builder for code without DI.
  */
 public final class OrchestratorWriter {
   /** Where generated code is documented (no URL is invented: the project has no site yet). */
@@ -32,29 +32,17 @@ public final class OrchestratorWriter {
   private final WorkflowModel model;
   private final String graphHash;
   private final String mermaid;
-
-  /**
-   * Each step's method name, worked out once: working it out on every use compiled a regex per
-   * earlier step each time, which made a 500-step workflow quadratic.
-   */
-  private final List<String> stepMethodNames;
-
-  private boolean uncheckedCasts;
-
-  private static final java.util.regex.Pattern NOT_WORD =
-      java.util.regex.Pattern.compile("[^A-Za-z0-9_]");
+  private final SlotLayout slots;
+  private final MemberNames names;
+  private final StepWriter steps;
 
   public OrchestratorWriter(WorkflowModel model, String graphHash, String mermaid) {
     this.model = model;
     this.graphHash = graphHash;
     this.mermaid = mermaid;
-    List<String> stripped = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < model.steps().size(); i++) {
-      names.add(stepMethodName(i, stripped));
-      stripped.add(NOT_WORD.matcher(model.steps().get(i).name()).replaceAll(""));
-    }
-    this.stepMethodNames = List.copyOf(names);
+    this.slots = new SlotLayout(model);
+    this.names = new MemberNames(model);
+    this.steps = new StepWriter(model, slots, names);
   }
 
   public JavaFile write() {
@@ -76,6 +64,10 @@ public final class OrchestratorWriter {
             .addJavadoc("The workflow's graph: each entry point's steps, edges and policies.\n")
             .initializer(graphInitializer())
             .build());
+    for (int i = 0; i < model.agents().size(); i++) {
+      type.addField(
+          model.agents().get(i), model.agentFields().get(i), Modifier.PRIVATE, Modifier.FINAL);
+    }
     for (WorkflowModel.Plan plan : model.entryPoints()) {
       type.addField(
           Types.BOUND_ENTRY_POINT, plan.entryPoint().method(), Modifier.PRIVATE, Modifier.FINAL);
@@ -91,15 +83,12 @@ public final class OrchestratorWriter {
     for (WorkflowModel.Plan plan : model.entryPoints()) {
       type.addMethod(entryPoint(plan.entryPoint()));
     }
-    for (WorkflowModel.Plan plan : model.entryPoints()) {
-      type.addMethod(planMethod(plan));
+    for (int e = 0; e < model.entryPoints().size(); e++) {
+      type.addMethod(planMethod(e));
     }
     // Steps no entry point needs were warned about and are not part of any plan.
-    model.entryPoints().stream()
-        .flatMap(p -> p.steps().stream())
-        .distinct()
-        .sorted()
-        .forEach(i -> type.addMethod(stepMethod(i)));
+    planSteps().forEach(i -> type.addMethods(steps.methods(i)));
+    type.addType(slots.type());
     if (!model.codecs().isEmpty()) {
       type.addType(new CodecWriter(model.generated(), model.codecs()).write());
     }
@@ -133,7 +122,7 @@ public final class OrchestratorWriter {
   private CodeBlock graphInitializer() {
     CodeBlock.Builder plans = CodeBlock.builder();
     for (int i = 0; i < model.entryPoints().size(); i++) {
-      plans.add(i == 0 ? "$L()" : ", $L()", planMethodName(model.entryPoints().get(i)));
+      plans.add(i == 0 ? "$L()" : ", $L()", names.plan(i));
     }
     return CodeBlock.builder()
         .add("new $T(\n", Types.WORKFLOW_GRAPH)
@@ -151,192 +140,64 @@ public final class OrchestratorWriter {
         .build();
   }
 
-  private static String planMethodName(WorkflowModel.Plan plan) {
-    return plan.entryPoint().method() + "Plan";
+  /** The steps some entry point runs, in declaration order. */
+  private List<Integer> planSteps() {
+    return model.entryPoints().stream()
+        .flatMap(p -> p.steps().stream())
+        .distinct()
+        .sorted()
+        .toList();
   }
 
-  private MethodSpec planMethod(WorkflowModel.Plan plan) {
+  /** {@code EntryPointPlan.builder(…)…build()}: the entry point's inputs, steps and output. */
+  private MethodSpec planMethod(int e) {
+    WorkflowModel.Plan plan = model.entryPoints().get(e);
     EntryPointModel entry = plan.entryPoint();
-    CodeBlock.Builder inputs = CodeBlock.builder();
-    List<EntryPointModel.Input> in = entry.inputs();
-    for (int i = 0; i < in.size(); i++) {
-      inputs.add(i == 0 ? "$S" : ", $S", in.get(i).key().toString());
-    }
     CodeBlock.Builder body =
         CodeBlock.builder()
-            .add("return new $T(\n", Types.ENTRY_POINT_PLAN)
-            .indent()
-            .indent()
             .add(
-                "$S,\n$S,\n$T.of($L),\n$T.of(\n",
+                "return $T.builder($S, $S)\n",
+                Types.ENTRY_POINT_PLAN,
                 model.workflow().canonicalName(),
-                entry.method(),
-                Types.LIST,
-                inputs.build(),
-                Types.LIST)
+                entry.method())
             .indent()
             .indent();
-    for (int k = 0; k < plan.steps().size(); k++) {
-      body.add(stepInPlan(plan.steps().get(k), plan.inputSlots().get(k), plan.afterSteps().get(k)));
-      body.add(k == plan.steps().size() - 1 ? "),\n" : ",\n");
-    }
-    if (plan.steps().isEmpty()) {
-      body.add("),\n");
-    }
-    body.unindent()
-        .unindent()
-        .add(
-            "$L,\n$L,\n$S",
-            plan.outputSlot(),
-            CodeBlocks.duration(model.deadline()),
-            plan.graphHash());
-    boolean inputCodecs = entry.inputCodecs() != null && !entry.inputCodecs().isEmpty();
-    if (inputCodecs || entry.outputCodec() != null) {
-      CodeBlock.Builder codecs = CodeBlock.builder();
-      for (int i = 0; inputCodecs && i < entry.inputCodecs().size(); i++) {
-        codecs.add(i == 0 ? "$L" : ", $L", entry.inputCodecs().get(i));
+    List<EntryPointModel.Input> inputs = entry.inputs();
+    boolean stored = entry.inputCodecs() != null && !entry.inputCodecs().isEmpty();
+    for (int k = 0; k < inputs.size(); k++) {
+      CodeBlock slot = slots.ref(slots.ofInput(inputs.get(k).key()));
+      if (stored) {
+        body.add(
+            ".input($S, $L, $L)\n",
+            inputs.get(k).key().toString(),
+            slot,
+            entry.inputCodecs().get(k));
+      } else {
+        body.add(".input($S, $L)\n", inputs.get(k).key().toString(), slot);
       }
-      body.add(
-          ",\n$T.of($L),\n$L",
-          Types.LIST,
-          codecs.build(),
-          entry.outputCodec() != null ? entry.outputCodec() : CodeBlock.of("null"));
     }
-    body.add(");\n").unindent().unindent();
-    return MethodSpec.methodBuilder(planMethodName(plan))
+    CodeBlock.Builder planSteps = CodeBlock.builder();
+    for (int k = 0; k < plan.steps().size(); k++) {
+      planSteps.add(k == 0 ? "$L()" : ", $L()", names.descriptor(plan.steps().get(k)));
+    }
+    if (!plan.steps().isEmpty()) {
+      body.add(".steps($L)\n", planSteps.build());
+    }
+    CodeBlock output = slots.ref(slots.of(plan, plan.outputSlot()));
+    if (entry.outputCodec() != null) {
+      body.add(".output($L, $L)\n", output, entry.outputCodec());
+    } else {
+      body.add(".output($L)\n", output);
+    }
+    body.add(".slots($L)\n", slots.count());
+    if (model.deadline() != null) {
+      body.add(".deadline($L)\n", CodeBlocks.duration(model.deadline()));
+    }
+    body.add(".graphHash($S)\n", plan.graphHash()).add(".build();\n").unindent().unindent();
+    return MethodSpec.methodBuilder(names.plan(e))
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
         .returns(Types.ENTRY_POINT_PLAN)
         .addCode(body.build())
-        .build();
-  }
-
-  /** {@code extractStep().inputs(0).build()}: where the step sits in one plan. */
-  private CodeBlock stepInPlan(int stepIndex, int[] inputs, int[] after) {
-    CodeBlock.Builder b = CodeBlock.builder().add("$L()", stepMethodName(stepIndex));
-    if (inputs.length > 0) {
-      b.add(".inputs($L)", CodeBlocks.ints(inputs));
-    }
-    if (after.length > 0) {
-      b.add(".after($L)", CodeBlocks.ints(after));
-    }
-    return b.add(".build()").build();
-  }
-
-  /** The step's name as a method name: {@code extractStep}, {@code ocrExtractStep}. */
-  private String stepMethodName(int stepIndex) {
-    return stepMethodNames.get(stepIndex);
-  }
-
-  /** {@link #stepMethodName}, given the earlier steps' names stripped to word characters. */
-  private String stepMethodName(int stepIndex, List<String> strippedBefore) {
-    String name = model.steps().get(stepIndex).name();
-    StringBuilder id = new StringBuilder();
-    boolean upper = false;
-    for (char c : name.toCharArray()) {
-      if (Character.isJavaIdentifierPart(c) && c != '$') {
-        id.append(
-            upper ? Character.toUpperCase(c) : (id.length() == 0 ? Character.toLowerCase(c) : c));
-        upper = false;
-      } else {
-        upper = id.length() > 0;
-      }
-    }
-    if (id.length() == 0 || !Character.isJavaIdentifierStart(id.charAt(0))) {
-      id.insert(0, "step");
-    }
-    // Step names are unique, but two may sanitize alike ("a-b", "a_b"): suffix with the index.
-    for (String earlier : strippedBefore) {
-      if (earlier.equalsIgnoreCase(id.toString())) {
-        id.append(stepIndex);
-        break;
-      }
-    }
-    return id + "Step";
-  }
-
-  /** The step's descriptor, without its place in a plan (slots and after-edges). */
-  private MethodSpec stepMethod(int stepIndex) {
-    StepModel step = model.steps().get(stepIndex);
-    CodeBlock.Builder b =
-        CodeBlock.builder()
-            .add("return $T.builder($S)\n", Types.STEP_DESCRIPTOR, step.name())
-            .indent()
-            .indent()
-            .add(".declaredBy($S)\n", step.declaredBy())
-            .add(".produces($S)", step.produces().toString());
-    if (step.async()) {
-      b.add("\n.async()");
-    }
-    if (!step.critical()) {
-      b.add("\n.nonCritical($L)", step.neutralDefault());
-    }
-    if (step.fallback() != null) {
-      b.add("\n.fallback()");
-    }
-    Policies.Retry r = step.retry();
-    if (r != null) {
-      b.add(
-          "\n.retry(new $T($L, $L, $L, $L, $L, $L, $L, $L))",
-          Types.RETRY_POLICY,
-          r.maxAttempts(),
-          CodeBlocks.duration(r.delay()),
-          CodeBlocks.decimal(r.multiplier()),
-          CodeBlocks.duration(r.maxDelay()),
-          CodeBlocks.decimal(r.jitter()),
-          CodeBlocks.classList(r.retryOn()),
-          CodeBlocks.classList(r.abortOn()),
-          CodeBlocks.duration(r.maxDuration()));
-    }
-    b.add(
-        "\n.timeout($L)",
-        CodeBlocks.duration(step.timeout() != null ? step.timeout() : model.defaultTimeout()));
-    Policies.Breaker cb = step.breaker();
-    if (cb != null) {
-      if (cb.rateBased()) {
-        b.add(
-            "\n.circuitBreaker(new $T($S, $L, $L, $L, $L, $L, $L, $L))",
-            Types.BREAKER_POLICY,
-            cb.name(),
-            cb.failureThreshold(),
-            CodeBlocks.duration(cb.openFor()),
-            cb.halfOpenTrials(),
-            cb.failureRatio(),
-            cb.window(),
-            CodeBlocks.classList(cb.failOn()),
-            CodeBlocks.classList(cb.skipOn()));
-      } else {
-        b.add(
-            "\n.circuitBreaker(new $T($S, $L, $L, $L, $L, $L))",
-            Types.BREAKER_POLICY,
-            cb.name(),
-            cb.failureThreshold(),
-            CodeBlocks.duration(cb.openFor()),
-            cb.halfOpenTrials(),
-            CodeBlocks.classList(cb.failOn()),
-            CodeBlocks.classList(cb.skipOn()));
-      }
-    }
-    if (step.codec() != null) {
-      b.add("\n.checkpointed($L)", step.codec());
-    }
-    if (step.compensation() != null) {
-      b.add("\n.compensated()");
-    }
-    if (step.nullOutput() == StepModel.NullOutput.ALLOWED) {
-      b.add("\n.nullable()");
-    } else if (step.nullOutput() == StepModel.NullOutput.EMPTY_OPTIONAL) {
-      b.add("\n.emptyWhenNull()");
-    }
-    b.add(";\n").unindent().unindent();
-    return MethodSpec.methodBuilder(stepMethodName(stepIndex))
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(Types.STEP_DESCRIPTOR.nestedClass("Builder"))
-        .addJavadoc(
-            "Step {@code $L}: {@link $T#$L}.\n",
-            step.name(),
-            model.agents().get(step.agentIndex()),
-            step.method())
-        .addCode(b.build())
         .build();
   }
 
@@ -347,127 +208,38 @@ public final class OrchestratorWriter {
             .addAnnotation(Types.INJECT)
             .addJavadoc(
                 "Binds the workflow's steps to the given agents, to run on {@code runtime}.\n");
+    NameAllocator locals = new NameAllocator();
     for (int i = 0; i < model.agents().size(); i++) {
-      ctor.addParameter(model.agents().get(i), model.agentFields().get(i));
+      String field = model.agentFields().get(i);
+      ctor.addParameter(model.agents().get(i), field);
+      locals.newName(field, "agent" + i);
     }
     ctor.addParameter(Types.FIREBREAK_RUNTIME, "runtime");
+    locals.newName("runtime", "runtime");
     for (String field : model.agentFields()) {
-      ctor.addStatement("$T.requireNonNull($L, $S)", Types.OBJECTS, field, field);
+      ctor.addStatement("this.$L = $T.requireNonNull($L, $S)", field, Types.OBJECTS, field, field);
     }
     ctor.addStatement("$T.requireNonNull(runtime, $S)", Types.OBJECTS, "runtime");
-    uncheckedCasts = false;
+    for (int i : planSteps()) {
+      ctor.addStatement(
+          "$T $L = $L",
+          Types.STEP_BINDING,
+          locals.newName(names.call(i), "binding" + i),
+          steps.binding(i));
+    }
     for (WorkflowModel.Plan plan : model.entryPoints()) {
       CodeBlock.Builder bindings = CodeBlock.builder();
       for (int k = 0; k < plan.steps().size(); k++) {
-        bindings.add(k == 0 ? "\n$L" : ",\n$L", binding(plan, k));
+        bindings.add(k == 0 ? "$L" : ", $L", locals.get("binding" + plan.steps().get(k)));
       }
-      ctor.addCode(
-          CodeBlock.builder()
-              .add(
-                  "this.$L = runtime.bind(GRAPH.entryPoint($S), $T.of(",
-                  plan.entryPoint().method(),
-                  plan.entryPoint().method(),
-                  Types.LIST)
-              .indent()
-              .indent()
-              .add(bindings.build())
-              .unindent()
-              .unindent()
-              .add("));\n")
-              .build());
-    }
-    if (uncheckedCasts) {
-      ctor.addAnnotation(
-          AnnotationSpec.builder(SuppressWarnings.class)
-              .addMember("value", "$S", "unchecked")
-              .build());
+      ctor.addStatement(
+          "this.$L = runtime.bind(GRAPH.entryPoint($S), $T.of($L))",
+          plan.entryPoint().method(),
+          plan.entryPoint().method(),
+          Types.LIST,
+          bindings.build());
     }
     return ctor.build();
-  }
-
-  private CodeBlock binding(WorkflowModel.Plan plan, int k) {
-    StepModel step = model.steps().get(plan.steps().get(k));
-    int[] slots = plan.inputSlots().get(k);
-    String agent = model.agentFields().get(step.agentIndex());
-    // Slot of each step parameter (context parameters have none).
-    int[] parameterSlots = new int[step.parameters().size()];
-    for (int p = 0, d = 0; p < step.parameters().size(); p++) {
-      parameterSlots[p] = step.parameters().get(p).context() ? -1 : slots[d++];
-    }
-    CodeBlock.Builder args = CodeBlock.builder();
-    for (int p = 0; p < step.parameters().size(); p++) {
-      StepModel.Parameter parameter = step.parameters().get(p);
-      args.add(p == 0 ? "" : ", ");
-      args.add(
-          parameter.context()
-              ? CodeBlock.of("ctx")
-              : slotRead(parameter.type(), parameterSlots[p]));
-    }
-    CodeBlock.Builder b =
-        CodeBlock.builder()
-            .add(
-                "$T.$L((s, ctx) -> $L.$L($L))",
-                Types.STEP_BINDING,
-                step.async() ? "async" : "sync",
-                agent,
-                step.method(),
-                args.build());
-    b.indent().indent();
-    if (step.fallback() != null) {
-      b.add(
-          "\n.$L((s, failure) -> $L.$L($L))",
-          step.fallback().returnsStage() ? "asyncFallback" : "fallback",
-          agent,
-          step.fallback().method(),
-          callArguments(step, step.fallback(), parameterSlots));
-    }
-    if (step.compensation() != null) {
-      b.add(
-          "\n.compensation((out, s, ctx) -> $L.$L($L))",
-          agent,
-          step.compensation().method(),
-          callArguments(step, step.compensation(), parameterSlots));
-    }
-    return b.unindent().unindent().build();
-  }
-
-  private CodeBlock callArguments(StepModel step, StepModel.Call call, int[] parameterSlots) {
-    CodeBlock.Builder args = CodeBlock.builder();
-    for (int a = 0; a < call.arguments().size(); a++) {
-      StepModel.Argument argument = call.arguments().get(a);
-      args.add(a == 0 ? "" : ", ");
-      switch (argument.kind()) {
-        case OUTPUT:
-          args.add(cast(step.primitive() ? step.producedType() : step.producedType(), "out"));
-          break;
-        case FAILURE:
-          args.add("failure");
-          break;
-        case CONTEXT:
-          args.add("ctx");
-          break;
-        default:
-          args.add(
-              slotRead(
-                  step.parameters().get(argument.parameterIndex()).type(),
-                  parameterSlots[argument.parameterIndex()]));
-      }
-    }
-    return args.build();
-  }
-
-  private CodeBlock slotRead(TypeName type, int slot) {
-    return cast(type, "s[" + slot + "]");
-  }
-
-  private CodeBlock cast(TypeName type, String expression) {
-    if (type instanceof ParameterizedTypeName) {
-      uncheckedCasts = true;
-    }
-    if (type.equals(TypeName.OBJECT)) {
-      return CodeBlock.of("$L", expression);
-    }
-    return CodeBlock.of("($T) $L", type, expression);
   }
 
   private MethodSpec entryPoint(EntryPointModel entry) {
@@ -574,9 +346,5 @@ public final class OrchestratorWriter {
                 .addStatement("return new $T($L)", model.generated(), String.join(", ", fields))
                 .build())
         .build();
-  }
-
-  static String constantName(String s) {
-    return Names.constantCase(s);
   }
 }

@@ -37,6 +37,8 @@ final class Types {
   static final ClassName JSON_PARSE_EXCEPTION =
       ClassName.get("com.fasterxml.jackson.core", "JsonParseException");
   static final ClassName LIST = ClassName.get("java.util", "List");
+  static final ClassName COMPLETION_STAGE =
+      ClassName.get("java.util.concurrent", "CompletionStage");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
   static final ClassName DURATION = ClassName.get("java.time", "Duration");
   static final ClassName IO_EXCEPTION = ClassName.get("java.io", "IOException");

@@ -68,4 +68,73 @@ public record CircuitBreakerPolicy(
         && !RetryPolicy.matches(skipOn, failure)
         && RetryPolicy.matches(failOn, failure);
   }
+
+  /**
+   * Starts the policy of the breaker called {@code name} from what {@code @CircuitBreaker} means
+   * when only its name is given: 5 consecutive failures open it for 30 s, 1 trial call half-open.
+   */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * Builds a {@link CircuitBreakerPolicy} by name rather than by position; generated code uses it.
+   */
+  public static final class Builder {
+    private final String name;
+    private int failureThreshold = 5;
+    private Duration openFor = Duration.ofSeconds(30);
+    private int halfOpenTrials = 1;
+    private double failureRatio;
+    private int window = DEFAULT_WINDOW;
+    private List<Class<? extends Throwable>> failOn = List.of(Exception.class);
+    private List<Class<? extends Throwable>> skipOn = List.of();
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    public Builder failureThreshold(int failureThreshold) {
+      this.failureThreshold = failureThreshold;
+      return this;
+    }
+
+    public Builder openFor(Duration openFor) {
+      this.openFor = openFor;
+      return this;
+    }
+
+    public Builder halfOpenTrials(int halfOpenTrials) {
+      this.halfOpenTrials = halfOpenTrials;
+      return this;
+    }
+
+    /** Opens on this share of failures over the last {@link #window} calls; 0 turns it off. */
+    public Builder failureRatio(double failureRatio) {
+      this.failureRatio = failureRatio;
+      return this;
+    }
+
+    public Builder window(int window) {
+      this.window = window;
+      return this;
+    }
+
+    @SafeVarargs
+    public final Builder failOn(Class<? extends Throwable>... types) {
+      this.failOn = List.of(types);
+      return this;
+    }
+
+    @SafeVarargs
+    public final Builder skipOn(Class<? extends Throwable>... types) {
+      this.skipOn = List.of(types);
+      return this;
+    }
+
+    public CircuitBreakerPolicy build() {
+      return new CircuitBreakerPolicy(
+          name, failureThreshold, openFor, halfOpenTrials, failureRatio, window, failOn, skipOn);
+    }
+  }
 }

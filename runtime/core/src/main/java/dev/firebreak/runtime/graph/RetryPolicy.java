@@ -74,4 +74,70 @@ public record RetryPolicy(
     }
     return false;
   }
+
+  /** Starts a policy from {@link #DEFAULTS}, what {@code @Retry} with no elements means. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RetryPolicy} by name rather than by position; generated code uses it. */
+  public static final class Builder {
+    private int maxAttempts = DEFAULTS.maxAttempts;
+    private Duration delay = DEFAULTS.delay;
+    private double multiplier = DEFAULTS.multiplier;
+    private Duration maxDelay = DEFAULTS.maxDelay;
+    private double jitter = DEFAULTS.jitter;
+    private List<Class<? extends Throwable>> retryOn = DEFAULTS.retryOn;
+    private List<Class<? extends Throwable>> abortOn = DEFAULTS.abortOn;
+    private Duration maxDuration = DEFAULTS.maxDuration;
+
+    private Builder() {}
+
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder delay(Duration delay) {
+      this.delay = delay;
+      return this;
+    }
+
+    public Builder multiplier(double multiplier) {
+      this.multiplier = multiplier;
+      return this;
+    }
+
+    public Builder maxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+      return this;
+    }
+
+    public Builder jitter(double jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    @SafeVarargs
+    public final Builder retryOn(Class<? extends Throwable>... types) {
+      this.retryOn = List.of(types);
+      return this;
+    }
+
+    @SafeVarargs
+    public final Builder abortOn(Class<? extends Throwable>... types) {
+      this.abortOn = List.of(types);
+      return this;
+    }
+
+    public Builder maxDuration(Duration maxDuration) {
+      this.maxDuration = maxDuration;
+      return this;
+    }
+
+    public RetryPolicy build() {
+      return new RetryPolicy(
+          maxAttempts, delay, multiplier, maxDelay, jitter, retryOn, abortOn, maxDuration);
+    }
+  }
 }

@@ -10,10 +10,11 @@ import java.util.Objects;
  * One step of an {@link EntryPointPlan}: what it consumes and produces, and its policies. Built by
  * generated code; immutable.
  *
- * <p>Values of a run live in numbered slots: slots {@code 0 .. inputCount-1} hold the entry point's
- * inputs, and step {@code i} of the plan writes slot {@code inputCount + i}. A step's {@link
- * #inputSlots()} are the slots of its parameters, in parameter order; {@link #afterSteps()} are
- * indices of steps it waits for without consuming their outputs.
+ * <p>Values of a run live in numbered slots (see {@link EntryPointPlan}). A step's {@link
+ * #inputSlots()} are the slots of its parameters, in parameter order, and it writes its output to
+ * {@link #outputSlot()}; {@link #afterSteps()} are the plan indices of steps it waits for without
+ * consuming their outputs (given by name, {@link Builder#after(String...)}, they are resolved when
+ * the plan is built).
  */
 public final class StepDescriptor {
   /** What a null output of the step's agent method or fallback means. */
@@ -30,7 +31,9 @@ public final class StepDescriptor {
   private final String declaredBy;
   private final String produces;
   private final int[] inputSlots;
+  private final int outputSlot;
   private final int[] afterSteps;
+  private final String[] afterNames;
   private final boolean async;
   private final boolean critical;
   private final boolean hasFallback;
@@ -47,7 +50,9 @@ public final class StepDescriptor {
     this.declaredBy = b.declaredBy;
     this.produces = b.produces;
     this.inputSlots = b.inputSlots;
+    this.outputSlot = b.outputSlot;
     this.afterSteps = b.afterSteps;
+    this.afterNames = b.afterNames;
     this.async = b.async;
     this.critical = b.critical;
     this.hasFallback = b.hasFallback;
@@ -83,6 +88,11 @@ public final class StepDescriptor {
   /** Slots of the step's parameters, in parameter order (a copy). */
   public int[] inputSlots() {
     return inputSlots.clone();
+  }
+
+  /** The slot the step writes, or -1 when its plan lays slots out by position. */
+  public int outputSlot() {
+    return outputSlot;
   }
 
   /** Indices of steps this one waits for without consuming their outputs (a copy). */
@@ -147,27 +157,55 @@ public final class StepDescriptor {
   /** This step with other retry, timeout and breaker policies (runtime overrides). */
   public StepDescriptor withPolicies(
       RetryPolicy retry, Duration timeout, CircuitBreakerPolicy circuitBreaker) {
+    Builder b = toBuilder();
+    b.retry = Objects.requireNonNull(retry, "retry");
+    b.timeout = timeout;
+    b.circuitBreaker = circuitBreaker;
+    return new StepDescriptor(b);
+  }
+
+  /** The steps named by {@link Builder#after(String...)}, not yet resolved to plan indices. */
+  String[] afterNames() {
+    return afterNames.clone();
+  }
+
+  /** This step waiting for the plan's steps at {@code indices}, its names resolved. */
+  StepDescriptor withAfterSteps(int[] indices) {
+    Builder b = toBuilder();
+    b.afterSteps = indices.clone();
+    b.afterNames = new String[0];
+    return new StepDescriptor(b);
+  }
+
+  private Builder toBuilder() {
     Builder b = new Builder(name);
     b.declaredBy = declaredBy;
     b.produces = produces;
     b.inputSlots = inputSlots;
+    b.outputSlot = outputSlot;
     b.afterSteps = afterSteps;
+    b.afterNames = afterNames;
     b.async = async;
     b.critical = critical;
     b.hasFallback = hasFallback;
     b.neutralDefault = neutralDefault;
-    b.retry = Objects.requireNonNull(retry, "retry");
+    b.retry = retry;
     b.timeout = timeout;
     b.circuitBreaker = circuitBreaker;
     b.checkpointCodec = checkpointCodec;
     b.compensated = compensated;
     b.nullOutput = nullOutput;
-    return new StepDescriptor(b);
+    return b;
   }
 
   @Override
   public String toString() {
-    return "Step[" + name + " <- " + Arrays.toString(inputSlots) + "]";
+    return "Step["
+        + name
+        + " <- "
+        + Arrays.toString(inputSlots)
+        + (outputSlot >= 0 ? " -> " + outputSlot : "")
+        + "]";
   }
 
   /** Builds a {@link StepDescriptor}; used by generated code. */
@@ -176,7 +214,9 @@ public final class StepDescriptor {
     private String declaredBy = "";
     private String produces = "";
     private int[] inputSlots = new int[0];
+    private int outputSlot = -1;
     private int[] afterSteps = new int[0];
+    private String[] afterNames = new String[0];
     private boolean async;
     private boolean critical = true;
     private boolean hasFallback;
@@ -207,8 +247,27 @@ public final class StepDescriptor {
       return this;
     }
 
+    /**
+     * The slot the step writes its output to, in a plan whose slot layout is stated (see {@link
+     * EntryPointPlan.Builder}); without it, step {@code i} writes slot {@code inputCount + i}.
+     */
+    public Builder output(int slot) {
+      if (slot < 0) {
+        throw new IllegalArgumentException("output slot " + slot + " is negative");
+      }
+      this.outputSlot = slot;
+      return this;
+    }
+
+    /** Waits for the steps at these plan indices without consuming their outputs. */
     public Builder after(int... steps) {
       this.afterSteps = steps.clone();
+      return this;
+    }
+
+    /** Waits for the named steps without consuming their outputs; each must be in the plan. */
+    public Builder after(String... steps) {
+      this.afterNames = steps.clone();
       return this;
     }
 

@@ -14,6 +14,7 @@ import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
@@ -36,6 +37,16 @@ final class BoundPlan implements BoundEntryPoint {
   final int[] prerequisites;
   final int[] roots;
   final int inputs;
+
+  /** The run's slot layout: where each input goes, where each step writes, and how many slots. */
+  final int[] inputSlots;
+
+  final int[] stepSlots;
+  final int slotCount;
+
+  /** Per slot: the step that writes it, or -1 for an input's slot. */
+  final int[] producerOf;
+
   final long[] timeoutNanos;
   final long deadlineNanos;
 
@@ -69,6 +80,18 @@ final class BoundPlan implements BoundEntryPoint {
     this.steps = plan.steps().toArray(new StepDescriptor[0]);
     this.bindings = bindings.toArray(new StepBinding[0]);
     this.inputs = plan.inputs().size();
+    this.slotCount = plan.slotCount();
+    this.inputSlots = new int[inputs];
+    for (int k = 0; k < inputs; k++) {
+      inputSlots[k] = plan.inputSlot(k);
+    }
+    this.stepSlots = new int[n];
+    this.producerOf = new int[slotCount];
+    Arrays.fill(producerOf, -1);
+    for (int i = 0; i < n; i++) {
+      stepSlots[i] = plan.slotOf(i);
+      producerOf[stepSlots[i]] = i;
+    }
     this.breakers = new Breaker[n];
     this.timeoutNanos = new long[n];
     this.prerequisites = new int[n];
@@ -94,8 +117,8 @@ final class BoundPlan implements BoundEntryPoint {
       // Each distinct earlier step this one waits for, through an input or an `after` edge.
       BitSet waitsFor = new BitSet(n);
       for (int slot : step.inputSlots()) {
-        if (slot >= inputs) {
-          waitsFor.set(slot - inputs);
+        if (producerOf[slot] >= 0) {
+          waitsFor.set(producerOf[slot]);
         }
       }
       for (int after : step.afterSteps()) {

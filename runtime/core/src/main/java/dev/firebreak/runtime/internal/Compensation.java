@@ -48,7 +48,9 @@ final class Compensation {
             .bindings[i]
             .compensationCall()
             .call(
-                run.slots[run.plan.inputs + i], run.slots, new Context(run, step.name(), attempt));
+                run.slots[run.plan.stepSlots[i]],
+                run.slots,
+                new Context(run, step.name(), attempt));
         run.engine.events.compensated(run.runId, run.plan.workflow(), step.name(), attempt);
         if (step.isCheckpointed()) {
           forgetCheckpoint(step);

@@ -113,7 +113,9 @@ public final class Overrides {
         plan.deadline(),
         plan.graphHash(),
         plan.inputCodecs(),
-        plan.outputCodec());
+        plan.outputCodec(),
+        plan.inputSlots(),
+        plan.slotCount());
   }
 
   private static StepDescriptor override(

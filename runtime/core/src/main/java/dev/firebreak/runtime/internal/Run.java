@@ -101,8 +101,10 @@ final class Run {
     this.engine = plan.engine;
     this.runId = runId;
     int n = plan.steps.length;
-    this.slots = new Object[plan.inputs + n];
-    System.arraycopy(inputs, 0, slots, 0, inputs.length);
+    this.slots = new Object[plan.slotCount];
+    for (int k = 0; k < inputs.length; k++) {
+      slots[plan.inputSlots[k]] = inputs[k];
+    }
     this.stepRuns = new AtomicReferenceArray<>(n);
     this.waiting = new AtomicIntegerArray(plan.prerequisites);
   }
@@ -246,7 +248,7 @@ final class Run {
             sr, new IllegalStateException("checkpoint of step '" + step.name() + "' not saved", e));
       }
     }
-    slots[plan.inputs + i] = value;
+    slots[plan.stepSlots[i]] = value;
     if ((origin == Origin.AGENT || origin == Origin.RESTORED)
         && plan.bindings[i].compensationCall() != null) {
       compensable.add(i);

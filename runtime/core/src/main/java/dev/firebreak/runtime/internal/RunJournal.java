@@ -194,7 +194,7 @@ final class RunJournal {
       return Codecs.decode(plan.outputCodec, record.output());
     }
     int slot = plan.plan.outputSlot();
-    int step = slot - plan.inputs;
+    int step = plan.producerOf[slot];
     if (step < 0) {
       return slots[slot];
     }
