@@ -3,6 +3,8 @@ package dev.firebreak.runtime;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
+import dev.firebreak.runtime.graph.GeneratedCode;
+import dev.firebreak.runtime.graph.WorkflowGraph;
 import dev.firebreak.runtime.internal.Engine;
 import dev.firebreak.runtime.internal.Overrides;
 import dev.firebreak.runtime.store.InMemoryCheckpointStore;
@@ -178,6 +180,19 @@ public final class FirebreakRuntime implements AutoCloseable {
    */
   public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {
     return engine.bind(Objects.requireNonNull(plan, "plan"), List.copyOf(bindings));
+  }
+
+  /**
+   * Binds the plan of {@code graph}'s entry point {@code entryPoint}, once {@link GeneratedCode}
+   * confirms this runtime runs the code the graph was generated with. Generated orchestrators call
+   * this from their constructor.
+   *
+   * @throws IllegalStateException naming the processor release and this runtime's, if the graph was
+   *     generated in a format this runtime does not run
+   */
+  public BoundEntryPoint bind(WorkflowGraph graph, String entryPoint, List<StepBinding> bindings) {
+    GeneratedCode.check(graph);
+    return bind(graph.entryPoint(entryPoint), bindings);
   }
 
   /** The state of the circuit breaker {@code name}, or empty if no bound step uses it. */
