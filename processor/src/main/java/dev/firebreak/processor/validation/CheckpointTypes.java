@@ -4,6 +4,7 @@ import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.Names;
+import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.model.CodecModel;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,8 +29,8 @@ import javax.lang.model.util.Types;
  * encoded.
  */
 public final class CheckpointTypes {
-  static final ClassName CODECS = ClassName.get("dev.firebreak.runtime.codec", "Codecs");
-  static final ClassName KEY_CODEC = ClassName.get("dev.firebreak.runtime.codec", "KeyCodec");
+  static final ClassName CODECS = ClassName.get(RuntimeNames.CODEC, "Codecs");
+  static final ClassName KEY_CODEC = ClassName.get(RuntimeNames.CODEC, "KeyCodec");
 
   private static final Map<String, String> SCALARS = new LinkedHashMap<>();
 

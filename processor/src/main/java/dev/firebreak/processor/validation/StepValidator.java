@@ -7,6 +7,7 @@ import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Names;
+import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.model.BindingKey;
 import dev.firebreak.processor.model.Policies;
 import dev.firebreak.processor.model.StepModel;
@@ -119,7 +120,7 @@ public final class StepValidator {
     List<StepModel.Parameter> parameters = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       TypeMirror type = p.asType();
-      boolean isContext = ValidationContext.is(type, ValidationContext.STEP_CONTEXT);
+      boolean isContext = ValidationContext.is(type, RuntimeNames.STEP_CONTEXT);
       BindingKey key = isContext ? null : keys.of(type, p);
       parameters.add(
           new StepModel.Parameter(
@@ -595,7 +596,7 @@ public final class StepValidator {
     arguments.add(new StepModel.Argument(StepModel.Argument.Kind.OUTPUT, -1));
     boolean[] used = new boolean[stepParameters.size()];
     for (VariableElement p : params.subList(1, params.size())) {
-      if (ValidationContext.is(p.asType(), ValidationContext.STEP_CONTEXT)) {
+      if (ValidationContext.is(p.asType(), RuntimeNames.STEP_CONTEXT)) {
         arguments.add(new StepModel.Argument(StepModel.Argument.Kind.CONTEXT, -1));
         continue;
       }

@@ -18,7 +18,6 @@ import javax.lang.model.util.Types;
 
 /** What every validator needs: the compiler's utilities, the reporter and shared checks. */
 public final class ValidationContext {
-  public static final String STEP_CONTEXT = "dev.firebreak.runtime.StepContext";
   public static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
 
   final Elements elements;

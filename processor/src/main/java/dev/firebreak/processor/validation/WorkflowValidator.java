@@ -7,6 +7,7 @@ import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Names;
+import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.graph.BindingGraph;
 import dev.firebreak.processor.model.BindingKey;
 import dev.firebreak.processor.model.EntryPointModel;
@@ -39,7 +40,6 @@ import javax.lang.model.type.TypeMirror;
  */
 public final class WorkflowValidator {
   private CheckpointTypes checkpointTypes;
-  private static final String WORKFLOW_RESULT = "dev.firebreak.runtime.WorkflowResult";
 
   /** A breaker name's first declaration in this compilation, to compare later ones against. */
   public record BreakerDeclaration(Policies.Breaker breaker, String declaredOn) {}
@@ -338,7 +338,7 @@ public final class WorkflowValidator {
       output = argument(output, method, where);
       shape = EntryPointModel.Shape.STAGE;
     }
-    if (output != null && ValidationContext.is(output, WORKFLOW_RESULT)) {
+    if (output != null && ValidationContext.is(output, RuntimeNames.WORKFLOW_RESULT)) {
       output = argument(output, method, where);
       shape =
           shape == EntryPointModel.Shape.STAGE
@@ -368,7 +368,7 @@ public final class WorkflowValidator {
         inputs.add(new EntryPointModel.Input(name, TypeName.get(p.asType()), null));
         continue;
       }
-      if (ValidationContext.is(p.asType(), ValidationContext.STEP_CONTEXT)) {
+      if (ValidationContext.is(p.asType(), RuntimeNames.STEP_CONTEXT)) {
         context.reporter.report(Message.ENTRY_POINT_STEP_CONTEXT, p, name);
         continue;
       }
@@ -385,7 +385,7 @@ public final class WorkflowValidator {
     List<com.squareup.javapoet.CodeBlock> inputCodecs = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       if (AnnotationValues.find(p, StepValidator.ANNOTATIONS + "RunId").isPresent()
-          || ValidationContext.is(p.asType(), ValidationContext.STEP_CONTEXT)) {
+          || ValidationContext.is(p.asType(), RuntimeNames.STEP_CONTEXT)) {
         continue;
       }
       Object codec = checkpointTypes.codecOf(p.asType());

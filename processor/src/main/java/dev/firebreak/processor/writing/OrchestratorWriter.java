@@ -10,7 +10,7 @@ import com.squareup.javapoet.NameAllocator;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
-import dev.firebreak.processor.FirebreakProcessor;
+import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.model.EntryPointModel;
 import dev.firebreak.processor.model.WorkflowModel;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ public final class OrchestratorWriter {
             .addSuperinterface(model.workflow())
             .addAnnotation(
                 AnnotationSpec.builder(Types.GENERATED)
-                    .addMember("value", "$S", FirebreakProcessor.class.getName())
+                    .addMember("value", "$S", RuntimeNames.PROCESSOR)
                     .addMember("comments", "$S", DOCS)
                     .build())
             .addAnnotation(Types.FIREBREAK_GENERATED)

@@ -1,33 +1,30 @@
 package dev.firebreak.processor.writing;
 
 import com.squareup.javapoet.ClassName;
+import dev.firebreak.processor.base.RuntimeNames;
 
 /**
- * Runtime types the generated code refers to, by name (the processor does not link the runtime).
+ * The JavaPoet names of the types generated code refers to (the runtime's from {@link
+ * RuntimeNames}).
  */
 final class Types {
   private Types() {}
 
-  static final String RUNTIME_PACKAGE = "dev.firebreak.runtime";
+  static final String RUNTIME_PACKAGE = RuntimeNames.RUNTIME;
   static final ClassName FIREBREAK_RUNTIME = ClassName.get(RUNTIME_PACKAGE, "FirebreakRuntime");
   static final ClassName STEP_CONTEXT = ClassName.get(RUNTIME_PACKAGE, "StepContext");
   static final ClassName CHECKPOINT_CODEC = ClassName.get(RUNTIME_PACKAGE, "CheckpointCodec");
-  static final ClassName WORKFLOW_GRAPH =
-      ClassName.get(RUNTIME_PACKAGE + ".graph", "WorkflowGraph");
-  static final ClassName ENTRY_POINT_PLAN =
-      ClassName.get(RUNTIME_PACKAGE + ".graph", "EntryPointPlan");
-  static final ClassName STEP_DESCRIPTOR =
-      ClassName.get(RUNTIME_PACKAGE + ".graph", "StepDescriptor");
-  static final ClassName RETRY_POLICY = ClassName.get(RUNTIME_PACKAGE + ".graph", "RetryPolicy");
-  static final ClassName BREAKER_POLICY =
-      ClassName.get(RUNTIME_PACKAGE + ".graph", "CircuitBreakerPolicy");
+  static final ClassName WORKFLOW_GRAPH = ClassName.get(RuntimeNames.GRAPH, "WorkflowGraph");
+  static final ClassName ENTRY_POINT_PLAN = ClassName.get(RuntimeNames.GRAPH, "EntryPointPlan");
+  static final ClassName STEP_DESCRIPTOR = ClassName.get(RuntimeNames.GRAPH, "StepDescriptor");
+  static final ClassName RETRY_POLICY = ClassName.get(RuntimeNames.GRAPH, "RetryPolicy");
+  static final ClassName BREAKER_POLICY = ClassName.get(RuntimeNames.GRAPH, "CircuitBreakerPolicy");
   static final ClassName BOUND_ENTRY_POINT =
-      ClassName.get(RUNTIME_PACKAGE + ".generated", "BoundEntryPoint");
-  static final ClassName STEP_BINDING =
-      ClassName.get(RUNTIME_PACKAGE + ".generated", "StepBinding");
+      ClassName.get(RuntimeNames.GENERATED, "BoundEntryPoint");
+  static final ClassName STEP_BINDING = ClassName.get(RuntimeNames.GENERATED, "StepBinding");
   static final ClassName FIREBREAK_GENERATED =
-      ClassName.get(RUNTIME_PACKAGE + ".generated", "FirebreakGenerated");
-  static final ClassName CODECS = ClassName.get(RUNTIME_PACKAGE + ".codec", "Codecs");
+      ClassName.get(RuntimeNames.GENERATED, "FirebreakGenerated");
+  static final ClassName CODECS = ClassName.get(RuntimeNames.CODEC, "Codecs");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final ClassName INJECT = ClassName.get("jakarta.inject", "Inject");
   static final ClassName JSON_GENERATOR =
