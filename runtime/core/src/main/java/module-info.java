@@ -15,6 +15,8 @@ module dev.firebreak.runtime {
   // Generated orchestrators carry @javax.annotation.processing.Generated, kept in source only.
   requires static transitive java.compiler;
   requires org.slf4j;
+  // Overrides and policy descriptors are checked with the annotations' limits and duration grammar.
+  requires dev.firebreak.annotations;
 
   exports dev.firebreak.runtime;
   exports dev.firebreak.runtime.codec;

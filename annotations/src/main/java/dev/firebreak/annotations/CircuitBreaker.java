@@ -27,26 +27,35 @@ public @interface CircuitBreaker {
   /** The breaker's name, e.g. {@code "ocr-api"}. Required, not blank. */
   String name();
 
-  /** Consecutive failures that open the breaker. Default {@code 5}; bounds {@code 1..10000}. */
+  /**
+   * Consecutive failures that open the breaker. Default {@code 5}; bounds {@value
+   * PolicyLimits#BREAKER_FAILURE_THRESHOLD_MIN}..{@value
+   * PolicyLimits#BREAKER_FAILURE_THRESHOLD_MAX}.
+   */
   int failureThreshold() default 5;
 
   /** How long the breaker stays open before it half-opens. Default {@code "30s"}; positive. */
   String openFor() default "30s";
 
-  /** Calls let through while half-open. Default {@code 1}; bounds {@code 1..1000}. */
+  /**
+   * Calls let through while half-open. Default {@code 1}; bounds {@value
+   * PolicyLimits#BREAKER_HALF_OPEN_TRIALS_MIN}..{@value PolicyLimits#BREAKER_HALF_OPEN_TRIALS_MAX}.
+   */
   int halfOpenTrials() default 1;
 
   /**
    * Rate-based opening instead of consecutive failures: when above 0, the breaker opens once at
    * least this share of the last {@link #window()} calls failed (and at least {@code window} calls
    * were made since it closed); {@link #failureThreshold()} is then not used. Default {@code 0.0}
-   * (off: consecutive failures count); bounds {@code 0.0..1.0}.
+   * (off: consecutive failures count); bounds {@value
+   * PolicyLimits#BREAKER_FAILURE_RATIO_MIN}..{@value PolicyLimits#BREAKER_FAILURE_RATIO_MAX}.
    */
   double failureRatio() default 0.0;
 
   /**
    * The calls {@link #failureRatio()} is measured over, most recent first. Used only with a failure
-   * ratio. Default {@code 20}; bounds {@code 1..64}.
+   * ratio. Default {@code 20}; bounds {@value PolicyLimits#BREAKER_WINDOW_MIN}..{@value
+   * PolicyLimits#BREAKER_WINDOW_MAX}.
    */
   int window() default 20;
 

@@ -20,7 +20,8 @@ import java.lang.annotation.Target;
 public @interface Retry {
 
   /**
-   * Attempts in total, the first included. Default {@code 3}; bounds {@code 1..100}: unbounded
+   * Attempts in total, the first included. Default {@code 3}; bounds {@value
+   * PolicyLimits#RETRY_MAX_ATTEMPTS_MIN}..{@value PolicyLimits#RETRY_MAX_ATTEMPTS_MAX}: unbounded
    * retries are a compile error.
    */
   int maxAttempts() default 3;
@@ -30,7 +31,10 @@ public @interface Retry {
    */
   String delay() default "1s";
 
-  /** Growth of the gap after each retry. Default {@code 2.0}; bounds {@code 1.0..100.0}. */
+  /**
+   * Growth of the gap after each retry. Default {@code 2.0}; bounds {@value
+   * PolicyLimits#RETRY_MULTIPLIER_MIN}..{@value PolicyLimits#RETRY_MULTIPLIER_MAX}.
+   */
   double multiplier() default 2.0;
 
   /** The largest gap between attempts. Default {@code "60s"}; a positive duration. */
@@ -38,7 +42,8 @@ public @interface Retry {
 
   /**
    * Random spread of each gap, as a fraction of it: the gap lies in {@code [gap × (1 − jitter), gap
-   * × (1 + jitter)]}. Default {@code 0.0} (none); bounds {@code 0.0..1.0}.
+   * × (1 + jitter)]}. Default {@code 0.0} (none); bounds {@value
+   * PolicyLimits#RETRY_JITTER_MIN}..{@value PolicyLimits#RETRY_JITTER_MAX}.
    */
   double jitter() default 0.0;
 

@@ -1,10 +1,27 @@
 package dev.firebreak.processor.base;
 
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_FAILURE_RATIO_MAX;
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_FAILURE_RATIO_MIN;
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_FAILURE_THRESHOLD_MAX;
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN;
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MAX;
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN;
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_WINDOW_MAX;
+import static dev.firebreak.annotations.PolicyLimits.BREAKER_WINDOW_MIN;
+import static dev.firebreak.annotations.PolicyLimits.RETRY_JITTER_MAX;
+import static dev.firebreak.annotations.PolicyLimits.RETRY_JITTER_MIN;
+import static dev.firebreak.annotations.PolicyLimits.RETRY_MAX_ATTEMPTS_MAX;
+import static dev.firebreak.annotations.PolicyLimits.RETRY_MAX_ATTEMPTS_MIN;
+import static dev.firebreak.annotations.PolicyLimits.RETRY_MULTIPLIER_MAX;
+import static dev.firebreak.annotations.PolicyLimits.RETRY_MULTIPLIER_MIN;
+
 import javax.tools.Diagnostic.Kind;
 
 /**
  * Every diagnostic the processor can report, with its stable id and format. The id (printed as
  * {@code [Firebreak/Id]}) never changes once released, so errors can be searched for in the docs.
+ * The bounds a format prints come from {@link dev.firebreak.annotations.PolicyLimits}, the
+ * constants the checks use.
  */
 public enum Message {
   // Workflow declaration
@@ -93,9 +110,20 @@ public enum Message {
   // @Retry
   RETRY_MAX_ATTEMPTS(
       "RetryMaxAttempts",
-      "@Retry(maxAttempts = %d) on %s is out of bounds: attempts (the first included) must be within 1..100; unbounded retries hammer a failing service"),
-  RETRY_MULTIPLIER("RetryMultiplier", "@Retry(multiplier = %s) on %s must be within 1.0..100.0"),
-  RETRY_JITTER("RetryJitter", "@Retry(jitter = %s) on %s must be within 0.0..1.0"),
+      "@Retry(maxAttempts = %d) on %s is out of bounds: attempts (the first included) must be within "
+          + RETRY_MAX_ATTEMPTS_MIN
+          + ".."
+          + RETRY_MAX_ATTEMPTS_MAX
+          + "; unbounded retries hammer a failing service"),
+  RETRY_MULTIPLIER(
+      "RetryMultiplier",
+      "@Retry(multiplier = %s) on %s must be within "
+          + RETRY_MULTIPLIER_MIN
+          + ".."
+          + RETRY_MULTIPLIER_MAX),
+  RETRY_JITTER(
+      "RetryJitter",
+      "@Retry(jitter = %s) on %s must be within " + RETRY_JITTER_MIN + ".." + RETRY_JITTER_MAX),
   RETRY_DELAY_EXCEEDS_MAX(
       "RetryDelayExceedsMaxDelay", "@Retry on %s has delay %s greater than maxDelay %s"),
   RETRY_ON_ABORT_ON(
@@ -116,13 +144,30 @@ public enum Message {
       "BreakerNameBlank",
       "@CircuitBreaker on %s needs a name: one breaker per external service, e.g. name = \"ocr-api\""),
   BREAKER_THRESHOLD(
-      "BreakerThreshold", "@CircuitBreaker(failureThreshold = %d) on %s must be within 1..10000"),
+      "BreakerThreshold",
+      "@CircuitBreaker(failureThreshold = %d) on %s must be within "
+          + BREAKER_FAILURE_THRESHOLD_MIN
+          + ".."
+          + BREAKER_FAILURE_THRESHOLD_MAX),
   BREAKER_HALF_OPEN_TRIALS(
-      "BreakerHalfOpenTrials", "@CircuitBreaker(halfOpenTrials = %d) on %s must be within 1..1000"),
+      "BreakerHalfOpenTrials",
+      "@CircuitBreaker(halfOpenTrials = %d) on %s must be within "
+          + BREAKER_HALF_OPEN_TRIALS_MIN
+          + ".."
+          + BREAKER_HALF_OPEN_TRIALS_MAX),
   BREAKER_FAILURE_RATIO(
       "BreakerFailureRatio",
-      "@CircuitBreaker(failureRatio = %s) on %s must be within 0.0..1.0 (0 turns rate-based opening off)"),
-  BREAKER_WINDOW("BreakerWindow", "@CircuitBreaker(window = %d) on %s must be within 1..64"),
+      "@CircuitBreaker(failureRatio = %s) on %s must be within "
+          + BREAKER_FAILURE_RATIO_MIN
+          + ".."
+          + BREAKER_FAILURE_RATIO_MAX
+          + " (0 turns rate-based opening off)"),
+  BREAKER_WINDOW(
+      "BreakerWindow",
+      "@CircuitBreaker(window = %d) on %s must be within "
+          + BREAKER_WINDOW_MIN
+          + ".."
+          + BREAKER_WINDOW_MAX),
   BREAKER_FAIL_ON_SKIP_ON(
       "BreakerFailOnAndSkipOn", "%s is listed both in failOn and skipOn of @CircuitBreaker on %s"),
   BREAKER_CONFLICT(

@@ -2,8 +2,8 @@ package dev.firebreak.processor.graph;
 
 import static dev.firebreak.processor.validation.ValidationContext.describe;
 
+import dev.firebreak.annotations.Durations;
 import dev.firebreak.processor.base.AnnotationValues;
-import dev.firebreak.processor.base.Durations;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.model.BindingKey;

@@ -4,6 +4,7 @@ import static dev.firebreak.processor.validation.ValidationContext.describe;
 
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
+import dev.firebreak.annotations.PolicyLimits;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Names;
@@ -249,17 +250,19 @@ public final class StepValidator {
     String where = describe(method);
     int before = context.reporter.errorCount();
     int maxAttempts = values.integer(retry, "maxAttempts");
-    if (maxAttempts < 1 || maxAttempts > 100) {
+    if (maxAttempts < PolicyLimits.RETRY_MAX_ATTEMPTS_MIN
+        || maxAttempts > PolicyLimits.RETRY_MAX_ATTEMPTS_MAX) {
       context.reporter.reportOn(
           Message.RETRY_MAX_ATTEMPTS, method, retry, "maxAttempts", maxAttempts, where);
     }
     double multiplier = values.decimal(retry, "multiplier");
-    if (!(multiplier >= 1.0 && multiplier <= 100.0)) {
+    if (!(multiplier >= PolicyLimits.RETRY_MULTIPLIER_MIN
+        && multiplier <= PolicyLimits.RETRY_MULTIPLIER_MAX)) {
       context.reporter.reportOn(
           Message.RETRY_MULTIPLIER, method, retry, "multiplier", multiplier, where);
     }
     double jitter = values.decimal(retry, "jitter");
-    if (!(jitter >= 0.0 && jitter <= 1.0)) {
+    if (!(jitter >= PolicyLimits.RETRY_JITTER_MIN && jitter <= PolicyLimits.RETRY_JITTER_MAX)) {
       context.reporter.reportOn(Message.RETRY_JITTER, method, retry, "jitter", jitter, where);
     }
     Duration delay = context.duration(retry, "delay", method, true);
@@ -345,22 +348,25 @@ public final class StepValidator {
       context.reporter.reportOn(Message.BREAKER_NAME_BLANK, method, breaker, "name", where);
     }
     int threshold = values.integer(breaker, "failureThreshold");
-    if (threshold < 1 || threshold > 10_000) {
+    if (threshold < PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN
+        || threshold > PolicyLimits.BREAKER_FAILURE_THRESHOLD_MAX) {
       context.reporter.reportOn(
           Message.BREAKER_THRESHOLD, method, breaker, "failureThreshold", threshold, where);
     }
     int trials = values.integer(breaker, "halfOpenTrials");
-    if (trials < 1 || trials > 1000) {
+    if (trials < PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN
+        || trials > PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MAX) {
       context.reporter.reportOn(
           Message.BREAKER_HALF_OPEN_TRIALS, method, breaker, "halfOpenTrials", trials, where);
     }
     double ratio = values.decimal(breaker, "failureRatio");
-    if (!(ratio >= 0.0 && ratio <= 1.0)) {
+    if (!(ratio >= PolicyLimits.BREAKER_FAILURE_RATIO_MIN
+        && ratio <= PolicyLimits.BREAKER_FAILURE_RATIO_MAX)) {
       context.reporter.reportOn(
           Message.BREAKER_FAILURE_RATIO, method, breaker, "failureRatio", ratio, where);
     }
     int window = values.integer(breaker, "window");
-    if (window < 1 || window > 64) {
+    if (window < PolicyLimits.BREAKER_WINDOW_MIN || window > PolicyLimits.BREAKER_WINDOW_MAX) {
       context.reporter.reportOn(Message.BREAKER_WINDOW, method, breaker, "window", window, where);
     }
     Duration openFor = context.duration(breaker, "openFor", method, false);

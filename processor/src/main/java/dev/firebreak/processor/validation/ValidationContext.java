@@ -1,7 +1,7 @@
 package dev.firebreak.processor.validation;
 
+import dev.firebreak.annotations.Durations;
 import dev.firebreak.processor.base.AnnotationValues;
-import dev.firebreak.processor.base.Durations;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Reporter;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.firebreak.processor.writing;
 
-import dev.firebreak.processor.base.Durations;
+import dev.firebreak.annotations.Durations;
 import dev.firebreak.processor.model.BindingKey;
 import dev.firebreak.processor.model.EntryPointModel;
 import dev.firebreak.processor.model.StepModel;

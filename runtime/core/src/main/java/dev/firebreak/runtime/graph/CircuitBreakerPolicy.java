@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.graph;
 
+import dev.firebreak.annotations.PolicyLimits;
 import dev.firebreak.runtime.InvalidInputException;
 import java.time.Duration;
 import java.util.List;
@@ -32,12 +33,27 @@ public record CircuitBreakerPolicy(
   public CircuitBreakerPolicy {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(openFor, "openFor");
-    if (failureThreshold < 1 || halfOpenTrials < 1) {
-      throw new IllegalArgumentException("failureThreshold and halfOpenTrials must be >= 1");
-    }
-    if (!(failureRatio >= 0.0 && failureRatio <= 1.0) || window < 1 || window > 64) {
+    if (failureThreshold < PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN
+        || halfOpenTrials < PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN) {
       throw new IllegalArgumentException(
-          "failureRatio must be within 0..1 and window within 1..64");
+          "failureThreshold and halfOpenTrials must be >= "
+              + Math.max(
+                  PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN,
+                  PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN));
+    }
+    if (!(failureRatio >= PolicyLimits.BREAKER_FAILURE_RATIO_MIN
+            && failureRatio <= PolicyLimits.BREAKER_FAILURE_RATIO_MAX)
+        || window < PolicyLimits.BREAKER_WINDOW_MIN
+        || window > PolicyLimits.BREAKER_WINDOW_MAX) {
+      throw new IllegalArgumentException(
+          "failureRatio must be within "
+              + Bounds.text(PolicyLimits.BREAKER_FAILURE_RATIO_MIN)
+              + ".."
+              + Bounds.text(PolicyLimits.BREAKER_FAILURE_RATIO_MAX)
+              + " and window within "
+              + PolicyLimits.BREAKER_WINDOW_MIN
+              + ".."
+              + PolicyLimits.BREAKER_WINDOW_MAX);
     }
     failOn = List.copyOf(failOn);
     skipOn = List.copyOf(skipOn);

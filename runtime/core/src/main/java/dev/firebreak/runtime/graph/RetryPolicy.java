@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.graph;
 
+import dev.firebreak.annotations.PolicyLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -44,16 +45,27 @@ public record RetryPolicy(
           null);
 
   public RetryPolicy {
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
+    if (maxAttempts < PolicyLimits.RETRY_MAX_ATTEMPTS_MIN) {
+      throw new IllegalArgumentException(
+          "maxAttempts must be >= " + PolicyLimits.RETRY_MAX_ATTEMPTS_MIN + ": " + maxAttempts);
     }
     Objects.requireNonNull(delay, "delay");
     Objects.requireNonNull(maxDelay, "maxDelay");
-    if (multiplier < 1.0) {
-      throw new IllegalArgumentException("multiplier must be >= 1: " + multiplier);
+    if (multiplier < PolicyLimits.RETRY_MULTIPLIER_MIN) {
+      throw new IllegalArgumentException(
+          "multiplier must be >= "
+              + Bounds.text(PolicyLimits.RETRY_MULTIPLIER_MIN)
+              + ": "
+              + multiplier);
     }
-    if (jitter < 0.0 || jitter > 1.0) {
-      throw new IllegalArgumentException("jitter must be within 0..1: " + jitter);
+    if (jitter < PolicyLimits.RETRY_JITTER_MIN || jitter > PolicyLimits.RETRY_JITTER_MAX) {
+      throw new IllegalArgumentException(
+          "jitter must be within "
+              + Bounds.text(PolicyLimits.RETRY_JITTER_MIN)
+              + ".."
+              + Bounds.text(PolicyLimits.RETRY_JITTER_MAX)
+              + ": "
+              + jitter);
     }
     retryOn = List.copyOf(retryOn);
     abortOn = List.copyOf(abortOn);

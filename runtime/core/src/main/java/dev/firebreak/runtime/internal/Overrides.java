@@ -1,11 +1,12 @@
 package dev.firebreak.runtime.internal;
 
+import dev.firebreak.annotations.Durations;
+import dev.firebreak.annotations.PolicyLimits;
 import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.RetryPolicy;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Operations tuning without recompiling: keys {@code
  * firebreak.<Workflow>.<step>.<policy>.<element>} (the workflow interface's simple name, the step
  * name, {@code retry}, {@code timeout} or {@code circuitBreaker}) replace what the annotations say,
- * checked with the processor's rules when the workflow is bound: a bad value fails start-up with
- * the key in the message.
+ * checked with the processor's rules when the workflow is bound: the bounds of {@link PolicyLimits}
+ * and the grammar of {@link Durations}, which the processor reads too. A bad value fails start-up
+ * with the key in the message.
  */
 public final class Overrides {
   public static final String PREFIX = "firebreak.";
@@ -46,8 +46,6 @@ public final class Overrides {
                   "halfOpenTrials",
                   "failureRatio",
                   "window"));
-
-  private static final Pattern SHORT = Pattern.compile("([+-]?\\d{1,12})\\s*(ms|s|m|h|d)");
 
   private final Map<String, String> values;
   private final Set<String> used = ConcurrentHashMap.newKeySet();
@@ -165,7 +163,11 @@ public final class Overrides {
     }
     int maxAttempts =
         keys.containsKey(p + "maxAttempts")
-            ? integer(p + "maxAttempts", keys.get(p + "maxAttempts"), 1, 100)
+            ? integer(
+                p + "maxAttempts",
+                keys.get(p + "maxAttempts"),
+                PolicyLimits.RETRY_MAX_ATTEMPTS_MIN,
+                PolicyLimits.RETRY_MAX_ATTEMPTS_MAX)
             : base.maxAttempts();
     Duration delay =
         keys.containsKey(p + "delay")
@@ -173,7 +175,11 @@ public final class Overrides {
             : base.delay();
     double multiplier =
         keys.containsKey(p + "multiplier")
-            ? decimal(p + "multiplier", keys.get(p + "multiplier"), 1.0, 100.0)
+            ? decimal(
+                p + "multiplier",
+                keys.get(p + "multiplier"),
+                PolicyLimits.RETRY_MULTIPLIER_MIN,
+                PolicyLimits.RETRY_MULTIPLIER_MAX)
             : base.multiplier();
     Duration maxDelay =
         keys.containsKey(p + "maxDelay")
@@ -181,7 +187,11 @@ public final class Overrides {
             : base.maxDelay();
     double jitter =
         keys.containsKey(p + "jitter")
-            ? decimal(p + "jitter", keys.get(p + "jitter"), 0.0, 1.0)
+            ? decimal(
+                p + "jitter",
+                keys.get(p + "jitter"),
+                PolicyLimits.RETRY_JITTER_MIN,
+                PolicyLimits.RETRY_JITTER_MAX)
             : base.jitter();
     Duration maxDuration =
         keys.containsKey(p + "maxDuration")
@@ -217,7 +227,11 @@ public final class Overrides {
     }
     int threshold =
         keys.containsKey(p + "failureThreshold")
-            ? integer(p + "failureThreshold", keys.get(p + "failureThreshold"), 1, 10_000)
+            ? integer(
+                p + "failureThreshold",
+                keys.get(p + "failureThreshold"),
+                PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN,
+                PolicyLimits.BREAKER_FAILURE_THRESHOLD_MAX)
             : base.failureThreshold();
     Duration openFor =
         keys.containsKey(p + "openFor")
@@ -225,15 +239,27 @@ public final class Overrides {
             : base.openFor();
     int trials =
         keys.containsKey(p + "halfOpenTrials")
-            ? integer(p + "halfOpenTrials", keys.get(p + "halfOpenTrials"), 1, 1000)
+            ? integer(
+                p + "halfOpenTrials",
+                keys.get(p + "halfOpenTrials"),
+                PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN,
+                PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MAX)
             : base.halfOpenTrials();
     double ratio =
         keys.containsKey(p + "failureRatio")
-            ? decimal(p + "failureRatio", keys.get(p + "failureRatio"), 0.0, 1.0)
+            ? decimal(
+                p + "failureRatio",
+                keys.get(p + "failureRatio"),
+                PolicyLimits.BREAKER_FAILURE_RATIO_MIN,
+                PolicyLimits.BREAKER_FAILURE_RATIO_MAX)
             : base.failureRatio();
     int window =
         keys.containsKey(p + "window")
-            ? integer(p + "window", keys.get(p + "window"), 1, 64)
+            ? integer(
+                p + "window",
+                keys.get(p + "window"),
+                PolicyLimits.BREAKER_WINDOW_MIN,
+                PolicyLimits.BREAKER_WINDOW_MAX)
             : base.window();
     return new CircuitBreakerPolicy(
         base.name(), threshold, openFor, trials, ratio, window, base.failOn(), base.skipOn());
@@ -296,33 +322,15 @@ public final class Overrides {
     return d;
   }
 
-  /** The annotations' grammar: "250ms", "30s", "5m", "1h", "2d" or ISO-8601 such as "PT30S". */
+  /** {@code value} in the annotations' grammar ({@link Durations}); a malformed one is refused. */
   private static Duration duration(String key, String value) {
-    String t = value.trim();
-    Matcher m = SHORT.matcher(t);
-    if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      switch (m.group(2)) {
-        case "ms":
-          return Duration.ofMillis(amount);
-        case "s":
-          return Duration.ofSeconds(amount);
-        case "m":
-          return Duration.ofMinutes(amount);
-        case "h":
-          return Duration.ofHours(amount);
-        default:
-          return Duration.ofDays(amount);
-      }
-    }
-    try {
-      return Duration.parse(t);
-    } catch (DateTimeParseException e) {
-      throw bad(
-          key,
-          "'"
-              + value
-              + "' is not a duration: write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or \"PT30S\"");
-    }
+    return Durations.parse(value)
+        .orElseThrow(
+            () ->
+                bad(
+                    key,
+                    "'"
+                        + value
+                        + "' is not a duration: write e.g. \"250ms\", \"30s\", \"5m\", \"1h\", \"2d\" or \"PT30S\""));
   }
 }

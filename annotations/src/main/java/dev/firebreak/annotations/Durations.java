@@ -1,4 +1,4 @@
-package dev.firebreak.processor.base;
+package dev.firebreak.annotations;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -7,10 +7,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the duration strings of Firebreak's annotations: {@code "250ms"}, {@code "30s"}, {@code
- * "5m"}, {@code "1h"}, {@code "2d"} (a non-negative integer and a unit, optionally signed so that a
- * negative value is reported as negative rather than malformed) or ISO-8601 such as {@code
- * "PT30S"}.
+ * The grammar of Firebreak's durations, in annotations and in runtime overrides alike: an integer
+ * and a unit, {@code "250ms"}, {@code "30s"}, {@code "5m"}, {@code "1h"}, {@code "2d"}, or ISO-8601
+ * such as {@code "PT30S"}. Surrounding blanks are ignored. The processor parses the annotations'
+ * durations with it at compile time and the runtime parses overrides with it when it binds a
+ * workflow, so both accept the same strings.
+ *
+ * <p>The short form may carry a sign: {@code "-5s"} parses to a negative duration, so that a caller
+ * reports it as negative rather than as malformed. Which durations may be zero or must be positive
+ * is each element's rule (see {@link PolicyLimits}), not the grammar's.
  */
 public final class Durations {
   private static final Pattern SHORT = Pattern.compile("([+-]?\\d{1,12})\\s*(ms|s|m|h|d)");
@@ -46,7 +51,10 @@ public final class Durations {
     return Optional.empty();
   }
 
-  /** Renders {@code d} in the short form users write, e.g. {@code 30s}, {@code 1500ms}. */
+  /**
+   * {@code d} in the short form users write, in the largest unit that renders it exactly, e.g.
+   * {@code 30s}, {@code 1500ms}, {@code 2d}; below a millisecond is dropped.
+   */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms % 86_400_000L == 0 && ms != 0) {
