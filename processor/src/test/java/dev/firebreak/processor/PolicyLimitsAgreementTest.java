@@ -194,6 +194,7 @@ class PolicyLimitsAgreementTest {
         new Setting("retry", "delay", "-1ms"),
         new Setting("retry", "delay", "-PT1S"),
         new Setting("retry", "maxDelay", "-1s"),
+        new Setting("retry", "maxDelay", "0s"),
         new Setting("retry", "maxDuration", "0ms"),
         new Setting("retry", "maxDuration", "-5m"),
         new Setting("circuitBreaker", "openFor", "PT0S"),

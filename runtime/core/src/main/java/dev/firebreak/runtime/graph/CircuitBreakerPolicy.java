@@ -34,12 +34,24 @@ public record CircuitBreakerPolicy(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(openFor, "openFor");
     if (failureThreshold < PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN
-        || halfOpenTrials < PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN) {
+        || failureThreshold > PolicyLimits.BREAKER_FAILURE_THRESHOLD_MAX) {
       throw new IllegalArgumentException(
-          "failureThreshold and halfOpenTrials must be >= "
-              + Math.max(
-                  PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN,
-                  PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN));
+          "failureThreshold must be within "
+              + PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN
+              + ".."
+              + PolicyLimits.BREAKER_FAILURE_THRESHOLD_MAX
+              + ": "
+              + failureThreshold);
+    }
+    if (halfOpenTrials < PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN
+        || halfOpenTrials > PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MAX) {
+      throw new IllegalArgumentException(
+          "halfOpenTrials must be within "
+              + PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN
+              + ".."
+              + PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MAX
+              + ": "
+              + halfOpenTrials);
     }
     if (!(failureRatio >= PolicyLimits.BREAKER_FAILURE_RATIO_MIN
             && failureRatio <= PolicyLimits.BREAKER_FAILURE_RATIO_MAX)

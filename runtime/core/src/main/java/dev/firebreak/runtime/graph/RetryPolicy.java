@@ -45,16 +45,25 @@ public record RetryPolicy(
           null);
 
   public RetryPolicy {
-    if (maxAttempts < PolicyLimits.RETRY_MAX_ATTEMPTS_MIN) {
+    if (maxAttempts < PolicyLimits.RETRY_MAX_ATTEMPTS_MIN
+        || maxAttempts > PolicyLimits.RETRY_MAX_ATTEMPTS_MAX) {
       throw new IllegalArgumentException(
-          "maxAttempts must be >= " + PolicyLimits.RETRY_MAX_ATTEMPTS_MIN + ": " + maxAttempts);
+          "maxAttempts must be within "
+              + PolicyLimits.RETRY_MAX_ATTEMPTS_MIN
+              + ".."
+              + PolicyLimits.RETRY_MAX_ATTEMPTS_MAX
+              + ": "
+              + maxAttempts);
     }
     Objects.requireNonNull(delay, "delay");
     Objects.requireNonNull(maxDelay, "maxDelay");
-    if (multiplier < PolicyLimits.RETRY_MULTIPLIER_MIN) {
+    if (!(multiplier >= PolicyLimits.RETRY_MULTIPLIER_MIN
+        && multiplier <= PolicyLimits.RETRY_MULTIPLIER_MAX)) {
       throw new IllegalArgumentException(
-          "multiplier must be >= "
+          "multiplier must be within "
               + Bounds.text(PolicyLimits.RETRY_MULTIPLIER_MIN)
+              + ".."
+              + Bounds.text(PolicyLimits.RETRY_MULTIPLIER_MAX)
               + ": "
               + multiplier);
     }

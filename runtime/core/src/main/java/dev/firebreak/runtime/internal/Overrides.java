@@ -183,7 +183,7 @@ public final class Overrides {
             : base.multiplier();
     Duration maxDelay =
         keys.containsKey(p + "maxDelay")
-            ? nonNegative(p + "maxDelay", keys.get(p + "maxDelay"))
+            ? positive(p + "maxDelay", keys.get(p + "maxDelay"))
             : base.maxDelay();
     double jitter =
         keys.containsKey(p + "jitter")
