@@ -3,8 +3,10 @@ package dev.firebreak.processor;
 import com.google.auto.service.AutoService;
 import com.squareup.javapoet.JavaFile;
 import dev.firebreak.processor.base.AnnotationValues;
+import dev.firebreak.processor.base.Descriptions;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Reporter;
+import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.graph.GraphHash;
 import dev.firebreak.processor.model.WorkflowModel;
 import dev.firebreak.processor.validation.StepValidator;
@@ -84,14 +86,14 @@ public final class FirebreakProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Reporter reporter = new Reporter(processingEnv.getMessager());
     ValidationContext context =
-        new ValidationContext(
-            processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter);
+        new ValidationContext(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
+    ValidationReport roundReport = ValidationReport.on(reporter);
     Element current = null;
     try {
       for (Element step : annotated(round, "Step")) {
         current = step;
         if (step.getKind() == ElementKind.METHOD) {
-          StepValidator.checkShape(context, (ExecutableElement) step);
+          StepValidator.checkShape(context, roundReport, (ExecutableElement) step);
         }
       }
       for (String policy : POLICIES) {
@@ -100,13 +102,13 @@ public final class FirebreakProcessor extends AbstractProcessor {
           if (AnnotationValues.find(element, PACKAGE + "Step").isEmpty()) {
             AnnotationMirror mirror =
                 AnnotationValues.find(element, PACKAGE + policy).orElseThrow();
-            reporter.reportOn(
+            roundReport.reportOn(
                 Message.POLICY_WITHOUT_STEP,
                 element,
                 mirror,
                 null,
                 policy,
-                ValidationContext.describe(element),
+                Descriptions.describe(element),
                 policy);
           }
         }
@@ -130,12 +132,13 @@ public final class FirebreakProcessor extends AbstractProcessor {
           deferred.add(name);
           continue;
         }
-        Optional<WorkflowModel> model = new WorkflowValidator(context, breakers).validate(workflow);
+        Optional<WorkflowModel> model =
+            new WorkflowValidator(context, breakers, roundReport.child()).validate(workflow);
         model.ifPresent(m -> valid.add(Map.entry(m, workflow)));
       }
       // Nothing is generated once any error was reported, in this round or an earlier one: the
       // build fails anyway, and half a generated set would only add confusing follow-up errors.
-      failed |= reporter.errorCount() > 0;
+      failed |= !roundReport.isClean();
       if (!failed) {
         for (Map.Entry<WorkflowModel, TypeElement> entry : valid) {
           current = entry.getValue();

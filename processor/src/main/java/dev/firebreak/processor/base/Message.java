@@ -202,12 +202,16 @@ public enum Message {
 
   // Warnings
   INPUTS_NOT_ENCODABLE(
+      Kind.WARNING,
       "InputsNotEncodable",
       "entry point %s cannot be resumed by resumeAll() after a crash: its input %s is %s; such a run resumes only when the entry point is called again with its @RunId"),
   UNUSED_STEP(
-      "UnusedStep", "step %s is needed by no entry point of workflow %s: nothing consumes %s"),
-  UNUSED_INPUT("UnusedInput", "input %s of entry point %s is used by no step"),
+      Kind.WARNING,
+      "UnusedStep",
+      "step %s is needed by no entry point of workflow %s: nothing consumes %s"),
+  UNUSED_INPUT(Kind.WARNING, "UnusedInput", "input %s of entry point %s is used by no step"),
   DEADLINE_EXCEEDED(
+      Kind.WARNING,
       "AttemptsBeyondDeadline",
       "step %s may take %s (%d attempts × timeout %s%s), beyond the workflow deadline %s: later attempts will never run"),
 
@@ -215,10 +219,17 @@ public enum Message {
   INTERNAL_ERROR(
       "InternalError", "Firebreak processor failed on %s; please report this with the trace: %s");
 
+  private final Kind kind;
   private final String id;
   private final String format;
 
+  /** An error: the build fails and nothing is generated for the workflow. */
   Message(String id, String format) {
+    this(Kind.ERROR, id, format);
+  }
+
+  Message(Kind kind, String id, String format) {
+    this.kind = kind;
     this.id = id;
     this.format = format;
   }
@@ -228,17 +239,9 @@ public enum Message {
     return id;
   }
 
-  /** Whether the message is a warning rather than an error. */
+  /** Whether the message is an error or a warning, as its constant declares. */
   public Kind kind() {
-    switch (this) {
-      case INPUTS_NOT_ENCODABLE:
-      case UNUSED_STEP:
-      case UNUSED_INPUT:
-      case DEADLINE_EXCEEDED:
-        return Kind.WARNING;
-      default:
-        return Kind.ERROR;
-    }
+    return kind;
   }
 
   /** The text printed: {@code [Firebreak/Id] } followed by the formatted message. */

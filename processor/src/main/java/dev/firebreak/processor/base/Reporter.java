@@ -10,12 +10,11 @@ import javax.tools.Diagnostic.Kind;
 
 /**
  * Prints diagnostics from the {@link Message} catalogue on the element, annotation and value they
- * are about (so the caret lands on the bad value), and remembers whether an error was printed: a
- * stage that reported an error stops the pipeline before anything is written.
+ * are about (so the caret lands on the bad value), with the severity each message declares. Which
+ * element had an error is a {@link ValidationReport}'s to remember.
  */
 public final class Reporter {
   private final Messager messager;
-  private int errors;
 
   public Reporter(Messager messager) {
     this.messager = messager;
@@ -43,9 +42,6 @@ public final class Reporter {
       AnnotationValue value,
       Object... args) {
     Kind kind = message.kind();
-    if (kind == Kind.ERROR) {
-      errors++;
-    }
     String text = message.format(args);
     if (mirror != null && value != null) {
       messager.printMessage(kind, text, element, mirror, value);
@@ -54,16 +50,6 @@ public final class Reporter {
     } else {
       messager.printMessage(kind, text, element);
     }
-  }
-
-  /** Counts an error that was (or will be) reported elsewhere, so the pipeline still stops. */
-  public void countSilentError() {
-    errors++;
-  }
-
-  /** The number of errors reported so far. */
-  public int errorCount() {
-    return errors;
   }
 
   private static AnnotationValue explicitValue(AnnotationMirror mirror, String attribute) {

@@ -1,17 +1,17 @@
 package dev.firebreak.processor.graph;
 
-import static dev.firebreak.processor.validation.ValidationContext.describe;
+import static dev.firebreak.processor.base.Descriptions.describe;
 
 import dev.firebreak.annotations.Durations;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Names;
+import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.BindingKey;
 import dev.firebreak.processor.model.EntryPointModel;
 import dev.firebreak.processor.model.Policies;
 import dev.firebreak.processor.model.StepModel;
 import dev.firebreak.processor.model.WorkflowModel;
-import dev.firebreak.processor.validation.ValidationContext;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ import javax.lang.model.element.VariableElement;
  * Reports errors on the step, parameter or entry point at fault, and the warnings of DESIGN.md.
  */
 public final class BindingGraph {
-  private final ValidationContext context;
+  private final ValidationReport report;
   private final TypeElement workflow;
   private final AnnotationMirror workflowAnnotation;
   private final List<StepModel> steps;
@@ -54,7 +54,7 @@ public final class BindingGraph {
   private final Map<String, Integer> byName = new HashMap<>();
 
   public BindingGraph(
-      ValidationContext context,
+      ValidationReport report,
       TypeElement workflow,
       AnnotationMirror workflowAnnotation,
       List<StepModel> steps,
@@ -63,7 +63,7 @@ public final class BindingGraph {
       List<ExecutableElement> entryElements,
       Duration defaultTimeout,
       Duration deadline) {
-    this.context = context;
+    this.report = report;
     this.workflow = workflow;
     this.workflowAnnotation = workflowAnnotation;
     this.steps = steps;
@@ -76,14 +76,13 @@ public final class BindingGraph {
 
   /** The plans of every entry point, or empty after reporting errors. */
   public Optional<List<WorkflowModel.Plan>> resolve() {
-    int before = context.reporter().errorCount();
     indexProducers();
     linkSteps();
-    if (context.reporter().errorCount() != before) {
+    if (!report.isClean()) {
       return Optional.empty();
     }
     reportCycles();
-    if (context.reporter().errorCount() != before) {
+    if (!report.isClean()) {
       return Optional.empty();
     }
     List<WorkflowModel.Plan> plans = new ArrayList<>();
@@ -91,7 +90,7 @@ public final class BindingGraph {
     for (int e = 0; e < entryPoints.size(); e++) {
       plan(e, needed).ifPresent(plans::add);
     }
-    if (context.reporter().errorCount() != before) {
+    if (!report.isClean()) {
       return Optional.empty();
     }
     warnUnused(needed);
@@ -105,14 +104,12 @@ public final class BindingGraph {
       byName.put(step.name(), i);
       Integer previous = producers.putIfAbsent(step.produces(), i);
       if (previous != null) {
-        context
-            .reporter()
-            .report(
-                Message.DUPLICATE_BINDING,
-                stepElements.get(i),
-                step.produces(),
-                "step " + describe(stepElements.get(previous)),
-                "step " + describe(stepElements.get(i)));
+        report.report(
+            Message.DUPLICATE_BINDING,
+            stepElements.get(i),
+            step.produces(),
+            "step " + describe(stepElements.get(previous)),
+            "step " + describe(stepElements.get(i)));
       }
     }
     // An entry point input and a step producing the same binding would leave steps guessing which
@@ -124,17 +121,12 @@ public final class BindingGraph {
         BindingKey key = all.get(p).key();
         Integer producer = key == null ? null : producers.get(key);
         if (producer != null) {
-          context
-              .reporter()
-              .report(
-                  Message.DUPLICATE_BINDING,
-                  params.get(p),
-                  key,
-                  "input "
-                      + all.get(p).name()
-                      + " of entry point "
-                      + describe(entryElements.get(e)),
-                  "step " + describe(stepElements.get(producer)));
+          report.report(
+              Message.DUPLICATE_BINDING,
+              params.get(p),
+              key,
+              "input " + all.get(p).name() + " of entry point " + describe(entryElements.get(e)),
+              "step " + describe(stepElements.get(producer)));
         }
       }
     }
@@ -156,15 +148,13 @@ public final class BindingGraph {
           preds.add(producer);
         } else if (!isSomeInput(parameter.key())) {
           VariableElement element = method.getParameters().get(p);
-          context
-              .reporter()
-              .report(
-                  Message.MISSING_BINDING,
-                  element,
-                  "parameter " + parameter.name() + " of step " + describe(method),
-                  parameter.key(),
-                  "",
-                  candidates(parameter.key()));
+          report.report(
+              Message.MISSING_BINDING,
+              element,
+              "parameter " + parameter.name() + " of step " + describe(method),
+              parameter.key(),
+              "",
+              candidates(parameter.key()));
         }
       }
       for (String after : step.after()) {
@@ -172,21 +162,17 @@ public final class BindingGraph {
         AnnotationMirror mirror =
             AnnotationValues.find(method, "dev.firebreak.annotations.Step").orElseThrow();
         if (target == null) {
-          context
-              .reporter()
-              .reportOn(
-                  Message.UNKNOWN_AFTER,
-                  method,
-                  mirror,
-                  "after",
-                  after,
-                  describe(method),
-                  workflow.getSimpleName(),
-                  Names.didYouMean(after, byName.keySet()));
+          report.reportOn(
+              Message.UNKNOWN_AFTER,
+              method,
+              mirror,
+              "after",
+              after,
+              describe(method),
+              workflow.getSimpleName(),
+              Names.didYouMean(after, byName.keySet()));
         } else if (target == i) {
-          context
-              .reporter()
-              .reportOn(Message.AFTER_SELF, method, mirror, "after", after, describe(method));
+          report.reportOn(Message.AFTER_SELF, method, mirror, "after", after, describe(method));
         } else if (!preds.contains(target)) {
           preds.add(target);
         }
@@ -280,7 +266,7 @@ public final class BindingGraph {
       text.append(" -> ").append(steps.get(path.get(k)).name());
     }
     text.append(" -> ").append(steps.get(start).name());
-    context.reporter().report(Message.DEPENDENCY_CYCLE, stepElements.get(start), text);
+    report.report(Message.DEPENDENCY_CYCLE, stepElements.get(start), text);
   }
 
   /** Depth-first search for a path from {@code current} back to {@code target}. */
@@ -313,15 +299,13 @@ public final class BindingGraph {
     BitSet needed = new BitSet(steps.size());
     Integer outputProducer = producers.get(entry.output());
     if (outputProducer == null && !inputSlots.containsKey(entry.output())) {
-      context
-          .reporter()
-          .report(
-              Message.OUTPUT_NOT_PRODUCED,
-              entryElement,
-              describe(entryElement),
-              entry.output(),
-              "",
-              candidates(entry.output()));
+      report.report(
+          Message.OUTPUT_NOT_PRODUCED,
+          entryElement,
+          describe(entryElement),
+          entry.output(),
+          "",
+          candidates(entry.output()));
       return Optional.empty();
     }
     // Collect what the output needs, checking each input exists for this entry point.
@@ -344,15 +328,13 @@ public final class BindingGraph {
         }
         if (!inputSlots.containsKey(parameter.key())) {
           ok = false;
-          context
-              .reporter()
-              .report(
-                  Message.MISSING_BINDING,
-                  stepElements.get(s).getParameters().get(p),
-                  "parameter " + parameter.name() + " of step " + describe(stepElements.get(s)),
-                  parameter.key(),
-                  " when run through entry point " + describe(entryElement),
-                  "Add it as a parameter of " + entry.method() + ", or produce it with a step.");
+          report.report(
+              Message.MISSING_BINDING,
+              stepElements.get(s).getParameters().get(p),
+              "parameter " + parameter.name() + " of step " + describe(stepElements.get(s)),
+              parameter.key(),
+              " when run through entry point " + describe(entryElement),
+              "Add it as a parameter of " + entry.method() + ", or produce it with a step.");
         }
       }
       predecessors.get(s).forEach(work::push);
@@ -436,9 +418,7 @@ public final class BindingGraph {
           stepInputs.stream()
               .anyMatch(slots -> java.util.Arrays.stream(slots).anyMatch(x -> x == slot));
       if (!used) {
-        context
-            .reporter()
-            .report(Message.UNUSED_INPUT, params.get(p), input.name(), describe(entryElement));
+        report.report(Message.UNUSED_INPUT, params.get(p), input.name(), describe(entryElement));
       }
     }
     List<Integer> planSteps = List.copyOf(order);
@@ -458,14 +438,12 @@ public final class BindingGraph {
   private void warnUnused(BitSet needed) {
     for (int s = 0; s < steps.size(); s++) {
       if (!needed.get(s)) {
-        context
-            .reporter()
-            .report(
-                Message.UNUSED_STEP,
-                stepElements.get(s),
-                describe(stepElements.get(s)),
-                workflow.getSimpleName(),
-                steps.get(s).produces());
+        report.report(
+            Message.UNUSED_STEP,
+            stepElements.get(s),
+            describe(stepElements.get(s)),
+            workflow.getSimpleName(),
+            steps.get(s).produces());
       }
     }
   }
@@ -490,17 +468,15 @@ public final class BindingGraph {
       }
       total = total.plus(waits);
       if (total.compareTo(deadline) > 0) {
-        context
-            .reporter()
-            .report(
-                Message.DEADLINE_EXCEEDED,
-                stepElements.get(s),
-                describe(stepElements.get(s)),
-                Durations.format(total),
-                attempts,
-                Durations.format(timeout),
-                waits.isZero() ? "" : " + backoff " + Durations.format(waits),
-                Durations.format(deadline));
+        report.report(
+            Message.DEADLINE_EXCEEDED,
+            stepElements.get(s),
+            describe(stepElements.get(s)),
+            Durations.format(total),
+            attempts,
+            Durations.format(timeout),
+            waits.isZero() ? "" : " + backoff " + Durations.format(waits),
+            Durations.format(deadline));
       }
     }
   }

@@ -1,7 +1,9 @@
 package dev.firebreak.processor.validation;
 
 import com.squareup.javapoet.TypeName;
+import dev.firebreak.processor.base.Descriptions;
 import dev.firebreak.processor.base.Message;
+import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.BindingKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ final class Keys {
    * The key of {@code type} qualified by the qualifier on {@code element}; null after reporting if
    * the element carries several qualifiers.
    */
-  BindingKey of(TypeMirror type, Element element) {
+  BindingKey of(TypeMirror type, Element element, ValidationReport report) {
     List<AnnotationMirror> qualifiers = new ArrayList<>();
     for (AnnotationMirror m : element.getAnnotationMirrors()) {
       Element annotation = m.getAnnotationType().asElement();
@@ -36,10 +38,10 @@ final class Keys {
       }
     }
     if (qualifiers.size() > 1) {
-      context.reporter.report(
+      report.report(
           Message.STEP_MULTIPLE_QUALIFIERS,
           element,
-          ValidationContext.describe(element),
+          Descriptions.describe(element),
           qualifiers.stream()
               .map(Object::toString)
               .collect(java.util.stream.Collectors.joining(", ")));

@@ -1,14 +1,16 @@
 package dev.firebreak.processor.validation;
 
-import static dev.firebreak.processor.validation.ValidationContext.describe;
+import static dev.firebreak.processor.base.Descriptions.describe;
 
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
 import dev.firebreak.annotations.PolicyLimits;
 import dev.firebreak.processor.base.AnnotationValues;
+import dev.firebreak.processor.base.Descriptions;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.base.RuntimeNames;
+import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.BindingKey;
 import dev.firebreak.processor.model.Policies;
 import dev.firebreak.processor.model.StepModel;
@@ -53,15 +55,16 @@ public final class StepValidator {
    * Checks the shape of a {@code @Step} method that holds for any workflow: not private, static or
    * generic, returns a value. Independent of workflows, so errors show even for unlisted agents.
    */
-  public static void checkShape(ValidationContext context, ExecutableElement method) {
+  public static void checkShape(
+      ValidationContext context, ValidationReport report, ExecutableElement method) {
     shapeProblem(context, method)
         .ifPresent(
             problem ->
-                context.reporter.report(
+                report.report(
                     problem,
                     method,
                     describe(method),
-                    ValidationContext.simple(method.getReturnType())));
+                    Descriptions.simple(method.getReturnType())));
   }
 
   /** The first thing wrong with the method's shape, if any. */
@@ -92,37 +95,38 @@ public final class StepValidator {
     return Optional.empty();
   }
 
-  /** Validates {@code method} of {@code agent}; empty after reporting if anything is wrong. */
-  public Optional<StepModel> validate(ExecutableElement method, TypeElement agent, int agentIndex) {
-    int before = context.reporter.errorCount();
+  /**
+   * Validates {@code method} of {@code agent}; empty if anything is wrong: reported on {@code
+   * report}, or a shape problem that {@link #checkShape} reports for every step.
+   */
+  public Optional<StepModel> validate(
+      ExecutableElement method, TypeElement agent, int agentIndex, ValidationReport report) {
     String where = describe(method);
     AnnotationMirror step = AnnotationValues.find(method, ANNOTATIONS + "Step").orElseThrow();
     String name = values.string(step, "name");
     if (!name.isEmpty() && name.isBlank()) {
-      context.reporter.reportOn(Message.STEP_BLANK_NAME, method, step, "name", name);
+      report.reportOn(Message.STEP_BLANK_NAME, method, step, "name", name);
     }
     name = name.isBlank() ? method.getSimpleName().toString() : name.trim();
 
     // The processor reports shape problems once for every @Step method, listed or not.
     if (shapeProblem(context, method).isPresent()) {
-      context.reporter.countSilentError();
       return Optional.empty();
     }
     if (!accessibility.isAccessibleMember(method)) {
-      context.reporter.report(
-          Message.STEP_NOT_ACCESSIBLE, method, where, accessibility.packageName());
+      report.report(Message.STEP_NOT_ACCESSIBLE, method, where, accessibility.packageName());
     }
 
     TypeMirror returned = method.getReturnType();
     boolean async = context.isStage(returned);
     TypeMirror produced = async ? context.stageArgument(returned) : returned;
-    BindingKey produces = keys.of(produced, method);
+    BindingKey produces = keys.of(produced, method, report);
 
     List<StepModel.Parameter> parameters = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       TypeMirror type = p.asType();
       boolean isContext = ValidationContext.is(type, RuntimeNames.STEP_CONTEXT);
-      BindingKey key = isContext ? null : keys.of(type, p);
+      BindingKey key = isContext ? null : keys.of(type, p, report);
       parameters.add(
           new StepModel.Parameter(
               p.getSimpleName().toString(), TypeName.get(type), key, isContext));
@@ -133,9 +137,9 @@ public final class StepValidator {
       after.add(a.trim());
     }
 
-    Policies.Retry retry = retry(method);
-    Duration timeout = timeout(method);
-    Policies.Breaker breaker = breaker(method);
+    Policies.Retry retry = retry(method, report);
+    Duration timeout = timeout(method, report);
+    Policies.Breaker breaker = breaker(method, report);
 
     boolean critical = true;
     StepModel.Call fallback = null;
@@ -147,9 +151,16 @@ public final class StepValidator {
       if (!fallbackName.isEmpty()) {
         fallback =
             fallback(
-                method, agent, criticalMirror.get(), fallbackName, produced, async, parameters);
+                method,
+                agent,
+                criticalMirror.get(),
+                fallbackName,
+                produced,
+                async,
+                parameters,
+                report);
       } else if (!critical && produced.getKind().isPrimitive()) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.PRIMITIVE_NON_CRITICAL,
             method,
             criticalMirror.get(),
@@ -167,7 +178,7 @@ public final class StepValidator {
     Optional<AnnotationMirror> compensate =
         AnnotationValues.find(method, ANNOTATIONS + "Compensate");
     if (compensate.isPresent()) {
-      compensation = compensation(method, agent, compensate.get(), produced, parameters);
+      compensation = compensation(method, agent, compensate.get(), produced, parameters, report);
     }
 
     CodeBlock codec = null;
@@ -175,7 +186,7 @@ public final class StepValidator {
       Object result = checkpointTypes.codecOf(produced);
       if (result instanceof CheckpointTypes.Failure) {
         CheckpointTypes.Failure f = (CheckpointTypes.Failure) result;
-        context.reporter.reportOn(
+        report.reportOn(
             Message.NOT_ENCODABLE,
             method,
             AnnotationValues.find(method, ANNOTATIONS + "Checkpointed").get(),
@@ -189,7 +200,7 @@ public final class StepValidator {
       }
     }
 
-    if (context.reporter.errorCount() != before
+    if (!report.isClean()
         || produces == null
         || parameters.stream().anyMatch(p -> !p.context() && p.key() == null)) {
       return Optional.empty();
@@ -241,42 +252,40 @@ public final class StepValidator {
     return StepModel.NullOutput.REFUSED;
   }
 
-  private Policies.Retry retry(ExecutableElement method) {
+  private Policies.Retry retry(ExecutableElement method, ValidationReport step) {
     Optional<AnnotationMirror> found = AnnotationValues.find(method, ANNOTATIONS + "Retry");
     if (found.isEmpty()) {
       return null;
     }
     AnnotationMirror retry = found.get();
     String where = describe(method);
-    int before = context.reporter.errorCount();
+    ValidationReport report = step.child();
     int maxAttempts = values.integer(retry, "maxAttempts");
     if (maxAttempts < PolicyLimits.RETRY_MAX_ATTEMPTS_MIN
         || maxAttempts > PolicyLimits.RETRY_MAX_ATTEMPTS_MAX) {
-      context.reporter.reportOn(
-          Message.RETRY_MAX_ATTEMPTS, method, retry, "maxAttempts", maxAttempts, where);
+      report.reportOn(Message.RETRY_MAX_ATTEMPTS, method, retry, "maxAttempts", maxAttempts, where);
     }
     double multiplier = values.decimal(retry, "multiplier");
     if (!(multiplier >= PolicyLimits.RETRY_MULTIPLIER_MIN
         && multiplier <= PolicyLimits.RETRY_MULTIPLIER_MAX)) {
-      context.reporter.reportOn(
-          Message.RETRY_MULTIPLIER, method, retry, "multiplier", multiplier, where);
+      report.reportOn(Message.RETRY_MULTIPLIER, method, retry, "multiplier", multiplier, where);
     }
     double jitter = values.decimal(retry, "jitter");
     if (!(jitter >= PolicyLimits.RETRY_JITTER_MIN && jitter <= PolicyLimits.RETRY_JITTER_MAX)) {
-      context.reporter.reportOn(Message.RETRY_JITTER, method, retry, "jitter", jitter, where);
+      report.reportOn(Message.RETRY_JITTER, method, retry, "jitter", jitter, where);
     }
-    Duration delay = context.duration(retry, "delay", method, true);
+    Duration delay = context.duration(report, retry, "delay", method, true);
     if (delay == null && values.string(retry, "delay").isEmpty()) {
       delay = Duration.ZERO;
     }
-    Duration maxDelay = context.duration(retry, "maxDelay", method, false);
+    Duration maxDelay = context.duration(report, retry, "maxDelay", method, false);
     if (maxDelay == null && values.string(retry, "maxDelay").isEmpty()) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.DURATION_NOT_POSITIVE, method, retry, "maxDelay", "@Retry(maxDelay)", "", where);
     }
-    Duration maxDuration = context.duration(retry, "maxDuration", method, false);
+    Duration maxDuration = context.duration(report, retry, "maxDuration", method, false);
     if (delay != null && maxDelay != null && delay.compareTo(maxDelay) > 0) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.RETRY_DELAY_EXCEEDS_MAX,
           method,
           retry,
@@ -288,20 +297,15 @@ public final class StepValidator {
     List<TypeMirror> retryOn = values.types(retry, "retryOn");
     List<TypeMirror> abortOn = values.types(retry, "abortOn");
     if (retryOn.isEmpty()) {
-      context.reporter.reportOn(Message.RETRY_ON_EMPTY, method, retry, "retryOn", where);
+      report.reportOn(Message.RETRY_ON_EMPTY, method, retry, "retryOn", where);
     }
     for (TypeMirror t : abortOn) {
       if (retryOn.stream().anyMatch(r -> context.types.isSameType(r, t))) {
-        context.reporter.reportOn(
-            Message.RETRY_ON_ABORT_ON,
-            method,
-            retry,
-            "abortOn",
-            ValidationContext.simple(t),
-            where);
+        report.reportOn(
+            Message.RETRY_ON_ABORT_ON, method, retry, "abortOn", Descriptions.simple(t), where);
       }
     }
-    if (context.reporter.errorCount() != before) {
+    if (!report.isClean()) {
       return null;
     }
     return new Policies.Retry(
@@ -315,14 +319,14 @@ public final class StepValidator {
         maxDuration);
   }
 
-  private Duration timeout(ExecutableElement method) {
+  private Duration timeout(ExecutableElement method, ValidationReport report) {
     Optional<AnnotationMirror> found = AnnotationValues.find(method, ANNOTATIONS + "Timeout");
     if (found.isEmpty()) {
       return null;
     }
-    Duration d = context.duration(found.get(), "value", method, false);
+    Duration d = context.duration(report, found.get(), "value", method, false);
     if (d == null && values.string(found.get(), "value").isEmpty()) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.DURATION_NOT_POSITIVE,
           method,
           found.get(),
@@ -334,7 +338,7 @@ public final class StepValidator {
     return d;
   }
 
-  private Policies.Breaker breaker(ExecutableElement method) {
+  private Policies.Breaker breaker(ExecutableElement method, ValidationReport step) {
     Optional<AnnotationMirror> found =
         AnnotationValues.find(method, ANNOTATIONS + "CircuitBreaker");
     if (found.isEmpty()) {
@@ -342,36 +346,35 @@ public final class StepValidator {
     }
     AnnotationMirror breaker = found.get();
     String where = describe(method);
-    int before = context.reporter.errorCount();
+    ValidationReport report = step.child();
     String name = values.string(breaker, "name").trim();
     if (name.isEmpty()) {
-      context.reporter.reportOn(Message.BREAKER_NAME_BLANK, method, breaker, "name", where);
+      report.reportOn(Message.BREAKER_NAME_BLANK, method, breaker, "name", where);
     }
     int threshold = values.integer(breaker, "failureThreshold");
     if (threshold < PolicyLimits.BREAKER_FAILURE_THRESHOLD_MIN
         || threshold > PolicyLimits.BREAKER_FAILURE_THRESHOLD_MAX) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.BREAKER_THRESHOLD, method, breaker, "failureThreshold", threshold, where);
     }
     int trials = values.integer(breaker, "halfOpenTrials");
     if (trials < PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MIN
         || trials > PolicyLimits.BREAKER_HALF_OPEN_TRIALS_MAX) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.BREAKER_HALF_OPEN_TRIALS, method, breaker, "halfOpenTrials", trials, where);
     }
     double ratio = values.decimal(breaker, "failureRatio");
     if (!(ratio >= PolicyLimits.BREAKER_FAILURE_RATIO_MIN
         && ratio <= PolicyLimits.BREAKER_FAILURE_RATIO_MAX)) {
-      context.reporter.reportOn(
-          Message.BREAKER_FAILURE_RATIO, method, breaker, "failureRatio", ratio, where);
+      report.reportOn(Message.BREAKER_FAILURE_RATIO, method, breaker, "failureRatio", ratio, where);
     }
     int window = values.integer(breaker, "window");
     if (window < PolicyLimits.BREAKER_WINDOW_MIN || window > PolicyLimits.BREAKER_WINDOW_MAX) {
-      context.reporter.reportOn(Message.BREAKER_WINDOW, method, breaker, "window", window, where);
+      report.reportOn(Message.BREAKER_WINDOW, method, breaker, "window", window, where);
     }
-    Duration openFor = context.duration(breaker, "openFor", method, false);
+    Duration openFor = context.duration(report, breaker, "openFor", method, false);
     if (openFor == null && values.string(breaker, "openFor").isEmpty()) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.DURATION_NOT_POSITIVE,
           method,
           breaker,
@@ -384,16 +387,16 @@ public final class StepValidator {
     List<TypeMirror> skipOn = values.types(breaker, "skipOn");
     for (TypeMirror t : skipOn) {
       if (failOn.stream().anyMatch(f -> context.types.isSameType(f, t))) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.BREAKER_FAIL_ON_SKIP_ON,
             method,
             breaker,
             "skipOn",
-            ValidationContext.simple(t),
+            Descriptions.simple(t),
             where);
       }
     }
-    if (context.reporter.errorCount() != before) {
+    if (!report.isClean()) {
       return null;
     }
     return new Policies.Breaker(
@@ -407,10 +410,11 @@ public final class StepValidator {
       String fallbackName,
       TypeMirror produced,
       boolean async,
-      List<StepModel.Parameter> stepParameters) {
+      List<StepModel.Parameter> stepParameters,
+      ValidationReport report) {
     List<ExecutableElement> candidates = methodsNamed(agent, fallbackName);
     if (candidates.isEmpty()) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.FALLBACK_MISSING,
           step,
           critical,
@@ -424,12 +428,13 @@ public final class StepValidator {
     // Several overloads may carry the name: use the first that fits, else explain the first.
     for (ExecutableElement candidate : candidates) {
       StepModel.Call call =
-          fallbackCall(candidate, produced, async, stepParameters, step, null, null);
+          fallbackCall(candidate, produced, async, stepParameters, step, null, null, report);
       if (call != null) {
         return call;
       }
     }
-    fallbackCall(candidates.get(0), produced, async, stepParameters, step, critical, "fallback");
+    fallbackCall(
+        candidates.get(0), produced, async, stepParameters, step, critical, "fallback", report);
     return null;
   }
 
@@ -441,13 +446,14 @@ public final class StepValidator {
       List<StepModel.Parameter> stepParameters,
       ExecutableElement step,
       AnnotationMirror mirror,
-      String attribute) {
-    boolean report = mirror != null;
+      String attribute,
+      ValidationReport report) {
+    boolean explain = mirror != null;
     String name = describe(candidate);
     String modifierProblem = modifierProblem(candidate);
     if (modifierProblem != null) {
-      if (report) {
-        context.reporter.reportOn(
+      if (explain) {
+        report.reportOn(
             Message.FALLBACK_INACCESSIBLE, step, mirror, attribute, name, modifierProblem);
       }
       return null;
@@ -461,33 +467,33 @@ public final class StepValidator {
       returnsStage = true;
     } else if (returned.getKind() == TypeKind.VOID
         || !keys.typeString(returned).equals(producedKey)) {
-      if (report) {
-        context.reporter.reportOn(
+      if (explain) {
+        report.reportOn(
             Message.FALLBACK_WRONG_RETURN,
             step,
             mirror,
             attribute,
             name,
-            ValidationContext.simple(returned),
+            Descriptions.simple(returned),
             describe(step),
-            ValidationContext.simple(produced),
-            ValidationContext.simple(produced),
-            async ? " or CompletionStage<" + ValidationContext.simple(produced) + ">" : "");
+            Descriptions.simple(produced),
+            Descriptions.simple(produced),
+            async ? " or CompletionStage<" + Descriptions.simple(produced) + ">" : "");
       }
       return null;
     }
     if (returnsStage && !async) {
-      if (report) {
-        context.reporter.reportOn(
+      if (explain) {
+        report.reportOn(
             Message.FALLBACK_WRONG_RETURN,
             step,
             mirror,
             attribute,
             name,
-            ValidationContext.simple(returned),
+            Descriptions.simple(returned),
             describe(step),
-            ValidationContext.simple(produced),
-            ValidationContext.simple(produced),
+            Descriptions.simple(produced),
+            Descriptions.simple(produced),
             "");
       }
       return null;
@@ -499,17 +505,17 @@ public final class StepValidator {
         arguments.add(new StepModel.Argument(StepModel.Argument.Kind.FAILURE, -1));
         continue;
       }
-      int index = matchParameter(p, stepParameters, used);
+      int index = matchParameter(p, stepParameters, used, report);
       if (index < 0) {
-        if (report) {
-          context.reporter.reportOn(
+        if (explain) {
+          report.reportOn(
               Message.FALLBACK_WRONG_PARAMETER,
               step,
               mirror,
               attribute,
               name,
               p.getSimpleName(),
-              ValidationContext.simple(p.asType()),
+              Descriptions.simple(p.asType()),
               describe(step));
         }
         return null;
@@ -525,11 +531,12 @@ public final class StepValidator {
       TypeElement agent,
       AnnotationMirror compensate,
       TypeMirror produced,
-      List<StepModel.Parameter> stepParameters) {
+      List<StepModel.Parameter> stepParameters,
+      ValidationReport report) {
     String methodName = values.string(compensate, "value");
     List<ExecutableElement> candidates = methodsNamed(agent, methodName);
     if (candidates.isEmpty()) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.COMPENSATION_MISSING,
           step,
           compensate,
@@ -541,12 +548,13 @@ public final class StepValidator {
       return null;
     }
     for (ExecutableElement candidate : candidates) {
-      StepModel.Call call = compensationCall(candidate, produced, stepParameters, step, null);
+      StepModel.Call call =
+          compensationCall(candidate, produced, stepParameters, step, null, report);
       if (call != null) {
         return call;
       }
     }
-    compensationCall(candidates.get(0), produced, stepParameters, step, compensate);
+    compensationCall(candidates.get(0), produced, stepParameters, step, compensate, report);
     return null;
   }
 
@@ -555,39 +563,40 @@ public final class StepValidator {
       TypeMirror produced,
       List<StepModel.Parameter> stepParameters,
       ExecutableElement step,
-      AnnotationMirror mirror) {
-    boolean report = mirror != null;
+      AnnotationMirror mirror,
+      ValidationReport report) {
+    boolean explain = mirror != null;
     String name = describe(candidate);
     String modifierProblem = modifierProblem(candidate);
     if (modifierProblem != null) {
-      if (report) {
-        context.reporter.reportOn(
+      if (explain) {
+        report.reportOn(
             Message.COMPENSATION_INACCESSIBLE, step, mirror, "value", name, modifierProblem);
       }
       return null;
     }
     if (candidate.getReturnType().getKind() != TypeKind.VOID) {
-      if (report) {
-        context.reporter.reportOn(
+      if (explain) {
+        report.reportOn(
             Message.COMPENSATION_NOT_VOID,
             step,
             mirror,
             "value",
             name,
-            ValidationContext.simple(candidate.getReturnType()));
+            Descriptions.simple(candidate.getReturnType()));
       }
       return null;
     }
     List<? extends VariableElement> params = candidate.getParameters();
-    String producedType = ValidationContext.simple(produced);
+    String producedType = Descriptions.simple(produced);
     if (params.isEmpty()
         || !keys.typeString(params.get(0).asType()).equals(keys.typeString(produced))) {
-      if (report) {
+      if (explain) {
         String found =
             params.isEmpty()
                 ? "it takes no parameter"
-                : "its first parameter is " + ValidationContext.simple(params.get(0).asType());
-        context.reporter.reportOn(
+                : "its first parameter is " + Descriptions.simple(params.get(0).asType());
+        report.reportOn(
             Message.COMPENSATION_WRONG_PARAMETERS,
             step,
             mirror,
@@ -606,10 +615,10 @@ public final class StepValidator {
         arguments.add(new StepModel.Argument(StepModel.Argument.Kind.CONTEXT, -1));
         continue;
       }
-      int index = matchParameter(p, stepParameters, used);
+      int index = matchParameter(p, stepParameters, used, report);
       if (index < 0) {
-        if (report) {
-          context.reporter.reportOn(
+        if (explain) {
+          report.reportOn(
               Message.COMPENSATION_WRONG_PARAMETERS,
               step,
               mirror,
@@ -619,7 +628,7 @@ public final class StepValidator {
               "parameter "
                   + p.getSimpleName()
                   + " of type "
-                  + ValidationContext.simple(p.asType())
+                  + Descriptions.simple(p.asType())
                   + " is not a parameter of the step");
         }
         return null;
@@ -631,8 +640,11 @@ public final class StepValidator {
 
   /** The index of the first unused step parameter with the same binding key, or -1. */
   private int matchParameter(
-      VariableElement p, List<StepModel.Parameter> stepParameters, boolean[] used) {
-    BindingKey key = keys.of(p.asType(), p);
+      VariableElement p,
+      List<StepModel.Parameter> stepParameters,
+      boolean[] used,
+      ValidationReport report) {
+    BindingKey key = keys.of(p.asType(), p, report);
     if (key == null) {
       return -1;
     }

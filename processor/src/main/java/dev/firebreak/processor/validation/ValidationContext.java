@@ -1,11 +1,12 @@
 package dev.firebreak.processor.validation;
 
+import static dev.firebreak.processor.base.Descriptions.describe;
+
 import dev.firebreak.annotations.Durations;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
-import dev.firebreak.processor.base.Reporter;
+import dev.firebreak.processor.base.ValidationReport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
@@ -16,19 +17,17 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
-/** What every validator needs: the compiler's utilities, the reporter and shared checks. */
+/** What every validator needs: the compiler's utilities and shared checks. */
 public final class ValidationContext {
   public static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
 
   final Elements elements;
   final Types types;
-  final Reporter reporter;
   final AnnotationValues values;
 
-  public ValidationContext(Elements elements, Types types, Reporter reporter) {
+  public ValidationContext(Elements elements, Types types) {
     this.elements = elements;
     this.types = types;
-    this.reporter = reporter;
     this.values = new AnnotationValues(elements);
   }
 
@@ -40,10 +39,6 @@ public final class ValidationContext {
     return types;
   }
 
-  public Reporter reporter() {
-    return reporter;
-  }
-
   public AnnotationValues values() {
     return values;
   }
@@ -53,7 +48,12 @@ public final class ValidationContext {
    * negative one, and zero unless {@code allowZero}; returns null after reporting. An empty string
    * returns null without a report: callers decide whether the attribute is optional.
    */
-  Duration duration(AnnotationMirror mirror, String attribute, Element element, boolean allowZero) {
+  Duration duration(
+      ValidationReport report,
+      AnnotationMirror mirror,
+      String attribute,
+      Element element,
+      boolean allowZero) {
     String text = values.string(mirror, attribute);
     if (text.isEmpty()) {
       return null;
@@ -62,17 +62,17 @@ public final class ValidationContext {
         "@" + mirror.getAnnotationType().asElement().getSimpleName() + "(" + attribute + ")";
     Duration d = Durations.parse(text).orElse(null);
     if (d == null) {
-      reporter.reportOn(
+      report.reportOn(
           Message.DURATION_MALFORMED, element, mirror, attribute, where, text, describe(element));
       return null;
     }
     if (d.isNegative()) {
-      reporter.reportOn(
+      report.reportOn(
           Message.DURATION_NEGATIVE, element, mirror, attribute, where, text, describe(element));
       return null;
     }
     if (d.isZero() && !allowZero) {
-      reporter.reportOn(
+      report.reportOn(
           Message.DURATION_NOT_POSITIVE,
           element,
           mirror,
@@ -83,33 +83,6 @@ public final class ValidationContext {
       return null;
     }
     return d;
-  }
-
-  /** {@code OcrAgent.extract(InvoiceFile)}, as elements are named in messages. */
-  public static String describe(Element element) {
-    if (element instanceof javax.lang.model.element.ExecutableElement) {
-      javax.lang.model.element.ExecutableElement m =
-          (javax.lang.model.element.ExecutableElement) element;
-      List<String> params = new ArrayList<>();
-      for (var p : m.getParameters()) {
-        params.add(simple(p.asType()));
-      }
-      return m.getEnclosingElement().getSimpleName()
-          + "."
-          + m.getSimpleName()
-          + "("
-          + String.join(", ", params)
-          + ")";
-    }
-    if (element instanceof TypeElement) {
-      return ((TypeElement) element).getQualifiedName().toString();
-    }
-    return element.getSimpleName().toString();
-  }
-
-  /** A type without package prefixes, for messages. */
-  public static String simple(TypeMirror type) {
-    return type.toString().replaceAll("\\b[a-z][a-z0-9_]*\\.", "");
   }
 
   /** Whether {@code type} is the declared type {@code qualifiedName} (any type arguments). */

@@ -1,13 +1,15 @@
 package dev.firebreak.processor.validation;
 
-import static dev.firebreak.processor.validation.ValidationContext.describe;
+import static dev.firebreak.processor.base.Descriptions.describe;
 
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.AnnotationValues;
+import dev.firebreak.processor.base.Descriptions;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.base.RuntimeNames;
+import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.graph.BindingGraph;
 import dev.firebreak.processor.model.BindingKey;
 import dev.firebreak.processor.model.EntryPointModel;
@@ -46,22 +48,27 @@ public final class WorkflowValidator {
 
   private final ValidationContext context;
   private final Map<String, BreakerDeclaration> breakers;
+  private final ValidationReport report;
 
   /**
    * @param breakers breaker declarations seen so far in this compilation, across workflows: one
    *     breaker per name must have one configuration
+   * @param report where this workflow's problems go
    */
-  public WorkflowValidator(ValidationContext context, Map<String, BreakerDeclaration> breakers) {
+  public WorkflowValidator(
+      ValidationContext context,
+      Map<String, BreakerDeclaration> breakers,
+      ValidationReport report) {
     this.context = context;
     this.breakers = breakers;
+    this.report = report;
   }
 
   public Optional<WorkflowModel> validate(TypeElement workflow) {
-    int before = context.reporter.errorCount();
     AnnotationMirror annotation =
         AnnotationValues.find(workflow, StepValidator.ANNOTATIONS + "Workflow").orElseThrow();
     if (workflow.getKind() != ElementKind.INTERFACE) {
-      context.reporter.report(
+      report.report(
           Message.WORKFLOW_NOT_INTERFACE,
           workflow,
           workflow.getQualifiedName(),
@@ -74,7 +81,7 @@ public final class WorkflowValidator {
             workflowName.packageName(), "Firebreak" + String.join("_", workflowName.simpleNames()));
     if (!new Accessibility(context.elements, context.elements.getPackageOf(workflow))
         .isAccessible(workflow)) {
-      context.reporter.report(
+      report.report(
           Message.WORKFLOW_NOT_ACCESSIBLE,
           workflow,
           workflow.getQualifiedName(),
@@ -88,9 +95,10 @@ public final class WorkflowValidator {
     this.checkpointTypes = checkpointTypes;
     StepValidator stepValidator = new StepValidator(context, accessibility, checkpointTypes);
 
-    Duration defaultTimeout = context.duration(annotation, "defaultTimeout", workflow, false);
+    Duration defaultTimeout =
+        context.duration(report, annotation, "defaultTimeout", workflow, false);
     if (defaultTimeout == null && context.values.string(annotation, "defaultTimeout").isEmpty()) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.DURATION_NOT_POSITIVE,
           workflow,
           annotation,
@@ -99,12 +107,12 @@ public final class WorkflowValidator {
           "",
           workflow.getQualifiedName());
     }
-    Duration deadline = context.duration(annotation, "deadline", workflow, false);
+    Duration deadline = context.duration(report, annotation, "deadline", workflow, false);
 
     // Agents and their steps.
     List<TypeMirror> agentTypes = context.values.types(annotation, "agents");
     if (agentTypes.isEmpty()) {
-      context.reporter.reportOn(
+      report.reportOn(
           Message.WORKFLOW_NO_AGENTS, workflow, annotation, "agents", workflow.getQualifiedName());
     }
     List<TypeName> agents = new ArrayList<>();
@@ -113,9 +121,10 @@ public final class WorkflowValidator {
     List<ExecutableElement> stepElements = new ArrayList<>();
     Set<String> seenAgents = new HashSet<>();
     Map<ExecutableElement, TypeElement> stepOwners = new HashMap<>();
+    boolean invalidSteps = false;
     for (TypeMirror agentType : agentTypes) {
       if (agentType.getKind() != TypeKind.DECLARED) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.AGENT_NOT_CLASS,
             workflow,
             annotation,
@@ -128,7 +137,7 @@ public final class WorkflowValidator {
       }
       TypeElement agent = (TypeElement) ((DeclaredType) agentType).asElement();
       if (agent.getKind() == ElementKind.ANNOTATION_TYPE || agent.getKind() == ElementKind.ENUM) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.AGENT_NOT_CLASS,
             workflow,
             annotation,
@@ -138,7 +147,7 @@ public final class WorkflowValidator {
         continue;
       }
       if (!seenAgents.add(agent.getQualifiedName().toString())) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.WORKFLOW_DUPLICATE_AGENT,
             workflow,
             annotation,
@@ -148,7 +157,7 @@ public final class WorkflowValidator {
         continue;
       }
       if (!accessibility.isAccessible(agent)) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.AGENT_NOT_ACCESSIBLE,
             workflow,
             annotation,
@@ -158,7 +167,7 @@ public final class WorkflowValidator {
         continue;
       }
       if (!agent.getTypeParameters().isEmpty()) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.AGENT_GENERIC, workflow, annotation, "agents", agent.getQualifiedName());
         continue;
       }
@@ -173,7 +182,7 @@ public final class WorkflowValidator {
           ExecutableElement method = (ExecutableElement) member;
           TypeElement owner = stepOwners.putIfAbsent(method, agent);
           if (owner != null) {
-            context.reporter.reportOn(
+            report.reportOn(
                 Message.STEP_SHARED_BY_AGENTS,
                 workflow,
                 annotation,
@@ -183,17 +192,18 @@ public final class WorkflowValidator {
                 agent.getQualifiedName());
             continue;
           }
-          stepValidator
-              .validate(method, agent, agentIndex)
-              .ifPresent(
-                  step -> {
-                    steps.add(step);
-                    stepElements.add(method);
-                  });
+          Optional<StepModel> step =
+              stepValidator.validate(method, agent, agentIndex, report.child());
+          if (step.isPresent()) {
+            steps.add(step.get());
+            stepElements.add(method);
+          } else {
+            invalidSteps = true;
+          }
         }
       }
       if (steps.size() == stepsBefore && !hasStepMethods(agent)) {
-        context.reporter.reportOn(
+        report.reportOn(
             Message.AGENT_NO_STEPS, workflow, annotation, "agents", agent.getQualifiedName());
       }
     }
@@ -211,7 +221,7 @@ public final class WorkflowValidator {
       }
       ExecutableElement method = (ExecutableElement) member;
       if (entryNames.putIfAbsent(method.getSimpleName().toString(), method) != null) {
-        context.reporter.report(Message.ENTRY_POINT_OVERLOADED, method, describe(method));
+        report.report(Message.ENTRY_POINT_OVERLOADED, method, describe(method));
         continue;
       }
       entryPoint(method, steps.stream().anyMatch(st -> st.codec() != null))
@@ -222,16 +232,15 @@ public final class WorkflowValidator {
               });
     }
     if (entryNames.isEmpty()) {
-      context.reporter.report(
-          Message.WORKFLOW_NO_ENTRY_POINT, workflow, workflow.getQualifiedName());
+      report.report(Message.WORKFLOW_NO_ENTRY_POINT, workflow, workflow.getQualifiedName());
     }
 
-    if (context.reporter.errorCount() != before) {
+    if (!report.isClean() || invalidSteps) {
       return Optional.empty();
     }
     BindingGraph graph =
         new BindingGraph(
-            context,
+            report.child(),
             workflow,
             annotation,
             steps,
@@ -241,7 +250,7 @@ public final class WorkflowValidator {
             defaultTimeout,
             deadline);
     Optional<List<WorkflowModel.Plan>> plans = graph.resolve();
-    if (plans.isEmpty() || context.reporter.errorCount() != before) {
+    if (plans.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -282,7 +291,7 @@ public final class WorkflowValidator {
         ExecutableElement method = elements.get(i);
         AnnotationMirror step =
             AnnotationValues.find(method, StepValidator.ANNOTATIONS + "Step").orElseThrow();
-        context.reporter.reportOn(
+        report.reportOn(
             Message.STEP_DUPLICATE_NAME,
             method,
             step,
@@ -307,7 +316,7 @@ public final class WorkflowValidator {
         AnnotationMirror mirror =
             AnnotationValues.find(method, StepValidator.ANNOTATIONS + "CircuitBreaker")
                 .orElseThrow();
-        context.reporter.reportOn(
+        report.reportOn(
             Message.BREAKER_CONFLICT,
             method,
             mirror,
@@ -322,14 +331,14 @@ public final class WorkflowValidator {
   }
 
   private Optional<EntryPointModel> entryPoint(ExecutableElement method, boolean checkpointed) {
-    int before = context.reporter.errorCount();
+    ValidationReport report = this.report.child();
     String where = describe(method);
     if (!method.getTypeParameters().isEmpty()) {
-      context.reporter.report(Message.ENTRY_POINT_GENERIC, method, where);
+      report.report(Message.ENTRY_POINT_GENERIC, method, where);
     }
     TypeMirror returned = method.getReturnType();
     if (returned.getKind() == TypeKind.VOID) {
-      context.reporter.report(Message.ENTRY_POINT_VOID, method, where);
+      report.report(Message.ENTRY_POINT_VOID, method, where);
       return Optional.empty();
     }
     EntryPointModel.Shape shape = EntryPointModel.Shape.PLAIN;
@@ -349,7 +358,7 @@ public final class WorkflowValidator {
       return Optional.empty();
     }
     Keys keys = new Keys(context);
-    BindingKey outputKey = keys.of(output, method);
+    BindingKey outputKey = keys.of(output, method, report);
     List<EntryPointModel.Input> inputs = new ArrayList<>();
     int runId = -1;
     Set<BindingKey> seen = new HashSet<>();
@@ -359,26 +368,25 @@ public final class WorkflowValidator {
       String name = p.getSimpleName().toString();
       if (AnnotationValues.find(p, StepValidator.ANNOTATIONS + "RunId").isPresent()) {
         if (!ValidationContext.is(p.asType(), "java.lang.String")) {
-          context.reporter.report(
-              Message.RUN_ID_NOT_STRING, p, name, ValidationContext.simple(p.asType()));
+          report.report(Message.RUN_ID_NOT_STRING, p, name, Descriptions.simple(p.asType()));
         } else if (runId >= 0) {
-          context.reporter.report(Message.RUN_ID_TWICE, p, where);
+          report.report(Message.RUN_ID_TWICE, p, where);
         }
         runId = runId >= 0 ? runId : i;
         inputs.add(new EntryPointModel.Input(name, TypeName.get(p.asType()), null));
         continue;
       }
       if (ValidationContext.is(p.asType(), RuntimeNames.STEP_CONTEXT)) {
-        context.reporter.report(Message.ENTRY_POINT_STEP_CONTEXT, p, name);
+        report.report(Message.ENTRY_POINT_STEP_CONTEXT, p, name);
         continue;
       }
-      BindingKey key = keys.of(p.asType(), p);
+      BindingKey key = keys.of(p.asType(), p, report);
       if (key != null && !seen.add(key)) {
-        context.reporter.report(Message.DUPLICATE_INPUT, p, where, key);
+        report.report(Message.DUPLICATE_INPUT, p, where, key);
       }
       inputs.add(new EntryPointModel.Input(name, TypeName.get(p.asType()), key));
     }
-    if (context.reporter.errorCount() != before || outputKey == null) {
+    if (!report.isClean() || outputKey == null) {
       return Optional.empty();
     }
     // Codecs for the inputs let resumeAll() restart an interrupted run from the store alone.
@@ -392,7 +400,7 @@ public final class WorkflowValidator {
       if (codec instanceof CheckpointTypes.Failure) {
         if (checkpointed) {
           CheckpointTypes.Failure f = (CheckpointTypes.Failure) codec;
-          context.reporter.report(Message.INPUTS_NOT_ENCODABLE, p, where, f.path(), f.reason());
+          report.report(Message.INPUTS_NOT_ENCODABLE, p, where, f.path(), f.reason());
         }
         inputCodecs = null;
         break;
@@ -418,8 +426,7 @@ public final class WorkflowValidator {
   private TypeMirror argument(TypeMirror type, ExecutableElement method, String where) {
     List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
     if (args.isEmpty()) {
-      context.reporter.report(
-          Message.ENTRY_POINT_RAW_RESULT, method, where, ValidationContext.simple(type));
+      report.report(Message.ENTRY_POINT_RAW_RESULT, method, where, Descriptions.simple(type));
       return null;
     }
     return args.get(0);
