@@ -20,6 +20,7 @@ final class DeadLettering {
     long elapsed = run.engine.scheduler.nanoTime() - run.startedAt;
     Throwable error = failure.error();
     String step = failure.step() >= 0 ? run.plan.steps[failure.step()].name() : null;
+    String declaredBy = failure.step() >= 0 ? run.plan.steps[failure.step()].declaredBy() : "";
     WorkflowStatus status =
         failedCompensations.isEmpty() ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATION_FAILED;
     try {
@@ -44,7 +45,8 @@ final class DeadLettering {
       }
       run.engine.journal.failed(run.runId, status, letter);
       if (letter != null) {
-        run.engine.events.deadLettered(letter);
+        run.engine.events.deadLettered(
+            letter, failure.step() >= 0 ? run.plan.declaredByNotes[failure.step()] : "");
       }
     } catch (RuntimeException e) {
       e.addSuppressed(error);
@@ -60,6 +62,7 @@ final class DeadLettering {
             List.copyOf(run.degraded),
             run.attempts(),
             step,
+            declaredBy,
             error,
             List.copyOf(failedCompensations)),
         elapsed,
