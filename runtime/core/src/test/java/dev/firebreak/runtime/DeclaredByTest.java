@@ -3,6 +3,7 @@ package dev.firebreak.runtime;
 import static dev.firebreak.runtime.Flow.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.graph.DeclaringMethod;
@@ -14,7 +15,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,12 +31,13 @@ class DeclaredByTest {
       new RetryPolicy(
           2, Duration.ZERO, 1.0, Duration.ZERO, 0, List.of(Exception.class), List.of(), null);
 
+  private final ManualScheduler clock = new ManualScheduler();
   private final List<FirebreakEvent> events = Collections.synchronizedList(new ArrayList<>());
   private final FirebreakRuntime runtime =
       FirebreakRuntime.builder()
           .checkpointStore(new InMemoryCheckpointStore())
           .executor(Runnable::run)
-          .scheduler(new ManualScheduler())
+          .scheduler(clock)
           .listener(events::add)
           .build();
 
@@ -118,5 +124,120 @@ class DeclaredByTest {
             .runForResult(null, "scan-1");
     assertEquals(WorkflowStatus.COMPLETED, result.status());
     assertEquals("", result.failedStepDeclaredBy());
+  }
+
+  /** The step and declaring method an event names, or null for an event about no step. */
+  private static List<String> stepOf(FirebreakEvent event) {
+    if (event instanceof FirebreakEvent.AttemptStarted e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.AttemptSucceeded e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.AttemptFailed e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.RetryScheduled e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.StepDegraded e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.Compensated e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.CompensationFailed e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.RunParked e) {
+      return List.of(e.step(), e.declaredBy());
+    } else if (event instanceof FirebreakEvent.RunUnparked e) {
+      return List.of(e.step(), e.declaredBy());
+    }
+    return null;
+  }
+
+  @Test
+  void everyEventAboutAStepCarriesItsDeclaringMethodInFull() {
+    Map<String, String> declaredBy =
+        Map.of(
+            "reserve", "com.acme.Ledger#reserve",
+            "book", "com.acme.Ledger#book",
+            "match", "test.invoice.Invoice.MatchingAgent#match",
+            "extract", "com.acme.OcrAgent#extract");
+    CompletionStage<WorkflowResult<Object>> run =
+        Flow.of("saga", 1)
+            .step(
+                StepDescriptor.builder("reserve").inputs(0).declaredBy(declaredBy.get("reserve")),
+                sync((s, ctx) -> "R").compensation((out, s, ctx) -> {}))
+            .step(
+                StepDescriptor.builder("book").inputs(1).declaredBy(declaredBy.get("book")),
+                sync((s, ctx) -> "B")
+                    .compensation(
+                        (out, s, ctx) -> {
+                          throw new IOException("ledger down");
+                        }))
+            .step(
+                StepDescriptor.builder("match")
+                    .inputs(2)
+                    .retry(TWICE)
+                    .declaredBy(declaredBy.get("match")),
+                sync((s, ctx) -> {
+                      throw new IOException("no exact match");
+                    })
+                    .fallback((s, failure) -> "suggested"))
+            .step(
+                StepDescriptor.builder("extract")
+                    .inputs(3)
+                    .retry(TWICE)
+                    .declaredBy(declaredBy.get("extract")),
+                sync(
+                    (s, ctx) -> {
+                      throw new IOException("ocr down");
+                    }))
+            .bind(runtime)
+            .runAsyncForResult("r1", "scan-1");
+    clock.advance(Duration.ofSeconds(10)); // the failing compensation's retries
+    WorkflowResult<Object> result = run.toCompletableFuture().join();
+    assertEquals(WorkflowStatus.COMPENSATION_FAILED, result.status());
+
+    Set<Class<?>> kinds = new HashSet<>();
+    for (FirebreakEvent event : events) {
+      List<String> step = stepOf(event);
+      if (step != null) {
+        assertEquals(declaredBy.get(step.get(0)), step.get(1), event.toString());
+        kinds.add(event.getClass());
+      }
+    }
+    assertEquals(
+        Set.of(
+            FirebreakEvent.AttemptStarted.class,
+            FirebreakEvent.AttemptSucceeded.class,
+            FirebreakEvent.AttemptFailed.class,
+            FirebreakEvent.RetryScheduled.class,
+            FirebreakEvent.StepDegraded.class,
+            FirebreakEvent.Compensated.class,
+            FirebreakEvent.CompensationFailed.class),
+        kinds);
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    e instanceof FirebreakEvent.AttemptFailed f
+                        && f.step().equals("extract")
+                        && f.declaredBy().equals("com.acme.OcrAgent#extract")),
+        events.toString());
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    e instanceof FirebreakEvent.StepDegraded d
+                        && d.step().equals("match")
+                        && d.declaredBy().equals("test.invoice.Invoice.MatchingAgent#match")
+                        && d.fallbackUsed()),
+        events.toString());
+  }
+
+  @Test
+  void eventsOfAStepWithoutADeclaringMethodCarryAnEmptyOne() {
+    failingExtract(null).runForResult("r1", "scan-1");
+    assertTrue(
+        events.stream()
+            .filter(e -> e instanceof FirebreakEvent.AttemptFailed)
+            .map(e -> ((FirebreakEvent.AttemptFailed) e).declaredBy())
+            .allMatch(String::isEmpty));
   }
 }

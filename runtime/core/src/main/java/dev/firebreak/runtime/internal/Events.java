@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Fans events out to listeners and to SLF4J. Event objects are only built when a listener is
  * registered, so a runtime without listeners pays nothing for them on the happy path. A step is
- * given as its plan and index; log lines name it with its declaring method when it is known ({@code
- * step extract (Invoice.OcrAgent#extract) degraded …}), from {@link BoundPlan#declaredByNotes}.
+ * given as its plan and index: its events carry its declaring method in full, and log lines name it
+ * in short form when it is known ({@code step extract (Invoice.OcrAgent#extract) degraded …}), from
+ * {@link BoundPlan#declaredByNotes}.
  */
 public final class Events {
   private static final Logger log = LoggerFactory.getLogger("dev.firebreak.runtime");
@@ -28,6 +29,12 @@ public final class Events {
 
   boolean active() {
     return listeners.length > 0;
+  }
+
+  /** The full form events carry: empty, never null, when the step names no declaring method. */
+  private static String declaredBy(BoundPlan plan, int step) {
+    String declaredBy = plan.steps[step].declaredBy();
+    return declaredBy == null ? "" : declaredBy;
   }
 
   private void emit(FirebreakEvent event) {
@@ -64,7 +71,7 @@ public final class Events {
     if (active()) {
       emit(
           new FirebreakEvent.AttemptStarted(
-              runId, plan.workflow(), plan.steps[step].name(), attempt));
+              runId, plan.workflow(), plan.steps[step].name(), declaredBy(plan, step), attempt));
     }
   }
 
@@ -72,7 +79,12 @@ public final class Events {
     if (active()) {
       emit(
           new FirebreakEvent.AttemptSucceeded(
-              runId, plan.workflow(), plan.steps[step].name(), attempt, Duration.ofNanos(nanos)));
+              runId,
+              plan.workflow(),
+              plan.steps[step].name(),
+              declaredBy(plan, step),
+              attempt,
+              Duration.ofNanos(nanos)));
     }
   }
 
@@ -93,6 +105,7 @@ public final class Events {
               runId,
               plan.workflow(),
               plan.steps[step].name(),
+              declaredBy(plan, step),
               attempt,
               failure,
               Duration.ofNanos(nanos)));
@@ -107,6 +120,7 @@ public final class Events {
               runId,
               plan.workflow(),
               plan.steps[step].name(),
+              declaredBy(plan, step),
               next,
               Duration.ofNanos(delayNanos),
               failure));
@@ -130,7 +144,9 @@ public final class Events {
         fallbackUsed ? "fallback" : "neutral default",
         cause.toString());
     if (active()) {
-      emit(new FirebreakEvent.StepDegraded(runId, plan.workflow(), name, cause, fallbackUsed));
+      emit(
+          new FirebreakEvent.StepDegraded(
+              runId, plan.workflow(), name, declaredBy(plan, step), cause, fallbackUsed));
     }
   }
 
@@ -139,7 +155,9 @@ public final class Events {
     log.info(
         "run {}: step {}{} compensated", RunIds.forLog(runId), name, plan.declaredByNotes[step]);
     if (active()) {
-      emit(new FirebreakEvent.Compensated(runId, plan.workflow(), name, attempts));
+      emit(
+          new FirebreakEvent.Compensated(
+              runId, plan.workflow(), name, declaredBy(plan, step), attempts));
     }
   }
 
@@ -153,7 +171,9 @@ public final class Events {
         attempts,
         failure);
     if (active()) {
-      emit(new FirebreakEvent.CompensationFailed(runId, plan.workflow(), name, attempts, failure));
+      emit(
+          new FirebreakEvent.CompensationFailed(
+              runId, plan.workflow(), name, declaredBy(plan, step), attempts, failure));
     }
   }
 
@@ -166,7 +186,9 @@ public final class Events {
         plan.declaredByNotes[step],
         breaker);
     if (active()) {
-      emit(new FirebreakEvent.RunParked(runId, plan.workflow(), name, breaker));
+      emit(
+          new FirebreakEvent.RunParked(
+              runId, plan.workflow(), name, declaredBy(plan, step), breaker));
     }
   }
 
@@ -181,7 +203,9 @@ public final class Events {
           breaker);
     }
     if (active()) {
-      emit(new FirebreakEvent.RunUnparked(runId, plan.workflow(), name, breaker));
+      emit(
+          new FirebreakEvent.RunUnparked(
+              runId, plan.workflow(), name, declaredBy(plan, step), breaker));
     }
   }
 
