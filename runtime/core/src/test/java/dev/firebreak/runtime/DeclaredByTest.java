@@ -13,6 +13,7 @@ import dev.firebreak.runtime.store.InMemoryCheckpointStore;
 import dev.firebreak.runtime.time.ManualScheduler;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -111,6 +112,41 @@ class DeclaredByTest {
             + " (java.io.IOException: ocr down)",
         e.getMessage());
     assertEquals("", e.failedStepDeclaredBy());
+  }
+
+  @Test
+  void theDeadLetterCarriesTheFullForm() {
+    failingExtract("test.invoice.Invoice.OcrAgent#extract").runForResult("r1", "scan-1");
+    DeadLetter letter = runtime.deadLetters().list().get(0);
+    assertEquals("extract", letter.step(), "the step's name is unchanged");
+    assertEquals("test.invoice.Invoice.OcrAgent#extract", letter.declaredBy());
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    e instanceof FirebreakEvent.DeadLettered d
+                        && d.letter().declaredBy().equals("test.invoice.Invoice.OcrAgent#extract")),
+        events.toString());
+  }
+
+  @Test
+  void aDeadLetterBuiltWithoutADeclaringMethodHasAnEmptyOne() {
+    Instant t = Instant.parse("2026-11-30T10:00:00Z");
+    List<String> chain = List.of("boom");
+    assertEquals(
+        "",
+        new DeadLetter("r1", "wf", "p", DeadLetterReason.RETRIES_EXHAUSTED, "b", 3, chain, t)
+            .declaredBy());
+    assertEquals(
+        "",
+        new DeadLetter("r1", "wf", "p", DeadLetterReason.RETRIES_EXHAUSTED, "b", 3, chain, t, null)
+            .declaredBy());
+    assertEquals(
+        "",
+        new DeadLetter(
+                "r1", "wf", "p", DeadLetterReason.RETRIES_EXHAUSTED, "b", null, 3, chain, t, null)
+            .declaredBy(),
+        "null reads as unknown");
   }
 
   @Test

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * The end of a failed run, after its compensations: FAILED, or COMPENSATION_FAILED when an undo
- * failed too, with a dead letter that holds the reason, the step, its attempts, the error chain and
- * the inputs. A cancelled run is not dead-lettered (its canceller knows), unless a compensation
- * failed.
+ * failed too, with a dead letter that holds the reason, the step and the agent method that declares
+ * it, its attempts, the error chain and the inputs. A cancelled run is not dead-lettered (its
+ * canceller knows), unless a compensation failed.
  */
 final class DeadLettering {
   private DeadLettering() {}
@@ -38,6 +38,7 @@ final class DeadLettering {
                 run.plan.plan.name(),
                 reason,
                 step,
+                declaredBy,
                 failedStep == null ? 0 : failedStep.attempts,
                 DeadLetter.chainOf(error),
                 run.engine.scheduler.now(),
