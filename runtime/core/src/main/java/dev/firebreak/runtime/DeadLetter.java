@@ -11,6 +11,10 @@ import java.util.Optional;
  * A run that failed for good, kept for a human or a replay.
  *
  * @param step the step that failed the run
+ * @param declaredBy the agent method that declares {@code step} (see {@link
+ *     dev.firebreak.runtime.graph.StepDescriptor#declaredBy()}), e.g. {@code
+ *     com.acme.OcrAgent#extract}; empty when unknown, and for a letter stored before dead letters
+ *     kept it
  * @param attempts attempts made on that step
  * @param errorChain the failure and its causes, outermost first, as {@code Type: message}
  * @param inputs the run's inputs as stored (see {@link #inputsJson()}); null if they were not
@@ -22,12 +26,27 @@ public record DeadLetter(
     String entryPoint,
     DeadLetterReason reason,
     String step,
+    String declaredBy,
     int attempts,
     List<String> errorChain,
     Instant time,
     byte[] inputs) {
 
-  /** A dead letter without an input snapshot. */
+  /** A dead letter that does not name the agent method of its step. */
+  public DeadLetter(
+      String runId,
+      String workflow,
+      String entryPoint,
+      DeadLetterReason reason,
+      String step,
+      int attempts,
+      List<String> errorChain,
+      Instant time,
+      byte[] inputs) {
+    this(runId, workflow, entryPoint, reason, step, "", attempts, errorChain, time, inputs);
+  }
+
+  /** A dead letter without an input snapshot that does not name the agent method of its step. */
   public DeadLetter(
       String runId,
       String workflow,
@@ -37,7 +56,7 @@ public record DeadLetter(
       int attempts,
       List<String> errorChain,
       Instant time) {
-    this(runId, workflow, entryPoint, reason, step, attempts, errorChain, time, null);
+    this(runId, workflow, entryPoint, reason, step, "", attempts, errorChain, time, null);
   }
 
   /** The inputs the run was started with, as JSON text for a human, if they were stored. */
@@ -52,6 +71,7 @@ public record DeadLetter(
   public DeadLetter {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(reason, "reason");
+    declaredBy = declaredBy == null ? "" : declaredBy;
     errorChain = List.copyOf(errorChain);
     Objects.requireNonNull(time, "time");
   }

@@ -5,6 +5,12 @@ import java.time.Duration;
 /**
  * What the runtime reports to {@link FirebreakListener}s: every attempt, retry, timeout, breaker
  * transition, degradation, compensation and dead letter, and the start and end of every run.
+ *
+ * <p>An event about a step names it twice: {@code step} is the step's name (as in {@link
+ * WorkflowResult#failedStep()}, {@link DeadLetter#step()} and the override keys), and {@code
+ * declaredBy} the agent method that declares it ({@link
+ * dev.firebreak.runtime.graph.StepDescriptor#declaredBy()}), e.g. {@code
+ * com.acme.OcrAgent#extract}, or empty when unknown.
  */
 public sealed interface FirebreakEvent {
   /** A run began (or an existing run was resumed). */
@@ -17,16 +23,23 @@ public sealed interface FirebreakEvent {
       implements FirebreakEvent {}
 
   /** An attempt of a step is about to call the agent. */
-  record AttemptStarted(String runId, String workflow, String step, int attempt)
+  record AttemptStarted(String runId, String workflow, String step, String declaredBy, int attempt)
       implements FirebreakEvent {}
 
   /** An attempt succeeded. */
-  record AttemptSucceeded(String runId, String workflow, String step, int attempt, Duration elapsed)
+  record AttemptSucceeded(
+      String runId, String workflow, String step, String declaredBy, int attempt, Duration elapsed)
       implements FirebreakEvent {}
 
   /** An attempt failed ({@code failure} is a {@link StepTimeoutException} after a timeout). */
   record AttemptFailed(
-      String runId, String workflow, String step, int attempt, Throwable failure, Duration elapsed)
+      String runId,
+      String workflow,
+      String step,
+      String declaredBy,
+      int attempt,
+      Throwable failure,
+      Duration elapsed)
       implements FirebreakEvent {
     /** Whether the attempt overran its timeout. */
     public boolean timedOut() {
@@ -39,6 +52,7 @@ public sealed interface FirebreakEvent {
       String runId,
       String workflow,
       String step,
+      String declaredBy,
       int nextAttempt,
       Duration delay,
       Throwable failure)
@@ -50,27 +64,37 @@ public sealed interface FirebreakEvent {
 
   /** A step failed for good and the run went on with a fallback or neutral output. */
   record StepDegraded(
-      String runId, String workflow, String step, Throwable cause, boolean fallbackUsed)
+      String runId,
+      String workflow,
+      String step,
+      String declaredBy,
+      Throwable cause,
+      boolean fallbackUsed)
       implements FirebreakEvent {}
 
   /** A completed step was undone by its {@code @Compensate} method. */
-  record Compensated(String runId, String workflow, String step, int attempts)
+  record Compensated(String runId, String workflow, String step, String declaredBy, int attempts)
       implements FirebreakEvent {}
 
   /** A compensation failed on every attempt: the run is flagged for a human. */
   record CompensationFailed(
-      String runId, String workflow, String step, int attempts, Throwable failure)
+      String runId,
+      String workflow,
+      String step,
+      String declaredBy,
+      int attempts,
+      Throwable failure)
       implements FirebreakEvent {}
 
   /**
    * A critical step of a checkpointed run met an open circuit breaker: the run waits, without a
    * thread, until the breaker lets calls through again.
    */
-  record RunParked(String runId, String workflow, String step, String breaker)
+  record RunParked(String runId, String workflow, String step, String declaredBy, String breaker)
       implements FirebreakEvent {}
 
   /** A parked run goes on: its breaker half-opened or closed. */
-  record RunUnparked(String runId, String workflow, String step, String breaker)
+  record RunUnparked(String runId, String workflow, String step, String declaredBy, String breaker)
       implements FirebreakEvent {}
 
   /** A run was put in the dead-letter queue. */

@@ -1,11 +1,14 @@
 package dev.firebreak.runtime;
 
+import dev.firebreak.runtime.graph.DeclaringMethod;
 import java.util.List;
 
 /**
  * Thrown by an entry point that returns a plain {@code T} when its run did not complete: it carries
  * the run id, status, failed step, cause and compensation outcome. The cause of this exception is
- * the failed step's final failure.
+ * the failed step's final failure. Its message names the failed step and, when known, the agent
+ * method that declares it: {@code step 'extract' (Invoice.OcrAgent#extract) failed after 3
+ * attempts}.
  */
 public class WorkflowFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -21,7 +24,11 @@ public class WorkflowFailedException extends RuntimeException {
         new StringBuilder("run ").append(r.runId()).append(" of ").append(r.workflow());
     s.append(" ended ").append(r.status());
     if (r.failedStep() != null) {
-      s.append(": step '").append(r.failedStep()).append("' failed");
+      s.append(": step '")
+          .append(r.failedStep())
+          .append('\'')
+          .append(DeclaringMethod.inParentheses(r.failedStepDeclaredBy()))
+          .append(" failed");
       Integer attempts = r.attempts().get(r.failedStep());
       if (attempts != null) {
         s.append(" after ").append(attempts).append(attempts == 1 ? " attempt" : " attempts");
@@ -52,6 +59,14 @@ public class WorkflowFailedException extends RuntimeException {
   /** The critical step that failed, or {@code null}. */
   public String failedStep() {
     return result.failedStep();
+  }
+
+  /**
+   * The agent method that declares {@link #failedStep()}, e.g. {@code com.acme.OcrAgent#extract};
+   * empty when unknown or when no step failed.
+   */
+  public String failedStepDeclaredBy() {
+    return result.failedStepDeclaredBy();
   }
 
   /** Steps whose compensation failed; empty if every compensation succeeded or none was needed. */

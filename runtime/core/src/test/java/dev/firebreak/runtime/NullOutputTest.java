@@ -71,7 +71,7 @@ class NullOutputTest {
     assertEquals("extract", result.failedStep());
     assertInstanceOf(NullOutputException.class, result.failure());
     assertEquals(
-        "step 'extract' (com.acme.OcrAgent#extract) returned null: declare its output Optional, or the method"
+        "step 'extract' (OcrAgent#extract) returned null: declare its output Optional, or the method"
             + " @Nullable, if no value is a valid answer",
         result.failure().getMessage());
     assertEquals(2, calls.get(), "a null is retried like any failure");

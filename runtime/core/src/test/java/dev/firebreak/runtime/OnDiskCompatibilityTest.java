@@ -170,6 +170,8 @@ class OnDiskCompatibilityTest {
           letter.time().isAfter(WRITTEN_FROM) && letter.time().isBefore(WRITTEN_BEFORE),
           "its ISO-text time became milliseconds, the same instant: " + letter.time());
       assertEquals(DeadLetterReason.RETRIES_EXHAUSTED, letter.reason());
+      assertEquals("post", letter.step());
+      assertEquals("", letter.declaredBy(), "stored before letters named the declaring method");
       assertTrue(
           letter.errorChain().get(0).contains("ledger down"), letter.errorChain().toString());
       WorkflowResult<Object> replayed = runtime.replay("failed-1").toCompletableFuture().join();

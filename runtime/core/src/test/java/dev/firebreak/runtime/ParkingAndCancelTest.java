@@ -57,7 +57,10 @@ class ParkingAndCancelTest {
             StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
             sync((s, ctx) -> s[0] + "!"))
         .step(
-            StepDescriptor.builder("ocr").inputs(1).circuitBreaker(breaker()),
+            StepDescriptor.builder("ocr")
+                .inputs(1)
+                .circuitBreaker(breaker())
+                .declaredBy("com.acme.OcrAgent#read"),
             sync(
                 (s, ctx) -> {
                   calls.incrementAndGet();
@@ -96,6 +99,20 @@ class ParkingAndCancelTest {
     assertEquals(CircuitBreakerState.CLOSED, runtime.circuitBreakerState("ocr-api").orElseThrow());
     assertEquals(0, runtime.parkedRuns("ocr-api"));
     assertEquals(1, events.stream().filter(e -> e instanceof FirebreakEvent.RunParked).count());
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    e instanceof FirebreakEvent.RunParked p
+                        && p.step().equals("ocr")
+                        && p.declaredBy().equals("com.acme.OcrAgent#read")),
+        "the park names the step's declaring method");
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    e instanceof FirebreakEvent.RunUnparked u
+                        && u.declaredBy().equals("com.acme.OcrAgent#read")));
   }
 
   @Test

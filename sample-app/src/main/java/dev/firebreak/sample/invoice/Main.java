@@ -3,6 +3,7 @@ package dev.firebreak.sample.invoice;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.WorkflowResult;
+import dev.firebreak.runtime.graph.DeclaringMethod;
 import dev.firebreak.sample.invoice.model.AccountingEntry;
 import dev.firebreak.sample.invoice.model.InvoiceFile;
 import dev.firebreak.sample.invoice.services.FaultProfile;
@@ -252,10 +253,10 @@ public final class Main {
           out.printf("%d dead letters%n", letters.size());
           for (DeadLetter d : letters) {
             out.printf(
-                "%-12s %-20s step %-10s attempts %d  %s%n",
+                "%-12s %-20s step %-36s attempts %d  %s%n",
                 d.runId(),
                 d.reason(),
-                d.step(),
+                d.step() + DeclaringMethod.inParentheses(d.declaredBy()),
                 d.attempts(),
                 d.errorChain().isEmpty() ? "" : d.errorChain().get(0));
           }

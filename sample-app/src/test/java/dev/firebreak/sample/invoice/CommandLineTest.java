@@ -44,6 +44,9 @@ class CommandLineTest {
     run("run", "--invoices", "120", "--db", db);
     String list = run("dlq", "list", "--db", db);
     assertTrue(list.contains("INVALID_INPUT"), list);
+    assertTrue(
+        list.contains("step validate (ValidationAgent#validate)"),
+        "a letter names its step's declaring method: " + list);
     String first = list.lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
     // Replaying bad input fails again (its amount is still impossible) and leaves a dead letter.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -52,7 +52,11 @@ final class AsyncAttempt implements BiConsumer<Object, Throwable>, InFlight {
       stage = run.plan.bindings[sr.index].asyncCall().call(run.slots, sr);
       if (stage == null) {
         throw new NullPointerException(
-            "step '" + run.plan.steps[sr.index].name() + "' returned a null CompletionStage");
+            "step '"
+                + run.plan.steps[sr.index].name()
+                + "'"
+                + run.plan.declaredByNotes[sr.index]
+                + " returned a null CompletionStage");
       }
     } catch (Throwable t) {
       return Attempt.ended(run, sr, breaker, permit, started, null, t);

@@ -48,7 +48,14 @@ final class Attempt {
           return run.failRun(
               sr,
               new IllegalStateException(
-                  "attempt " + n + " of step '" + step.name() + "' not recorded", e));
+                  "attempt "
+                      + n
+                      + " of step '"
+                      + step.name()
+                      + "'"
+                      + plan.declaredByNotes[i]
+                      + " not recorded",
+                  e));
         }
       }
       long remaining = run.deadlineAt - now;
@@ -68,7 +75,7 @@ final class Attempt {
           return Run.NONE;
         }
         Throwable open = new CircuitOpenException(breaker.name());
-        run.engine.events.attemptFailed(run.runId, plan.workflow(), step.name(), n, open, 0);
+        run.engine.events.attemptFailed(run.runId, plan, i, n, open, 0);
         int next = Retrying.afterFailure(run, sr, open, now);
         if (next == Run.RETRY) {
           continue;
@@ -76,7 +83,7 @@ final class Attempt {
         return next;
       }
       long timeout = Math.min(plan.timeoutNanos[i], remaining);
-      run.engine.events.attemptStarted(run.runId, plan.workflow(), step.name(), n);
+      run.engine.events.attemptStarted(run.runId, plan, i, n);
       StepBinding binding = plan.bindings[i];
       int next =
           binding.asyncCall() != null
@@ -140,7 +147,7 @@ final class Attempt {
       try {
         value =
             NullOutputs.checked(
-                step, null, step.isAsync() ? "completed its stage with" : "returned");
+                run.plan, sr.index, null, step.isAsync() ? "completed its stage with" : "returned");
       } catch (NullOutputException e) {
         error = e;
       }
@@ -149,14 +156,12 @@ final class Attempt {
     if (breaker != null && !run.isCancelled()) {
       breaker.onResult(permit, error, end);
     }
-    String workflow = run.plan.workflow();
     if (error == null) {
-      run.engine.events.attemptSucceeded(
-          run.runId, workflow, step.name(), sr.attempts, end - started);
+      run.engine.events.attemptSucceeded(run.runId, run.plan, sr.index, sr.attempts, end - started);
       return run.succeeded(sr, value, Run.Origin.AGENT);
     }
     run.engine.events.attemptFailed(
-        run.runId, workflow, step.name(), sr.attempts, error, end - started);
+        run.runId, run.plan, sr.index, sr.attempts, error, end - started);
     return Retrying.afterFailure(run, sr, error, end);
   }
 

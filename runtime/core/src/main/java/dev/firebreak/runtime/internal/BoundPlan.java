@@ -11,6 +11,7 @@ import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
+import dev.firebreak.runtime.graph.DeclaringMethod;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import java.util.ArrayList;
@@ -49,6 +50,9 @@ final class BoundPlan implements BoundEntryPoint {
 
   final long[] timeoutNanos;
   final long deadlineNanos;
+
+  /** Per step: what messages show after its name, " (Invoice.OcrAgent#extract)" or "". */
+  final String[] declaredByNotes;
 
   /**
    * Per step: whether meeting an open breaker parks the run instead of failing it. Only a critical
@@ -94,6 +98,7 @@ final class BoundPlan implements BoundEntryPoint {
     }
     this.breakers = new Breaker[n];
     this.timeoutNanos = new long[n];
+    this.declaredByNotes = new String[n];
     this.prerequisites = new int[n];
     List<List<Integer>> next = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -114,6 +119,7 @@ final class BoundPlan implements BoundEntryPoint {
       }
       breakers[i] = step.circuitBreaker() == null ? null : engine.breaker(step.circuitBreaker());
       timeoutNanos[i] = step.timeout().toNanos();
+      declaredByNotes[i] = DeclaringMethod.inParentheses(step.declaredBy());
       // Each distinct earlier step this one waits for, through an input or an `after` edge.
       BitSet waitsFor = new BitSet(n);
       for (int slot : step.inputSlots()) {

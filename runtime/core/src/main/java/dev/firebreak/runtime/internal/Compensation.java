@@ -51,7 +51,7 @@ final class Compensation {
                 run.slots[run.plan.stepSlots[i]],
                 run.slots,
                 new Context(run, step.name(), attempt));
-        run.engine.events.compensated(run.runId, run.plan.workflow(), step.name(), attempt);
+        run.engine.events.compensated(run.runId, run.plan, i, attempt);
         if (step.isCheckpointed()) {
           forgetCheckpoint(step);
         }
@@ -69,8 +69,7 @@ final class Compensation {
           return;
         }
         failed.add(step.name());
-        run.engine.events.compensationFailed(
-            run.runId, run.plan.workflow(), step.name(), attempt, t);
+        run.engine.events.compensationFailed(run.runId, run.plan, i, attempt, t);
       }
       k--;
       attempt = 1;

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * The end of a failed run, after its compensations: FAILED, or COMPENSATION_FAILED when an undo
- * failed too, with a dead letter that holds the reason, the step, its attempts, the error chain and
- * the inputs. A cancelled run is not dead-lettered (its canceller knows), unless a compensation
- * failed.
+ * failed too, with a dead letter that holds the reason, the step and the agent method that declares
+ * it, its attempts, the error chain and the inputs. A cancelled run is not dead-lettered (its
+ * canceller knows), unless a compensation failed.
  */
 final class DeadLettering {
   private DeadLettering() {}
@@ -20,6 +20,7 @@ final class DeadLettering {
     long elapsed = run.engine.scheduler.nanoTime() - run.startedAt;
     Throwable error = failure.error();
     String step = failure.step() >= 0 ? run.plan.steps[failure.step()].name() : null;
+    String declaredBy = failure.step() >= 0 ? run.plan.steps[failure.step()].declaredBy() : "";
     WorkflowStatus status =
         failedCompensations.isEmpty() ? WorkflowStatus.FAILED : WorkflowStatus.COMPENSATION_FAILED;
     try {
@@ -37,6 +38,7 @@ final class DeadLettering {
                 run.plan.plan.name(),
                 reason,
                 step,
+                declaredBy,
                 failedStep == null ? 0 : failedStep.attempts,
                 DeadLetter.chainOf(error),
                 run.engine.scheduler.now(),
@@ -44,7 +46,8 @@ final class DeadLettering {
       }
       run.engine.journal.failed(run.runId, status, letter);
       if (letter != null) {
-        run.engine.events.deadLettered(letter);
+        run.engine.events.deadLettered(
+            letter, failure.step() >= 0 ? run.plan.declaredByNotes[failure.step()] : "");
       }
     } catch (RuntimeException e) {
       e.addSuppressed(error);
@@ -60,6 +63,7 @@ final class DeadLettering {
             List.copyOf(run.degraded),
             run.attempts(),
             step,
+            declaredBy,
             error,
             List.copyOf(failedCompensations)),
         elapsed,

@@ -60,7 +60,7 @@ final class Degradation {
   private static int fallenBackTo(Run run, StepRun sr, Throwable error, Object value) {
     try {
       Object output =
-          NullOutputs.checked(run.plan.steps[sr.index], value, "has a fallback that returned");
+          NullOutputs.checked(run.plan, sr.index, value, "has a fallback that returned");
       return degradedTo(run, sr, error, output, true);
     } catch (NullOutputException e) {
       error.addSuppressed(e);
@@ -78,9 +78,8 @@ final class Degradation {
 
   private static int degradedTo(
       Run run, StepRun sr, Throwable cause, Object value, boolean fallbackUsed) {
-    String name = run.plan.steps[sr.index].name();
-    run.degraded.add(new DegradedStep(name, cause, fallbackUsed));
-    run.engine.events.degraded(run.runId, run.plan.workflow(), name, cause, fallbackUsed);
+    run.degraded.add(new DegradedStep(run.plan.steps[sr.index].name(), cause, fallbackUsed));
+    run.engine.events.degraded(run.runId, run.plan, sr.index, cause, fallbackUsed);
     return run.succeeded(sr, value, fallbackUsed ? Run.Origin.FALLBACK : Run.Origin.NEUTRAL);
   }
 }

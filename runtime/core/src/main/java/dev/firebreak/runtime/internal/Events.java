@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fans events out to listeners and to SLF4J. Event objects are only built when a listener is
- * registered, so a runtime without listeners pays nothing for them on the happy path.
+ * registered, so a runtime without listeners pays nothing for them on the happy path. A step is
+ * given as its plan and index: its events carry its declaring method in full, and log lines name it
+ * in short form when it is known ({@code step extract (Invoice.OcrAgent#extract) degraded …}), from
+ * {@link BoundPlan#declaredByNotes}.
  */
 public final class Events {
   private static final Logger log = LoggerFactory.getLogger("dev.firebreak.runtime");
@@ -26,6 +29,12 @@ public final class Events {
 
   boolean active() {
     return listeners.length > 0;
+  }
+
+  /** The full form events carry: empty, never null, when the step names no declaring method. */
+  private static String declaredBy(BoundPlan plan, int step) {
+    String declaredBy = plan.steps[step].declaredBy();
+    return declaredBy == null ? "" : declaredBy;
   }
 
   private void emit(FirebreakEvent event) {
@@ -58,43 +67,63 @@ public final class Events {
     }
   }
 
-  void attemptStarted(String runId, String workflow, String step, int attempt) {
+  void attemptStarted(String runId, BoundPlan plan, int step, int attempt) {
     if (active()) {
-      emit(new FirebreakEvent.AttemptStarted(runId, workflow, step, attempt));
+      emit(
+          new FirebreakEvent.AttemptStarted(
+              runId, plan.workflow(), plan.steps[step].name(), declaredBy(plan, step), attempt));
     }
   }
 
-  void attemptSucceeded(String runId, String workflow, String step, int attempt, long nanos) {
+  void attemptSucceeded(String runId, BoundPlan plan, int step, int attempt, long nanos) {
     if (active()) {
       emit(
           new FirebreakEvent.AttemptSucceeded(
-              runId, workflow, step, attempt, Duration.ofNanos(nanos)));
+              runId,
+              plan.workflow(),
+              plan.steps[step].name(),
+              declaredBy(plan, step),
+              attempt,
+              Duration.ofNanos(nanos)));
     }
   }
 
   void attemptFailed(
-      String runId, String workflow, String step, int attempt, Throwable failure, long nanos) {
+      String runId, BoundPlan plan, int step, int attempt, Throwable failure, long nanos) {
     if (log.isDebugEnabled()) {
       log.debug(
-          "run {}: step {} attempt {} failed: {}",
+          "run {}: step {}{} attempt {} failed: {}",
           RunIds.forLog(runId),
-          step,
+          plan.steps[step].name(),
+          plan.declaredByNotes[step],
           attempt,
           failure.toString());
     }
     if (active()) {
       emit(
           new FirebreakEvent.AttemptFailed(
-              runId, workflow, step, attempt, failure, Duration.ofNanos(nanos)));
+              runId,
+              plan.workflow(),
+              plan.steps[step].name(),
+              declaredBy(plan, step),
+              attempt,
+              failure,
+              Duration.ofNanos(nanos)));
     }
   }
 
   void retryScheduled(
-      String runId, String workflow, String step, int next, long delayNanos, Throwable failure) {
+      String runId, BoundPlan plan, int step, int next, long delayNanos, Throwable failure) {
     if (active()) {
       emit(
           new FirebreakEvent.RetryScheduled(
-              runId, workflow, step, next, Duration.ofNanos(delayNanos), failure));
+              runId,
+              plan.workflow(),
+              plan.steps[step].name(),
+              declaredBy(plan, step),
+              next,
+              Duration.ofNanos(delayNanos),
+              failure));
     }
   }
 
@@ -105,69 +134,90 @@ public final class Events {
     }
   }
 
-  void degraded(String runId, String workflow, String step, Throwable cause, boolean fallbackUsed) {
+  void degraded(String runId, BoundPlan plan, int step, Throwable cause, boolean fallbackUsed) {
+    String name = plan.steps[step].name();
     log.info(
-        "run {}: step {} degraded to its {} after {}",
+        "run {}: step {}{} degraded to its {} after {}",
         RunIds.forLog(runId),
-        step,
+        name,
+        plan.declaredByNotes[step],
         fallbackUsed ? "fallback" : "neutral default",
         cause.toString());
     if (active()) {
-      emit(new FirebreakEvent.StepDegraded(runId, workflow, step, cause, fallbackUsed));
+      emit(
+          new FirebreakEvent.StepDegraded(
+              runId, plan.workflow(), name, declaredBy(plan, step), cause, fallbackUsed));
     }
   }
 
-  void compensated(String runId, String workflow, String step, int attempts) {
-    log.info("run {}: step {} compensated", RunIds.forLog(runId), step);
+  void compensated(String runId, BoundPlan plan, int step, int attempts) {
+    String name = plan.steps[step].name();
+    log.info(
+        "run {}: step {}{} compensated", RunIds.forLog(runId), name, plan.declaredByNotes[step]);
     if (active()) {
-      emit(new FirebreakEvent.Compensated(runId, workflow, step, attempts));
+      emit(
+          new FirebreakEvent.Compensated(
+              runId, plan.workflow(), name, declaredBy(plan, step), attempts));
     }
   }
 
-  void compensationFailed(
-      String runId, String workflow, String step, int attempts, Throwable failure) {
+  void compensationFailed(String runId, BoundPlan plan, int step, int attempts, Throwable failure) {
+    String name = plan.steps[step].name();
     log.error(
-        "run {}: compensation of step {} failed {} times; a human must reconcile",
+        "run {}: compensation of step {}{} failed {} times; a human must reconcile",
         RunIds.forLog(runId),
-        step,
+        name,
+        plan.declaredByNotes[step],
         attempts,
         failure);
     if (active()) {
-      emit(new FirebreakEvent.CompensationFailed(runId, workflow, step, attempts, failure));
+      emit(
+          new FirebreakEvent.CompensationFailed(
+              runId, plan.workflow(), name, declaredBy(plan, step), attempts, failure));
     }
   }
 
-  void parked(String runId, String workflow, String step, String breaker) {
+  void parked(String runId, BoundPlan plan, int step, String breaker) {
+    String name = plan.steps[step].name();
     log.info(
-        "run {}: step {} parked until circuit breaker '{}' lets calls through",
+        "run {}: step {}{} parked until circuit breaker '{}' lets calls through",
         RunIds.forLog(runId),
-        step,
+        name,
+        plan.declaredByNotes[step],
         breaker);
     if (active()) {
-      emit(new FirebreakEvent.RunParked(runId, workflow, step, breaker));
+      emit(
+          new FirebreakEvent.RunParked(
+              runId, plan.workflow(), name, declaredBy(plan, step), breaker));
     }
   }
 
-  void unparked(String runId, String workflow, String step, String breaker) {
+  void unparked(String runId, BoundPlan plan, int step, String breaker) {
+    String name = plan.steps[step].name();
     if (log.isDebugEnabled()) {
       log.debug(
-          "run {}: step {} unparked from circuit breaker '{}'",
+          "run {}: step {}{} unparked from circuit breaker '{}'",
           RunIds.forLog(runId),
-          step,
+          name,
+          plan.declaredByNotes[step],
           breaker);
     }
     if (active()) {
-      emit(new FirebreakEvent.RunUnparked(runId, workflow, step, breaker));
+      emit(
+          new FirebreakEvent.RunUnparked(
+              runId, plan.workflow(), name, declaredBy(plan, step), breaker));
     }
   }
 
-  void deadLettered(DeadLetter letter) {
+  /** {@code note}: what follows the failed step's name, as {@link BoundPlan#declaredByNotes}. */
+  void deadLettered(DeadLetter letter, String note) {
     log.error(
-        "run {} of {} dead-lettered ({}) at step {} after {} attempt(s): {}",
+        "run {} of {} dead-lettered ({}) at step {}{} after {} attempt(s): {}",
         RunIds.forLog(letter.runId()),
         letter.workflow(),
         letter.reason(),
         letter.step(),
+        note,
         letter.attempts(),
         letter.errorChain());
     if (active()) {

@@ -13,26 +13,27 @@ final class NullOutputs {
   private NullOutputs() {}
 
   /**
-   * {@code value} as {@code step}'s output; {@code how} says where a null came from ("returned").
+   * {@code value} as the output of step {@code index} of {@code plan}; {@code how} says where a
+   * null came from ("returned").
    *
    * @throws NullOutputException for a null the step refuses
    */
-  static Object checked(StepDescriptor step, Object value, String how) {
+  static Object checked(BoundPlan plan, int index, Object value, String how) {
     if (value != null) {
       return value;
     }
+    StepDescriptor step = plan.steps[index];
     switch (step.nullOutput()) {
       case ALLOWED:
         return null;
       case EMPTY_OPTIONAL:
         return Optional.empty();
       default:
-        String where = step.declaredBy().isEmpty() ? "" : " (" + step.declaredBy() + ")";
         throw new NullOutputException(
             "step '"
                 + step.name()
                 + "'"
-                + where
+                + plan.declaredByNotes[index]
                 + " "
                 + how
                 + " null: declare its output Optional, or the method @Nullable, if no value is a"

@@ -28,8 +28,7 @@ final class Parking {
     if (run.parkedSteps.incrementAndGet() == 1) {
       recordQuietly(run, WorkflowStatus.PARKED);
     }
-    run.engine.events.parked(
-        run.runId, run.plan.workflow(), run.plan.steps[sr.index].name(), breaker.name());
+    run.engine.events.parked(run.runId, run.plan, sr.index, breaker.name());
     if (run.deadline != null) {
       p.deadlineTimer = run.engine.scheduler.schedule(p::expire, run.deadlineAt - now);
     }
@@ -49,8 +48,7 @@ final class Parking {
     if (run.parkedSteps.decrementAndGet() == 0 && !run.hasFailed()) {
       recordQuietly(run, WorkflowStatus.RUNNING);
     }
-    run.engine.events.unparked(
-        run.runId, run.plan.workflow(), run.plan.steps[sr.index].name(), p.breaker.name());
+    run.engine.events.unparked(run.runId, run.plan, sr.index, p.breaker.name());
     run.execute(
         () ->
             run.drive(

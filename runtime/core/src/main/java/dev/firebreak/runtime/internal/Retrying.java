@@ -64,8 +64,7 @@ final class Retrying {
       late.initCause(error);
       return Degradation.failedForGood(run, sr, late);
     }
-    run.engine.events.retryScheduled(
-        run.runId, run.plan.workflow(), step.name(), sr.attempts + 1, delay, error);
+    run.engine.events.retryScheduled(run.runId, run.plan, sr.index, sr.attempts + 1, delay, error);
     if (delay == 0) {
       return Run.RETRY;
     }

@@ -18,8 +18,9 @@ import java.util.List;
 /**
  * The dead-letter queue of a SQL store, in its table {@code firebreak_dead_letter} (one letter per
  * run, listed in the order they were written), written and read through the store's own
- * connections. {@link #insert} is also how the store writes a run's failure and its letter in one
- * transaction.
+ * connections. A letter's {@link DeadLetter#declaredBy()} is the column {@code declared_by}, null
+ * when unknown (and in rows written before schema version 6). {@link #insert} is also how the store
+ * writes a run's failure and its letter in one transaction.
  */
 final class JdbcDeadLetters implements DeadLetterQueue {
   private static final CheckpointCodec<List<String>> CHAIN = Codecs.list(Codecs.STRING);
@@ -37,22 +38,24 @@ final class JdbcDeadLetters implements DeadLetterQueue {
     try (PreparedStatement upsert =
         c.prepareStatement(
             "INSERT INTO firebreak_dead_letter"
-                + " (run_id, workflow, entry_point, reason, step, attempts, error_chain, time, inputs, seq)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " (run_id, workflow, entry_point, reason, step, declared_by, attempts, error_chain,"
+                + " time, inputs, seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_dead_letter))"
                 + " ON CONFLICT (run_id) DO UPDATE SET workflow = excluded.workflow, entry_point = excluded.entry_point,"
-                + " reason = excluded.reason, step = excluded.step, attempts = excluded.attempts,"
-                + " error_chain = excluded.error_chain, time = excluded.time, inputs = excluded.inputs,"
-                + " seq = excluded.seq")) {
+                + " reason = excluded.reason, step = excluded.step, declared_by = excluded.declared_by,"
+                + " attempts = excluded.attempts, error_chain = excluded.error_chain, time = excluded.time,"
+                + " inputs = excluded.inputs, seq = excluded.seq")) {
       upsert.setString(1, letter.runId());
       upsert.setString(2, letter.workflow());
       upsert.setString(3, letter.entryPoint());
       upsert.setString(4, letter.reason().name());
       upsert.setString(5, letter.step());
-      upsert.setInt(6, letter.attempts());
-      upsert.setBytes(7, Codecs.encode(CHAIN, letter.errorChain()));
-      upsert.setLong(8, letter.time().toEpochMilli());
-      upsert.setBytes(9, letter.inputs());
+      upsert.setString(6, letter.declaredBy().isEmpty() ? null : letter.declaredBy());
+      upsert.setInt(7, letter.attempts());
+      upsert.setBytes(8, Codecs.encode(CHAIN, letter.errorChain()));
+      upsert.setLong(9, letter.time().toEpochMilli());
+      upsert.setBytes(10, letter.inputs());
       upsert.executeUpdate();
     }
   }
@@ -74,8 +77,8 @@ final class JdbcDeadLetters implements DeadLetterQueue {
           List<DeadLetter> letters = new ArrayList<>();
           try (PreparedStatement q =
                   c.prepareStatement(
-                      "SELECT run_id, workflow, entry_point, reason, step, attempts, error_chain, time,"
-                          + " inputs FROM firebreak_dead_letter ORDER BY seq");
+                      "SELECT run_id, workflow, entry_point, reason, step, declared_by, attempts,"
+                          + " error_chain, time, inputs FROM firebreak_dead_letter ORDER BY seq");
               ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
               letters.add(
@@ -85,10 +88,11 @@ final class JdbcDeadLetters implements DeadLetterQueue {
                       rs.getString(3),
                       DeadLetterReason.valueOf(rs.getString(4)),
                       rs.getString(5),
-                      rs.getInt(6),
-                      Codecs.decode(CHAIN, rs.getBytes(7)),
-                      Instant.ofEpochMilli(rs.getLong(8)),
-                      rs.getBytes(9)));
+                      rs.getString(6),
+                      rs.getInt(7),
+                      Codecs.decode(CHAIN, rs.getBytes(8)),
+                      Instant.ofEpochMilli(rs.getLong(9)),
+                      rs.getBytes(10)));
             }
           }
           return letters;

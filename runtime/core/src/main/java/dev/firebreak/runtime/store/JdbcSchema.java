@@ -17,17 +17,19 @@ import java.util.List;
  *   <li>{@code firebreak_step}: one row per checkpointed step output; the primary key (run, step)
  *       refuses a second record of a step; {@code seq} keeps completion order.
  *   <li>{@code firebreak_attempt}: attempts started, for steps without an output yet.
- *   <li>{@code firebreak_dead_letter}: one letter per failed run.
+ *   <li>{@code firebreak_dead_letter}: one letter per failed run, with its step and {@code
+ *       declared_by}, the agent method that declares the step (null when unknown).
  * </ul>
  *
  * <p>An empty database gets {@link #create} at {@link #VERSION}. A database written before version
  * 5 keeps its dialect's own history (SQLite 1–4, PostgreSQL 1–3, frozen), then takes the shared
- * step to 5: its ISO-text times become numbers. A database from a newer Firebreak is refused rather
- * than misread.
+ * step to 5: its ISO-text times become numbers. From version 5 on, each version is one step both
+ * dialects share ({@code SINCE_5}): 6 adds {@code firebreak_dead_letter.declared_by}. A database
+ * from a newer Firebreak is refused rather than misread.
  */
 public final class JdbcSchema {
   /** The schema version this release writes. */
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
 
   /** What SQLite and PostgreSQL spell differently. */
   public enum Dialect {
@@ -73,7 +75,7 @@ public final class JdbcSchema {
             + " entry_point TEXT NOT NULL, reason TEXT NOT NULL, step TEXT,"
             + (" attempts INTEGER NOT NULL, error_chain " + d.bytes + " NOT NULL,")
             + (" time " + d.number + " NOT NULL, seq " + d.number + " NOT NULL,")
-            + (" inputs " + d.bytes + ")"));
+            + (" inputs " + d.bytes + ", declared_by TEXT)"));
   }
 
   /**
@@ -102,18 +104,37 @@ public final class JdbcSchema {
         }
         return VERSION;
       }
-      List<List<String>> legacy = history(d);
-      for (int v = version; v < legacy.size(); v++) {
-        for (String sql : legacy.get(v)) {
+      if (version < 5) {
+        List<List<String>> legacy = history(d);
+        for (int v = version; v < legacy.size(); v++) {
+          for (String sql : legacy.get(v)) {
+            s.execute(sql);
+          }
+        }
+        for (String sql : d == Dialect.SQLITE ? SQLITE_NUMERIC_TIMES : POSTGRES_NUMERIC_TIMES) {
           s.execute(sql);
         }
+        version = 5;
       }
-      for (String sql : d == Dialect.SQLITE ? SQLITE_NUMERIC_TIMES : POSTGRES_NUMERIC_TIMES) {
-        s.execute(sql);
+      for (int v = version; v < VERSION; v++) {
+        for (String sql : SINCE_5.get(v - 5)) {
+          s.execute(sql);
+        }
       }
     }
     return VERSION;
   }
+
+  // -----------------------------------------------------------------------------------------------
+  // From version 5 on: one step per version, the same on both dialects. A new version adds its step
+  // at the end of SINCE_5, its columns to create(), and raises VERSION.
+
+  /** Version 6: a dead letter names the agent method that declares its step; null when unknown. */
+  private static final List<String> DEAD_LETTER_DECLARED_BY =
+      List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN declared_by TEXT");
+
+  /** Element {@code i} takes a database from version {@code 5 + i} to {@code 6 + i}. */
+  private static final List<List<String>> SINCE_5 = List.of(DEAD_LETTER_DECLARED_BY);
 
   // -----------------------------------------------------------------------------------------------
   // Before version 5: each dialect's own history, frozen. Times were ISO-8601 text then.

@@ -2,6 +2,7 @@ package dev.firebreak.runtime.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,58 @@ class SqliteStoreTest extends JdbcStoreContract {
     assertEquals(WorkflowStatus.PARKED, store.find("r1").orElseThrow().status());
     assertArrayEquals(new byte[] {7}, store.find("r1").orElseThrow().outputs().get("extract"));
     assertEquals(1, deadLetters.size());
+  }
+
+  @Test
+  void aVersion5FileGainsTheDeclaredByColumnAndItsLettersReadAsUnknown() throws Exception {
+    deadLetters.add(
+        new dev.firebreak.runtime.DeadLetter(
+            "r1",
+            "wf",
+            "process",
+            dev.firebreak.runtime.DeadLetterReason.RETRIES_EXHAUSTED,
+            "extract",
+            3,
+            java.util.List.of("boom"),
+            java.time.Instant.EPOCH));
+    store.close();
+    Path file = dir.resolve("firebreak.db");
+    java.util.Set<String> fresh = columns(file);
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      // Version 5 is version 6 without the column.
+      s.execute("ALTER TABLE firebreak_dead_letter DROP COLUMN declared_by");
+      s.execute("PRAGMA user_version = 5");
+    }
+    assertNotEquals(fresh, columns(file));
+    store = SqliteStore.open(file);
+    deadLetters = ((SqliteStore) store).deadLetters();
+    dev.firebreak.runtime.DeadLetter letter = deadLetters.list().get(0);
+    assertEquals("extract", letter.step());
+    assertEquals("", letter.declaredBy());
+    assertEquals(fresh, columns(file), "the migrated schema is the one a fresh file gets");
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      assertEquals(JdbcSchema.VERSION, rs.getInt(1));
+    }
+  }
+
+  /** The columns of the dead-letter table of {@code file}, as "name type [NOT NULL]". */
+  private static java.util.Set<String> columns(Path file) throws Exception {
+    java.util.Set<String> columns = new java.util.TreeSet<>();
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(firebreak_dead_letter)")) {
+      while (rs.next()) {
+        columns.add(
+            rs.getString("name")
+                + " "
+                + rs.getString("type")
+                + (rs.getInt("notnull") == 1 ? " NOT NULL" : ""));
+      }
+    }
+    return columns;
   }
 
   @Test

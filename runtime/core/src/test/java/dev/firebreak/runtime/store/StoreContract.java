@@ -528,4 +528,72 @@ public abstract class StoreContract {
     assertFalse(deadLetters.discard("r2"));
     assertEquals(1, deadLetters.size());
   }
+
+  @Test
+  void aDeadLettersDeclaringMethodIsKept() {
+    Instant t = Instant.parse("2026-11-24T10:00:00Z");
+    deadLetters.add(
+        new DeadLetter(
+            "r1",
+            "wf",
+            "process",
+            DeadLetterReason.RETRIES_EXHAUSTED,
+            "extract",
+            "test.invoice.Invoice.OcrAgent#extract",
+            4,
+            List.of("boom"),
+            t,
+            null));
+    deadLetters.add(
+        new DeadLetter(
+            "r2", "wf", "process", DeadLetterReason.DEADLINE, "post", 1, List.of("late"), t));
+    boolean keepsLetters = store.deadLetterQueue().isPresent();
+    if (keepsLetters) {
+      store.open("r3", "wf", "process", "h", null);
+      store.fail(
+          "r3",
+          WorkflowStatus.FAILED,
+          new DeadLetter(
+              "r3",
+              "wf",
+              "process",
+              DeadLetterReason.INVALID_INPUT,
+              "validate",
+              "com.acme.ValidationAgent#validate",
+              1,
+              List.of("bad amount"),
+              t,
+              null));
+    }
+    List<DeadLetter> letters = deadLetters.list();
+    assertEquals(keepsLetters ? 3 : 2, letters.size());
+    assertEquals("extract", letters.get(0).step());
+    assertEquals("test.invoice.Invoice.OcrAgent#extract", letters.get(0).declaredBy());
+    assertEquals("post", letters.get(1).step());
+    assertEquals("", letters.get(1).declaredBy(), "unknown reads back as empty");
+    if (keepsLetters) {
+      assertEquals(
+          "com.acme.ValidationAgent#validate",
+          letters.get(2).declaredBy(),
+          "kept when written with the run's end");
+    }
+    deadLetters.add(
+        new DeadLetter(
+            "r1",
+            "wf",
+            "process",
+            DeadLetterReason.RETRIES_EXHAUSTED,
+            "extract",
+            4,
+            List.of("again"),
+            t));
+    assertEquals(
+        "",
+        deadLetters.list().stream()
+            .filter(l -> l.runId().equals("r1"))
+            .findFirst()
+            .orElseThrow()
+            .declaredBy(),
+        "a letter that replaces another replaces its declaring method");
+  }
 }

@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * </table>
  *
  * <p>Tags are bounded by the graph — workflow (simple name), step, breaker, status, outcome — never
- * a run id or an input. Register it on the builder and then monitor the runtime:
+ * a run id or an input. A step is tagged by its name only: the events' {@code declaredBy} names the
+ * same step and adds no series. Register it on the builder and then monitor the runtime:
  *
  * <pre>{@code
  * FirebreakMetrics metrics = FirebreakMetrics.on(registry);

@@ -47,6 +47,7 @@ class FirebreakMetricsTest {
             List.of("java.lang.String"),
             List.of(
                 StepDescriptor.builder("extract")
+                    .declaredBy("com.acme.OcrAgent#extract")
                     .inputs(0)
                     .retry(twice)
                     .circuitBreaker(breaker)
@@ -104,5 +105,7 @@ class FirebreakMetricsTest {
         scrape);
     assertTrue(scrape.contains("firebreak_runs_inflight 0.0"), scrape);
     assertEquals(-1, scrape.indexOf("run_id"), "no run ids in tags");
+    assertEquals(
+        -1, scrape.indexOf("OcrAgent"), "steps are tagged by name, not by declaring method");
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.store.JdbcSchema;
@@ -132,6 +134,7 @@ class PostgresStoreTest extends JdbcStoreContract {
       }
       assertEquals(WorkflowStatus.FAILED, old.find("old-1").orElseThrow().status());
       assertEquals(failed, old.deadLetters().list().get(0).time());
+      assertEquals("", old.deadLetters().list().get(0).declaredBy(), "stored without one");
       migrated = columns(c);
     }
     try (Connection c = dataSource.getConnection();
@@ -144,6 +147,43 @@ class PostgresStoreTest extends JdbcStoreContract {
       assertEquals(columns(c), migrated, "the migrated schema is the one a fresh database gets");
     }
     store = newStore();
+  }
+
+  @Test
+  void aVersion5DatabaseGainsTheDeclaredByColumnAndItsLettersReadAsUnknown() throws Exception {
+    deadLetters.add(
+        new DeadLetter(
+            "r1",
+            "wf",
+            "process",
+            DeadLetterReason.RETRIES_EXHAUSTED,
+            "extract",
+            3,
+            List.of("boom"),
+            Instant.parse("2026-11-30T10:16:00Z")));
+    store.close();
+    Set<String> fresh;
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      fresh = columns(c);
+      // Version 5 is version 6 without the column.
+      s.execute("ALTER TABLE firebreak_dead_letter DROP COLUMN declared_by");
+      s.execute("UPDATE firebreak_schema SET version = 5");
+    }
+    try (PostgresStore old = PostgresStore.open(dataSource);
+        Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      DeadLetter letter = old.deadLetters().list().get(0);
+      assertEquals("extract", letter.step());
+      assertEquals("", letter.declaredBy());
+      try (ResultSet rs = s.executeQuery("SELECT version FROM firebreak_schema")) {
+        assertTrue(rs.next());
+        assertEquals(JdbcSchema.VERSION, rs.getInt(1));
+      }
+      assertEquals(fresh, columns(c), "the migrated schema is the one a fresh database gets");
+    }
+    store = newStore();
+    deadLetters = deadLettersOf(store);
   }
 
   /** Every column of the firebreak tables as "table.column type nullable". */

@@ -5,8 +5,9 @@ package dev.firebreak.runtime.redis;
  * runs atomically. Per run a hash {@code run:<id>} (status, owner, lease, version, times, inputs,
  * output), its step outputs {@code out:<id>}, attempt counts {@code att:<id>} and completion order
  * {@code ord:<id>}; sorted sets {@code open} and {@code ended}; dead letters in {@code dlq} and
- * {@code dlq:ord}. A script that writes a run refuses one that has ended (-4), another owner's live
- * lease (-3) and an unknown run (-1).
+ * {@code dlq:ord}, the agent method that declares each letter's step in {@code dlq:by} (run id to
+ * {@code com.acme.OcrAgent#extract}; no field when unknown). A script that writes a run refuses one
+ * that has ended (-4), another owner's live lease (-3) and an unknown run (-1).
  */
 final class RedisScripts {
   private RedisScripts() {}
@@ -90,9 +91,10 @@ final class RedisScripts {
           + "return 1";
 
   /**
-   * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq. ARGV: id, status, terminal, now
-   * ms, ttl s, has output, output, has dead letter, dead letter. An ended run is refused (-4), and
-   * then no dead letter is written either.
+   * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq, dlq:by. ARGV: id, status,
+   * terminal, now ms, ttl s, has output, output, has dead letter, dead letter, its step's declaring
+   * method (empty when unknown). An ended run is refused (-4), and then no dead letter is written
+   * either.
    */
   static final String SAVE_STATUS =
       CLAIM
@@ -117,6 +119,8 @@ final class RedisScripts {
           + "end\n"
           + "if ARGV[8] == '1' then\n"
           + "  redis.call('HSET', KEYS[7], ARGV[1], ARGV[9])\n"
+          + "  if ARGV[10] == '' then redis.call('HDEL', KEYS[10], ARGV[1])\n"
+          + "  else redis.call('HSET', KEYS[10], ARGV[1], ARGV[10]) end\n"
           + "  redis.call('ZADD', KEYS[8], redis.call('INCR', KEYS[9]), ARGV[1])\n"
           + "end\n"
           + "return 1";
@@ -152,14 +156,35 @@ final class RedisScripts {
           + "end\n"
           + "return #ids";
 
-  /** KEYS: dlq, dlq:ord, dlq:seq. ARGV: id, letter. */
+  /**
+   * KEYS: dlq, dlq:ord, dlq:seq, dlq:by. ARGV: id, letter, its step's declaring method (empty when
+   * unknown). Replaces an earlier letter of the run, declaring method included.
+   */
   static final String DLQ_ADD =
       "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+          + "if ARGV[3] == '' then redis.call('HDEL', KEYS[4], ARGV[1])\n"
+          + "else redis.call('HSET', KEYS[4], ARGV[1], ARGV[3]) end\n"
           + "redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])\n"
           + "return 1";
 
+  /**
+   * KEYS: dlq, dlq:ord, dlq:by. Every letter in order and each one's declaring method, read
+   * together: two lists of one entry per run id, nil where a letter was discarded (or, for the
+   * declaring method, is unknown).
+   */
+  static final String DLQ_LIST =
+      "local ids = redis.call('ZRANGE', KEYS[2], 0, -1)\n"
+          + "local letters, by = {}, {}\n"
+          + "for i, id in ipairs(ids) do\n"
+          + "  letters[i] = redis.call('HGET', KEYS[1], id)\n"
+          + "  by[i] = redis.call('HGET', KEYS[3], id)\n"
+          + "end\n"
+          + "return {letters, by}";
+
+  /** KEYS: dlq, dlq:ord, dlq:by. ARGV: id. */
   static final String DLQ_DISCARD =
       "local n = redis.call('HDEL', KEYS[1], ARGV[1])\n"
+          + "redis.call('HDEL', KEYS[3], ARGV[1])\n"
           + "redis.call('ZREM', KEYS[2], ARGV[1])\n"
           + "return n";
 }

@@ -33,7 +33,9 @@ import redis.clients.jedis.UnifiedJedis;
  * are namespaced ({@code firebreak:} by default): per run a hash {@code run:<id>}, the step outputs
  * {@code out:<id>}, attempt counts {@code att:<id>} and completion order {@code ord:<id>}; sorted
  * sets {@code open} (unfinished runs, oldest first) and {@code ended}; the dead letters in {@code
- * dlq} and {@code dlq:ord}. A finished run's keys expire after {@code finishedTtl}.
+ * dlq} and {@code dlq:ord}, and the agent method that declares each letter's step in the hash
+ * {@code dlq:by} (a letter stored without it reads as unknown). A finished run's keys expire after
+ * {@code finishedTtl}.
  *
  * <p>Durability is the server's: run Redis with {@code appendonly yes} and {@code appendfsync
  * always} for a write to be on disk when the call returns. The scripts build per-run keys from the
@@ -244,11 +246,11 @@ public final class RedisStore implements CheckpointStore {
   /** The run's end and its dead letter in one script: a refused end writes no dead letter. */
   @Override
   public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
-    status(runId, status, null, false, letter == null ? null : encode(letter));
+    status(runId, status, null, false, letter);
   }
 
   private void status(
-      String runId, WorkflowStatus status, byte[] output, boolean withOutput, byte[] letter) {
+      String runId, WorkflowStatus status, byte[] output, boolean withOutput, DeadLetter letter) {
     RunIds.check(runId);
     List<byte[]> keys = new ArrayList<>(runKeys(runId));
     keys.add(key("open"));
@@ -256,6 +258,7 @@ public final class RedisStore implements CheckpointStore {
     keys.add(key("dlq"));
     keys.add(key("dlq:ord"));
     keys.add(key("dlq:seq"));
+    keys.add(key("dlq:by"));
     boolean hasOutput = withOutput && output != null;
     mustExist(
         eval(
@@ -271,7 +274,8 @@ public final class RedisStore implements CheckpointStore {
                     bytes(hasOutput ? "1" : "0"),
                     hasOutput ? output : new byte[0],
                     bytes(letter != null ? "1" : "0"),
-                    letter != null ? letter : new byte[0]))),
+                    letter != null ? encode(letter) : new byte[0],
+                    bytes(letter != null ? letter.declaredBy() : "")))),
         runId);
   }
 
@@ -380,22 +384,26 @@ public final class RedisStore implements CheckpointStore {
     public void add(DeadLetter l) {
       eval(
           RedisScripts.DLQ_ADD,
-          List.of(key("dlq"), key("dlq:ord"), key("dlq:seq")),
-          List.of(bytes(l.runId()), encode(l)));
+          List.of(key("dlq"), key("dlq:ord"), key("dlq:seq"), key("dlq:by")),
+          List.of(bytes(l.runId()), encode(l), bytes(l.declaredBy())));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public List<DeadLetter> list() {
       List<DeadLetter> letters = new ArrayList<>();
-      List<byte[]> ids = redis.zrange(key("dlq:ord"), 0, -1);
-      if (ids.isEmpty()) {
-        return letters;
-      }
-      List<byte[]> values = redis.hmget(key("dlq"), ids.toArray(new byte[0][]));
-      for (byte[] value : values) {
+      List<Object> read =
+          (List<Object>)
+              redis.eval(
+                  bytes(RedisScripts.DLQ_LIST),
+                  List.of(key("dlq"), key("dlq:ord"), key("dlq:by")),
+                  List.of());
+      List<Object> values = (List<Object>) read.get(0);
+      List<Object> declaredBy = (List<Object>) read.get(1);
+      for (int i = 0; i < values.size(); i++) {
+        byte[] value = (byte[]) values.get(i);
         if (value == null) {
-          continue; // discarded between the two reads
+          continue; // listed in order but not in dlq: not a letter
         }
         Object[] f = Codecs.decode(LETTER, value);
         letters.add(
@@ -405,6 +413,7 @@ public final class RedisStore implements CheckpointStore {
                 (String) f[2],
                 DeadLetterReason.valueOf((String) f[3]),
                 (String) f[4],
+                i < declaredBy.size() ? string(declaredBy.get(i)) : "",
                 (Integer) f[5],
                 (List<String>) f[6],
                 (Instant) f[7],
@@ -422,7 +431,9 @@ public final class RedisStore implements CheckpointStore {
     public boolean discard(String runId) {
       RunIds.check(runId);
       return eval(
-              RedisScripts.DLQ_DISCARD, List.of(key("dlq"), key("dlq:ord")), List.of(bytes(runId)))
+              RedisScripts.DLQ_DISCARD,
+              List.of(key("dlq"), key("dlq:ord"), key("dlq:by")),
+              List.of(bytes(runId)))
           > 0;
     }
   }

@@ -1,15 +1,20 @@
 package dev.firebreak.runtime.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.store.StoreContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,5 +83,37 @@ class RedisStoreTest extends StoreContract {
     long left = redis.ttl("tenant-a:out:r1");
     assertTrue(left > 590 && left <= 600, "finished run expires in 10 minutes: " + left);
     assertTrue(store.find("r1").isEmpty(), "another namespace does not see it");
+  }
+
+  private static DeadLetter letter(String runId, String declaredBy) {
+    return new DeadLetter(
+        runId,
+        "wf",
+        "process",
+        DeadLetterReason.RETRIES_EXHAUSTED,
+        "extract",
+        declaredBy,
+        3,
+        List.of("boom"),
+        Instant.parse("2026-11-30T10:00:00Z"),
+        null);
+  }
+
+  @Test
+  void aLettersDeclaringMethodIsAFieldOfDlqByAndALetterStoredWithoutOneReadsAsUnknown() {
+    deadLetters.add(letter("r1", "com.acme.OcrAgent#extract"));
+    assertEquals("com.acme.OcrAgent#extract", redis.hget("firebreak:dlq:by", "r1"));
+    redis.hdel("firebreak:dlq:by", "r1"); // as a letter stored before dlq:by was written
+    DeadLetter old = deadLetters.list().get(0);
+    assertEquals("", old.declaredBy());
+    assertEquals("extract", old.step());
+
+    deadLetters.add(letter("r1", "com.acme.OcrAgent#extract"));
+    deadLetters.add(letter("r1", ""));
+    assertFalse(
+        redis.hexists("firebreak:dlq:by", "r1"), "a replacing letter leaves no stale field");
+    deadLetters.add(letter("r2", "com.acme.OcrAgent#extract"));
+    assertTrue(deadLetters.discard("r2"));
+    assertFalse(redis.hexists("firebreak:dlq:by", "r2"), "a discarded letter leaves no field");
   }
 }
