@@ -1,0 +1,91 @@
+package dev.firebreak.processor.validation;
+
+import dev.firebreak.processor.base.ValidationReport;
+import dev.firebreak.processor.model.BindingKey;
+import dev.firebreak.processor.model.StepModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+
+/**
+ * Finds the methods a step's fallback or compensation names on its agent, and matches their
+ * parameters with the step's.
+ */
+final class AgentMethods {
+  private final ValidationContext context;
+  private final Accessibility accessibility;
+  private final Keys keys;
+
+  AgentMethods(ValidationContext context, Accessibility accessibility, Keys keys) {
+    this.context = context;
+    this.accessibility = accessibility;
+    this.keys = keys;
+  }
+
+  /** The index of the first unused step parameter with the same binding key, or -1. */
+  int matchParameter(
+      VariableElement p,
+      List<StepModel.Parameter> stepParameters,
+      boolean[] used,
+      ValidationReport report) {
+    BindingKey key = keys.of(p.asType(), p, report);
+    if (key == null) {
+      return -1;
+    }
+    for (int i = 0; i < stepParameters.size(); i++) {
+      StepModel.Parameter sp = stepParameters.get(i);
+      if (!used[i] && !sp.context() && key.equals(sp.key())) {
+        used[i] = true;
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  String modifierProblem(ExecutableElement method) {
+    if (method.getModifiers().contains(Modifier.PRIVATE)) {
+      return "private";
+    }
+    if (method.getModifiers().contains(Modifier.STATIC)) {
+      return "static";
+    }
+    if (!accessibility.isAccessibleMember(method)) {
+      return "package-private or protected in a package other than " + accessibility.packageName();
+    }
+    return null;
+  }
+
+  List<ExecutableElement> methodsNamed(TypeElement agent, String name) {
+    List<ExecutableElement> out = new ArrayList<>();
+    for (Element e : context.elements.getAllMembers(agent)) {
+      if (e.getKind() == ElementKind.METHOD
+          && e.getSimpleName().contentEquals(name)
+          && !((TypeElement) e.getEnclosingElement())
+              .getQualifiedName()
+              .contentEquals("java.lang.Object")) {
+        out.add((ExecutableElement) e);
+      }
+    }
+    return out;
+  }
+
+  TreeSet<String> methodNames(TypeElement agent, ExecutableElement except) {
+    TreeSet<String> names = new TreeSet<>();
+    for (Element e : context.elements.getAllMembers(agent)) {
+      if (e.getKind() == ElementKind.METHOD
+          && !e.equals(except)
+          && !((TypeElement) e.getEnclosingElement())
+              .getQualifiedName()
+              .contentEquals("java.lang.Object")) {
+        names.add(e.getSimpleName().toString());
+      }
+    }
+    return names;
+  }
+}

@@ -1,0 +1,157 @@
+package dev.firebreak.processor.validation;
+
+import static dev.firebreak.processor.base.Descriptions.describe;
+
+import dev.firebreak.processor.base.Descriptions;
+import dev.firebreak.processor.base.Message;
+import dev.firebreak.processor.base.Names;
+import dev.firebreak.processor.base.ValidationReport;
+import dev.firebreak.processor.model.StepModel;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Validates the fallback a {@code @Critical} step names: on its agent, accessible, returning the
+ * step's output (or a stage of it, for an async step), taking some of the step's parameters and the
+ * failure.
+ */
+final class FallbackValidator {
+  private final ValidationContext context;
+  private final Keys keys;
+  private final AgentMethods methods;
+
+  FallbackValidator(ValidationContext context, Keys keys, AgentMethods methods) {
+    this.context = context;
+    this.keys = keys;
+    this.methods = methods;
+  }
+
+  StepModel.Call fallback(
+      ExecutableElement step,
+      TypeElement agent,
+      AnnotationMirror critical,
+      String fallbackName,
+      TypeMirror produced,
+      boolean async,
+      List<StepModel.Parameter> stepParameters,
+      ValidationReport report) {
+    List<ExecutableElement> candidates = methods.methodsNamed(agent, fallbackName);
+    if (candidates.isEmpty()) {
+      report.reportOn(
+          Message.FALLBACK_MISSING,
+          step,
+          critical,
+          "fallback",
+          fallbackName,
+          describe(step),
+          agent.getSimpleName(),
+          Names.didYouMean(fallbackName, methods.methodNames(agent, step)));
+      return null;
+    }
+    // Several overloads may carry the name: use the first that fits, else explain the first.
+    for (ExecutableElement candidate : candidates) {
+      StepModel.Call call =
+          fallbackCall(candidate, produced, async, stepParameters, step, null, null, report);
+      if (call != null) {
+        return call;
+      }
+    }
+    fallbackCall(
+        candidates.get(0), produced, async, stepParameters, step, critical, "fallback", report);
+    return null;
+  }
+
+  /** The call to {@code candidate}; null if it does not fit (reported only when mirror given). */
+  private StepModel.Call fallbackCall(
+      ExecutableElement candidate,
+      TypeMirror produced,
+      boolean async,
+      List<StepModel.Parameter> stepParameters,
+      ExecutableElement step,
+      AnnotationMirror mirror,
+      String attribute,
+      ValidationReport report) {
+    boolean explain = mirror != null;
+    String name = describe(candidate);
+    String modifierProblem = methods.modifierProblem(candidate);
+    if (modifierProblem != null) {
+      if (explain) {
+        report.reportOn(
+            Message.FALLBACK_INACCESSIBLE, step, mirror, attribute, name, modifierProblem);
+      }
+      return null;
+    }
+    TypeMirror returned = candidate.getReturnType();
+    boolean returnsStage = false;
+    String producedKey = keys.typeString(produced);
+    if (context.isStage(returned)
+        && context.stageArgument(returned) != null
+        && keys.typeString(context.stageArgument(returned)).equals(producedKey)) {
+      returnsStage = true;
+    } else if (returned.getKind() == TypeKind.VOID
+        || !keys.typeString(returned).equals(producedKey)) {
+      if (explain) {
+        report.reportOn(
+            Message.FALLBACK_WRONG_RETURN,
+            step,
+            mirror,
+            attribute,
+            name,
+            Descriptions.simple(returned),
+            describe(step),
+            Descriptions.simple(produced),
+            Descriptions.simple(produced),
+            async ? " or CompletionStage<" + Descriptions.simple(produced) + ">" : "");
+      }
+      return null;
+    }
+    if (returnsStage && !async) {
+      if (explain) {
+        report.reportOn(
+            Message.FALLBACK_WRONG_RETURN,
+            step,
+            mirror,
+            attribute,
+            name,
+            Descriptions.simple(returned),
+            describe(step),
+            Descriptions.simple(produced),
+            Descriptions.simple(produced),
+            "");
+      }
+      return null;
+    }
+    List<StepModel.Argument> arguments = new ArrayList<>();
+    boolean[] used = new boolean[stepParameters.size()];
+    for (VariableElement p : candidate.getParameters()) {
+      if (ValidationContext.is(p.asType(), "java.lang.Throwable")) {
+        arguments.add(new StepModel.Argument(StepModel.Argument.Kind.FAILURE, -1));
+        continue;
+      }
+      int index = methods.matchParameter(p, stepParameters, used, report);
+      if (index < 0) {
+        if (explain) {
+          report.reportOn(
+              Message.FALLBACK_WRONG_PARAMETER,
+              step,
+              mirror,
+              attribute,
+              name,
+              p.getSimpleName(),
+              Descriptions.simple(p.asType()),
+              describe(step));
+        }
+        return null;
+      }
+      arguments.add(new StepModel.Argument(StepModel.Argument.Kind.PARAMETER, index));
+    }
+    return new StepModel.Call(
+        candidate.getSimpleName().toString(), List.copyOf(arguments), returnsStage);
+  }
+}
