@@ -12,8 +12,8 @@ import java.util.List;
  * @param shape how the method returns T
  * @param parameters all its parameters, in order
  * @param runIdParameter index of the {@code @RunId} parameter, or -1
- * @param inputCodecs codec expressions for the graph inputs, in order; null if one is not encodable
- * @param outputCodec codec expression for the output T; null if it is not encodable
+ * @param inputCodecs how the graph inputs are encoded, in order; null if one is not encodable
+ * @param outputCodec how the output T is encoded; null if it is not encodable
  */
 public record EntryPointModel(
     String method,
@@ -22,8 +22,8 @@ public record EntryPointModel(
     Shape shape,
     List<Input> parameters,
     int runIdParameter,
-    List<com.squareup.javapoet.CodeBlock> inputCodecs,
-    com.squareup.javapoet.CodeBlock outputCodec) {
+    List<CodecPlan> inputCodecs,
+    CodecPlan outputCodec) {
 
   /** The entry point's return type. */
   public enum Shape {

@@ -1,6 +1,5 @@
 package dev.firebreak.processor.model;
 
-import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
 import java.time.Duration;
 import java.util.List;
@@ -24,8 +23,8 @@ import java.util.List;
  * @param critical whether a final failure without fallback fails the run
  * @param fallback the fallback call, or null
  * @param compensation the compensation call, or null
- * @param codec an expression of the output's {@code CheckpointCodec} if checkpointed, else null
- * @param neutralDefault the expression a failed non-critical step yields
+ * @param codec how the output is encoded if checkpointed, else null
+ * @param neutralDefault what a failed non-critical step yields
  * @param nullOutput what a null output of the method or its fallback means
  */
 public record StepModel(
@@ -45,8 +44,8 @@ public record StepModel(
     boolean critical,
     Call fallback,
     Call compensation,
-    CodeBlock codec,
-    CodeBlock neutralDefault,
+    CodecPlan codec,
+    NeutralValue neutralDefault,
     NullOutput nullOutput) {
 
   /**

@@ -1,11 +1,10 @@
 package dev.firebreak.processor.validation;
 
-import com.squareup.javapoet.ClassName;
-import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.Names;
-import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.model.CodecModel;
+import dev.firebreak.processor.model.CodecPlan;
+import dev.firebreak.processor.model.NeutralValue;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,15 +22,11 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Types;
 
 /**
- * Decides whether a checkpointed type can be encoded and, if so, how: an expression of its {@code
- * CheckpointCodec}, built from the runtime's {@code Codecs} and from record codecs declared on the
- * orchestrator. Walks records recursively and names the path to the first part that cannot be
- * encoded.
+ * Decides whether a checkpointed type can be encoded and, if so, how: a {@link CodecPlan} over the
+ * runtime's {@code Codecs} and the record codecs the orchestrator declares ({@link CodecModel}).
+ * Walks records recursively and names the path to the first part that cannot be encoded.
  */
 public final class CheckpointTypes {
-  static final ClassName CODECS = ClassName.get(RuntimeNames.CODEC, "Codecs");
-  static final ClassName KEY_CODEC = ClassName.get(RuntimeNames.CODEC, "KeyCodec");
-
   private static final Map<String, String> SCALARS = new LinkedHashMap<>();
 
   static {
@@ -67,6 +62,9 @@ public final class CheckpointTypes {
   /** Why a type cannot be encoded: the path to the offending part, and what it is. */
   public record Failure(String path, String reason) {}
 
+  /** How a type is encoded ({@code plan}), or why it cannot be ({@code failure}); one is null. */
+  public record Encoding(CodecPlan plan, Failure failure) {}
+
   /** Thrown inside the walk to unwind to {@link #codecOf}. */
   private static final class NotEncodable extends Exception {
     private static final long serialVersionUID = 1L;
@@ -83,23 +81,18 @@ public final class CheckpointTypes {
   private final Map<String, CodecModel> records = new LinkedHashMap<>();
   private final Set<String> constants = new HashSet<>();
 
-  private final ClassName holder;
-
-  /**
-   * @param holder the generated class that declares record codecs as constants
-   */
-  public CheckpointTypes(Types types, Accessibility accessibility, ClassName holder) {
+  public CheckpointTypes(Types types, Accessibility accessibility) {
     this.types = types;
     this.accessibility = accessibility;
-    this.holder = holder;
   }
 
-  /** The codec expression for {@code type}, or the reason it cannot be encoded. */
-  public Object codecOf(TypeMirror type) {
+  /** How {@code type} is encoded, or why it cannot be. */
+  public Encoding encoding(TypeMirror type) {
     try {
-      return codec(type, TypeName.get(type).toString(), new ArrayList<>());
+      // The path names types as the binding keys do (JavaPoet's canonical form).
+      return new Encoding(codec(type, TypeName.get(type).toString(), new ArrayList<>()), null);
     } catch (NotEncodable e) {
-      return e.failure;
+      return new Encoding(null, e.failure);
     }
   }
 
@@ -108,7 +101,7 @@ public final class CheckpointTypes {
     return List.copyOf(records.values());
   }
 
-  private CodeBlock codec(TypeMirror type, String path, List<String> enclosing)
+  private CodecPlan codec(TypeMirror type, String path, List<String> enclosing)
       throws NotEncodable {
     if (type.getKind().isPrimitive()) {
       return codec(
@@ -116,7 +109,7 @@ public final class CheckpointTypes {
     }
     if (type.getKind() == TypeKind.ARRAY) {
       if (((ArrayType) type).getComponentType().getKind() == TypeKind.BYTE) {
-        return CodeBlock.of("$T.BYTES", CODECS);
+        return new CodecPlan.Scalar("BYTES");
       }
       throw new NotEncodable(path, "an array other than byte[] (use a List)");
     }
@@ -128,7 +121,7 @@ public final class CheckpointTypes {
     String name = element.getQualifiedName().toString();
     String scalar = SCALARS.get(name);
     if (scalar != null) {
-      return CodeBlock.of("$T.$L", CODECS, scalar);
+      return new CodecPlan.Scalar(scalar);
     }
     List<? extends TypeMirror> args = declared.getTypeArguments();
     switch (name) {
@@ -138,17 +131,15 @@ public final class CheckpointTypes {
         if (args.size() != 1) {
           throw new NotEncodable(path, "a raw " + name);
         }
-        String factory = name.substring("java.util.".length()).toLowerCase();
+        CodecPlan.Container.Kind kind =
+            CodecPlan.Container.Kind.valueOf(name.substring("java.util.".length()).toUpperCase());
         String elementPath = path + (name.endsWith("Optional") ? ".get()" : "[]");
-        return CodeBlock.of(
-            "$T.$L($L)", CODECS, factory, codec(args.get(0), elementPath, enclosing));
+        return new CodecPlan.Container(kind, codec(args.get(0), elementPath, enclosing));
       case "java.util.Map":
         if (args.size() != 2) {
           throw new NotEncodable(path, "a raw java.util.Map");
         }
-        return CodeBlock.of(
-            "$T.map($L, $L)",
-            CODECS,
+        return new CodecPlan.MapOf(
             keyCodec(args.get(0), path + ".keySet()[]"),
             codec(args.get(1), path + ".values()[]", enclosing));
       default:
@@ -156,10 +147,10 @@ public final class CheckpointTypes {
     }
     if (element.getKind() == ElementKind.ENUM) {
       requireAccessible(element, path);
-      return CodeBlock.of("$T.enumOf($T.values())", CODECS, ClassName.get(element));
+      return new CodecPlan.EnumOf(element);
     }
     if (element.getKind() == ElementKind.RECORD) {
-      return CodeBlock.of("$T.$L", holder, recordCodec(element, path, enclosing));
+      return new CodecPlan.RecordOf(recordCodec(element, path, enclosing));
     }
     throw new NotEncodable(
         path,
@@ -170,16 +161,16 @@ public final class CheckpointTypes {
             + ", neither a record nor a supported value type");
   }
 
-  private CodeBlock keyCodec(TypeMirror key, String path) throws NotEncodable {
+  private CodecPlan.Key keyCodec(TypeMirror key, String path) throws NotEncodable {
     if (key.getKind() == TypeKind.DECLARED) {
       TypeElement element = (TypeElement) ((DeclaredType) key).asElement();
       String constant = KEYS.get(element.getQualifiedName().toString());
       if (constant != null) {
-        return CodeBlock.of("$T.$L", KEY_CODEC, constant);
+        return new CodecPlan.Key.Scalar(constant);
       }
       if (element.getKind() == ElementKind.ENUM) {
         requireAccessible(element, path);
-        return CodeBlock.of("$T.enumOf($T.values())", KEY_CODEC, ClassName.get(element));
+        return new CodecPlan.Key.EnumOf(element);
       }
     }
     throw new NotEncodable(
@@ -209,15 +200,15 @@ public final class CheckpointTypes {
       RecordComponentElement component = (RecordComponentElement) member;
       String componentName = component.getSimpleName().toString();
       TypeMirror componentType = component.asType();
-      CodeBlock componentCodec = codec(componentType, path + "." + componentName, enclosing);
+      CodecPlan componentCodec = codec(componentType, path + "." + componentName, enclosing);
       components.add(
           new CodecModel.Component(
-              componentName, TypeName.get(componentType), componentCodec, neutral(componentType)));
+              componentName, componentType, componentCodec, neutral(componentType)));
     }
     enclosing.remove(enclosing.size() - 1);
     String constant =
         uniqueConstant(Names.constantCase(record.getSimpleName().toString()) + "_CODEC");
-    records.put(name, new CodecModel(constant, ClassName.get(record), components));
+    records.put(name, new CodecModel(constant, record, components));
     return constant;
   }
 
@@ -241,51 +232,29 @@ public final class CheckpointTypes {
 
   /**
    * The neutral value of {@code type}: what a failed non-critical step yields and what a missing
-   * checkpoint field decodes to. {@code null} for primitives, which have none that is safe to
-   * invent for a step (callers decide); for record fields see {@link #primitiveZero}.
+   * checkpoint field decodes to. A primitive's is its zero, which a step must not invent (the step
+   * validator refuses a primitive non-critical step without a fallback).
    */
-  public static CodeBlock neutral(TypeMirror type) {
+  public static NeutralValue neutral(TypeMirror type) {
     if (type.getKind().isPrimitive()) {
-      return primitiveZero(type.getKind());
+      return NeutralValue.zero(type.getKind());
     }
     if (type.getKind() == TypeKind.DECLARED) {
       String name = ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().toString();
       switch (name) {
         case "java.util.List":
         case "java.util.Collection":
-          return CodeBlock.of("$T.of()", ClassName.get("java.util", "List"));
+          return NeutralValue.of(NeutralValue.Kind.EMPTY_LIST);
         case "java.util.Set":
-          return CodeBlock.of("$T.of()", ClassName.get("java.util", "Set"));
+          return NeutralValue.of(NeutralValue.Kind.EMPTY_SET);
         case "java.util.Map":
-          return CodeBlock.of("$T.of()", ClassName.get("java.util", "Map"));
+          return NeutralValue.of(NeutralValue.Kind.EMPTY_MAP);
         case "java.util.Optional":
-          return CodeBlock.of("$T.empty()", ClassName.get("java.util", "Optional"));
+          return NeutralValue.of(NeutralValue.Kind.EMPTY_OPTIONAL);
         default:
           break;
       }
     }
-    return CodeBlock.of("null");
-  }
-
-  /** The zero of a primitive kind, as a literal. */
-  public static CodeBlock primitiveZero(TypeKind kind) {
-    switch (kind) {
-      case BOOLEAN:
-        return CodeBlock.of("false");
-      case CHAR:
-        return CodeBlock.of("'\\0'");
-      case LONG:
-        return CodeBlock.of("0L");
-      case FLOAT:
-        return CodeBlock.of("0f");
-      case DOUBLE:
-        return CodeBlock.of("0d");
-      case BYTE:
-        return CodeBlock.of("(byte) 0");
-      case SHORT:
-        return CodeBlock.of("(short) 0");
-      default:
-        return CodeBlock.of("0");
-    }
+    return NeutralValue.NULL;
   }
 }

@@ -2,13 +2,13 @@ package dev.firebreak.processor.validation;
 
 import static dev.firebreak.processor.base.Descriptions.describe;
 
-import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.BindingKey;
+import dev.firebreak.processor.model.CodecPlan;
 import dev.firebreak.processor.model.Policies;
 import dev.firebreak.processor.model.StepModel;
 import java.time.Duration;
@@ -149,11 +149,11 @@ public final class StepValidator {
           compensations.compensation(method, agent, compensate.get(), produced, parameters, report);
     }
 
-    CodeBlock codec = null;
+    CodecPlan codec = null;
     if (AnnotationValues.find(method, ANNOTATIONS + "Checkpointed").isPresent()) {
-      Object result = checkpointTypes.codecOf(produced);
-      if (result instanceof CheckpointTypes.Failure) {
-        CheckpointTypes.Failure f = (CheckpointTypes.Failure) result;
+      CheckpointTypes.Encoding encoding = checkpointTypes.encoding(produced);
+      if (encoding.failure() != null) {
+        CheckpointTypes.Failure f = encoding.failure();
         report.reportOn(
             Message.NOT_ENCODABLE,
             method,
@@ -164,7 +164,7 @@ public final class StepValidator {
             f.path(),
             f.reason());
       } else {
-        codec = (CodeBlock) result;
+        codec = encoding.plan();
       }
     }
 

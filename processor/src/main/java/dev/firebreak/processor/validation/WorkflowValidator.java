@@ -12,6 +12,7 @@ import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.graph.BindingGraph;
 import dev.firebreak.processor.model.BindingKey;
+import dev.firebreak.processor.model.CodecPlan;
 import dev.firebreak.processor.model.EntryPointModel;
 import dev.firebreak.processor.model.Policies;
 import dev.firebreak.processor.model.StepModel;
@@ -90,8 +91,7 @@ public final class WorkflowValidator {
     }
     Accessibility accessibility =
         new Accessibility(context.elements, context.elements.getPackageOf(workflow));
-    CheckpointTypes checkpointTypes =
-        new CheckpointTypes(context.types, accessibility, generated.nestedClass("Checkpoints"));
+    CheckpointTypes checkpointTypes = new CheckpointTypes(context.types, accessibility);
     this.checkpointTypes = checkpointTypes;
     StepValidator stepValidator = new StepValidator(context, accessibility, checkpointTypes);
 
@@ -390,25 +390,25 @@ public final class WorkflowValidator {
       return Optional.empty();
     }
     // Codecs for the inputs let resumeAll() restart an interrupted run from the store alone.
-    List<com.squareup.javapoet.CodeBlock> inputCodecs = new ArrayList<>();
+    List<CodecPlan> inputCodecs = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       if (AnnotationValues.find(p, StepValidator.ANNOTATIONS + "RunId").isPresent()
           || ValidationContext.is(p.asType(), RuntimeNames.STEP_CONTEXT)) {
         continue;
       }
-      Object codec = checkpointTypes.codecOf(p.asType());
-      if (codec instanceof CheckpointTypes.Failure) {
+      CheckpointTypes.Encoding encoding = checkpointTypes.encoding(p.asType());
+      if (encoding.failure() != null) {
         if (checkpointed) {
-          CheckpointTypes.Failure f = (CheckpointTypes.Failure) codec;
+          CheckpointTypes.Failure f = encoding.failure();
           report.report(Message.INPUTS_NOT_ENCODABLE, p, where, f.path(), f.reason());
         }
         inputCodecs = null;
         break;
       }
-      inputCodecs.add((com.squareup.javapoet.CodeBlock) codec);
+      inputCodecs.add(encoding.plan());
     }
     // And one for the output lets a later call with the run's id return a finished run's result.
-    Object outputCodec = checkpointTypes.codecOf(output);
+    CodecPlan outputCodec = checkpointTypes.encoding(output).plan();
     return Optional.of(
         new EntryPointModel(
             method.getSimpleName().toString(),
@@ -418,9 +418,7 @@ public final class WorkflowValidator {
             List.copyOf(inputs),
             runId,
             inputCodecs == null ? null : List.copyOf(inputCodecs),
-            outputCodec instanceof com.squareup.javapoet.CodeBlock
-                ? (com.squareup.javapoet.CodeBlock) outputCodec
-                : null));
+            outputCodec));
   }
 
   private TypeMirror argument(TypeMirror type, ExecutableElement method, String where) {

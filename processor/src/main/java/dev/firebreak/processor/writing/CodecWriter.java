@@ -25,10 +25,12 @@ final class CodecWriter {
 
   private final ClassName holder;
   private final List<CodecModel> codecs;
+  private final CodecExpressions expressions;
 
-  CodecWriter(ClassName generated, List<CodecModel> codecs) {
+  CodecWriter(ClassName generated, List<CodecModel> codecs, CodecExpressions expressions) {
     this.holder = className(generated);
     this.codecs = codecs;
+    this.expressions = expressions;
   }
 
   static ClassName className(ClassName generated) {
@@ -47,12 +49,12 @@ final class CodecWriter {
         if (isComposite(c)) {
           type.addField(
               FieldSpec.builder(
-                      ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, c.type().box()),
+                      ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, type(c).box()),
                       componentConstant(codec, c),
                       Modifier.PRIVATE,
                       Modifier.STATIC,
                       Modifier.FINAL)
-                  .initializer("$L", c.codec())
+                  .initializer("$L", expressions.of(c.codec()))
                   .build());
         }
       }
@@ -62,7 +64,11 @@ final class CodecWriter {
   }
 
   private static boolean isComposite(CodecModel.Component c) {
-    return c.codec().toString().contains("(");
+    return c.codec().isComposite();
+  }
+
+  private static TypeName type(CodecModel.Component c) {
+    return TypeName.get(c.type());
   }
 
   private static String componentConstant(CodecModel codec, CodecModel.Component c) {
@@ -70,12 +76,15 @@ final class CodecWriter {
     return record + "_" + dev.firebreak.processor.base.Names.constantCase(c.name());
   }
 
-  private static CodeBlock codecOf(CodecModel codec, CodecModel.Component c) {
-    return isComposite(c) ? CodeBlock.of("$L", componentConstant(codec, c)) : c.codec();
+  private CodeBlock codecOf(CodecModel codec, CodecModel.Component c) {
+    return isComposite(c)
+        ? CodeBlock.of("$L", componentConstant(codec, c))
+        : expressions.of(c.codec());
   }
 
   private FieldSpec field(CodecModel codec) {
-    TypeName codecType = ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, codec.record());
+    ClassName record = ClassName.get(codec.record());
+    TypeName codecType = ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, record);
     TypeSpec anonymous =
         TypeSpec.anonymousClassBuilder("")
             .addSuperinterface(codecType)
@@ -93,7 +102,7 @@ final class CodecWriter {
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PUBLIC)
             .addParameter(Types.JSON_GENERATOR, "out")
-            .addParameter(codec.record(), "value")
+            .addParameter(ClassName.get(codec.record()), "value")
             .addException(Types.IO_EXCEPTION)
             .beginControlFlow("if (value == null)")
             .addStatement("out.writeNull()")
@@ -112,7 +121,7 @@ final class CodecWriter {
         MethodSpec.methodBuilder("read")
             .addAnnotation(Override.class)
             .addModifiers(Modifier.PUBLIC)
-            .returns(codec.record())
+            .returns(ClassName.get(codec.record()))
             .addParameter(Types.JSON_PARSER, "in")
             .addException(Types.IO_EXCEPTION)
             .beginControlFlow("if (in.currentToken() == $T.VALUE_NULL)", Types.JSON_TOKEN)
@@ -122,10 +131,10 @@ final class CodecWriter {
             .addStatement(
                 "throw new $T(in, $S + in.currentToken())",
                 Types.JSON_PARSE_EXCEPTION,
-                "expected an object for " + codec.record().simpleName() + ", found ")
+                "expected an object for " + codec.record().getSimpleName() + ", found ")
             .endControlFlow();
     for (CodecModel.Component c : codec.components()) {
-      m.addStatement("$T $L = $L", c.type(), local(c), c.missing());
+      m.addStatement("$T $L = $L", type(c), local(c), CodecExpressions.neutral(c.missing()));
     }
     m.beginControlFlow("while (in.nextToken() == $T.FIELD_NAME)", Types.JSON_TOKEN)
         .addStatement("String field = in.currentName()")
@@ -133,11 +142,15 @@ final class CodecWriter {
         .beginControlFlow("switch (field)");
     for (CodecModel.Component c : codec.components()) {
       m.addCode("case $S:\n", c.name()).addCode("$>");
-      if (c.type().isPrimitive()) {
+      if (c.type().getKind().isPrimitive()) {
         // An explicit null for a primitive reads as its zero, like a missing field.
-        m.addStatement("$T $LBoxed = $L.read(in)", c.type().box(), local(c), codecOf(codec, c));
+        m.addStatement("$T $LBoxed = $L.read(in)", type(c).box(), local(c), codecOf(codec, c));
         m.addStatement(
-            "$L = $LBoxed == null ? $L : $LBoxed", local(c), local(c), c.missing(), local(c));
+            "$L = $LBoxed == null ? $L : $LBoxed",
+            local(c),
+            local(c),
+            CodecExpressions.neutral(c.missing()),
+            local(c));
       } else {
         m.addStatement("$L = $L.read(in)", local(c), codecOf(codec, c));
       }
@@ -153,13 +166,13 @@ final class CodecWriter {
         .addStatement(
             "throw new $T(in, $S + in.currentToken())",
             Types.JSON_PARSE_EXCEPTION,
-            "unterminated object for " + codec.record().simpleName() + " at ")
+            "unterminated object for " + codec.record().getSimpleName() + " at ")
         .endControlFlow();
     CodeBlock.Builder args = CodeBlock.builder();
     for (int i = 0; i < codec.components().size(); i++) {
       args.add(i == 0 ? "$L" : ", $L", local(codec.components().get(i)));
     }
-    return m.addStatement("return new $T($L)", codec.record(), args.build()).build();
+    return m.addStatement("return new $T($L)", ClassName.get(codec.record()), args.build()).build();
   }
 
   private static String local(CodecModel.Component c) {

@@ -35,6 +35,7 @@ public final class OrchestratorWriter {
   private final SlotLayout slots;
   private final MemberNames names;
   private final StepWriter steps;
+  private final CodecExpressions codecs;
 
   public OrchestratorWriter(WorkflowModel model, String graphHash, String mermaid) {
     this.model = model;
@@ -42,7 +43,8 @@ public final class OrchestratorWriter {
     this.mermaid = mermaid;
     this.slots = new SlotLayout(model);
     this.names = new MemberNames(model);
-    this.steps = new StepWriter(model, slots, names);
+    this.codecs = new CodecExpressions(CodecWriter.className(model.generated()));
+    this.steps = new StepWriter(model, slots, names, codecs);
   }
 
   public JavaFile write() {
@@ -90,7 +92,7 @@ public final class OrchestratorWriter {
     planSteps().forEach(i -> type.addMethods(steps.methods(i)));
     type.addType(slots.type());
     if (!model.codecs().isEmpty()) {
-      type.addType(new CodecWriter(model.generated(), model.codecs()).write());
+      type.addType(new CodecWriter(model.generated(), model.codecs(), codecs).write());
     }
     type.addType(builder());
     return JavaFile.builder(model.generated().packageName(), type.build())
@@ -173,7 +175,7 @@ public final class OrchestratorWriter {
             ".input($S, $L, $L)\n",
             inputs.get(k).key().toString(),
             slot,
-            entry.inputCodecs().get(k));
+            codecs.of(entry.inputCodecs().get(k)));
       } else {
         body.add(".input($S, $L)\n", inputs.get(k).key().toString(), slot);
       }
@@ -187,7 +189,7 @@ public final class OrchestratorWriter {
     }
     CodeBlock output = slots.ref(slots.of(plan, plan.outputSlot()));
     if (entry.outputCodec() != null) {
-      body.add(".output($L, $L)\n", output, entry.outputCodec());
+      body.add(".output($L, $L)\n", output, codecs.of(entry.outputCodec()));
     } else {
       body.add(".output($L)\n", output);
     }

@@ -22,11 +22,13 @@ final class StepWriter {
   private final WorkflowModel model;
   private final SlotLayout slots;
   private final MemberNames names;
+  private final CodecExpressions codecs;
 
-  StepWriter(WorkflowModel model, SlotLayout slots, MemberNames names) {
+  StepWriter(WorkflowModel model, SlotLayout slots, MemberNames names, CodecExpressions codecs) {
     this.model = model;
     this.slots = slots;
     this.names = names;
+    this.codecs = codecs;
   }
 
   /** The methods of step {@code i}: its call, fallback and compensation, then its descriptor. */
@@ -223,7 +225,7 @@ final class StepWriter {
       b.add("\n.async()");
     }
     if (!step.critical()) {
-      b.add("\n.nonCritical($L)", step.neutralDefault());
+      b.add("\n.nonCritical($L)", CodecExpressions.neutral(step.neutralDefault()));
     }
     if (step.fallback() != null) {
       b.add("\n.fallback()");
@@ -238,7 +240,7 @@ final class StepWriter {
       b.add("\n.circuitBreaker($L)", breaker(step.breaker()));
     }
     if (step.codec() != null) {
-      b.add("\n.checkpointed($L)", step.codec());
+      b.add("\n.checkpointed($L)", codecs.of(step.codec()));
     }
     if (step.compensation() != null) {
       b.add("\n.compensated()");

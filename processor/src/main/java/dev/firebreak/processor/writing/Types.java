@@ -25,6 +25,7 @@ final class Types {
   static final ClassName FIREBREAK_GENERATED =
       ClassName.get(RuntimeNames.GENERATED, "FirebreakGenerated");
   static final ClassName CODECS = ClassName.get(RuntimeNames.CODEC, "Codecs");
+  static final ClassName KEY_CODEC = ClassName.get(RuntimeNames.CODEC, "KeyCodec");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final ClassName INJECT = ClassName.get("jakarta.inject", "Inject");
   static final ClassName JSON_GENERATOR =
