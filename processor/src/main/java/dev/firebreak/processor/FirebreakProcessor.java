@@ -1,6 +1,7 @@
 package dev.firebreak.processor;
 
 import com.google.auto.service.AutoService;
+import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.JavaFile;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Descriptions;
@@ -171,12 +172,16 @@ public final class FirebreakProcessor extends AbstractProcessor {
     try {
       // One originating element per file keeps incremental builds (Gradle "isolating") exact.
       javax.tools.JavaFileObject source =
-          processingEnv.getFiler().createSourceFile(model.generated().canonicalName(), workflow);
+          processingEnv
+              .getFiler()
+              .createSourceFile(OrchestratorWriter.generatedName(model).canonicalName(), workflow);
       try (Writer w = source.openWriter()) {
         file.writeTo(w);
       }
       String resource =
-          "META-INF/firebreak/" + String.join("_", model.workflow().simpleNames()) + ".mmd";
+          "META-INF/firebreak/"
+              + String.join("_", ClassName.get(model.workflow()).simpleNames())
+              + ".mmd";
       javax.tools.FileObject diagram =
           processingEnv
               .getFiler()

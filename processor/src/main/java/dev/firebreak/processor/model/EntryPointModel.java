@@ -1,7 +1,7 @@
 package dev.firebreak.processor.model;
 
-import com.squareup.javapoet.TypeName;
 import java.util.List;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * A validated entry point of a workflow.
@@ -18,7 +18,7 @@ import java.util.List;
 public record EntryPointModel(
     String method,
     BindingKey output,
-    TypeName outputType,
+    TypeMirror outputType,
     Shape shape,
     List<Input> parameters,
     int runIdParameter,
@@ -34,7 +34,7 @@ public record EntryPointModel(
   }
 
   /** A parameter: a graph input (key non-null) or the run id. */
-  public record Input(String name, TypeName type, BindingKey key) {}
+  public record Input(String name, TypeMirror type, BindingKey key) {}
 
   /** The graph inputs, in parameter order, without the run id. */
   public List<Input> inputs() {

@@ -1,8 +1,8 @@
 package dev.firebreak.processor.model;
 
-import com.squareup.javapoet.TypeName;
 import java.time.Duration;
 import java.util.List;
+import javax.lang.model.type.TypeMirror;
 
 /** The validated policies of one step, ready to be written. */
 public final class Policies {
@@ -15,8 +15,8 @@ public final class Policies {
       double multiplier,
       Duration maxDelay,
       double jitter,
-      List<TypeName> retryOn,
-      List<TypeName> abortOn,
+      List<TypeMirror> retryOn,
+      List<TypeMirror> abortOn,
       Duration maxDuration) {}
 
   /** {@code @CircuitBreaker}, validated. */
@@ -27,8 +27,8 @@ public final class Policies {
       int halfOpenTrials,
       double failureRatio,
       int window,
-      List<TypeName> failOn,
-      List<TypeName> skipOn) {
+      List<TypeMirror> failOn,
+      List<TypeMirror> skipOn) {
 
     /** Whether the breaker opens on a failure ratio rather than on consecutive failures. */
     public boolean rateBased() {

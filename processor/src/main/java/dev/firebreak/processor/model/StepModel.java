@@ -1,8 +1,8 @@
 package dev.firebreak.processor.model;
 
-import com.squareup.javapoet.TypeName;
 import java.time.Duration;
 import java.util.List;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * A validated step: an agent method with what it produces and consumes and its policies.
@@ -33,7 +33,7 @@ public record StepModel(
     String method,
     String declaredBy,
     BindingKey produces,
-    TypeName producedType,
+    TypeMirror producedType,
     boolean primitive,
     boolean async,
     List<Parameter> parameters,
@@ -60,7 +60,7 @@ public record StepModel(
   }
 
   /** A step parameter: a binding it consumes, or the runtime's StepContext. */
-  public record Parameter(String name, TypeName type, BindingKey key, boolean context) {}
+  public record Parameter(String name, TypeMirror type, BindingKey key, boolean context) {}
 
   /**
    * A call to a fallback or compensation method on the same agent.

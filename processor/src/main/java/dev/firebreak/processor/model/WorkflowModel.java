@@ -1,16 +1,17 @@
 package dev.firebreak.processor.model;
 
-import com.squareup.javapoet.ClassName;
-import com.squareup.javapoet.TypeName;
 import java.time.Duration;
 import java.util.List;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.TypeMirror;
 
 /**
  * A validated workflow with its resolved plans, the only thing writers see.
  *
  * @param workflow the workflow interface
- * @param generated the orchestrator's name
- * @param agents the agent types, in {@code @Workflow(agents)} order
+ * @param generatedPackage the orchestrator's package (the workflow's)
+ * @param generatedName the orchestrator's simple name, {@code Firebreak<Outer>_<Workflow>}
+ * @param agents the agent types (erased), in {@code @Workflow(agents)} order
  * @param agentFields the orchestrator's field/parameter name of each agent
  * @param steps every step of every agent, in declaration order
  * @param entryPoints the entry points and their plans, in declaration order
@@ -19,9 +20,10 @@ import java.util.List;
  * @param codecs checkpoint codecs the orchestrator declares, dependencies first
  */
 public record WorkflowModel(
-    ClassName workflow,
-    ClassName generated,
-    List<TypeName> agents,
+    TypeElement workflow,
+    String generatedPackage,
+    String generatedName,
+    List<TypeMirror> agents,
     List<String> agentFields,
     List<StepModel> steps,
     List<Plan> entryPoints,

@@ -2,7 +2,6 @@ package dev.firebreak.processor.validation;
 
 import static dev.firebreak.processor.base.Descriptions.describe;
 
-import com.squareup.javapoet.TypeName;
 import dev.firebreak.annotations.PolicyLimits;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Descriptions;
@@ -10,7 +9,6 @@ import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.Policies;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.AnnotationMirror;
@@ -94,8 +92,8 @@ final class PolicyValidator {
         multiplier,
         maxDelay,
         jitter,
-        typeNames(retryOn),
-        typeNames(abortOn),
+        List.copyOf(retryOn),
+        List.copyOf(abortOn),
         maxDuration);
   }
 
@@ -181,14 +179,6 @@ final class PolicyValidator {
       return null;
     }
     return new Policies.Breaker(
-        name, threshold, openFor, trials, ratio, window, typeNames(failOn), typeNames(skipOn));
-  }
-
-  private static List<TypeName> typeNames(List<TypeMirror> types) {
-    List<TypeName> out = new ArrayList<>();
-    for (TypeMirror t : types) {
-      out.add(TypeName.get(t));
-    }
-    return List.copyOf(out);
+        name, threshold, openFor, trials, ratio, window, List.copyOf(failOn), List.copyOf(skipOn));
   }
 }

@@ -2,7 +2,6 @@ package dev.firebreak.processor.validation;
 
 import static dev.firebreak.processor.base.Descriptions.describe;
 
-import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.RuntimeNames;
@@ -94,9 +93,7 @@ public final class StepValidator {
       TypeMirror type = p.asType();
       boolean isContext = ValidationContext.is(type, RuntimeNames.STEP_CONTEXT);
       BindingKey key = isContext ? null : keys.of(type, p, report);
-      parameters.add(
-          new StepModel.Parameter(
-              p.getSimpleName().toString(), TypeName.get(type), key, isContext));
+      parameters.add(new StepModel.Parameter(p.getSimpleName().toString(), type, key, isContext));
     }
 
     List<String> after = new ArrayList<>();
@@ -180,7 +177,7 @@ public final class StepValidator {
             method.getSimpleName().toString(),
             agent.getQualifiedName() + "#" + method.getSimpleName(),
             produces,
-            TypeName.get(produced),
+            produced,
             produced.getKind().isPrimitive(),
             async,
             List.copyOf(parameters),

@@ -3,7 +3,6 @@ package dev.firebreak.processor.validation;
 import static dev.firebreak.processor.base.Descriptions.describe;
 
 import com.squareup.javapoet.ClassName;
-import com.squareup.javapoet.TypeName;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Descriptions;
 import dev.firebreak.processor.base.Message;
@@ -115,7 +114,7 @@ public final class WorkflowValidator {
       report.reportOn(
           Message.WORKFLOW_NO_AGENTS, workflow, annotation, "agents", workflow.getQualifiedName());
     }
-    List<TypeName> agents = new ArrayList<>();
+    List<TypeMirror> agents = new ArrayList<>();
     List<String> agentFields = new ArrayList<>();
     List<StepModel> steps = new ArrayList<>();
     List<ExecutableElement> stepElements = new ArrayList<>();
@@ -172,7 +171,7 @@ public final class WorkflowValidator {
         continue;
       }
       int agentIndex = agents.size();
-      agents.add(TypeName.get(context.types.erasure(agentType)));
+      agents.add(context.types.erasure(agentType));
       agentFields.add(
           uniqueField(Names.decapitalize(agent.getSimpleName().toString()), agentFields));
       int stepsBefore = steps.size();
@@ -255,8 +254,9 @@ public final class WorkflowValidator {
     }
     return Optional.of(
         new WorkflowModel(
-            workflowName,
-            generated,
+            workflow,
+            generated.packageName(),
+            generated.simpleName(),
             List.copyOf(agents),
             List.copyOf(agentFields),
             List.copyOf(steps),
@@ -373,7 +373,7 @@ public final class WorkflowValidator {
           report.report(Message.RUN_ID_TWICE, p, where);
         }
         runId = runId >= 0 ? runId : i;
-        inputs.add(new EntryPointModel.Input(name, TypeName.get(p.asType()), null));
+        inputs.add(new EntryPointModel.Input(name, p.asType(), null));
         continue;
       }
       if (ValidationContext.is(p.asType(), RuntimeNames.STEP_CONTEXT)) {
@@ -384,7 +384,7 @@ public final class WorkflowValidator {
       if (key != null && !seen.add(key)) {
         report.report(Message.DUPLICATE_INPUT, p, where, key);
       }
-      inputs.add(new EntryPointModel.Input(name, TypeName.get(p.asType()), key));
+      inputs.add(new EntryPointModel.Input(name, p.asType(), key));
     }
     if (!report.isClean() || outputKey == null) {
       return Optional.empty();
@@ -413,7 +413,7 @@ public final class WorkflowValidator {
         new EntryPointModel(
             method.getSimpleName().toString(),
             outputKey,
-            TypeName.get(output),
+            output,
             shape,
             List.copyOf(inputs),
             runId,

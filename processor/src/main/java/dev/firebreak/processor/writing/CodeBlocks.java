@@ -4,6 +4,7 @@ import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
 import java.time.Duration;
 import java.util.List;
+import javax.lang.model.type.TypeMirror;
 
 /** Small expressions the writers share. */
 final class CodeBlocks {
@@ -34,20 +35,11 @@ final class CodeBlocks {
     return CodeBlock.of("$T.ofMillis($L)", Types.DURATION, ms);
   }
 
-  /** {@code List.of(A.class, B.class)}. */
-  static CodeBlock classList(List<TypeName> types) {
-    CodeBlock.Builder b = CodeBlock.builder().add("$T.of(", Types.LIST);
-    for (int i = 0; i < types.size(); i++) {
-      b.add(i == 0 ? "$T.class" : ", $T.class", types.get(i));
-    }
-    return b.add(")").build();
-  }
-
   /** {@code A.class, B.class}. */
-  static CodeBlock classes(List<TypeName> types) {
+  static CodeBlock classes(List<TypeMirror> types) {
     CodeBlock.Builder b = CodeBlock.builder();
     for (int i = 0; i < types.size(); i++) {
-      b.add(i == 0 ? "$T.class" : ", $T.class", types.get(i));
+      b.add(i == 0 ? "$T.class" : ", $T.class", TypeName.get(types.get(i)));
     }
     return b.build();
   }
@@ -55,14 +47,5 @@ final class CodeBlocks {
   /** A double literal that reads as written: {@code 2.0}, {@code 0.2}. */
   static String decimal(double d) {
     return Double.toString(d);
-  }
-
-  /** {@code 1, 2, 3}. */
-  static String ints(int[] values) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < values.length; i++) {
-      s.append(i == 0 ? "" : ", ").append(values[i]);
-    }
-    return s.toString();
   }
 }

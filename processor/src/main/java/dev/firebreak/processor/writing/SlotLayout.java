@@ -34,8 +34,8 @@ final class SlotLayout {
   private final List<String> names = new ArrayList<>();
   private final List<String> docs = new ArrayList<>();
 
-  SlotLayout(WorkflowModel model) {
-    this.holder = model.generated().nestedClass("Slots");
+  SlotLayout(WorkflowModel model, ClassName generated) {
+    this.holder = generated.nestedClass("Slots");
     Set<BindingKey> produced = new HashSet<>();
     model.entryPoints().forEach(p -> p.steps().forEach(i -> produced.add(key(model, i))));
     Map<String, Integer> taken = new HashMap<>();

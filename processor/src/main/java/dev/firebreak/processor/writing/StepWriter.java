@@ -20,12 +20,19 @@ import javax.lang.model.element.Modifier;
  */
 final class StepWriter {
   private final WorkflowModel model;
+  private final List<TypeName> agents;
   private final SlotLayout slots;
   private final MemberNames names;
   private final CodecExpressions codecs;
 
-  StepWriter(WorkflowModel model, SlotLayout slots, MemberNames names, CodecExpressions codecs) {
+  StepWriter(
+      WorkflowModel model,
+      List<TypeName> agents,
+      SlotLayout slots,
+      MemberNames names,
+      CodecExpressions codecs) {
     this.model = model;
+    this.agents = agents;
     this.slots = slots;
     this.names = names;
     this.codecs = codecs;
@@ -122,7 +129,7 @@ final class StepWriter {
         MethodSpec.methodBuilder(name)
             .addModifiers(Modifier.PRIVATE)
             .addException(Exception.class)
-            .addJavadoc(javadoc, step.name(), model.agents().get(step.agentIndex()), agentMethod);
+            .addJavadoc(javadoc, step.name(), agents.get(step.agentIndex()), agentMethod);
     if (reads.unchecked) {
       m.addAnnotation(
           AnnotationSpec.builder(SuppressWarnings.class)
@@ -135,8 +142,8 @@ final class StepWriter {
   /** What a call returns: the step's output type, or a stage of it. */
   private static TypeName outputType(StepModel step, boolean stage) {
     return stage
-        ? ParameterizedTypeName.get(Types.COMPLETION_STAGE, step.producedType().box())
-        : step.producedType();
+        ? ParameterizedTypeName.get(Types.COMPLETION_STAGE, TypeName.get(step.producedType()).box())
+        : TypeName.get(step.producedType());
   }
 
   private String agent(StepModel step) {
@@ -148,7 +155,8 @@ final class StepWriter {
     StepModel.Parameter parameter = model.steps().get(i).parameters().get(p);
     return parameter.context()
         ? CodeBlock.of("ctx")
-        : reads.cast(parameter.type(), CodeBlock.of("s[$L]", slots.ref(slotOf(i, p))));
+        : reads.cast(
+            TypeName.get(parameter.type()), CodeBlock.of("s[$L]", slots.ref(slotOf(i, p))));
   }
 
   private CodeBlock callArguments(int i, StepModel.Call call, Reads reads) {
@@ -159,7 +167,7 @@ final class StepWriter {
       args.add(a == 0 ? "" : ", ");
       switch (argument.kind()) {
         case OUTPUT:
-          args.add(reads.cast(step.producedType(), CodeBlock.of("out")));
+          args.add(reads.cast(TypeName.get(step.producedType()), CodeBlock.of("out")));
           break;
         case FAILURE:
           args.add("failure");
@@ -257,7 +265,7 @@ final class StepWriter {
         .addJavadoc(
             "Step {@code $L}: {@link $T#$L}, what it reads and writes, and its policies.\n",
             step.name(),
-            model.agents().get(step.agentIndex()),
+            agents.get(step.agentIndex()),
             step.method())
         .addCode(b.build())
         .build();
