@@ -55,7 +55,7 @@ import javax.tools.StandardLocation;
  */
 @AutoService(Processor.class)
 public final class FirebreakProcessor extends AbstractProcessor {
-  private static final String PACKAGE = "dev.firebreak.annotations.";
+  private static final String PACKAGE = AnnotationValues.ANNOTATIONS;
   private static final List<String> POLICIES =
       List.of("Retry", "Timeout", "CircuitBreaker", "Critical", "Checkpointed", "Compensate");
 

@@ -1,5 +1,6 @@
 package dev.firebreak.processor.base;
 
+import dev.firebreak.annotations.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ import javax.lang.model.util.Elements;
  * compile time), defaults included.
  */
 public final class AnnotationValues {
+  /** The package prefix of Firebreak's annotations, {@code dev.firebreak.annotations.}. */
+  public static final String ANNOTATIONS = Workflow.class.getPackageName() + ".";
+
   private final Elements elements;
 
   public AnnotationValues(Elements elements) {

@@ -160,7 +160,7 @@ public final class BindingGraph {
       for (String after : step.after()) {
         Integer target = byName.get(after);
         AnnotationMirror mirror =
-            AnnotationValues.find(method, "dev.firebreak.annotations.Step").orElseThrow();
+            AnnotationValues.find(method, AnnotationValues.ANNOTATIONS + "Step").orElseThrow();
         if (target == null) {
           report.reportOn(
               Message.UNKNOWN_AFTER,

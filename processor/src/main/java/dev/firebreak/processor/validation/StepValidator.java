@@ -28,7 +28,7 @@ import javax.lang.model.type.TypeMirror;
  * finds (not only the first) and returns empty if any.
  */
 public final class StepValidator {
-  static final String ANNOTATIONS = "dev.firebreak.annotations.";
+  static final String ANNOTATIONS = AnnotationValues.ANNOTATIONS;
 
   private final ValidationContext context;
   private final AnnotationValues values;
