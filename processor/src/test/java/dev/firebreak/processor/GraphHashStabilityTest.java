@@ -9,8 +9,6 @@ import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.WorkflowGraph;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,22 +36,7 @@ class GraphHashStabilityTest {
 
   @Test
   void theShapesWorkflowKeepsItsHashes() throws Exception {
-    Compilation compilation =
-        Compiler.compile(
-            Stream.of(
-                    "Orders",
-                    "Tier",
-                    "Line",
-                    "Customer",
-                    "Invoice",
-                    "Discounted",
-                    "Parser",
-                    "Pricing",
-                    "Enrichment",
-                    "Billing",
-                    "ShapesDriver")
-                .map(name -> JavaFileObjects.forResource("fixtures/shapes/" + name + ".java"))
-                .toArray(JavaFileObject[]::new));
+    Compilation compilation = Compiler.compile(SupportedShapesTest.shapesFixture());
     assertEquals(
         Map.of(
             "(workflow)", "e75239395767a84abb627fb25eda66a4",

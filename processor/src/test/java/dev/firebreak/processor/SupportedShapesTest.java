@@ -20,24 +20,27 @@ class SupportedShapesTest {
 
   @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 
+  /** The sources of the shapes fixture: one workflow with every supported shape. */
+  static javax.tools.JavaFileObject[] shapesFixture() {
+    return java.util.stream.Stream.of(
+            "Orders",
+            "Tier",
+            "Line",
+            "Customer",
+            "Invoice",
+            "Discounted",
+            "Parser",
+            "Pricing",
+            "Enrichment",
+            "Billing",
+            "ShapesDriver")
+        .map(name -> JavaFileObjects.forResource("fixtures/shapes/" + name + ".java"))
+        .toArray(javax.tools.JavaFileObject[]::new);
+  }
+
   @Test
   void everySupportedShapeCompilesCleanlyAndRuns() throws Exception {
-    Compilation compilation =
-        Compiler.compile(
-            java.util.stream.Stream.of(
-                    "Orders",
-                    "Tier",
-                    "Line",
-                    "Customer",
-                    "Invoice",
-                    "Discounted",
-                    "Parser",
-                    "Pricing",
-                    "Enrichment",
-                    "Billing",
-                    "ShapesDriver")
-                .map(name -> JavaFileObjects.forResource("fixtures/shapes/" + name + ".java"))
-                .toArray(javax.tools.JavaFileObject[]::new));
+    Compilation compilation = Compiler.compile(shapesFixture());
     assertThat(compilation).succeededWithoutWarnings();
     ClassLoader loader =
         new GeneratedCodeRunsTest.InMemoryClassLoader(

@@ -88,14 +88,15 @@ final class FallbackValidator {
       return null;
     }
     TypeMirror returned = candidate.getReturnType();
-    boolean returnsStage = false;
     String producedKey = keys.typeString(produced);
-    if (context.isStage(returned)
-        && context.stageArgument(returned) != null
-        && keys.typeString(context.stageArgument(returned)).equals(producedKey)) {
-      returnsStage = true;
-    } else if (returned.getKind() == TypeKind.VOID
-        || !keys.typeString(returned).equals(producedKey)) {
+    boolean returnsStage =
+        context.isStage(returned)
+            && context.stageArgument(returned) != null
+            && keys.typeString(context.stageArgument(returned)).equals(producedKey);
+    boolean returnsOutput =
+        returned.getKind() != TypeKind.VOID && keys.typeString(returned).equals(producedKey);
+    // A stage of the output fits an async step only; the output itself fits any step.
+    if (returnsStage ? !async : !returnsOutput) {
       if (explain) {
         report.reportOn(
             Message.FALLBACK_WRONG_RETURN,
@@ -108,22 +109,6 @@ final class FallbackValidator {
             Descriptions.simple(produced),
             Descriptions.simple(produced),
             async ? " or CompletionStage<" + Descriptions.simple(produced) + ">" : "");
-      }
-      return null;
-    }
-    if (returnsStage && !async) {
-      if (explain) {
-        report.reportOn(
-            Message.FALLBACK_WRONG_RETURN,
-            step,
-            mirror,
-            attribute,
-            name,
-            Descriptions.simple(returned),
-            describe(step),
-            Descriptions.simple(produced),
-            Descriptions.simple(produced),
-            "");
       }
       return null;
     }
