@@ -209,83 +209,16 @@ public final class BindingGraph {
     return "Available bindings: " + String.join(", ", all);
   }
 
-  /** Finds every strongly connected component with a cycle and prints one cycle path of each. */
+  /** Prints one cycle path of each set of steps that wait for each other. */
   private void reportCycles() {
-    int n = steps.size();
-    int[] index = new int[n];
-    int[] low = new int[n];
-    boolean[] onStack = new boolean[n];
-    java.util.Arrays.fill(index, -1);
-    Deque<Integer> stack = new ArrayDeque<>();
-    int[] counter = {0};
-    for (int i = 0; i < n; i++) {
-      if (index[i] < 0) {
-        strongConnect(i, index, low, onStack, stack, counter);
+    for (List<Integer> cycle : DependencyCycles.of(predecessors)) {
+      StringBuilder text = new StringBuilder();
+      for (int step : cycle) {
+        text.append(steps.get(step).name()).append(" -> ");
       }
+      text.append(steps.get(cycle.get(0)).name());
+      report.report(Message.DEPENDENCY_CYCLE, stepElements.get(cycle.get(0)), text);
     }
-  }
-
-  // Tarjan's algorithm; graphs are small (tens to hundreds of steps), recursion depth is fine.
-  private void strongConnect(
-      int v, int[] index, int[] low, boolean[] onStack, Deque<Integer> stack, int[] counter) {
-    index[v] = low[v] = counter[0]++;
-    stack.push(v);
-    onStack[v] = true;
-    for (int w : predecessors.get(v)) {
-      if (index[w] < 0) {
-        strongConnect(w, index, low, onStack, stack, counter);
-        low[v] = Math.min(low[v], low[w]);
-      } else if (onStack[w]) {
-        low[v] = Math.min(low[v], index[w]);
-      }
-    }
-    if (low[v] == index[v]) {
-      List<Integer> component = new ArrayList<>();
-      int w;
-      do {
-        w = stack.pop();
-        onStack[w] = false;
-        component.add(w);
-      } while (w != v);
-      if (component.size() > 1 || predecessors.get(v).contains(v)) {
-        reportCycle(component);
-      }
-    }
-  }
-
-  private void reportCycle(List<Integer> component) {
-    int start = component.stream().min(Integer::compare).orElseThrow();
-    // Walk "consumes" edges backwards as "feeds" edges: print producer -> consumer order.
-    List<Integer> path = new ArrayList<>();
-    BitSet inComponent = new BitSet();
-    component.forEach(inComponent::set);
-    findPath(start, start, inComponent, path, new BitSet());
-    // path follows "consumes" edges; print it the way data flows, from the reported step round.
-    StringBuilder text = new StringBuilder(steps.get(start).name());
-    for (int k = path.size() - 1; k >= 1; k--) {
-      text.append(" -> ").append(steps.get(path.get(k)).name());
-    }
-    text.append(" -> ").append(steps.get(start).name());
-    report.report(Message.DEPENDENCY_CYCLE, stepElements.get(start), text);
-  }
-
-  /** Depth-first search for a path from {@code current} back to {@code target}. */
-  private boolean findPath(
-      int current, int target, BitSet component, List<Integer> path, BitSet visited) {
-    path.add(current);
-    visited.set(current);
-    for (int next : predecessors.get(current)) {
-      if (next == target) {
-        return true;
-      }
-      if (component.get(next)
-          && !visited.get(next)
-          && findPath(next, target, component, path, visited)) {
-        return true;
-      }
-    }
-    path.remove(path.size() - 1);
-    return false;
   }
 
   private Optional<WorkflowModel.Plan> plan(int e, BitSet neededByAny) {
