@@ -119,19 +119,19 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
 
   @Override
   public Invoice.AccountingEntry process(Invoice.InvoiceFile file) {
-    return process.run(null, new Object[] {file});
+    return this.process.run(null, new Object[] {file});
   }
 
   @Override
   public WorkflowResult<Invoice.AccountingEntry> processForResult(String invoiceNumber,
       Invoice.InvoiceFile file) {
     Objects.requireNonNull(invoiceNumber, "@RunId invoiceNumber of processForResult is null: pass the run's id (an entry point without @RunId generates one)");
-    return processForResult.runForResult(invoiceNumber, new Object[] {file});
+    return this.processForResult.runForResult(invoiceNumber, new Object[] {file});
   }
 
   @Override
   public CompletionStage<Invoice.ValidatedAmounts> validateOnly(Invoice.InvoiceFile file) {
-    return validateOnly.runAsync(null, new Object[] {file});
+    return this.validateOnly.runAsync(null, new Object[] {file});
   }
 
   private static EntryPointPlan processPlan() {
@@ -171,7 +171,7 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
    * Step {@code extract}: calls {@link Invoice.OcrAgent#extract}.
    */
   private Invoice.ExtractedInvoice extract(Object[] s, StepContext ctx) throws Exception {
-    return ocrAgent.extract((Invoice.InvoiceFile) s[Slots.INVOICE_FILE], ctx);
+    return this.ocrAgent.extract((Invoice.InvoiceFile) s[Slots.INVOICE_FILE], ctx);
   }
 
   /**
@@ -207,7 +207,7 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
    * Step {@code validate}: calls {@link Invoice.ValidationAgent#validate}.
    */
   private Invoice.ValidatedAmounts validate(Object[] s, StepContext ctx) throws Exception {
-    return validationAgent.validate((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE]);
+    return this.validationAgent.validate((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE]);
   }
 
   /**
@@ -227,7 +227,7 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
    * Step {@code taxRegion}: calls {@link Invoice.ValidationAgent#region}.
    */
   private CompletionStage<String> taxRegion(Object[] s, StepContext ctx) throws Exception {
-    return validationAgent.region((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE]);
+    return this.validationAgent.region((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE]);
   }
 
   /**
@@ -249,14 +249,14 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
    * Step {@code match}: calls {@link Invoice.MatchingAgent#match}.
    */
   private Invoice.PoMatch match(Object[] s, StepContext ctx) throws Exception {
-    return matchingAgent.match((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE], (Invoice.ValidatedAmounts) s[Slots.VALIDATED_AMOUNTS]);
+    return this.matchingAgent.match((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE], (Invoice.ValidatedAmounts) s[Slots.VALIDATED_AMOUNTS]);
   }
 
   /**
    * Falls back for step {@code match}: calls {@link Invoice.MatchingAgent#suggestMatches}.
    */
   private Invoice.PoMatch matchFallback(Object[] s, Throwable failure) throws Exception {
-    return matchingAgent.suggestMatches((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE], failure);
+    return this.matchingAgent.suggestMatches((Invoice.ExtractedInvoice) s[Slots.EXTRACTED_INVOICE], failure);
   }
 
   /**
@@ -286,14 +286,14 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
    * Step {@code post}: calls {@link Invoice.AccountingAgent#post}.
    */
   private Invoice.AccountingEntry post(Object[] s, StepContext ctx) throws Exception {
-    return accountingAgent.post((Invoice.ValidatedAmounts) s[Slots.VALIDATED_AMOUNTS], (Invoice.PoMatch) s[Slots.PO_MATCH], (String) s[Slots.REGION_STRING]);
+    return this.accountingAgent.post((Invoice.ValidatedAmounts) s[Slots.VALIDATED_AMOUNTS], (Invoice.PoMatch) s[Slots.PO_MATCH], (String) s[Slots.REGION_STRING]);
   }
 
   /**
    * Compensates step {@code post}: calls {@link Invoice.AccountingAgent#reverse}.
    */
   private void postCompensation(Object out, Object[] s, StepContext ctx) throws Exception {
-    accountingAgent.reverse((Invoice.AccountingEntry) out, ctx);
+    this.accountingAgent.reverse((Invoice.AccountingEntry) out, ctx);
   }
 
   /**
@@ -305,7 +305,6 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
         .produces("test.invoice.Invoice.AccountingEntry")
         .inputs(Slots.VALIDATED_AMOUNTS, Slots.PO_MATCH, Slots.REGION_STRING)
         .output(Slots.ACCOUNTING_ENTRY)
-        .after("taxRegion")
         .timeout(Duration.ofMinutes(1))
         .checkpointed(Checkpoints.ACCOUNTING_ENTRY_CODEC)
         .compensated()

@@ -95,6 +95,7 @@ public final class FirebreakProcessor extends AbstractProcessor {
         current = step;
         if (step.getKind() == ElementKind.METHOD) {
           StepValidator.checkShape(context, roundReport, (ExecutableElement) step);
+          context.shapeChecked((ExecutableElement) step);
         }
       }
       for (String policy : POLICIES) {
@@ -147,6 +148,7 @@ public final class FirebreakProcessor extends AbstractProcessor {
         }
       }
     } catch (RuntimeException | Error e) {
+      failed = true;
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       reporter.report(
@@ -191,6 +193,7 @@ public final class FirebreakProcessor extends AbstractProcessor {
         w.write(mermaid);
       }
     } catch (IOException e) {
+      failed = true;
       new Reporter(processingEnv.getMessager())
           .report(
               Message.INTERNAL_ERROR,

@@ -25,6 +25,14 @@ public final class ValidationReport {
     return new ValidationReport(reporter, null);
   }
 
+  /**
+   * A report that prints nothing: for trying a candidate (an overload of a fallback) whose problems
+   * are explained only if no candidate fits.
+   */
+  public static ValidationReport discarding() {
+    return new ValidationReport(null, null);
+  }
+
   /** A report about a part of this report's element. */
   public ValidationReport child() {
     return new ValidationReport(reporter, this);
@@ -33,7 +41,9 @@ public final class ValidationReport {
   /** Reports {@code message} on {@code element}. */
   public void report(Message message, Element element, Object... args) {
     record(message);
-    reporter.report(message, element, args);
+    if (reporter != null) {
+      reporter.report(message, element, args);
+    }
   }
 
   /**
@@ -43,7 +53,9 @@ public final class ValidationReport {
   public void reportOn(
       Message message, Element element, AnnotationMirror mirror, String attribute, Object... args) {
     record(message);
-    reporter.reportOn(message, element, mirror, attribute, args);
+    if (reporter != null) {
+      reporter.reportOn(message, element, mirror, attribute, args);
+    }
   }
 
   /** Whether no error was reported here or in a child. */

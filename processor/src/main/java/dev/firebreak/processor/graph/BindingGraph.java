@@ -364,8 +364,7 @@ public final class BindingGraph {
             stepInputs,
             stepAfter,
             outputSlot);
-    return Optional.of(
-        new WorkflowModel.Plan(entry, planSteps, stepInputs, stepAfter, outputSlot, hash));
+    return Optional.of(new WorkflowModel.Plan(entry, planSteps, stepInputs, outputSlot, hash));
   }
 
   private void warnUnused(BitSet needed) {

@@ -37,7 +37,6 @@ public record WorkflowModel(
    * @param entryPoint the entry point
    * @param steps indices into {@link WorkflowModel#steps()}, topologically ordered
    * @param inputSlots for each plan step, the slot of each of its dependencies
-   * @param afterSteps for each plan step, the plan indices of its {@code after} predecessors
    * @param outputSlot the slot holding the output
    * @param graphHash a stable hash of the plan
    */
@@ -45,7 +44,6 @@ public record WorkflowModel(
       EntryPointModel entryPoint,
       List<Integer> steps,
       List<int[]> inputSlots,
-      List<int[]> afterSteps,
       int outputSlot,
       String graphHash) {}
 }

@@ -58,7 +58,8 @@ final class CompensationValidator {
     }
     for (ExecutableElement candidate : candidates) {
       StepModel.Call call =
-          compensationCall(candidate, produced, stepParameters, step, null, report);
+          compensationCall(
+              candidate, produced, stepParameters, step, null, ValidationReport.discarding());
       if (call != null) {
         return call;
       }

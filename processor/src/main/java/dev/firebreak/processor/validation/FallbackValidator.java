@@ -57,7 +57,15 @@ final class FallbackValidator {
     // Several overloads may carry the name: use the first that fits, else explain the first.
     for (ExecutableElement candidate : candidates) {
       StepModel.Call call =
-          fallbackCall(candidate, produced, async, stepParameters, step, null, null, report);
+          fallbackCall(
+              candidate,
+              produced,
+              async,
+              stepParameters,
+              step,
+              null,
+              null,
+              ValidationReport.discarding());
       if (call != null) {
         return call;
       }

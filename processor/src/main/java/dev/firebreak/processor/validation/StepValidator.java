@@ -63,7 +63,7 @@ public final class StepValidator {
 
   /**
    * Validates {@code method} of {@code agent}; empty if anything is wrong: reported on {@code
-   * report}, or a shape problem that {@link #checkShape} reports for every step.
+   * report}, or a shape problem that {@link #checkShape} reported already.
    */
   public Optional<StepModel> validate(
       ExecutableElement method, TypeElement agent, int agentIndex, ValidationReport report) {
@@ -75,8 +75,12 @@ public final class StepValidator {
     }
     name = name.isBlank() ? method.getSimpleName().toString() : name.trim();
 
-    // The processor reports shape problems once for every @Step method, listed or not.
+    // The processor reports shape problems once for every @Step method of its sources, listed or
+    // not; a step it did not see (an agent from a library) is reported here.
     if (StepShape.problem(context, method).isPresent()) {
+      if (!context.wasShapeChecked(method)) {
+        StepShape.check(context, report, method);
+      }
       return Optional.empty();
     }
     if (!accessibility.isAccessibleMember(method)) {

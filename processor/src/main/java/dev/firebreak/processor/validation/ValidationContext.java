@@ -7,9 +7,12 @@ import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Message;
 import dev.firebreak.processor.base.ValidationReport;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
@@ -19,6 +22,7 @@ import javax.lang.model.util.Types;
 
 /** What every validator needs: the compiler's utilities and shared checks. */
 public final class ValidationContext {
+  private final Set<ExecutableElement> shapeChecked = new HashSet<>();
   public static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
 
   final Elements elements;
@@ -37,6 +41,16 @@ public final class ValidationContext {
 
   public Types types() {
     return types;
+  }
+
+  /** Records that the processor checked {@code step}'s shape, and reported it if wrong. */
+  public void shapeChecked(ExecutableElement step) {
+    shapeChecked.add(step);
+  }
+
+  /** Whether {@link #shapeChecked} recorded {@code step}: a step of this round's sources. */
+  boolean wasShapeChecked(ExecutableElement step) {
+    return shapeChecked.contains(step);
   }
 
   public AnnotationValues values() {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import javax.lang.model.SourceVersion;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -271,6 +272,9 @@ public final class WorkflowValidator {
 
   private static String uniqueField(String base, List<String> taken) {
     String name = base;
+    if (SourceVersion.isKeyword(name)) {
+      name = base + "Agent";
+    }
     for (int i = 2; taken.contains(name) || name.equals("runtime"); i++) {
       name = base + i;
     }

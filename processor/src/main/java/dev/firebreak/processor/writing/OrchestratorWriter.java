@@ -297,7 +297,7 @@ public final class OrchestratorWriter {
               + " @RunId generates one)");
     }
     return m.addStatement(
-            "return $L.$L($L, new Object[] {$L})",
+            "return this.$L.$L($L, new Object[] {$L})",
             entry.method(),
             runner,
             runId,

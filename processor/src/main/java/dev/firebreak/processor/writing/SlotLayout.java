@@ -11,11 +11,9 @@ import dev.firebreak.processor.model.EntryPointModel;
 import dev.firebreak.processor.model.WorkflowModel;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -36,16 +34,13 @@ final class SlotLayout {
 
   SlotLayout(WorkflowModel model, ClassName generated) {
     this.holder = generated.nestedClass("Slots");
-    Set<BindingKey> produced = new HashSet<>();
-    model.entryPoints().forEach(p -> p.steps().forEach(i -> produced.add(key(model, i))));
     Map<String, Integer> taken = new HashMap<>();
     for (WorkflowModel.Plan plan : model.entryPoints()) {
       for (EntryPointModel.Input input : plan.entryPoint().inputs()) {
         if (!inputs.containsKey(input.key())) {
-          // A key a step also produces keeps the input apart: in such a plan the step's wins.
-          String suffix = produced.contains(input.key()) ? "_INPUT" : "";
+          // The graph refuses an input that a step also produces: each value has one source.
           String doc = "{@code " + input.key() + "}: an input";
-          inputs.put(input.key(), add(name(input.key()) + suffix, taken, doc));
+          inputs.put(input.key(), add(name(input.key()), taken, doc));
         }
       }
     }

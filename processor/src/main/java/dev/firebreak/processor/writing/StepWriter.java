@@ -87,7 +87,7 @@ final class StepWriter {
         .returns(outputType(step, step.async()))
         .addParameter(Object[].class, "s")
         .addParameter(Types.STEP_CONTEXT, "ctx")
-        .addStatement("return $L.$L($L)", agent(step), step.method(), args.build())
+        .addStatement("return this.$L.$L($L)", agent(step), step.method(), args.build())
         .build();
   }
 
@@ -103,7 +103,7 @@ final class StepWriter {
         .returns(outputType(step, step.fallback().returnsStage()))
         .addParameter(Object[].class, "s")
         .addParameter(Throwable.class, "failure")
-        .addStatement("return $L.$L($L)", agent(step), step.fallback().method(), arguments)
+        .addStatement("return this.$L.$L($L)", agent(step), step.fallback().method(), arguments)
         .build();
   }
 
@@ -119,7 +119,7 @@ final class StepWriter {
         .addParameter(Object.class, "out")
         .addParameter(Object[].class, "s")
         .addParameter(Types.STEP_CONTEXT, "ctx")
-        .addStatement("$L.$L($L)", agent(step), step.compensation().method(), arguments)
+        .addStatement("this.$L.$L($L)", agent(step), step.compensation().method(), arguments)
         .build();
   }
 
@@ -222,12 +222,13 @@ final class StepWriter {
       b.add("\n.inputs($L)", reads.build());
     }
     b.add("\n.output($L)", slots.ref(slots.ofStep(i)));
-    if (!step.after().isEmpty()) {
-      CodeBlock.Builder after = CodeBlock.builder();
-      for (int a = 0; a < step.after().size(); a++) {
-        after.add(a == 0 ? "$S" : ", $S", step.after().get(a));
+    List<String> after = afterWithoutInputs(step);
+    if (!after.isEmpty()) {
+      CodeBlock.Builder names = CodeBlock.builder();
+      for (int a = 0; a < after.size(); a++) {
+        names.add(a == 0 ? "$S" : ", $S", after.get(a));
       }
-      b.add("\n.after($L)", after.build());
+      b.add("\n.after($L)", names.build());
     }
     if (step.async()) {
       b.add("\n.async()");
@@ -269,6 +270,23 @@ final class StepWriter {
             step.method())
         .addCode(b.build())
         .build();
+  }
+
+  /**
+   * The steps named in {@code @Step(after)} whose output {@code step} does not read anyway: an edge
+   * to a step it reads adds nothing (the graph's hash leaves it out too).
+   */
+  private List<String> afterWithoutInputs(StepModel step) {
+    List<String> after = new ArrayList<>();
+    for (String name : step.after()) {
+      boolean read =
+          model.steps().stream()
+              .anyMatch(s -> s.name().equals(name) && step.dependencies().contains(s.produces()));
+      if (!read && !after.contains(name)) {
+        after.add(name);
+      }
+    }
+    return after;
   }
 
   /** {@code RetryPolicy.builder().maxAttempts(4)…build()}, every element by name. */
