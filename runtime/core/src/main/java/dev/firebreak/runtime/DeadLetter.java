@@ -1,5 +1,6 @@
 package dev.firebreak.runtime;
 
+import dev.firebreak.runtime.graph.DeclaringMethod;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,5 +89,41 @@ public record DeadLetter(
               : t.getClass().getName() + ": " + t.getMessage());
     }
     return chain;
+  }
+
+  private static String causes(int more) {
+    return more <= 0 ? "" : more == 1 ? " (1 more cause)" : " (" + more + " more causes)";
+  }
+
+  /**
+   * What the person on call needs: the run, why it failed, the step and its agent method, the
+   * attempts and the first line of the error. The inputs show as their size only: {@link
+   * #inputsJson()} gives them.
+   */
+  @Override
+  public String toString() {
+    String error = errorChain.isEmpty() ? "" : errorChain.get(0);
+    int newline = error.indexOf('\n');
+    return "DeadLetter[runId="
+        + RunIds.forLog(runId)
+        + ", workflow="
+        + workflow
+        + ", entryPoint="
+        + entryPoint
+        + ", reason="
+        + reason
+        + ", step="
+        + step
+        + DeclaringMethod.inParentheses(declaredBy)
+        + ", attempts="
+        + attempts
+        + ", error="
+        + (newline < 0 ? error : error.substring(0, newline) + " …")
+        + causes(errorChain.size() - 1)
+        + ", time="
+        + time
+        + ", inputs="
+        + (inputs == null ? "not stored" : inputs.length + " B")
+        + "]";
   }
 }

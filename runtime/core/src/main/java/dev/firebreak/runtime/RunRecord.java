@@ -34,4 +34,43 @@ public record RunRecord(
     outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     attempts = Collections.unmodifiableMap(new LinkedHashMap<>(attempts));
   }
+
+  /**
+   * What a person reading a log needs: the run, where it stands, which checkpoints it holds and how
+   * many attempts each step took. Stored bytes show as their size only: decode them with the
+   * workflow's codecs.
+   */
+  @Override
+  public String toString() {
+    StringBuilder checkpoints = new StringBuilder("[");
+    outputs.forEach(
+        (step, bytes) ->
+            checkpoints
+                .append(checkpoints.length() > 1 ? ", " : "")
+                .append(step)
+                .append(" (")
+                .append(bytes == null ? 0 : bytes.length)
+                .append(" B)"));
+    return "RunRecord[runId="
+        + RunIds.forLog(runId)
+        + ", workflow="
+        + workflow
+        + ", entryPoint="
+        + entryPoint
+        + ", status="
+        + status
+        + ", checkpoints="
+        + checkpoints.append(']')
+        + ", attempts="
+        + attempts
+        + ", inputs="
+        + size(inputs)
+        + ", output="
+        + size(output)
+        + "]";
+  }
+
+  private static String size(byte[] bytes) {
+    return bytes == null ? "not stored" : bytes.length + " B";
+  }
 }
