@@ -55,4 +55,30 @@ class NameCollisionTest {
       assertEquals(6L, result);
     }
   }
+
+  @Test
+  void codecNamesNeverCollide() {
+    Compilation compilation =
+        Compiler.compile(
+            Compiler.source(
+                "Records",
+                "import dev.firebreak.annotations.Checkpointed;",
+                "import dev.firebreak.annotations.Step;",
+                "import dev.firebreak.annotations.Workflow;",
+                "import java.util.List;",
+                "public final class Records {",
+                "  public record Line(List<String> itemCodes) {}",
+                "  public record LineItem(List<String> codes) {}",
+                "  public record Counts(int quantity, Integer quantityBoxed, String in, String inValue) {}",
+                "  public record Order(Line line, LineItem item, Counts counts) {}",
+                "  public static final class Agent {",
+                "    @Step @Checkpointed public Order order(String text) { return null; }",
+                "  }",
+                "  @Workflow(agents = Agent.class)",
+                "  public interface Flow {",
+                "    Order run(String text);",
+                "  }",
+                "}"));
+    assertThat(compilation).succeededWithoutWarnings();
+  }
 }

@@ -4,9 +4,11 @@ import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.FieldSpec;
 import com.squareup.javapoet.MethodSpec;
+import com.squareup.javapoet.NameAllocator;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
 import com.squareup.javapoet.TypeSpec;
+import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.model.CodecModel;
 import java.util.List;
 import java.util.Set;
@@ -27,10 +29,25 @@ final class CodecWriter {
   private final List<CodecModel> codecs;
   private final CodecExpressions expressions;
 
+  /**
+   * The constants of the composite component codecs, given out once: {@code Line.itemCodes} and
+   * {@code LineItem.codes} would both be {@code LINE_ITEM_CODES}.
+   */
+  private final NameAllocator constants = new NameAllocator();
+
   CodecWriter(ClassName generated, List<CodecModel> codecs, CodecExpressions expressions) {
     this.holder = className(generated);
     this.codecs = codecs;
     this.expressions = expressions;
+    codecs.forEach(codec -> constants.newName(codec.constant(), codec));
+    for (CodecModel codec : codecs) {
+      String record = codec.constant().substring(0, codec.constant().length() - "_CODEC".length());
+      for (CodecModel.Component c : codec.components()) {
+        if (isComposite(c)) {
+          constants.newName(record + "_" + Names.constantCase(c.name()), c);
+        }
+      }
+    }
   }
 
   static ClassName className(ClassName generated) {
@@ -50,7 +67,7 @@ final class CodecWriter {
           type.addField(
               FieldSpec.builder(
                       ParameterizedTypeName.get(Types.CHECKPOINT_CODEC, type(c).box()),
-                      componentConstant(codec, c),
+                      componentConstant(c),
                       Modifier.PRIVATE,
                       Modifier.STATIC,
                       Modifier.FINAL)
@@ -71,15 +88,12 @@ final class CodecWriter {
     return TypeName.get(c.type());
   }
 
-  private static String componentConstant(CodecModel codec, CodecModel.Component c) {
-    String record = codec.constant().substring(0, codec.constant().length() - "_CODEC".length());
-    return record + "_" + dev.firebreak.processor.base.Names.constantCase(c.name());
+  private String componentConstant(CodecModel.Component c) {
+    return constants.get(c);
   }
 
   private CodeBlock codecOf(CodecModel codec, CodecModel.Component c) {
-    return isComposite(c)
-        ? CodeBlock.of("$L", componentConstant(codec, c))
-        : expressions.of(c.codec());
+    return isComposite(c) ? CodeBlock.of("$L", componentConstant(c)) : expressions.of(c.codec());
   }
 
   private FieldSpec field(CodecModel codec) {
@@ -133,26 +147,44 @@ final class CodecWriter {
                 Types.JSON_PARSE_EXCEPTION,
                 "expected an object for " + codec.record().getSimpleName() + ", found ")
             .endControlFlow();
-    for (CodecModel.Component c : codec.components()) {
-      m.addStatement("$T $L = $L", type(c), local(c), CodecExpressions.neutral(c.missing()));
+    // Each component's local, and a primitive's boxed read, named apart from each other and from
+    // the method's own names (a component `quantityBoxed` beside `quantity`).
+    List<CodecModel.Component> components = codec.components();
+    NameAllocator names = new NameAllocator();
+    RESERVED.forEach(name -> names.newName(name, name));
+    String[] local = new String[components.size()];
+    String[] boxed = new String[components.size()];
+    for (int i = 0; i < components.size(); i++) {
+      String name = components.get(i).name();
+      local[i] = names.newName(RESERVED.contains(name) ? name + "Value" : name, "local" + i);
+    }
+    for (int i = 0; i < components.size(); i++) {
+      if (components.get(i).type().getKind().isPrimitive()) {
+        boxed[i] = names.newName(local[i] + "Boxed", "boxed" + i);
+      }
+    }
+    for (int i = 0; i < components.size(); i++) {
+      CodecModel.Component c = components.get(i);
+      m.addStatement("$T $L = $L", type(c), local[i], CodecExpressions.neutral(c.missing()));
     }
     m.beginControlFlow("while (in.nextToken() == $T.FIELD_NAME)", Types.JSON_TOKEN)
         .addStatement("String field = in.currentName()")
         .addStatement("in.nextToken()")
         .beginControlFlow("switch (field)");
-    for (CodecModel.Component c : codec.components()) {
+    for (int i = 0; i < components.size(); i++) {
+      CodecModel.Component c = components.get(i);
       m.addCode("case $S:\n", c.name()).addCode("$>");
-      if (c.type().getKind().isPrimitive()) {
+      if (boxed[i] != null) {
         // An explicit null for a primitive reads as its zero, like a missing field.
-        m.addStatement("$T $LBoxed = $L.read(in)", type(c).box(), local(c), codecOf(codec, c));
+        m.addStatement("$T $L = $L.read(in)", type(c).box(), boxed[i], codecOf(codec, c));
         m.addStatement(
-            "$L = $LBoxed == null ? $L : $LBoxed",
-            local(c),
-            local(c),
+            "$L = $L == null ? $L : $L",
+            local[i],
+            boxed[i],
             CodecExpressions.neutral(c.missing()),
-            local(c));
+            boxed[i]);
       } else {
-        m.addStatement("$L = $L.read(in)", local(c), codecOf(codec, c));
+        m.addStatement("$L = $L.read(in)", local[i], codecOf(codec, c));
       }
       m.addStatement("break").addCode("$<");
     }
@@ -169,13 +201,9 @@ final class CodecWriter {
             "unterminated object for " + codec.record().getSimpleName() + " at ")
         .endControlFlow();
     CodeBlock.Builder args = CodeBlock.builder();
-    for (int i = 0; i < codec.components().size(); i++) {
-      args.add(i == 0 ? "$L" : ", $L", local(codec.components().get(i)));
+    for (int i = 0; i < components.size(); i++) {
+      args.add(i == 0 ? "$L" : ", $L", local[i]);
     }
     return m.addStatement("return new $T($L)", ClassName.get(codec.record()), args.build()).build();
-  }
-
-  private static String local(CodecModel.Component c) {
-    return RESERVED.contains(c.name()) ? c.name() + "Value" : c.name();
   }
 }
