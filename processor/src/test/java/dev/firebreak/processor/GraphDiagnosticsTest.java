@@ -38,6 +38,57 @@ class GraphDiagnosticsTest {
   }
 
   @Test
+  void aNullThatADegradedStepYieldsMustNotReachAPrimitive() {
+    JavaFileObject src =
+        source(
+            "Degraded",
+            "import dev.firebreak.annotations.*;",
+            "@Workflow(agents = Degraded.Agent.class)",
+            "interface Degraded {",
+            "  Long run(String in);",
+            "  class Agent {",
+            "    @Step @Critical(false) public Integer count(String in) { return 1; }",
+            "    @Step public Long twice(int count) { return 2L * count; }",
+            "  }",
+            "}");
+    Compilation compilation = compile(src);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[Firebreak/NullIntoPrimitive] parameter count of step Agent.twice(int) is the"
+                + " primitive int, but step count may yield null (it is non-critical without a"
+                + " fallback, and degrades to null): declare it Integer, or make count critical"
+                + " or give it a fallback")
+        .inFile(src)
+        .onLineContaining("public Long twice(int count)");
+  }
+
+  @Test
+  void aNullableOutputMustNotBeAnEntryPointsPrimitiveOutput() {
+    JavaFileObject src =
+        source(
+            "NullableOut",
+            "import dev.firebreak.annotations.*;",
+            "@Workflow(agents = NullableOut.Agent.class)",
+            "interface NullableOut {",
+            "  @interface Nullable {}",
+            "  long run(String in);",
+            "  class Agent {",
+            "    @Step @Nullable public Long size(String in) { return null; }",
+            "  }",
+            "}");
+    Compilation compilation = compile(src);
+    assertThat(compilation).failed();
+    assertThat(compilation)
+        .hadErrorContaining(
+            "[Firebreak/NullIntoPrimitive] the output of entry point NullableOut.run(String) is"
+                + " the primitive long, but step size may yield null (its output is @Nullable):"
+                + " declare it Long, or drop @Nullable from size")
+        .inFile(src)
+        .onLineContaining("long run(String in);");
+  }
+
+  @Test
   void missingProducerNamesTheParameterAndSimilarBindings() {
     JavaFileObject src =
         source(

@@ -102,6 +102,9 @@ public enum Message {
       "DuplicateBinding",
       "%s is produced twice, by %s and by %s: give one of them a qualifier such as @Named(\"...\") on the method and on the consuming parameters"),
   DEPENDENCY_CYCLE("DependencyCycle", "steps form a cycle: %s"),
+  NULL_INTO_PRIMITIVE(
+      "NullIntoPrimitive",
+      "%s is the primitive %s, but step %s may yield null (%s): declare it %s, or %s"),
   OUTPUT_NOT_PRODUCED(
       "OutputNotProduced", "entry point %s returns %s, but no step produces it%s. %s"),
   UNKNOWN_AFTER("UnknownAfter", "@Step(after = \"%s\") on %s names no step of workflow %s%s"),

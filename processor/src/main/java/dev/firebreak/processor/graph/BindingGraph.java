@@ -78,6 +78,7 @@ public final class BindingGraph {
   public Optional<List<WorkflowModel.Plan>> resolve() {
     indexProducers();
     linkSteps();
+    PrimitiveInputs.check(steps, stepElements, entryPoints, entryElements, producers, report);
     if (!report.isClean()) {
       return Optional.empty();
     }
