@@ -82,6 +82,9 @@ public enum Message {
       "StepVoid",
       "@Step method %s returns %s: a step must produce a value that later steps or the entry point consume (use `after` for ordering only)"),
   STEP_RAW_TYPE("StepRawType", "@Step method %s returns the raw type %s: give it a type argument"),
+  STEP_WILDCARD_STAGE(
+      "StepWildcardStage",
+      "@Step method %s returns %s: declare the stage's type argument exactly (CompletionStage<T>, not CompletionStage<? extends T>), so that the step produces one type"),
   STEP_NOT_ACCESSIBLE(
       "StepNotAccessible",
       "@Step method %s is not accessible from package %s, where the orchestrator is generated: make it public"),

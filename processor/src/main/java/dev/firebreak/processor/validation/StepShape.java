@@ -53,6 +53,9 @@ final class StepShape {
       if (argument == null) {
         return Optional.of(Message.STEP_RAW_TYPE);
       }
+      if (argument.getKind() == TypeKind.WILDCARD) {
+        return Optional.of(Message.STEP_WILDCARD_STAGE);
+      }
       if (ValidationContext.is(argument, "java.lang.Void")) {
         return Optional.of(Message.STEP_VOID);
       }
