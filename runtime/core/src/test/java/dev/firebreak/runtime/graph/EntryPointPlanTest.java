@@ -17,6 +17,17 @@ class EntryPointPlanTest {
   private static final int PRICED = 3;
   private static final int COUNT = 4;
 
+  /** A plan named {@code p} with one input in {@link #TEXT}, in the stated layout. */
+  private static EntryPointPlan plan(int output, StepDescriptor... steps) {
+    return EntryPointPlan.builder("w", "p")
+        .input("a", TEXT)
+        .steps(steps)
+        .output(output)
+        .slots(COUNT)
+        .graphHash("h")
+        .build();
+  }
+
   private static StepDescriptor.Builder step(String name) {
     return StepDescriptor.builder(name).timeout(Duration.ofSeconds(1));
   }
@@ -59,14 +70,7 @@ class EntryPointPlanTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                EntryPointPlan.builder("w", "p")
-                    .input("a", TEXT)
-                    .steps(step("s").inputs(TEXT).output(TEXT).build())
-                    .output(TEXT)
-                    .slots(COUNT)
-                    .graphHash("h")
-                    .build());
+            () -> plan(TEXT, step("s").inputs(TEXT).output(TEXT).build()));
     assertEquals("step s writes slot 0, already written", e.getMessage());
   }
 
@@ -76,15 +80,10 @@ class EntryPointPlanTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                EntryPointPlan.builder("w", "p")
-                    .input("a", TEXT)
-                    .steps(
-                        step("second").inputs(PARSED).output(PRICED).build(),
-                        step("first").inputs(TEXT).output(PARSED).build())
-                    .output(PRICED)
-                    .slots(COUNT)
-                    .graphHash("h")
-                    .build());
+                plan(
+                    PRICED,
+                    step("second").inputs(PARSED).output(PRICED).build(),
+                    step("first").inputs(TEXT).output(PARSED).build()));
     assertEquals("step second reads slot 2: no input or earlier step writes it", e.getMessage());
   }
 
@@ -93,14 +92,7 @@ class EntryPointPlanTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () ->
-                EntryPointPlan.builder("w", "p")
-                    .input("a", TEXT)
-                    .steps(step("s").inputs(TEXT).output(PARSED).after("later").build())
-                    .output(PARSED)
-                    .slots(COUNT)
-                    .graphHash("h")
-                    .build());
+            () -> plan(PARSED, step("s").inputs(TEXT).output(PARSED).after("later").build()));
     assertEquals("step s waits for 'later', which is not an earlier step of p", e.getMessage());
   }
 
@@ -110,27 +102,13 @@ class EntryPointPlanTest {
         "step s writes slot 4, outside 0..3",
         assertThrows(
                 IllegalArgumentException.class,
-                () ->
-                    EntryPointPlan.builder("w", "p")
-                        .input("a", TEXT)
-                        .steps(step("s").inputs(TEXT).output(COUNT).build())
-                        .output(TEXT)
-                        .slots(COUNT)
-                        .graphHash("h")
-                        .build())
+                () -> plan(TEXT, step("s").inputs(TEXT).output(COUNT).build()))
             .getMessage());
     assertEquals(
         "outputSlot 3 of p is written by no input or step",
         assertThrows(
                 IllegalArgumentException.class,
-                () ->
-                    EntryPointPlan.builder("w", "p")
-                        .input("a", TEXT)
-                        .steps(step("s").inputs(TEXT).output(PARSED).build())
-                        .output(PRICED)
-                        .slots(COUNT)
-                        .graphHash("h")
-                        .build())
+                () -> plan(PRICED, step("s").inputs(TEXT).output(PARSED).build()))
             .getMessage());
   }
 
@@ -138,15 +116,7 @@ class EntryPointPlanTest {
   void aStepWithoutAnOutputSlotInAStatedLayoutIsRefused() {
     IllegalArgumentException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () ->
-                EntryPointPlan.builder("w", "p")
-                    .input("a", TEXT)
-                    .steps(step("s").inputs(TEXT).build())
-                    .output(TEXT)
-                    .slots(COUNT)
-                    .graphHash("h")
-                    .build());
+            IllegalArgumentException.class, () -> plan(TEXT, step("s").inputs(TEXT).build()));
     assertEquals("step s names no output slot, though the plan states its layout", e.getMessage());
   }
 
