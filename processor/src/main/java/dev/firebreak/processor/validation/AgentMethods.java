@@ -1,11 +1,16 @@
 package dev.firebreak.processor.validation;
 
+import static dev.firebreak.processor.base.Descriptions.describe;
+
+import dev.firebreak.processor.base.Message;
+import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.BindingKey;
 import dev.firebreak.processor.model.StepModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -87,5 +92,48 @@ final class AgentMethods {
       }
     }
     return names;
+  }
+
+  /** Checks whether one method fits; explains why not on {@code report} when {@code explain}. */
+  @FunctionalInterface
+  interface Fit {
+    StepModel.Call of(ExecutableElement candidate, boolean explain, ValidationReport report);
+  }
+
+  /**
+   * The call to the method {@code name} of {@code agent} that a step's {@code mirror} names: the
+   * first overload that fits, else {@code missing} when there is no such method, else the first
+   * overload's problem; null after reporting.
+   */
+  StepModel.Call resolve(
+      ExecutableElement step,
+      TypeElement agent,
+      String name,
+      AnnotationMirror mirror,
+      String attribute,
+      Message missing,
+      Fit fit,
+      ValidationReport report) {
+    List<ExecutableElement> candidates = methodsNamed(agent, name);
+    if (candidates.isEmpty()) {
+      report.reportOn(
+          missing,
+          step,
+          mirror,
+          attribute,
+          name,
+          describe(step),
+          agent.getSimpleName(),
+          Names.didYouMean(name, methodNames(agent, step)));
+      return null;
+    }
+    for (ExecutableElement candidate : candidates) {
+      StepModel.Call call = fit.of(candidate, false, ValidationReport.discarding());
+      if (call != null) {
+        return call;
+      }
+    }
+    fit.of(candidates.get(0), true, report);
+    return null;
   }
 }

@@ -5,7 +5,6 @@ import static dev.firebreak.processor.base.Descriptions.describe;
 import dev.firebreak.processor.base.AnnotationValues;
 import dev.firebreak.processor.base.Descriptions;
 import dev.firebreak.processor.base.Message;
-import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.base.RuntimeNames;
 import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.StepModel;
@@ -43,29 +42,17 @@ final class CompensationValidator {
       List<StepModel.Parameter> stepParameters,
       ValidationReport report) {
     String methodName = values.string(compensate, "value");
-    List<ExecutableElement> candidates = methods.methodsNamed(agent, methodName);
-    if (candidates.isEmpty()) {
-      report.reportOn(
-          Message.COMPENSATION_MISSING,
-          step,
-          compensate,
-          "value",
-          methodName,
-          describe(step),
-          agent.getSimpleName(),
-          Names.didYouMean(methodName, methods.methodNames(agent, step)));
-      return null;
-    }
-    for (ExecutableElement candidate : candidates) {
-      StepModel.Call call =
-          compensationCall(
-              candidate, produced, stepParameters, step, null, ValidationReport.discarding());
-      if (call != null) {
-        return call;
-      }
-    }
-    compensationCall(candidates.get(0), produced, stepParameters, step, compensate, report);
-    return null;
+    return methods.resolve(
+        step,
+        agent,
+        methodName,
+        compensate,
+        "value",
+        Message.COMPENSATION_MISSING,
+        (candidate, explain, r) ->
+            compensationCall(
+                candidate, produced, stepParameters, step, explain ? compensate : null, r),
+        report);
   }
 
   private StepModel.Call compensationCall(

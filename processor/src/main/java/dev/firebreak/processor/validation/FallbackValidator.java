@@ -4,7 +4,6 @@ import static dev.firebreak.processor.base.Descriptions.describe;
 
 import dev.firebreak.processor.base.Descriptions;
 import dev.firebreak.processor.base.Message;
-import dev.firebreak.processor.base.Names;
 import dev.firebreak.processor.base.ValidationReport;
 import dev.firebreak.processor.model.StepModel;
 import java.util.ArrayList;
@@ -41,38 +40,24 @@ final class FallbackValidator {
       boolean async,
       List<StepModel.Parameter> stepParameters,
       ValidationReport report) {
-    List<ExecutableElement> candidates = methods.methodsNamed(agent, fallbackName);
-    if (candidates.isEmpty()) {
-      report.reportOn(
-          Message.FALLBACK_MISSING,
-          step,
-          critical,
-          "fallback",
-          fallbackName,
-          describe(step),
-          agent.getSimpleName(),
-          Names.didYouMean(fallbackName, methods.methodNames(agent, step)));
-      return null;
-    }
-    // Several overloads may carry the name: use the first that fits, else explain the first.
-    for (ExecutableElement candidate : candidates) {
-      StepModel.Call call =
-          fallbackCall(
-              candidate,
-              produced,
-              async,
-              stepParameters,
-              step,
-              null,
-              null,
-              ValidationReport.discarding());
-      if (call != null) {
-        return call;
-      }
-    }
-    fallbackCall(
-        candidates.get(0), produced, async, stepParameters, step, critical, "fallback", report);
-    return null;
+    return methods.resolve(
+        step,
+        agent,
+        fallbackName,
+        critical,
+        "fallback",
+        Message.FALLBACK_MISSING,
+        (candidate, explain, r) ->
+            fallbackCall(
+                candidate,
+                produced,
+                async,
+                stepParameters,
+                step,
+                explain ? critical : null,
+                explain ? "fallback" : null,
+                r),
+        report);
   }
 
   /** The call to {@code candidate}; null if it does not fit (reported only when mirror given). */
