@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where runs and the outputs of their checkpointed steps are kept, so that a run interrupted by a
@@ -29,10 +30,10 @@ import java.util.Optional;
 public interface CheckpointStore extends AutoCloseable {
   /**
    * Returns the run named {@code runId} if it exists (taking it over if it is unfinished and its
-   * owner's lease has expired, or throwing {@link RunOwnedElsewhereException} if not); otherwise
-   * records it as {@link WorkflowStatus#RUNNING}, with its encoded {@code inputs} (null if they
-   * cannot be stored), and returns the fresh record. This is what makes a start idempotent: the
-   * second caller with the same id sees the first caller's run.
+   * owner is gone, or throwing {@link RunOwnedElsewhereException} if its owner lives); otherwise
+   * records it as {@link WorkflowStatus#RUNNING}, owned by this node, with its encoded {@code
+   * inputs} (null if they cannot be stored), and returns the fresh record. This is what makes a
+   * start idempotent: the second caller with the same id sees the first caller's run.
    */
   RunRecord open(String runId, String workflow, String entryPoint, String graphHash, byte[] inputs);
 
@@ -136,10 +137,10 @@ public interface CheckpointStore extends AutoCloseable {
   List<RunRecord> unfinished();
 
   /**
-   * Takes over the unfinished {@code runs} (from {@link #unfinished}) for this process, as {@link
-   * #open} would each, and returns them as stored once taken: a run another owner holds a live
-   * lease on, or that ended meanwhile, is left out. A store that can should claim many runs in one
-   * write; this default opens them one by one.
+   * Takes over the unfinished {@code runs} (from {@link #unfinished}) for this node, as {@link
+   * #open} would each, and returns them as stored once taken: a run whose owner lives, or that
+   * ended meanwhile, is left out. A store that can should claim many runs in one write; this
+   * default opens them one by one.
    */
   default List<RunRecord> claim(List<RunRecord> runs) {
     List<RunRecord> claimed = new ArrayList<>();
@@ -165,16 +166,65 @@ public interface CheckpointStore extends AutoCloseable {
     return true;
   }
 
-  /**
-   * Extends this process's leases on {@code runIds} (runs in flight here). Stores with leases
-   * return a duration from {@link #leaseDuration()}; the runtime then renews every third of it.
-   */
-  default void renewLeases(Collection<String> runIds) {}
+  // -----------------------------------------------------------------------------------------------
+  // Several nodes on one store. A store with leases tells which nodes live by one heartbeat lease
+  // per node (see dev.firebreak.runtime.store.Leases); the runtime beats, sweeps and hands back.
 
-  /** How long a run stays owned by this process without a claim or renewal; null: no leases. */
+  /**
+   * How long a node stays alive after its last {@link #heartbeat}; null: this store has no leases,
+   * and the methods below are never called by the runtime.
+   */
   default Duration leaseDuration() {
     return null;
   }
+
+  /** This node's id in the store: the owner of the runs it opens; null without leases. */
+  default String nodeId() {
+    return null;
+  }
+
+  /**
+   * Renews this node's lease, registering the node on its first call. Returns true if the lease it
+   * renews was still in force; false on the first beat, and after it lapsed or the store counted
+   * the node gone: then runs this node holds may have been taken over, and it {@link #confirm}s
+   * each before it starts another step of it.
+   */
+  default boolean heartbeat() {
+    return true;
+  }
+
+  /**
+   * Of {@code runIds}, the unfinished runs this node still owns, each moved to its next version in
+   * the same write; the others were taken over (or ended) and are left alone.
+   */
+  default Set<String> confirm(Collection<String> runIds) {
+    return Set.copyOf(runIds);
+  }
+
+  /**
+   * Takes over for this node at most {@code max} unfinished runs of {@code entryPoints} (keys
+   * {@code Workflow#entryPoint}) whose owner is gone — its lease lapsed, or the store knows its
+   * process ended — or that were handed back, oldest first, and returns them as stored once taken.
+   * Runs of live nodes are not read. This default claims from {@link #unfinished}.
+   */
+  default List<RunRecord> takeOver(Set<String> entryPoints, int max) {
+    List<RunRecord> candidates = new ArrayList<>();
+    for (RunRecord run : unfinished()) {
+      if (candidates.size() < max
+          && entryPoints.contains(run.workflow() + "#" + run.entryPoint())) {
+        candidates.add(run);
+      }
+    }
+    return claim(candidates);
+  }
+
+  /**
+   * Hands every unfinished run this node owns back to no owner, for another node to take over at
+   * once, and ends this node's lease; writes for those runs are refused afterwards. The runtime
+   * calls it on a graceful shutdown, and when it starts: a pinned node id then frees what an
+   * earlier process with that id left, for the start-up sweep.
+   */
+  default void leave() {}
 
   /**
    * The dead-letter queue this store keeps beside the runs (same database), if any: the runtime

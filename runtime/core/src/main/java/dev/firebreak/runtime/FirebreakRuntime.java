@@ -9,6 +9,7 @@ import dev.firebreak.runtime.internal.Engine;
 import dev.firebreak.runtime.internal.Overrides;
 import dev.firebreak.runtime.store.InMemoryCheckpointStore;
 import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
+import dev.firebreak.runtime.store.Leases;
 import dev.firebreak.runtime.store.SqliteStore;
 import dev.firebreak.runtime.time.Scheduler;
 import dev.firebreak.runtime.time.SystemScheduler;
@@ -16,6 +17,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,6 +63,9 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** Runs parked on one open circuit breaker at most, when none is set. */
   public static final int DEFAULT_MAX_PARKED_PER_BREAKER = 1_000;
 
+  /** How long a closing runtime lets its runs in flight finish, unless configured. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(10);
+
   /** Worker threads of the default pool on Java 17–20 (virtual threads are used from Java 21). */
   public static final int DEFAULT_POOL_THREADS = 64;
 
@@ -71,6 +76,8 @@ public final class FirebreakRuntime implements AutoCloseable {
   private final List<AutoCloseable> owned;
   private volatile boolean closed;
   private final Executor executor;
+  private final Duration shutdownGracePeriod;
+  private final Thread hook;
 
   private FirebreakRuntime(
       Builder b,
@@ -105,10 +112,13 @@ public final class FirebreakRuntime implements AutoCloseable {
           "purging finished runs",
           () -> engine.purgeFinished(this.scheduler.now().minus(retention)));
     }
-    Duration lease = engine.leaseDuration();
-    if (lease != null) {
-      // Keeps this process's leases alive while steps run long without writing.
-      every(lease.dividedBy(3), "renewing leases", engine::renewLeases);
+    this.shutdownGracePeriod = b.shutdownGracePeriod;
+    engine.joinCluster();
+    if (b.shutdownHook) {
+      hook = new Thread(this::close, "firebreak-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+    } else {
+      hook = null;
     }
   }
 
@@ -121,8 +131,19 @@ public final class FirebreakRuntime implements AutoCloseable {
     List<AutoCloseable> owned = new ArrayList<>();
     try {
       CheckpointStore store = b.store;
+      if (store != null && b.nodeId != null && !b.nodeId.equals(store.nodeId())) {
+        throw new IllegalArgumentException(
+            "nodeId(\""
+                + b.nodeId
+                + "\") applies to the default store only; pin the id on the store you give, e.g."
+                + " PostgresStore.open(dataSource, owner, lease, clock)");
+      }
       if (store == null) {
-        SqliteStore sqlite = SqliteStore.open(b.sqliteFile);
+        SqliteStore sqlite =
+            b.nodeId == null
+                ? SqliteStore.open(b.sqliteFile)
+                : SqliteStore.open(
+                    b.sqliteFile, b.nodeId, Leases.DEFAULT_DURATION, Clock.systemUTC());
         owned.add(sqlite);
         store = sqlite;
       }
@@ -258,6 +279,14 @@ public final class FirebreakRuntime implements AutoCloseable {
     return engine.parkedRuns(breaker);
   }
 
+  /**
+   * This runtime's node id in its store: the owner of the runs it opens, unique per process unless
+   * pinned ({@link Builder#nodeId}); null for a store without leases (in memory).
+   */
+  public String nodeId() {
+    return engine.nodeId();
+  }
+
   /** Runs admitted and not yet ended. */
   public int inFlightRuns() {
     return engine.inFlightRuns();
@@ -276,13 +305,44 @@ public final class FirebreakRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops the threads this runtime made and closes the store it opened (not an executor, scheduler
-   * or store you supplied). Start no runs after this.
+   * Shuts down gracefully: admits no new run, lets the runs in flight finish within the {@linkplain
+   * Builder#shutdownGracePeriod grace period}, then stops the rest and hands them back to the
+   * store, where another node (or the next start) takes them over at once; their callers get {@link
+   * RunHandedBackException}. Then stops the threads this runtime made and closes the store it
+   * opened (not an executor, scheduler or store you supplied). A second call does nothing.
    */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    engine.stopAdmitting();
+    awaitInFlight();
+    engine.leave();
+    if (hook != null && Thread.currentThread() != hook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down already.
+      }
+    }
     closeAll(owned);
+  }
+
+  private void awaitInFlight() {
+    List<CompletableFuture<WorkflowResult<Object>>> running = engine.inFlightResults();
+    if (running.isEmpty() || shutdownGracePeriod.isZero()) {
+      return;
+    }
+    try {
+      CompletableFuture.allOf(running.toArray(new CompletableFuture<?>[0]))
+          .get(shutdownGracePeriod.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // A run failed (its caller sees why), or the grace period is over: the rest is handed back.
+    }
   }
 
   private static void closeAll(List<AutoCloseable> resources) {
@@ -343,6 +403,9 @@ public final class FirebreakRuntime implements AutoCloseable {
     private Duration retention;
     private boolean resumeAcrossGraphChanges;
     private final Map<String, String> overrides = new TreeMap<>();
+    private String nodeId;
+    private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
+    private boolean shutdownHook = true;
 
     private Builder() {}
 
@@ -476,6 +539,39 @@ public final class FirebreakRuntime implements AutoCloseable {
      */
     public Builder resumeAcrossGraphChanges(boolean allowed) {
       this.resumeAcrossGraphChanges = allowed;
+      return this;
+    }
+
+    /**
+     * Pins this runtime's node id in the default SQLite store, instead of a {@linkplain
+     * Leases#uniqueOwner() unique one per process}: a restarted process with the same id takes its
+     * runs back at once. Two processes must never run with one id at the same time. A store you
+     * give carries its own id (its {@code open(…, owner, lease, clock)}).
+     */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+      return this;
+    }
+
+    /**
+     * How long {@link FirebreakRuntime#close()} lets the runs in flight finish before it hands the
+     * rest back to the store. Default {@link #DEFAULT_SHUTDOWN_GRACE_PERIOD}; zero hands them back
+     * at once.
+     */
+    public Builder shutdownGracePeriod(Duration period) {
+      if (period.isNegative()) {
+        throw new IllegalArgumentException("shutdownGracePeriod must not be negative: " + period);
+      }
+      this.shutdownGracePeriod = period;
+      return this;
+    }
+
+    /**
+     * Whether a JVM shutdown hook closes this runtime gracefully (SIGTERM, {@code System.exit}).
+     * Default true; frameworks that close it themselves may turn it off.
+     */
+    public Builder shutdownHook(boolean enabled) {
+      this.shutdownHook = enabled;
       return this;
     }
 

@@ -3,9 +3,10 @@ package dev.firebreak.runtime;
 import java.time.Instant;
 
 /**
- * A store refused to let this process run (or write to) a run another process owns: its lease is
- * held until {@link #leaseUntil()}. Nothing was written. A run whose owner is gone is taken over
- * once the lease expires; a process restarted with the same owner id takes its runs back at once.
+ * A store refused to let this node run (or write to) a run another node owns: that node is alive,
+ * its heartbeat lease held until {@link #leaseUntil()}. Nothing was written. A run whose owner is
+ * gone is taken over once the owner's lease ends (or at once, where the store sees its process
+ * end); a process restarted with the same pinned node id takes its runs back at once.
  */
 public class RunOwnedElsewhereException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
@@ -14,14 +15,22 @@ public class RunOwnedElsewhereException extends IllegalStateException {
   private final transient Instant leaseUntil;
 
   public RunOwnedElsewhereException(String runId, String owner, Instant leaseUntil) {
-    super(
+    this(
+        runId,
+        owner,
+        leaseUntil,
         "run "
             + runId
-            + " is owned by "
+            + " is owned by node "
             + owner
-            + " until "
+            + ", alive until at least "
             + leaseUntil
             + "; nothing was written");
+  }
+
+  protected RunOwnedElsewhereException(
+      String runId, String owner, Instant leaseUntil, String message) {
+    super(message);
     this.runId = runId;
     this.owner = owner;
     this.leaseUntil = leaseUntil;

@@ -49,6 +49,15 @@ class ResumeTest {
                 }));
   }
 
+  /**
+   * The process of {@code runtime} dies here: nothing more is written by it, and the lock its node
+   * held beside the file is gone (as the OS drops it on kill -9), so its runs are taken over at
+   * once.
+   */
+  private static void crash(FirebreakRuntime runtime) {
+    runtime.checkpointStore().close();
+  }
+
   private FirebreakRuntime runtime(Path db) {
     return FirebreakRuntime.builder()
         .executor(Runnable::run)
@@ -63,7 +72,7 @@ class ResumeTest {
     flow(true).bind(crashed).runAsyncForResult("INV-1", "scan-1");
     flow(true).bind(crashed).runAsyncForResult("INV-2", "scan-2");
     assertEquals(2, extracts.get());
-    // The process dies here: nothing more is written by it.
+    crash(crashed);
 
     FirebreakRuntime restarted = runtime(db);
     flow(false).bind(restarted);
@@ -86,6 +95,7 @@ class ResumeTest {
     Path db = dir.resolve("one.db");
     FirebreakRuntime crashed = runtime(db);
     flow(true).bind(crashed).runAsyncForResult("INV-3", "scan-3");
+    crash(crashed);
     FirebreakRuntime restarted = runtime(db);
     flow(false).bind(restarted);
     assertEquals(
@@ -138,6 +148,7 @@ class ResumeTest {
     before.advance(java.time.Duration.ofMillis(2500));
     assertEquals(
         3, calls.get(), "attempts at 0, 1 and 2 s; the process dies during the wait for the 4th");
+    crash(crashed);
 
     dev.firebreak.runtime.time.ManualScheduler after =
         new dev.firebreak.runtime.time.ManualScheduler();

@@ -5,6 +5,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.GraphMismatchException;
 import dev.firebreak.runtime.OverloadedException;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowFailedException;
 import dev.firebreak.runtime.WorkflowResult;
@@ -309,24 +310,65 @@ final class BoundPlan implements BoundEntryPoint {
             } catch (RuntimeException e) {
               return; // already the run's result, which is what the caller holds
             }
-            run.begin(record, true);
+            if (record != null) {
+              run.begin(record, true);
+            }
           });
     } else {
-      run.begin(open(run, values, claimed), mode == Start.INLINE);
+      RunRecord record = open(run, values, claimed);
+      if (record != null) {
+        run.begin(record, mode == Start.INLINE);
+      }
     }
     return run;
   }
 
   /**
+   * The run's id is held by another node, alive as far as the store can tell: this caller waits for
+   * that node to end the run (then gets its result) or to be gone (then takes the run over), asking
+   * again every heartbeat interval, or sooner when the owner's lease ends.
+   */
+  private void openLater(Run run, Object[] values, RunOwnedElsewhereException owned) {
+    long interval = engine.journal.leaseDuration().toNanos() / 3;
+    long untilLeaseEnds =
+        java.time.Duration.between(engine.scheduler.now(), owned.leaseUntil()).toNanos();
+    long delay = Math.max(1_000_000L, Math.min(interval, untilLeaseEnds + 1_000_000L));
+    engine.scheduler.schedule(
+        () ->
+            engine.execute(
+                () -> {
+                  RunRecord record;
+                  try {
+                    record = open(run, values, null);
+                  } catch (RuntimeException e) {
+                    return; // already the run's result
+                  }
+                  if (record != null) {
+                    run.begin(record, true);
+                  }
+                }),
+        delay);
+  }
+
+  /**
    * Records {@code run} in the store (or finds it there); if that fails, the run is gone again and
-   * the failure is its result (for callers that attached meanwhile) and thrown.
+   * the failure is its result (for callers that attached meanwhile) and thrown. Null if another
+   * node holds the run: then it is opened again later ({@link #openLater}).
    */
   private RunRecord open(Run run, Object[] values, RunRecord claimed) {
     String id = run.runId;
     RunRecord record = claimed;
     try {
       if (record == null) {
-        record = engine.journal.open(plan, id, inputCodec, values);
+        try {
+          record = engine.journal.open(plan, id, inputCodec, values);
+        } catch (RunOwnedElsewhereException owned) {
+          if (engine.journal.leaseDuration() == null) {
+            throw owned;
+          }
+          openLater(run, values, owned);
+          return null;
+        }
       }
       if (!record.entryPoint().equals(plan.name()) || !record.workflow().equals(plan.workflow())) {
         throw new IllegalStateException(

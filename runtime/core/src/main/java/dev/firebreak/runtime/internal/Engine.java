@@ -4,6 +4,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.FirebreakListener;
+import dev.firebreak.runtime.RunHandedBackException;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowResult;
@@ -16,7 +17,6 @@ import dev.firebreak.runtime.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +43,12 @@ public final class Engine {
 
   /** Whether a run stored under another graph hash may be resumed (steps matched by name). */
   volatile boolean resumeAcrossGraphChanges;
+
+  /** This runtime as a node of its store; null when the store has no leases. */
+  private volatile Node node;
+
+  /** Set by a graceful shutdown: no run is admitted any more. */
+  private volatile boolean closing;
 
   final AtomicInteger inFlight = new AtomicInteger();
   final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
@@ -148,45 +154,54 @@ public final class Engine {
   }
 
   /**
-   * {@link #resume} for every unfinished run of a workflow bound here, oldest first: the store
-   * claims them in bulk (one write per few hundred runs), then each begins from its record.
+   * {@link #resume} for every run a gone node left (an earlier process with this node's pinned id
+   * included: its runs were handed back when this node started), of the workflows bound here,
+   * oldest first, within the free admission capacity: the store claims them in batches, then each
+   * begins from its record. Runs of live nodes are neither read nor taken. What exceeds the
+   * capacity is taken by later sweeps.
    */
   public List<CompletableFuture<WorkflowResult<Object>>> resumeAll() {
-    List<RunRecord> candidates = new ArrayList<>();
-    for (RunRecord record : journal.unfinished()) {
-      if (runs.containsKey(record.runId())) {
-        continue;
-      }
-      if (!plans.containsKey(key(record.workflow(), record.entryPoint()))) {
-        log.info(
-            "run {} of {}.{} left for the runtime that binds it",
-            RunIds.forLog(record.runId()),
-            record.workflow(),
-            record.entryPoint());
-        continue;
-      }
-      candidates.add(record);
-    }
-    List<RunRecord> claimed = journal.claim(candidates);
-    if (claimed.size() < candidates.size()) {
-      Set<String> taken = new HashSet<>();
-      claimed.forEach(r -> taken.add(r.runId()));
-      for (RunRecord record : candidates) {
-        if (!taken.contains(record.runId())) {
-          log.info("run {} left to its owner, or ended meanwhile", RunIds.forLog(record.runId()));
-        }
-      }
-    }
     List<CompletableFuture<WorkflowResult<Object>>> resumed = new ArrayList<>();
-    for (RunRecord record : claimed) {
-      try {
-        resumed.add(plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record));
-      } catch (RuntimeException e) {
-        log.error("run {} could not be resumed", RunIds.forLog(record.runId()), e);
-        resumed.add(CompletableFuture.failedFuture(e));
+    while (true) {
+      int room = Math.min(RESUME_BATCH, maxInFlightRuns - inFlight.get());
+      if (room <= 0) {
+        break;
+      }
+      List<CompletableFuture<WorkflowResult<Object>>> batch = takeOver(room);
+      resumed.addAll(batch);
+      if (batch.isEmpty()) {
+        break;
       }
     }
     return resumed;
+  }
+
+  /** Runs claimed per write by {@link #resumeAll}. */
+  private static final int RESUME_BATCH = 500;
+
+  /**
+   * Takes over up to {@code max} runs of gone nodes for the workflows bound here and starts each
+   * from its record; returns their results. Runs already in flight here are not started twice.
+   */
+  List<CompletableFuture<WorkflowResult<Object>>> takeOver(int max) {
+    Set<String> bound = Set.copyOf(plans.keySet());
+    List<CompletableFuture<WorkflowResult<Object>>> started = new ArrayList<>();
+    if (bound.isEmpty() || closing) {
+      return started;
+    }
+    for (RunRecord record : journal.takeOver(bound, max)) {
+      if (runs.containsKey(record.runId())) {
+        continue;
+      }
+      try {
+        started.add(plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record));
+        log.info("run {} taken over by node {}", RunIds.forLog(record.runId()), nodeId());
+      } catch (RuntimeException e) {
+        log.error("run {} could not be resumed", RunIds.forLog(record.runId()), e);
+        started.add(CompletableFuture.failedFuture(e));
+      }
+    }
+    return started;
   }
 
   /**
@@ -233,14 +248,72 @@ public final class Engine {
     return journal.purgeFinished(before);
   }
 
-  /** How long the store leases a run to this process; null: no leases. */
-  public Duration leaseDuration() {
-    return journal.leaseDuration();
+  /**
+   * Starts this runtime's life as a node of its store: one heartbeat now, then one every third of
+   * the lease, each followed by a sweep for the runs of gone nodes. Nothing for a store without
+   * leases.
+   */
+  public void joinCluster() {
+    Duration lease = journal.leaseDuration();
+    if (lease != null) {
+      node = new Node(this, journal.nodeId(), lease);
+      node.start();
+    }
   }
 
-  /** Extends this process's leases on the runs in flight here. */
-  public void renewLeases() {
-    journal.renewLeases(Set.copyOf(runs.keySet()));
+  /** This node's id in the store; null for a store without leases. */
+  public String nodeId() {
+    return node == null ? null : node.id();
+  }
+
+  /**
+   * Whether a step may start now (this node's lease is trusted); if not, {@code resume} runs once a
+   * heartbeat has confirmed the run.
+   */
+  boolean mayStart(long now, Runnable resume) {
+    Node n = node;
+    return n == null || n.mayStart(now, resume);
+  }
+
+  /** Graceful shutdown, first part: no new run is admitted and no gone node's run taken over. */
+  public void stopAdmitting() {
+    closing = true;
+    Node n = node;
+    if (n != null) {
+      n.stopSweeping();
+    }
+  }
+
+  /**
+   * Graceful shutdown, last part: the runs still in flight stop here, writing nothing more, and the
+   * store hands them (and every other unfinished run of this node) back for another node to take
+   * over at once; then the heartbeat stops.
+   */
+  public void leave() {
+    for (Run run : List.copyOf(runs.values())) {
+      run.lose(new RunHandedBackException(run.runId, nodeId()));
+    }
+    Node n = node;
+    if (n != null) {
+      n.stop();
+      try {
+        journal.leave();
+      } catch (RuntimeException e) {
+        log.warn(
+            "node {} could not hand its runs back; they are taken over once its lease ends",
+            n.id(),
+            e);
+      }
+    }
+  }
+
+  /** Results of the runs in flight now. */
+  public List<CompletableFuture<WorkflowResult<Object>>> inFlightResults() {
+    List<CompletableFuture<WorkflowResult<Object>>> out = new ArrayList<>();
+    for (Run run : runs.values()) {
+      out.add(run.result);
+    }
+    return out;
   }
 
   public void resumeAcrossGraphChanges(boolean allowed) {
@@ -256,6 +329,9 @@ public final class Engine {
    * limit, even for an instant, so {@link #inFlightRuns} is a true gauge.
    */
   boolean admit() {
+    if (closing) {
+      throw new IllegalStateException("this runtime is shutting down: it admits no new run");
+    }
     int n;
     do {
       n = inFlight.get();

@@ -378,8 +378,10 @@ final class Run {
       engine.events.runFinished(
           runId, plan.workflow(), plan.plan.name(), WorkflowStatus.RUNNING, elapsed);
       result.completeExceptionally(
-          new IllegalStateException(
-              "run " + runId + " ended but its end could not be recorded", storeFailure));
+          storeFailure instanceof RunOwnedElsewhereException
+              ? storeFailure
+              : new IllegalStateException(
+                  "run " + runId + " ended but its end could not be recorded", storeFailure));
       return;
     }
     engine.events.runFinished(runId, plan.workflow(), plan.plan.name(), outcome.status(), elapsed);
@@ -428,7 +430,20 @@ final class Run {
    * compensated. Returns false if the run had already failed or ended.
    */
   boolean cancel() {
-    if (!failure.compareAndSet(null, new Failure(-1, cancellation()))) {
+    return stop(cancellation());
+  }
+
+  /**
+   * This node no longer owns the run (another took it over, or a shutdown handed it back): it stops
+   * as {@link #cancel} stops it, and its end writes nothing, compensates nothing and dead-letters
+   * nothing; callers get {@code lost}.
+   */
+  void lose(RunOwnedElsewhereException lost) {
+    stop(lost);
+  }
+
+  private boolean stop(Throwable reason) {
+    if (!failure.compareAndSet(null, new Failure(-1, reason))) {
       return false;
     }
     cancelled = true;

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * What is durable when: every write a run makes to its store and dead-letter queue, and every
@@ -221,13 +222,35 @@ final class RunJournal {
     return store.purgeFinished(before);
   }
 
-  /** Extends this process's leases on {@code runIds}. */
-  void renewLeases(Collection<String> runIds) {
-    store.renewLeases(runIds);
-  }
+  // -----------------------------------------------------------------------------------------------
+  // This node among others
 
-  /** How long a run stays owned without renewal; null: the store has no leases. */
+  /** How long a node stays alive after a heartbeat; null: the store has no leases. */
   Duration leaseDuration() {
     return store.leaseDuration();
+  }
+
+  String nodeId() {
+    return store.nodeId();
+  }
+
+  /** Renews this node's lease; false if it had lapsed (or is new). */
+  boolean heartbeat() {
+    return store.heartbeat();
+  }
+
+  /** Of {@code runIds}, those this node still owns. */
+  Set<String> confirm(Collection<String> runIds) {
+    return store.confirm(runIds);
+  }
+
+  /** Takes over up to {@code max} runs of gone nodes, or handed back. */
+  List<RunRecord> takeOver(Set<String> entryPoints, int max) {
+    return store.takeOver(entryPoints, max);
+  }
+
+  /** Hands this node's unfinished runs back and ends its lease (at shutdown, and at start-up). */
+  void leave() {
+    store.leave();
   }
 }

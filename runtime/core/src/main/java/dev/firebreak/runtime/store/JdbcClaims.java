@@ -8,18 +8,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
- * How a SQL store applies its {@link Leases}: a claim takes an unfinished run for this process
- * (free, already ours, or its owner's lease expired) in the same statement that moves its version;
- * a renewal extends the leases this process holds; a write that matched no row is explained by
- * {@link #refused}. Each works inside the caller's transaction.
+ * How a SQL store applies its {@link Leases}: this node's heartbeat row, and the claims that move a
+ * run from a gone owner to this node. Each works inside the caller's transaction.
+ *
+ * <p>Every change of owner is a compare-and-set on what was read: a run is taken only at the
+ * version (or from the owner) read when its owner was found gone, and an owner is declared gone
+ * only at the heartbeat read. Under PostgreSQL's read committed, a concurrent heartbeat or claim
+ * then makes the write match no row, rather than letting it act on a stale view of another table.
  */
 final class JdbcClaims {
   /** The condition that keeps a claim off an ended run, whose record is final. */
-  private static final String UNFINISHED = " AND status IN ('RUNNING', 'PARKED')";
+  static final String UNFINISHED = " AND status IN ('RUNNING', 'PARKED')";
 
   private final JdbcStore store;
   private final Leases leases;
@@ -29,11 +37,110 @@ final class JdbcClaims {
     this.leases = leases;
   }
 
+  // -----------------------------------------------------------------------------------------------
+  // This node
+
   /**
-   * Moves the run to its next version and renews this process's lease on it, taking it over if it
-   * is free or its lease has expired; returns the new version.
+   * Renews this node's lease; true if the lease it renews had not ended (nor been ended by another
+   * node that found this process gone).
+   */
+  boolean heartbeat(Connection c) throws SQLException {
+    long now = leases.now();
+    PreparedStatement renew =
+        store.prepare(
+            c,
+            "UPDATE firebreak_node SET heartbeat_until = ? WHERE owner = ? AND heartbeat_until >= ?");
+    try {
+      renew.setLong(1, leases.until(now));
+      renew.setString(2, leases.owner());
+      renew.setLong(3, now);
+      if (renew.executeUpdate() == 1) {
+        return true;
+      }
+    } finally {
+      store.release(renew);
+    }
+    PreparedStatement register =
+        store.prepare(
+            c,
+            "INSERT INTO firebreak_node (owner, heartbeat_until, started_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT (owner) DO UPDATE SET heartbeat_until = excluded.heartbeat_until");
+    try {
+      register.setString(1, leases.owner());
+      register.setLong(2, leases.until(now));
+      register.setLong(3, now);
+      register.executeUpdate();
+      return false;
+    } finally {
+      store.release(register);
+    }
+  }
+
+  /**
+   * Hands every unfinished run of this node back to no owner and removes the node: its runs are
+   * free for the next sweep of any node, at once.
+   */
+  void leave(Connection c) throws SQLException {
+    PreparedStatement release =
+        store.prepare(
+            c,
+            "UPDATE firebreak_run SET owner = NULL, version = version + 1 WHERE owner = ?"
+                + UNFINISHED);
+    try {
+      release.setString(1, leases.owner());
+      release.executeUpdate();
+    } finally {
+      store.release(release);
+    }
+    PreparedStatement delete = store.prepare(c, "DELETE FROM firebreak_node WHERE owner = ?");
+    try {
+      delete.setString(1, leases.owner());
+      delete.executeUpdate();
+    } finally {
+      store.release(delete);
+    }
+  }
+
+  /** Of {@code runIds}, those this node still owns, each moved to its next version. */
+  Set<String> confirm(Connection c, Collection<String> runIds) throws SQLException {
+    List<String> ids = List.copyOf(runIds);
+    PreparedStatement update =
+        store.prepare(
+            c,
+            "UPDATE firebreak_run SET version = version + 1 WHERE run_id = ? AND owner = ?"
+                + UNFINISHED);
+    try {
+      for (String id : ids) {
+        update.setString(1, id);
+        update.setString(2, leases.owner());
+        update.addBatch();
+      }
+      return taken(ids, update.executeBatch());
+    } finally {
+      store.release(update);
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // One run
+
+  /**
+   * Moves the unfinished run to its next version if this node owns it. A node that lost a run never
+   * takes it back by writing to it: what it holds in memory may be behind the store.
    *
-   * @throws RunOwnedElsewhereException if another owner holds a live lease (nothing is written)
+   * @throws RunOwnedElsewhereException if another node owns it (nothing is written)
+   */
+  void owned(Connection c, String runId) throws SQLException {
+    if (confirm(c, List.of(runId)).isEmpty()) {
+      throw refused(c, runId);
+    }
+  }
+
+  /**
+   * Moves the unfinished run to its next version, owned by this node: it is already this node's,
+   * owned by nobody, or its owner is gone.
+   *
+   * @throws RunOwnedElsewhereException if its owner lives (nothing is written)
    */
   void claim(Connection c, String runId) throws SQLException {
     if (!tryClaim(c, runId)) {
@@ -43,92 +150,332 @@ final class JdbcClaims {
 
   /** {@link #claim}, false instead of a refusal. */
   boolean tryClaim(Connection c, String runId) throws SQLException {
-    long now = leases.now();
-    PreparedStatement update =
-        store.prepare(
-            c,
-            "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?, lease_until = ?"
-                + " WHERE run_id = ? AND (owner = ? OR owner IS NULL OR lease_until < ?)"
-                + UNFINISHED);
-    try {
-      update.setLong(1, now);
-      update.setString(2, leases.owner());
-      update.setLong(3, leases.until(now));
-      update.setString(4, runId);
-      update.setString(5, leases.owner());
-      update.setLong(6, now);
-      return update.executeUpdate() == 1;
-    } finally {
-      store.release(update);
+    // A concurrent claim or heartbeat makes the compare-and-set miss; read again, a few times.
+    for (int tries = 0; tries < 3; tries++) {
+      Holder holder = holder(c, runId);
+      if (holder == null || holder.ended()) {
+        return false;
+      }
+      if (holder.owner != null
+          && !holder.owner.equals(leases.owner())
+          && !gone(c, holder.owner, holder.heartbeatUntil)) {
+        return false;
+      }
+      PreparedStatement update =
+          store.prepare(
+              c,
+              "UPDATE firebreak_run SET version = version + 1, updated_at = ?, owner = ?"
+                  + " WHERE run_id = ? AND version = ?"
+                  + UNFINISHED);
+      try {
+        update.setLong(1, leases.now());
+        update.setString(2, leases.owner());
+        update.setString(3, runId);
+        update.setLong(4, holder.version);
+        if (update.executeUpdate() == 1) {
+          return true;
+        }
+      } finally {
+        store.release(update);
+      }
+    }
+    return false;
+  }
+
+  /** A run's owner, as read: its id (null: nobody), its heartbeat (null: no row), the version. */
+  private record Holder(String owner, Long heartbeatUntil, long version, String status) {
+    boolean ended() {
+      return WorkflowStatus.valueOf(status).isTerminal();
     }
   }
 
-  /** {@link #tryClaim} for each of {@code runIds}; returns those taken, in order. */
-  List<String> tryClaimAll(Connection c, List<String> runIds) throws SQLException {
+  private Holder holder(Connection c, String runId) throws SQLException {
+    PreparedStatement q =
+        store.prepare(
+            c,
+            "SELECT r.owner, n.heartbeat_until, r.version, r.status FROM firebreak_run r"
+                + " LEFT JOIN firebreak_node n ON n.owner = r.owner WHERE r.run_id = ?");
+    try {
+      q.setString(1, runId);
+      try (ResultSet rs = q.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        long until = rs.getLong(2);
+        return new Holder(
+            rs.getString(1), rs.wasNull() ? null : until, rs.getLong(3), rs.getString(4));
+      }
+    } finally {
+      store.release(q);
+    }
+  }
+
+  /**
+   * Whether the node {@code owner}, whose heartbeat lease was read as {@code heartbeatUntil} (null:
+   * it has no row), is gone: no row, its lease ended, or the store knows its process ended — then
+   * its lease is ended here, so that it learns it was counted gone if it lives after all.
+   */
+  private boolean gone(Connection c, String owner, Long heartbeatUntil) throws SQLException {
+    if (heartbeatUntil == null || heartbeatUntil < leases.now()) {
+      return true;
+    }
+    if (!store.processEnded(owner)) {
+      return false;
+    }
+    PreparedStatement end =
+        store.prepare(
+            c,
+            "UPDATE firebreak_node SET heartbeat_until = 0 WHERE owner = ? AND heartbeat_until = ?");
+    try {
+      end.setString(1, owner);
+      end.setLong(2, heartbeatUntil);
+      return end.executeUpdate() == 1;
+    } finally {
+      store.release(end);
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // Many runs
+
+  /**
+   * Takes at most {@code max} unfinished runs of {@code entryPoints} whose owner is gone or that
+   * have none, oldest first; returns the ids taken. Only the rows of gone owners are read: the
+   * nodes first (one row each), then their runs through the index by owner.
+   */
+  List<String> takeOver(Connection c, Set<String> entryPoints, int max) throws SQLException {
+    if (entryPoints.isEmpty() || max <= 0) {
+      return List.of();
+    }
+    List<String> goneOwners = goneOwners(c);
+    List<String[]> candidates = candidates(c, goneOwners, entryPoints, max);
+    if (candidates.size() < max) {
+      forget(c, goneOwners);
+    }
+    if (candidates.isEmpty()) {
+      return List.of();
+    }
+    Set<String> alive = stillAlive(c, candidates);
     List<String> taken = new ArrayList<>();
-    for (String id : runIds) {
-      if (tryClaim(c, id)) {
-        taken.add(id);
+    PreparedStatement fromOwner =
+        store.prepare(
+            c,
+            "UPDATE firebreak_run SET owner = ?, version = version + 1, updated_at = ?"
+                + " WHERE run_id = ? AND owner = ?"
+                + UNFINISHED);
+    PreparedStatement fromNobody =
+        store.prepare(
+            c,
+            "UPDATE firebreak_run SET owner = ?, version = version + 1, updated_at = ?"
+                + " WHERE run_id = ? AND owner IS NULL"
+                + UNFINISHED);
+    try {
+      long now = leases.now();
+      List<String> ownedIds = new ArrayList<>();
+      List<String> freeIds = new ArrayList<>();
+      for (String[] run : candidates) {
+        String id = run[0];
+        String owner = run[1];
+        if (owner == null) {
+          fromNobody.setString(1, leases.owner());
+          fromNobody.setLong(2, now);
+          fromNobody.setString(3, id);
+          fromNobody.addBatch();
+          freeIds.add(id);
+        } else if (!alive.contains(owner)) {
+          fromOwner.setString(1, leases.owner());
+          fromOwner.setLong(2, now);
+          fromOwner.setString(3, id);
+          fromOwner.setString(4, owner);
+          fromOwner.addBatch();
+          ownedIds.add(id);
+        }
+      }
+      if (!ownedIds.isEmpty()) {
+        taken.addAll(taken(ownedIds, fromOwner.executeBatch()));
+      }
+      if (!freeIds.isEmpty()) {
+        taken.addAll(taken(freeIds, fromNobody.executeBatch()));
+      }
+    } finally {
+      store.release(fromOwner);
+      store.release(fromNobody);
+    }
+    return taken;
+  }
+
+  /** Nodes other than this one that are gone (lease ended, or process ended). */
+  private List<String> goneOwners(Connection c) throws SQLException {
+    List<String> gone = new ArrayList<>();
+    List<Object[]> rows = new ArrayList<>();
+    PreparedStatement q =
+        store.prepare(c, "SELECT owner, heartbeat_until FROM firebreak_node WHERE owner <> ?");
+    try {
+      q.setString(1, leases.owner());
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new Object[] {rs.getString(1), rs.getLong(2)});
+        }
+      }
+    } finally {
+      store.release(q);
+    }
+    for (Object[] row : rows) {
+      if (gone(c, (String) row[0], (Long) row[1])) {
+        gone.add((String) row[0]);
+      }
+    }
+    return gone;
+  }
+
+  /**
+   * Up to {@code max} runs owned by {@code goneOwners} or by nobody, of {@code entryPoints}, oldest
+   * first, each as {run id, owner}; locked, where the store can, and skipped if another node's
+   * sweep holds them.
+   */
+  private List<String[]> candidates(
+      Connection c, List<String> goneOwners, Set<String> entryPoints, int max) throws SQLException {
+    List<String> entries = List.copyOf(entryPoints);
+    StringBuilder sql =
+        new StringBuilder("SELECT run_id, owner FROM firebreak_run WHERE (owner IS NULL");
+    if (!goneOwners.isEmpty()) {
+      sql.append(" OR owner IN (")
+          .append(String.join(", ", Collections.nCopies(goneOwners.size(), "?")))
+          .append(")");
+    }
+    sql.append(")").append(UNFINISHED).append(" AND (");
+    for (int i = 0; i < entries.size(); i++) {
+      sql.append(i == 0 ? "" : " OR ").append("(workflow = ? AND entry_point = ?)");
+    }
+    sql.append(") ORDER BY created_at LIMIT ?").append(store.skipLockedClause());
+    PreparedStatement q = store.prepare(c, sql.toString());
+    try {
+      int p = 1;
+      for (String owner : goneOwners) {
+        q.setString(p++, owner);
+      }
+      for (String entry : entries) {
+        int hash = entry.indexOf('#');
+        q.setString(p++, entry.substring(0, hash));
+        q.setString(p++, entry.substring(hash + 1));
+      }
+      q.setInt(p, max);
+      List<String[]> out = new ArrayList<>();
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          out.add(new String[] {rs.getString(1), rs.getString(2)});
+        }
+      }
+      return out;
+    } finally {
+      store.release(q);
+    }
+  }
+
+  /**
+   * Owners of {@code candidates} that live after all, read anew once the runs are locked: a node
+   * that renewed its lease after the first read keeps its runs.
+   */
+  private Set<String> stillAlive(Connection c, List<String[]> candidates) throws SQLException {
+    Set<String> owners = new LinkedHashSet<>();
+    for (String[] run : candidates) {
+      if (run[1] != null) {
+        owners.add(run[1]);
+      }
+    }
+    if (owners.isEmpty()) {
+      return Set.of();
+    }
+    PreparedStatement q =
+        store.prepare(
+            c,
+            "SELECT owner FROM firebreak_node WHERE heartbeat_until >= ? AND owner IN ("
+                + String.join(", ", Collections.nCopies(owners.size(), "?"))
+                + ")");
+    try {
+      q.setLong(1, leases.now());
+      int p = 2;
+      for (String owner : owners) {
+        q.setString(p++, owner);
+      }
+      Set<String> alive = new HashSet<>();
+      try (ResultSet rs = q.executeQuery()) {
+        while (rs.next()) {
+          alive.add(rs.getString(1));
+        }
+      }
+      return alive;
+    } finally {
+      store.release(q);
+    }
+  }
+
+  /** Removes the rows of gone nodes that own no unfinished run any more. */
+  private void forget(Connection c, List<String> goneOwners) throws SQLException {
+    if (goneOwners.isEmpty()) {
+      return;
+    }
+    PreparedStatement delete =
+        store.prepare(
+            c,
+            "DELETE FROM firebreak_node WHERE owner = ? AND heartbeat_until < ? AND NOT EXISTS"
+                + " (SELECT 1 FROM firebreak_run r WHERE r.owner = firebreak_node.owner"
+                + " AND r.status IN ('RUNNING', 'PARKED'))");
+    try {
+      long now = leases.now();
+      for (String owner : goneOwners) {
+        delete.setString(1, owner);
+        delete.setLong(2, now);
+        delete.addBatch();
+      }
+      delete.executeBatch();
+    } finally {
+      store.release(delete);
+    }
+  }
+
+  /** The ids whose update counts are 1 (or unknown but successful), in order. */
+  private static Set<String> taken(List<String> ids, int[] counts) {
+    Set<String> taken = new LinkedHashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+        taken.add(ids.get(i));
       }
     }
     return taken;
   }
 
-  /**
-   * Extends this process's lease on each of {@code runIds} it still owns; others are left alone.
-   */
-  void renew(Connection c, List<String> runIds) throws SQLException {
-    PreparedStatement update =
-        store.prepare(c, "UPDATE firebreak_run SET lease_until = ? WHERE run_id = ? AND owner = ?");
-    try {
-      long until = leases.until(leases.now());
-      for (String id : runIds) {
-        update.setLong(1, until);
-        update.setString(2, id);
-        update.setString(3, leases.owner());
-        update.addBatch();
-      }
-      update.executeBatch();
-    } finally {
-      store.release(update);
-    }
-  }
+  // -----------------------------------------------------------------------------------------------
 
   /**
-   * Why a write to {@code runId} matched no row: no such run, another owner's lease, or (for a
-   * write that needs the run owned here) a run nobody owns, since it ended.
+   * Why a write to {@code runId} matched no row: no such run, a live owner, or (for a write that
+   * needs the run owned here) a run nobody owns, since it ended.
    */
   RuntimeException refused(Connection c, String runId) throws SQLException {
-    PreparedStatement q =
-        store.prepare(c, "SELECT owner, lease_until, status FROM firebreak_run WHERE run_id = ?");
-    try {
-      q.setString(1, runId);
-      try (ResultSet rs = q.executeQuery()) {
-        if (!rs.next()) {
-          return new NoSuchElementException("no run " + runId + " in " + store.describe());
-        }
-        if (WorkflowStatus.valueOf(rs.getString(3)).isTerminal()) {
-          return new IllegalStateException(
-              "run "
-                  + runId
-                  + " is "
-                  + rs.getString(3)
-                  + " and owned by no process: an ended run's record no"
-                  + " longer changes (a failed run is replayed)");
-        }
-        if (rs.getString(1) == null) {
-          return new IllegalStateException(
-              "run "
-                  + runId
-                  + " is "
-                  + rs.getString(3)
-                  + " and owned by no process: open it before writing to it");
-        }
-        return new RunOwnedElsewhereException(
-            runId, rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
-      }
-    } finally {
-      store.release(q);
+    Holder holder = holder(c, runId);
+    if (holder == null) {
+      return new NoSuchElementException("no run " + runId + " in " + store.describe());
     }
+    if (holder.ended()) {
+      return new IllegalStateException(
+          "run "
+              + runId
+              + " is "
+              + holder.status
+              + " and owned by no node: an ended run's record no"
+              + " longer changes (a failed run is replayed)");
+    }
+    if (holder.owner == null) {
+      return new IllegalStateException(
+          "run "
+              + runId
+              + " is "
+              + holder.status
+              + " and owned by no node: open it before writing to it");
+    }
+    return new RunOwnedElsewhereException(
+        runId,
+        holder.owner,
+        Instant.ofEpochMilli(holder.heartbeatUntil == null ? 0 : holder.heartbeatUntil));
   }
 }

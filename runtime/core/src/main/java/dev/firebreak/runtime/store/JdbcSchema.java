@@ -13,23 +13,27 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code firebreak_run}: one row per run: its workflow and entry point, graph hash, status,
- *       version, times (created, updated, ended), encoded inputs and output, owner and lease.
+ *       version, times (created, updated, ended), encoded inputs and output, and owner: the node
+ *       that runs it ({@code lease_until} is no longer written).
  *   <li>{@code firebreak_step}: one row per checkpointed step output; the primary key (run, step)
  *       refuses a second record of a step; {@code seq} keeps completion order.
  *   <li>{@code firebreak_attempt}: attempts started, for steps without an output yet.
  *   <li>{@code firebreak_dead_letter}: one letter per failed run, with its step and {@code
  *       declared_by}, the agent method that declares the step (null when unknown).
+ *   <li>{@code firebreak_node}: one row per node (owner id) with the end of its heartbeat lease; a
+ *       node whose lease has ended is gone, and its runs are taken over.
  * </ul>
  *
  * <p>An empty database gets {@link #create} at {@link #VERSION}. A database written before version
  * 5 keeps its dialect's own history (SQLite 1–4, PostgreSQL 1–3, frozen), then takes the shared
  * step to 5: its ISO-text times become numbers. From version 5 on, each version is one step both
- * dialects share ({@code SINCE_5}): 6 adds {@code firebreak_dead_letter.declared_by}. A database
+ * dialects share ({@code since5}): 6 adds {@code firebreak_dead_letter.declared_by}, 7 the node
+ * table (the owners of unfinished runs recorded as gone) and an index of runs by owner. A database
  * from a newer Firebreak is refused rather than misread.
  */
 public final class JdbcSchema {
   /** The schema version this release writes. */
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
 
   /** What SQLite and PostgreSQL spell differently. */
   public enum Dialect {
@@ -75,8 +79,23 @@ public final class JdbcSchema {
             + " entry_point TEXT NOT NULL, reason TEXT NOT NULL, step TEXT,"
             + (" attempts INTEGER NOT NULL, error_chain " + d.bytes + " NOT NULL,")
             + (" time " + d.number + " NOT NULL, seq " + d.number + " NOT NULL,")
-            + (" inputs " + d.bytes + ", declared_by TEXT)"));
+            + (" inputs " + d.bytes + ", declared_by TEXT)"),
+        nodeTable(d),
+        RUNS_BY_OWNER);
   }
+
+  /** Version 7: one row per node, and the runs of a node found by its id. */
+  private static String nodeTable(Dialect d) {
+    return "CREATE TABLE firebreak_node (owner TEXT PRIMARY KEY, heartbeat_until "
+        + d.number
+        + " NOT NULL, started_at "
+        + d.number
+        + " NOT NULL)";
+  }
+
+  private static final String RUNS_BY_OWNER =
+      "CREATE INDEX firebreak_run_owner ON firebreak_run (owner, created_at)"
+          + " WHERE status IN ('RUNNING', 'PARKED')";
 
   /**
    * Brings the schema of {@code c} from {@code version} to {@link #VERSION}, in the open
@@ -117,7 +136,7 @@ public final class JdbcSchema {
         version = 5;
       }
       for (int v = version; v < VERSION; v++) {
-        for (String sql : SINCE_5.get(v - 5)) {
+        for (String sql : since5(d).get(v - 5)) {
           s.execute(sql);
         }
       }
@@ -127,14 +146,29 @@ public final class JdbcSchema {
 
   // -----------------------------------------------------------------------------------------------
   // From version 5 on: one step per version, the same on both dialects. A new version adds its step
-  // at the end of SINCE_5, its columns to create(), and raises VERSION.
+  // at the end of since5, its columns to create(), and raises VERSION.
 
   /** Version 6: a dead letter names the agent method that declares its step; null when unknown. */
   private static final List<String> DEAD_LETTER_DECLARED_BY =
       List.of("ALTER TABLE firebreak_dead_letter ADD COLUMN declared_by TEXT");
 
+  /**
+   * Version 7: nodes and their leases. The owners of unfinished runs written before it have no
+   * heartbeat: they are recorded as gone (lease ended at 0), so their runs are taken over.
+   */
+  private static List<String> nodes(Dialect d) {
+    return List.of(
+        nodeTable(d),
+        "INSERT INTO firebreak_node (owner, heartbeat_until, started_at)"
+            + " SELECT DISTINCT owner, 0, 0 FROM firebreak_run"
+            + " WHERE owner IS NOT NULL AND status IN ('RUNNING', 'PARKED')",
+        RUNS_BY_OWNER);
+  }
+
   /** Element {@code i} takes a database from version {@code 5 + i} to {@code 6 + i}. */
-  private static final List<List<String>> SINCE_5 = List.of(DEAD_LETTER_DECLARED_BY);
+  private static List<List<String>> since5(Dialect d) {
+    return List.of(DEAD_LETTER_DECLARED_BY, nodes(d));
+  }
 
   // -----------------------------------------------------------------------------------------------
   // Before version 5: each dialect's own history, frozen. Times were ISO-8601 text then.

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the SQL stores share: the tables, the statements, the semantics. A subclass decides how a
@@ -44,8 +45,13 @@ public abstract class JdbcStore implements CheckpointStore {
     this.claims = new JdbcClaims(this, leases);
   }
 
-  /** This process's owner id. */
+  /** This node's id: the owner of the runs it opens. */
   public String owner() {
+    return leases.owner();
+  }
+
+  @Override
+  public String nodeId() {
     return leases.owner();
   }
 
@@ -56,6 +62,58 @@ public abstract class JdbcStore implements CheckpointStore {
 
   private long now() {
     return leases.now();
+  }
+
+  /** Whether this node's row exists: the first open registers it if no heartbeat has. */
+  private volatile boolean registered;
+
+  @Override
+  public boolean heartbeat() {
+    boolean continuous = write(claims::heartbeat);
+    registered = true;
+    return continuous;
+  }
+
+  @Override
+  public Set<String> confirm(Collection<String> runIds) {
+    return runIds.isEmpty() ? Set.of() : write(c -> claims.confirm(c, runIds));
+  }
+
+  @Override
+  public List<RunRecord> takeOver(Set<String> entryPoints, int max) {
+    return write(
+        c -> {
+          List<String> taken = claims.takeOver(c, entryPoints, max);
+          // Read inside the claim: a step the previous owner wrote at the last moment is seen.
+          return taken.isEmpty() ? List.<RunRecord>of() : loadIds(c, taken);
+        });
+  }
+
+  @Override
+  public void leave() {
+    write(
+        c -> {
+          claims.leave(c);
+          return null;
+        });
+    registered = false;
+  }
+
+  /**
+   * Whether the process of node {@code owner}, whose lease has not ended, is known to have ended: a
+   * store that can tell (a lock the process held until it died) says so, and its runs are taken
+   * over without waiting for the lease. Default false: the lease alone decides.
+   */
+  protected boolean processEnded(String owner) {
+    return false;
+  }
+
+  /**
+   * What a sweep's SELECT ends with so that two nodes sweeping at once take different runs (FOR
+   * UPDATE SKIP LOCKED); empty where writes are serialised anyway.
+   */
+  protected String skipLockedClause() {
+    return "";
   }
 
   /** Runs claimed per write by {@link #claim(List)}: bounds how long one write holds the store. */
@@ -73,32 +131,21 @@ public abstract class JdbcStore implements CheckpointStore {
       claimed.addAll(
           write(
               c -> {
-                List<String> taken = claims.tryClaimAll(c, ids);
-                // Read inside the claim: a step the previous owner wrote after unfinished() is
-                // seen.
-                return taken.isEmpty()
-                    ? List.<RunRecord>of()
-                    : loadAll(
-                        c,
-                        "run_id IN ("
-                            + String.join(", ", Collections.nCopies(taken.size(), "?"))
-                            + ")",
-                        taken);
+                List<String> taken = new ArrayList<>();
+                for (String id : ids) {
+                  if (claims.tryClaim(c, id)) {
+                    taken.add(id);
+                  }
+                }
+                return taken.isEmpty() ? List.<RunRecord>of() : loadIds(c, taken);
               }));
     }
     return claimed;
   }
 
-  @Override
-  public void renewLeases(Collection<String> runIds) {
-    if (!runIds.isEmpty()) {
-      List<String> ids = List.copyOf(runIds);
-      write(
-          c -> {
-            claims.renew(c, ids);
-            return null;
-          });
-    }
+  private List<RunRecord> loadIds(Connection c, List<String> ids) throws SQLException {
+    return loadAll(
+        c, "run_id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")", ids);
   }
 
   /** Runs {@code work} in a transaction and returns once it is committed. */
@@ -142,6 +189,9 @@ public abstract class JdbcStore implements CheckpointStore {
   public RunRecord open(
       String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     RunIds.check(runId);
+    if (!registered) {
+      heartbeat();
+    }
     return write(
         c -> {
           long now = now();
@@ -150,8 +200,8 @@ public abstract class JdbcStore implements CheckpointStore {
                   c,
                   "INSERT INTO firebreak_run"
                       + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
-                      + " owner, lease_until)"
-                      + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING");
+                      + " owner)"
+                      + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING");
           try {
             insert.setString(1, runId);
             insert.setString(2, workflow);
@@ -161,7 +211,6 @@ public abstract class JdbcStore implements CheckpointStore {
             insert.setLong(6, now);
             insert.setBytes(7, inputs);
             insert.setString(8, leases.owner());
-            insert.setLong(9, leases.until(now));
             if (insert.executeUpdate() == 1) {
               // A new run: nothing to read back.
               return new RunRecord(
@@ -177,8 +226,7 @@ public abstract class JdbcStore implements CheckpointStore {
             }
             RunRecord existing = load(c, runId).orElseThrow();
             if (!existing.status().isTerminal()) {
-              // An unfinished run: this process takes it over, or is refused. The claim changes
-              // only
+              // An unfinished run: this node takes it over, or is refused. The claim changes only
               // the owner and version, which a RunRecord does not show: no need to read it again.
               claims.claim(c, runId);
             }
@@ -190,8 +238,8 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   // The writes a run makes while it runs (steps, attempts, its end) are one statement each that
-  // writes only if the run is owned here: the owner was set when the run was opened or taken over,
-  // and the lease is kept by renewLeases, so these need no claim of their own.
+  // writes only if the run is owned by this node: the owner was set when the run was opened or
+  // taken over, and only changes when another node finds this one gone, so these need no claim.
 
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
@@ -265,7 +313,7 @@ public abstract class JdbcStore implements CheckpointStore {
     List<String> names = List.copyOf(steps);
     write(
         c -> {
-          claims.claim(c, runId);
+          claims.owned(c, runId);
           deleteSteps(c, runId, names);
           return null;
         });
@@ -302,14 +350,13 @@ public abstract class JdbcStore implements CheckpointStore {
           PreparedStatement update =
               prepare(
                   c,
-                  "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?, lease_until = ?,"
+                  "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?,"
                       + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?");
           try {
             update.setString(1, leases.owner());
-            update.setLong(2, leases.until(now));
-            update.setLong(3, now);
-            update.setString(4, runId);
-            update.setString(5, expected.name());
+            update.setLong(2, now);
+            update.setString(3, runId);
+            update.setString(4, expected.name());
             if (update.executeUpdate() == 0) {
               throw load(c, runId)
                   .<RuntimeException>map(
@@ -389,7 +436,7 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   private void setStatus(Connection c, String runId, WorkflowStatus status) throws SQLException {
-    claims.claim(c, runId);
+    claims.owned(c, runId);
     PreparedStatement update =
         prepare(
             c,

@@ -40,6 +40,7 @@ public final class SqliteStore extends JdbcStore {
   private final Connection reader;
   private final ReentrantLock readLock = new ReentrantLock();
   private final SqliteWriter group;
+  private final ProcessLocks processLocks;
   private volatile boolean closed;
 
   private SqliteStore(Path file, Leases leases) throws SQLException {
@@ -66,16 +67,51 @@ public final class SqliteStore extends JdbcStore {
       s.execute("PRAGMA busy_timeout=10000");
     }
     this.group = new SqliteWriter(file, writer);
+    try {
+      this.processLocks = ProcessLocks.hold(locksDir(file), leases.owner());
+    } catch (IOException e) {
+      group.close();
+      writer.close();
+      reader.close();
+      throw new SQLException("cannot take this node's lock beside the file: " + e, e);
+    }
   }
 
-  /** Opens (creating it if needed) the store in {@code file}. */
+  /**
+   * The directory of the nodes' process locks: {@code firebreak.db} has {@code firebreak.db.nodes}.
+   */
+  static Path locksDir(Path file) {
+    return file.resolveSibling(file.getFileName() + ".nodes");
+  }
+
+  /** Another process on this host that shared the file is gone once its lock is free. */
+  @Override
+  protected boolean processEnded(String owner) {
+    return processLocks.ended(owner);
+  }
+
+  @Override
+  public boolean heartbeat() {
+    try {
+      processLocks.keep();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot keep this node's lock beside " + file, e);
+    }
+    return super.heartbeat();
+  }
+
+  /**
+   * Opens (creating it if needed) the store in {@code file}, as a node with a {@linkplain
+   * Leases#uniqueOwner() unique id}. Processes on this host may share the file: each holds a lock
+   * in {@code <file>.nodes}, and a process that dies has its runs taken over by the others at once.
+   */
   public static SqliteStore open(Path file) {
     return open(file, Leases.defaults());
   }
 
   /**
-   * Opens (creating it if needed) the store in {@code file}; runs started here are owned by {@code
-   * owner} (see {@link Leases#of}) for {@code lease} past each claim or renewal.
+   * Opens (creating it if needed) the store in {@code file} as the node {@code owner} (see {@link
+   * Leases#of}), alive for {@code lease} past each heartbeat on {@code clock}.
    */
   public static SqliteStore open(Path file, String owner, Duration lease, Clock clock) {
     return open(file, Leases.of(owner, lease, clock));
@@ -212,6 +248,11 @@ public final class SqliteStore extends JdbcStore {
     }
     closed = true;
     group.close();
+    try {
+      processLocks.close();
+    } catch (IOException ignored) {
+      // Closing anyway; the lock dies with the channel.
+    }
     try {
       writer.close();
     } catch (SQLException ignored) {

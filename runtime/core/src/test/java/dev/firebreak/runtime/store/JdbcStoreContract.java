@@ -22,7 +22,7 @@ public abstract class JdbcStoreContract extends StoreContract {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class, () -> store.saveStep("r1", "b", new byte[] {2}, 1));
-    assertTrue(e.getMessage().contains("COMPLETED and owned by no process"), e.getMessage());
+    assertTrue(e.getMessage().contains("COMPLETED and owned by no node"), e.getMessage());
     assertThrows(IllegalStateException.class, () -> store.saveAttempt("r1", "b", 2));
     assertThrows(
         IllegalStateException.class, () -> store.finish("r1", WorkflowStatus.COMPLETED, null));

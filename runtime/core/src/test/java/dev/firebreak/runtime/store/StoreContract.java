@@ -68,13 +68,17 @@ public abstract class StoreContract {
     }
   }
 
+  private static final java.time.Duration LEASE = java.time.Duration.ofSeconds(6);
+
   @Test
-  void aRunIsOwnedByOneProcessUntilItsLeaseExpires() {
+  void aRunIsOwnedByOneNodeWhileTheNodesLeaseLives() {
     TestClock clock = new TestClock();
-    CheckpointStore a = sameData("node-a", java.time.Duration.ofSeconds(30), clock);
+    CheckpointStore a = sameData("node-a", LEASE, clock);
     org.junit.jupiter.api.Assumptions.assumeTrue(a != null, "this store has no leases");
-    CheckpointStore b = sameData("node-b", java.time.Duration.ofSeconds(30), clock);
+    CheckpointStore b = sameData("node-b", LEASE, clock);
     try {
+      assertEquals("node-a", a.nodeId());
+      a.heartbeat();
       a.open("r1", "wf", "process", "h", null);
       a.saveStep("r1", "s1", new byte[] {1}, 1);
       dev.firebreak.runtime.RunOwnedElsewhereException refused =
@@ -82,6 +86,7 @@ public abstract class StoreContract {
               dev.firebreak.runtime.RunOwnedElsewhereException.class,
               () -> b.open("r1", "wf", "process", "h", null));
       assertEquals("node-a", refused.owner());
+      assertEquals(clock.instant().plus(LEASE), refused.leaseUntil());
       assertThrows(
           dev.firebreak.runtime.RunOwnedElsewhereException.class,
           () -> b.saveStep("r1", "s2", new byte[] {2}, 1));
@@ -97,21 +102,24 @@ public abstract class StoreContract {
           "the refused writes wrote nothing");
       assertEquals(WorkflowStatus.RUNNING, a.find("r1").orElseThrow().status());
 
-      clock.advance(java.time.Duration.ofSeconds(20));
-      a.renewLeases(List.of("r1"));
-      clock.advance(java.time.Duration.ofSeconds(20));
+      clock.advance(java.time.Duration.ofSeconds(4));
+      assertTrue(a.heartbeat(), "renewed within its lease: continuous");
+      clock.advance(java.time.Duration.ofSeconds(4));
       assertThrows(
           dev.firebreak.runtime.RunOwnedElsewhereException.class,
           () -> b.open("r1", "wf", "process", "h", null),
-          "renewed 20 s ago: still a's");
+          "a beat 4 s ago: its lease lives; one heartbeat renews every run of the node");
 
-      clock.advance(java.time.Duration.ofSeconds(11));
-      b.open("r1", "wf", "process", "h", null); // a is gone: its lease expired, b takes over
+      clock.advance(java.time.Duration.ofSeconds(3));
+      b.heartbeat();
+      b.open("r1", "wf", "process", "h", null); // a is gone: its lease ended, b takes over
       b.saveStep("r1", "s2", new byte[] {2}, 1);
       assertThrows(
           dev.firebreak.runtime.RunOwnedElsewhereException.class,
           () -> a.saveStep("r1", "s3", new byte[] {3}, 1),
           "the old owner can no longer write");
+      assertFalse(a.heartbeat(), "a finds its lease had lapsed");
+      assertEquals(java.util.Set.of(), a.confirm(List.of("r1")), "and that r1 is no longer its");
       b.finish("r1", WorkflowStatus.COMPLETED, null);
       assertEquals(
           WorkflowStatus.COMPLETED,
@@ -124,17 +132,91 @@ public abstract class StoreContract {
   }
 
   @Test
-  void aRestartedProcessWithTheSameOwnerTakesItsRunsBackAtOnce() {
+  void aSweepTakesTheRunsOfGoneNodesOldestFirstInBatchesAndOnlyOfItsEntryPoints() {
     TestClock clock = new TestClock();
-    CheckpointStore before = sameData("node-a", java.time.Duration.ofSeconds(30), clock);
-    org.junit.jupiter.api.Assumptions.assumeTrue(before != null, "this store has no leases");
-    before.open("r2", "wf", "process", "h", null);
-    before.close();
-    CheckpointStore after = sameData("node-a", java.time.Duration.ofSeconds(30), clock);
+    CheckpointStore a = sameData("node-a", LEASE, clock);
+    org.junit.jupiter.api.Assumptions.assumeTrue(a != null, "this store has no leases");
+    CheckpointStore b = sameData("node-b", LEASE, clock);
+    java.util.Set<String> bound = java.util.Set.of("wf#process");
     try {
+      a.heartbeat();
+      b.heartbeat();
+      for (String id : List.of("r1", "r2", "r3")) {
+        a.open(id, "wf", "process", "h", null);
+        clock.advance(java.time.Duration.ofMillis(1));
+      }
+      a.open("r4", "other", "process", "h", null);
+      assertEquals(List.of(), b.takeOver(bound, 10), "a lives: nothing to take");
+
+      clock.advance(java.time.Duration.ofSeconds(7));
+      b.heartbeat();
+      assertEquals(List.of("r1", "r2"), ids(b.takeOver(bound, 2)));
+      assertEquals(List.of("r3"), ids(b.takeOver(bound, 2)));
+      assertEquals(List.of(), b.takeOver(bound, 2));
+      assertEquals(
+          java.util.Set.of("r4"),
+          a.confirm(List.of("r1", "r2", "r3", "r4")),
+          "a keeps only the run of an entry point b does not bind");
+      b.saveStep("r2", "s1", new byte[] {1}, 1);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
+  void aNodeThatLeavesHandsItsRunsBackForAtOnceTakeover() {
+    TestClock clock = new TestClock();
+    CheckpointStore a = sameData("node-a", LEASE, clock);
+    org.junit.jupiter.api.Assumptions.assumeTrue(a != null, "this store has no leases");
+    CheckpointStore b = sameData("node-b", LEASE, clock);
+    try {
+      a.heartbeat();
+      b.heartbeat();
+      a.open("r1", "wf", "process", "h", null);
+      a.saveStep("r1", "s1", new byte[] {1}, 1);
+      a.leave();
+      List<dev.firebreak.runtime.RunRecord> taken = b.takeOver(java.util.Set.of("wf#process"), 10);
+      assertEquals(List.of("r1"), ids(taken), "no wait for a's lease");
+      assertEquals(java.util.Set.of("s1"), taken.get(0).outputs().keySet());
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> a.saveStep("r1", "s2", new byte[] {2}, 1));
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private static List<String> ids(List<dev.firebreak.runtime.RunRecord> runs) {
+    return runs.stream().map(dev.firebreak.runtime.RunRecord::runId).toList();
+  }
+
+  @Test
+  void aRestartedProcessWithTheSameNodeIdTakesItsRunsBackAtOnceOrFreesThemForItsSweep() {
+    TestClock clock = new TestClock();
+    CheckpointStore before = sameData("node-a", LEASE, clock);
+    org.junit.jupiter.api.Assumptions.assumeTrue(before != null, "this store has no leases");
+    before.heartbeat();
+    before.open("r2", "wf", "process", "h", null);
+    before.open("r3", "wf", "process", "h", null);
+    before.close();
+    CheckpointStore after = sameData("node-a", LEASE, clock);
+    try {
+      after.heartbeat();
       after.open("r2", "wf", "process", "h", null);
       after.saveStep("r2", "s1", new byte[] {1}, 1);
       assertEquals(1, after.find("r2").orElseThrow().outputs().size());
+      assertEquals(
+          List.of(),
+          after.takeOver(java.util.Set.of("wf#process"), 10),
+          "a sweep never takes its own node's runs");
+      after.leave(); // what a runtime does when it starts
+      after.heartbeat();
+      assertEquals(
+          List.of("r2", "r3"),
+          ids(after.takeOver(java.util.Set.of("wf#process"), 10)),
+          "the start-up sweep finds them at once");
     } finally {
       after.close();
     }

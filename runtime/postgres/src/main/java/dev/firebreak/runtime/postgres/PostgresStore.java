@@ -46,8 +46,8 @@ public final class PostgresStore extends JdbcStore {
   }
 
   /**
-   * Opens the store on {@code dataSource} as {@link Leases#defaultOwner()}; see the four-argument
-   * form.
+   * Opens the store on {@code dataSource} as a node with a {@linkplain Leases#uniqueOwner() unique
+   * id} and the {@linkplain Leases#DEFAULT_DURATION default lease}; see the four-argument form.
    */
   public static PostgresStore open(DataSource dataSource) {
     return open(dataSource, Leases.defaults());
@@ -55,7 +55,8 @@ public final class PostgresStore extends JdbcStore {
 
   /**
    * Opens the store on {@code dataSource}, creating or migrating its tables. Runs started here are
-   * owned by {@code owner} (see {@link Leases#of}) for {@code lease} past each claim or renewal.
+   * owned by the node {@code owner} (see {@link Leases#of}), alive for {@code lease} past each
+   * heartbeat on {@code clock}.
    */
   public static PostgresStore open(
       DataSource dataSource, String owner, Duration lease, Clock clock) {
@@ -151,5 +152,11 @@ public final class PostgresStore extends JdbcStore {
   @Override
   protected String creationOrder() {
     return "created_seq";
+  }
+
+  /** Two nodes sweeping at once lock and take different runs. */
+  @Override
+  protected String skipLockedClause() {
+    return " FOR UPDATE SKIP LOCKED";
   }
 }

@@ -166,8 +166,10 @@ class PostgresStoreTest extends JdbcStoreContract {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       fresh = columns(c);
-      // Version 5 is version 6 without the column.
+      // Version 5 is version 7 without the column, the node table and the index by owner.
       s.execute("ALTER TABLE firebreak_dead_letter DROP COLUMN declared_by");
+      s.execute("DROP TABLE firebreak_node");
+      s.execute("DROP INDEX firebreak_run_owner");
       s.execute("UPDATE firebreak_schema SET version = 5");
     }
     try (PostgresStore old = PostgresStore.open(dataSource);

@@ -7,29 +7,159 @@ package dev.firebreak.runtime.redis;
  * {@code ord:<id>}; sorted sets {@code open} and {@code ended}; dead letters in {@code dlq} and
  * {@code dlq:ord}, the agent method that declares each letter's step in {@code dlq:by} (run id to
  * {@code com.acme.OcrAgent#extract}; no field when unknown). A script that writes a run refuses one
- * that has ended (-4), another owner's live lease (-3) and an unknown run (-1).
+ * that has ended (-4), a live owner (-3) and an unknown run (-1). Nodes' leases are in the hash
+ * {@code nodes} (node id to the end of its lease, ms).
  */
 final class RedisScripts {
   private RedisScripts() {}
 
   /**
-   * Prepended to the scripts that write a run: the three last ARGV are this process's owner id, the
-   * time (ms) and the lease (ms). Takes the run over if it is free, ours, or its lease expired;
-   * false if another owner holds a live lease.
+   * Prepended to the scripts that write a run: the three last ARGV are the namespace, this node's
+   * id and the time (ms). {@code claim} (opening a run) takes the run for this node if it is free,
+   * this node's, or its owner is gone (no lease in {@code nodes}, or an ended one); false if its
+   * owner lives. {@code mine} (every other write) passes only if this node owns the run: a node
+   * that lost a run never takes it back by writing, since what it holds in memory may be behind.
+   * Each node's unfinished runs are in the sorted set {@code own:<node>} (by creation), runs handed
+   * back in {@code free}: a sweep reads only the sets of gone nodes. {@code disown} takes an ended
+   * run out of its owner's set.
    */
   static final String CLAIM =
-      "local function claim(run)\n"
-          + "  local me, now, lease = ARGV[#ARGV - 2], tonumber(ARGV[#ARGV - 1]), tonumber(ARGV[#ARGV])\n"
+      "local P, ME, NOW = ARGV[#ARGV - 2], ARGV[#ARGV - 1], tonumber(ARGV[#ARGV])\n"
+          + "local function alive(o)\n"
+          + "  local u = redis.call('HGET', P .. 'nodes', o)\n"
+          + "  return u and tonumber(u) >= NOW\n"
+          + "end\n"
+          + "local function claim(run)\n"
           + "  local o = redis.call('HGET', run, 'owner')\n"
-          + "  if o and o ~= me and tonumber(redis.call('HGET', run, 'lease') or '0') >= now then return false end\n"
-          + "  redis.call('HSET', run, 'owner', me, 'lease', now + lease)\n"
+          + "  if o and o ~= ME and alive(o) then return false end\n"
+          + "  if o ~= ME then\n"
+          + "    local id = string.sub(run, #P + 5)\n"
+          + "    if o then redis.call('ZREM', P .. 'own:' .. o, id) else redis.call('ZREM', P .. 'free', id) end\n"
+          + "    redis.call('ZADD', P .. 'own:' .. ME, redis.call('HGET', run, 'created'), id)\n"
+          + "    redis.call('HSET', run, 'owner', ME)\n"
+          + "  end\n"
           + "  redis.call('HINCRBY', run, 'version', 1)\n"
           + "  return true\n"
+          + "end\n"
+          + "local function mine(run)\n"
+          + "  if redis.call('HGET', run, 'owner') ~= ME then return false end\n"
+          + "  redis.call('HINCRBY', run, 'version', 1)\n"
+          + "  return true\n"
+          + "end\n"
+          + "local function disown(run)\n"
+          + "  local o = redis.call('HGET', run, 'owner')\n"
+          + "  if o then redis.call('ZREM', P .. 'own:' .. o, string.sub(run, #P + 5)) end\n"
+          + "  redis.call('HDEL', run, 'owner', 'lease')\n"
           + "end\n"
           + "local function ended(run)\n"
           + "  local st = redis.call('HGET', run, 'status')\n"
           + "  return st ~= 'RUNNING' and st ~= 'PARKED'\n"
           + "end\n";
+
+  /** ARGV: lease ms, then the tail. Renews this node's lease; 1 if it had not ended, else 0. */
+  static final String HEARTBEAT =
+      CLAIM
+          + "local before = redis.call('HGET', P .. 'nodes', ME)\n"
+          + "redis.call('HSET', P .. 'nodes', ME, NOW + tonumber(ARGV[1]))\n"
+          + "if before and tonumber(before) >= NOW then return 1 end\n"
+          + "return 0";
+
+  /** ARGV: run ids, then the tail. The ids of those this node still owns, each at a new version. */
+  static final String CONFIRM =
+      CLAIM
+          + "local kept = {}\n"
+          + "for i = 1, #ARGV - 3 do\n"
+          + "  local run = P .. 'run:' .. ARGV[i]\n"
+          + "  if redis.call('HGET', run, 'owner') == ME and not ended(run) then\n"
+          + "    redis.call('HINCRBY', run, 'version', 1)\n"
+          + "    table.insert(kept, ARGV[i])\n"
+          + "  end\n"
+          + "end\n"
+          + "return kept";
+
+  /**
+   * ARGV: max, then the entry points ({@code Workflow#entry}), then the tail. Takes up to max
+   * unfinished runs of those entry points from {@code free} and the sets of gone nodes, oldest
+   * first within each; forgets gone nodes that own nothing any more. Returns the ids taken.
+   */
+  static final String TAKE_OVER =
+      CLAIM
+          + "local max = tonumber(ARGV[1])\n"
+          + "local bound = {}\n"
+          + "for i = 2, #ARGV - 3 do bound[ARGV[i]] = true end\n"
+          + "local sources = {P .. 'free'}\n"
+          + "local gone = {}\n"
+          + "local nodes = redis.call('HGETALL', P .. 'nodes')\n"
+          + "for i = 1, #nodes, 2 do\n"
+          + "  local o, u = nodes[i], tonumber(nodes[i + 1])\n"
+          + "  if o ~= ME and u < NOW then\n"
+          + "    table.insert(sources, P .. 'own:' .. o)\n"
+          + "    gone[P .. 'own:' .. o] = o\n"
+          + "  end\n"
+          + "end\n"
+          + "local taken = {}\n"
+          + "for _, src in ipairs(sources) do\n"
+          + "  local offset = 0\n"
+          + "  while #taken < max do\n"
+          + "    local ids = redis.call('ZRANGE', src, offset, offset + 99)\n"
+          + "    if #ids == 0 then break end\n"
+          + "    offset = offset + #ids\n"
+          + "    for _, id in ipairs(ids) do\n"
+          + "      if #taken >= max then break end\n"
+          + "      local run = P .. 'run:' .. id\n"
+          + "      if redis.call('EXISTS', run) == 0 or ended(run) then\n"
+          + "        redis.call('ZREM', src, id)\n"
+          + "        offset = offset - 1\n"
+          + "      elseif bound[redis.call('HGET', run, 'workflow') .. '#' .. redis.call('HGET', run, 'entry')] then\n"
+          + "        redis.call('ZREM', src, id)\n"
+          + "        offset = offset - 1\n"
+          + "        redis.call('ZADD', P .. 'own:' .. ME, redis.call('HGET', run, 'created'), id)\n"
+          + "        redis.call('HSET', run, 'owner', ME)\n"
+          + "        redis.call('HINCRBY', run, 'version', 1)\n"
+          + "        table.insert(taken, id)\n"
+          + "      end\n"
+          + "    end\n"
+          + "  end\n"
+          + "  if gone[src] and redis.call('ZCARD', src) == 0 then redis.call('HDEL', P .. 'nodes', gone[src]) end\n"
+          + "end\n"
+          + "return taken";
+
+  /** ARGV: the tail. Hands this node's unfinished runs back to nobody and ends its lease. */
+  static final String LEAVE =
+      CLAIM
+          + "local mine = P .. 'own:' .. ME\n"
+          + "local ids = redis.call('ZRANGE', mine, 0, -1, 'WITHSCORES')\n"
+          + "for i = 1, #ids, 2 do\n"
+          + "  local run = P .. 'run:' .. ids[i]\n"
+          + "  if redis.call('HGET', run, 'owner') == ME and not ended(run) then\n"
+          + "    redis.call('HDEL', run, 'owner')\n"
+          + "    redis.call('HINCRBY', run, 'version', 1)\n"
+          + "    redis.call('ZADD', P .. 'free', ids[i + 1], ids[i])\n"
+          + "  end\n"
+          + "end\n"
+          + "redis.call('DEL', mine)\n"
+          + "redis.call('HDEL', P .. 'nodes', ME)\n"
+          + "return #ids / 2";
+
+  /**
+   * ARGV: the tail. Once per namespace: files the unfinished runs written before nodes existed
+   * under their owners (recorded as gone) or in {@code free}.
+   */
+  static final String MIGRATE_NODES =
+      CLAIM
+          + "if redis.call('SETNX', P .. 'nodes:v1', '1') == 0 then return 0 end\n"
+          + "local ids = redis.call('ZRANGE', P .. 'open', 0, -1, 'WITHSCORES')\n"
+          + "for i = 1, #ids, 2 do\n"
+          + "  local run = P .. 'run:' .. ids[i]\n"
+          + "  local o = redis.call('HGET', run, 'owner')\n"
+          + "  if o then\n"
+          + "    redis.call('ZADD', P .. 'own:' .. o, ids[i + 1], ids[i])\n"
+          + "    redis.call('HSETNX', P .. 'nodes', o, 0)\n"
+          + "  else\n"
+          + "    redis.call('ZADD', P .. 'free', ids[i + 1], ids[i])\n"
+          + "  end\n"
+          + "end\n"
+          + "return #ids / 2";
 
   static final String OPEN =
       CLAIM
@@ -48,12 +178,6 @@ final class RedisScripts {
           + "end\n"
           + "return 1";
 
-  static final String RENEW =
-      "for i = 1, #KEYS do\n"
-          + "  if redis.call('HGET', KEYS[i], 'owner') == ARGV[1] then redis.call('HSET', KEYS[i], 'lease', ARGV[2]) end\n"
-          + "end\n"
-          + "return 1";
-
   static final String LOAD =
       "if redis.call('EXISTS', KEYS[1]) == 0 then return false end\n"
           + "return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]),"
@@ -64,7 +188,7 @@ final class RedisScripts {
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if ended(KEYS[1]) then return -4 end\n"
           + "if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return -2 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
+          + "if not mine(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
           + "redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])\n"
           + "redis.call('RPUSH', KEYS[4], ARGV[1])\n"
@@ -74,7 +198,7 @@ final class RedisScripts {
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if ended(KEYS[1]) then return -4 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
+          + "if not mine(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
           + "return 1";
 
@@ -82,7 +206,7 @@ final class RedisScripts {
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if ended(KEYS[1]) then return -4 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
+          + "if not mine(KEYS[1]) then return -3 end\n"
           + "for i = 1, #ARGV - 3 do\n"
           + "  redis.call('HDEL', KEYS[2], ARGV[i])\n"
           + "  redis.call('HDEL', KEYS[3], ARGV[i])\n"
@@ -100,14 +224,14 @@ final class RedisScripts {
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if ended(KEYS[1]) then return -4 end\n"
-          + "if not claim(KEYS[1]) then return -3 end\n"
+          + "if not mine(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[1], 'status', ARGV[2])\n"
           + "if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'output', ARGV[7]) end\n"
           + "if ARGV[3] == '1' then\n"
           + "  redis.call('ZREM', KEYS[5], ARGV[1])\n"
           + "  redis.call('ZADD', KEYS[6], ARGV[4], ARGV[1])\n"
           + "  redis.call('HSET', KEYS[1], 'ended', ARGV[4])\n"
-          + "  redis.call('HDEL', KEYS[1], 'owner', 'lease')\n"
+          + "  disown(KEYS[1])\n"
           + "  if tonumber(ARGV[5]) > 0 then\n"
           + "    for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end\n"
           + "  end\n"
@@ -134,7 +258,8 @@ final class RedisScripts {
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if redis.call('HGET', KEYS[1], 'status') ~= ARGV[2] then return -5 end\n"
           + "redis.call('HSET', KEYS[1], 'status', 'RUNNING')\n"
-          + "redis.call('HDEL', KEYS[1], 'ended', 'owner', 'lease')\n"
+          + "disown(KEYS[1])\n"
+          + "redis.call('HDEL', KEYS[1], 'ended')\n"
           + "claim(KEYS[1])\n"
           + "redis.call('ZADD', KEYS[5], redis.call('HGET', KEYS[1], 'created'), ARGV[1])\n"
           + "redis.call('ZREM', KEYS[6], ARGV[1])\n"

@@ -18,11 +18,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -35,7 +37,9 @@ import redis.clients.jedis.UnifiedJedis;
  * sets {@code open} (unfinished runs, oldest first) and {@code ended}; the dead letters in {@code
  * dlq} and {@code dlq:ord}, and the agent method that declares each letter's step in the hash
  * {@code dlq:by} (a letter stored without it reads as unknown). A finished run's keys expire after
- * {@code finishedTtl}.
+ * {@code finishedTtl}. Nodes: the hash {@code nodes} (node id to the end of its heartbeat lease),
+ * each node's unfinished runs in the sorted set {@code own:<node>}, runs handed back in {@code
+ * free} (see {@link RedisScripts#CLAIM}).
  *
  * <p>Durability is the server's: run Redis with {@code appendonly yes} and {@code appendfsync
  * always} for a write to be on disk when the call returns. The scripts build per-run keys from the
@@ -66,18 +70,23 @@ public final class RedisStore implements CheckpointStore {
     this.ns = Objects.requireNonNull(namespace, "namespace");
     this.finishedTtlSeconds = finishedTtl == null ? 0 : Math.max(1, finishedTtl.toSeconds());
     this.leases = Objects.requireNonNull(leases, "leases");
+    eval(RedisScripts.MIGRATE_NODES, List.of(), claiming(List.of()));
   }
 
   /**
    * A store on {@code redis} under keys starting with {@code namespace} (e.g. {@code
-   * "firebreak:"}); finished runs expire after {@code finishedTtl} (null: kept until purged). Runs
-   * are leased as {@link Leases#defaults()}.
+   * "firebreak:"}); finished runs expire after {@code finishedTtl} (null: kept until purged). The
+   * node has a {@linkplain Leases#uniqueOwner() unique id} and the {@linkplain
+   * Leases#DEFAULT_DURATION default lease}.
    */
   public static RedisStore open(UnifiedJedis redis, String namespace, Duration finishedTtl) {
     return new RedisStore(redis, namespace, finishedTtl, Leases.defaults());
   }
 
-  /** As {@link #open(UnifiedJedis, String, Duration)}, with this process's owner id and lease. */
+  /**
+   * As {@link #open(UnifiedJedis, String, Duration)}, as the node {@code owner}, alive for {@code
+   * lease} past each heartbeat on {@code clock}.
+   */
   public static RedisStore open(
       UnifiedJedis redis,
       String namespace,
@@ -94,24 +103,74 @@ public final class RedisStore implements CheckpointStore {
   }
 
   @Override
-  public void renewLeases(Collection<String> runIds) {
-    if (runIds.isEmpty()) {
-      return;
-    }
-    List<byte[]> keys = new ArrayList<>();
-    runIds.forEach(id -> keys.add(key("run:" + id)));
-    redis.eval(
-        bytes(RedisScripts.RENEW),
-        keys,
-        List.of(bytes(leases.owner()), bytes(Long.toString(leases.until(leases.now())))));
+  public String nodeId() {
+    return leases.owner();
   }
 
-  /** The ARGV tail every claiming script reads: owner, now, lease. */
+  /** Whether this node's lease exists: the first open registers the node if no heartbeat has. */
+  private volatile boolean registered;
+
+  @Override
+  public boolean heartbeat() {
+    boolean continuous =
+        eval(
+                RedisScripts.HEARTBEAT,
+                List.of(),
+                claiming(List.of(bytes(Long.toString(leases.millis())))))
+            == 1;
+    registered = true;
+    return continuous;
+  }
+
+  @Override
+  public Set<String> confirm(Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return Set.of();
+    }
+    List<byte[]> args = new ArrayList<>();
+    runIds.forEach(id -> args.add(bytes(id)));
+    return new LinkedHashSet<>(
+        strings(redis.eval(bytes(RedisScripts.CONFIRM), List.of(), claiming(args))));
+  }
+
+  @Override
+  public List<RunRecord> takeOver(Set<String> entryPoints, int max) {
+    if (entryPoints.isEmpty() || max <= 0) {
+      return List.of();
+    }
+    List<byte[]> args = new ArrayList<>();
+    args.add(bytes(Integer.toString(max)));
+    entryPoints.forEach(e -> args.add(bytes(e)));
+    List<RunRecord> taken = new ArrayList<>();
+    for (String id :
+        strings(redis.eval(bytes(RedisScripts.TAKE_OVER), List.of(), claiming(args)))) {
+      find(id).ifPresent(taken::add);
+    }
+    return taken;
+  }
+
+  @Override
+  public void leave() {
+    eval(RedisScripts.LEAVE, List.of(), claiming(List.of()));
+    registered = false;
+  }
+
+  private static List<String> strings(Object reply) {
+    List<String> out = new ArrayList<>();
+    if (reply instanceof List<?> list) {
+      for (Object o : list) {
+        out.add(string(o));
+      }
+    }
+    return out;
+  }
+
+  /** The ARGV tail every claiming script reads: the namespace, this node's id, the time. */
   private List<byte[]> claiming(List<byte[]> args) {
     List<byte[]> all = new ArrayList<>(args);
+    all.add(bytes(ns));
     all.add(bytes(leases.owner()));
     all.add(bytes(Long.toString(leases.now())));
-    all.add(bytes(Long.toString(leases.millis())));
     return all;
   }
 
@@ -161,7 +220,7 @@ public final class RedisStore implements CheckpointStore {
     }
     if (result == -3) {
       byte[] who = redis.hget(key("run:" + runId), bytes("owner"));
-      byte[] until = redis.hget(key("run:" + runId), bytes("lease"));
+      byte[] until = who == null ? null : redis.hget(key("nodes"), who);
       throw new RunOwnedElsewhereException(
           runId,
           who == null ? "?" : string(who),
@@ -173,6 +232,9 @@ public final class RedisStore implements CheckpointStore {
   public RunRecord open(
       String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     RunIds.check(runId);
+    if (!registered) {
+      heartbeat();
+    }
     List<byte[]> keys = List.of(key("run:" + runId), key("open"), key("seq"));
     mustExist(
         eval(

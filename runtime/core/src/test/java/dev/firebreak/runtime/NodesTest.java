@@ -1,0 +1,236 @@
+package dev.firebreak.runtime;
+
+import static dev.firebreak.runtime.Flow.async;
+import static dev.firebreak.runtime.Flow.sync;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.graph.RetryPolicy;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import dev.firebreak.runtime.store.SqliteStore;
+import dev.firebreak.runtime.time.ManualScheduler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes on one SQLite file, each on its own manual time: a node whose time stands still is a
+ * paused process (a long GC, SIGSTOP). Nobody calls resume: the nodes' heartbeats and sweeps do the
+ * work.
+ */
+class NodesTest {
+  private static final Duration LEASE = Duration.ofSeconds(6);
+
+  @TempDir Path dir;
+  private final ManualScheduler timeA = new ManualScheduler();
+  private final ManualScheduler timeB = new ManualScheduler();
+  private final AtomicInteger reservesA = new AtomicInteger();
+  private final AtomicInteger chargesA = new AtomicInteger();
+  private final AtomicInteger reservesB = new AtomicInteger();
+  private final AtomicInteger chargesB = new AtomicInteger();
+  private FirebreakRuntime a;
+  private FirebreakRuntime b;
+
+  @AfterEach
+  void closeBoth() {
+    for (FirebreakRuntime r : new FirebreakRuntime[] {a, b}) {
+      if (r != null) {
+        r.close();
+        r.checkpointStore().close();
+      }
+    }
+  }
+
+  private FirebreakRuntime node(String id, ManualScheduler time) {
+    return FirebreakRuntime.builder()
+        .executor(Runnable::run)
+        .scheduler(time)
+        .checkpointStore(SqliteStore.open(dir.resolve("shared.db"), id, LEASE, clockOf(timeB)))
+        .shutdownGracePeriod(Duration.ZERO)
+        .shutdownHook(false)
+        .build();
+  }
+
+  /**
+   * reserve (checkpointed), then charge (checkpointed, 3 attempts 5 s apart): on node A, charge
+   * fails its first attempt; on node B it succeeds.
+   */
+  private Flow payments(boolean onA, boolean chargeHangs) {
+    RetryPolicy threeTimes =
+        new RetryPolicy(
+            3,
+            Duration.ofSeconds(5),
+            1.0,
+            Duration.ofSeconds(5),
+            0,
+            List.of(Exception.class),
+            List.of(),
+            null);
+    return Flow.of("pay", 1)
+        .inputCodecs(Codecs.STRING)
+        .outputCodec(Codecs.STRING)
+        .step(
+            StepDescriptor.builder("reserve").inputs(0).checkpointed(Codecs.STRING),
+            sync(
+                (s, ctx) -> {
+                  (onA ? reservesA : reservesB).incrementAndGet();
+                  return "reserved " + s[0];
+                }))
+        .step(
+            StepDescriptor.builder("charge")
+                .inputs(1)
+                .retry(threeTimes)
+                .checkpointed(Codecs.STRING),
+            async(
+                (s, ctx) -> {
+                  if (!onA) {
+                    chargesB.incrementAndGet();
+                    return CompletableFuture.completedFuture("charged, " + s[1]);
+                  }
+                  chargesA.incrementAndGet();
+                  return chargeHangs
+                      ? new CompletableFuture<>()
+                      : CompletableFuture.failedFuture(new IOException("gateway down"));
+                }));
+  }
+
+  @Test
+  void aNodePausedPastItsLeaseLosesItsRunAndStartsNoFurtherStepOfIt() throws Exception {
+    a = node("node-a", timeA);
+    CompletableFuture<WorkflowResult<Object>> onA =
+        payments(true, false).bind(a).runAsyncForResult("pay-1", "order 7").toCompletableFuture();
+    assertEquals(1, chargesA.get(), "charge failed once; its retry waits 5 s on A's time");
+
+    // A stops here: its time stands still. B comes up and, by itself, takes the run over once A's
+    // lease has ended, and finishes it from the checkpoint of reserve.
+    b = node("node-b", timeB);
+    payments(false, false).bind(b);
+    advanceUntil(timeB, () -> status("pay-1") == WorkflowStatus.COMPLETED);
+    assertTrue(timeB.elapsed().compareTo(LEASE.plusSeconds(3)) <= 0, "" + timeB.elapsed());
+    assertEquals(0, reservesB.get(), "reserve was checkpointed: not run again");
+    assertEquals(1, chargesB.get());
+
+    // A resumes: all its timers are due at once. Its retry comes first, but A's lease is no longer
+    // trusted, so it waits for the heartbeat, which finds the run taken over.
+    timeA.advance(timeB.elapsed());
+    advanceUntil(timeA, onA::isDone);
+    ExecutionException lost =
+        assertThrows(ExecutionException.class, () -> onA.get(0, TimeUnit.SECONDS));
+    assertInstanceOf(RunTakenOverException.class, lost.getCause());
+    assertEquals(1, chargesA.get(), "A started no further attempt of a run it had lost");
+    assertEquals(
+        "charged, reserved order 7",
+        payments(false, false).bind(b).runForResult("pay-1", "order 7").output(),
+        "B's result stands, and submitting the id again returns it");
+  }
+
+  @Test
+  void aClosingNodeHandsItsRunsBackAndAnotherFinishesThem() throws Exception {
+    b = node("node-b", timeB);
+    payments(false, false).bind(b);
+    a = node("node-a", timeA);
+    dev.firebreak.runtime.generated.BoundEntryPoint payOnA = payments(true, true).bind(a);
+    CompletableFuture<WorkflowResult<Object>> onA =
+        payOnA.runAsyncForResult("pay-2", "order 8").toCompletableFuture();
+    assertEquals(1, chargesA.get(), "charge hangs on A");
+
+    a.close(); // grace period zero: the run is handed back at once
+    ExecutionException handedBack =
+        assertThrows(ExecutionException.class, () -> onA.get(5, TimeUnit.SECONDS));
+    assertInstanceOf(RunHandedBackException.class, handedBack.getCause());
+    assertEquals(WorkflowStatus.RUNNING, status("pay-2"), "not compensated nor dead-lettered");
+
+    advanceUntil(timeB, () -> status("pay-2") == WorkflowStatus.COMPLETED);
+    assertTrue(
+        timeB.elapsed().compareTo(Duration.ofSeconds(3)) <= 0,
+        "taken at B's next sweep, with no wait for A's lease: " + timeB.elapsed());
+    assertEquals(0, reservesB.get());
+    assertEquals(1, chargesB.get());
+    IllegalStateException refused =
+        assertThrows(IllegalStateException.class, () -> payOnA.runForResult("pay-3", "order 9"));
+    assertTrue(refused.getMessage().contains("shutting down"), refused.getMessage());
+  }
+
+  @Test
+  void eachProcessHasItsOwnNodeIdUnlessPinned() {
+    FirebreakRuntime first =
+        FirebreakRuntime.builder().sqlite(dir.resolve("one.db")).shutdownHook(false).build();
+    FirebreakRuntime second =
+        FirebreakRuntime.builder().sqlite(dir.resolve("one.db")).shutdownHook(false).build();
+    FirebreakRuntime pinned =
+        FirebreakRuntime.builder()
+            .sqlite(dir.resolve("two.db"))
+            .nodeId("orders-0")
+            .shutdownHook(false)
+            .build();
+    try {
+      assertNotEquals(first.nodeId(), second.nodeId());
+      assertTrue(
+          first.nodeId().contains("/" + ProcessHandle.current().pid() + "/"), first.nodeId());
+      assertEquals("orders-0", pinned.nodeId());
+    } finally {
+      first.close();
+      second.close();
+      pinned.close();
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------
+
+  private WorkflowStatus status(String runId) {
+    FirebreakRuntime any = b != null ? b : a;
+    return any.checkpointStore().find(runId).map(RunRecord::status).orElse(null);
+  }
+
+  /**
+   * Moves {@code time} on in 100 ms steps until {@code done} holds, giving the node's heartbeat
+   * thread a moment after each step; fails after 30 s of manual time.
+   */
+  private static void advanceUntil(ManualScheduler time, BooleanSupplier done)
+      throws InterruptedException {
+    for (int step = 0; step < 300 && !done.getAsBoolean(); step++) {
+      time.advance(Duration.ofMillis(100));
+      for (int wait = 0; wait < 20 && !done.getAsBoolean(); wait++) {
+        Thread.sleep(1);
+      }
+    }
+    assertTrue(done.getAsBoolean(), "not reached within 30 s of manual time");
+  }
+
+  /** A wall clock that shows the manual scheduler's time: the store's leases run on it. */
+  private static Clock clockOf(ManualScheduler time) {
+    return new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return time.now();
+      }
+    };
+  }
+}
