@@ -225,8 +225,8 @@ final class BoundPlan implements BoundEntryPoint {
    * {@link #resume} for a run this process has already claimed in the store ({@link
    * CheckpointStore#claim}): {@code record} is as stored, and nothing more is written to begin it.
    */
-  CompletableFuture<WorkflowResult<Object>> resumeClaimed(RunRecord record) {
-    return start(record.runId(), storedInputs(record), Start.HANDED_OFF, record).result;
+  CompletableFuture<WorkflowResult<Object>> resumeClaimed(RunRecord record, long epoch) {
+    return start(record.runId(), storedInputs(record), Start.HANDED_OFF, record, epoch).result;
   }
 
   private Object[] storedInputs(RunRecord record) {
@@ -277,6 +277,15 @@ final class BoundPlan implements BoundEntryPoint {
    * @param claimed the run as stored, if this process has claimed it already; else it is opened
    */
   private Run start(String runId, Object[] values, Start mode, RunRecord claimed) {
+    return start(runId, values, mode, claimed, -1);
+  }
+
+  /**
+   * @param claimedEpoch the node's epoch read before {@code claimed} was claimed; -1 when the run
+   *     is opened here (its epoch is read before the open)
+   */
+  private Run start(
+      String runId, Object[] values, Start mode, RunRecord claimed, long claimedEpoch) {
     if (values.length != inputs) {
       throw new IllegalArgumentException(
           plan.name() + " takes " + inputs + " inputs, got " + values.length);
@@ -296,6 +305,9 @@ final class BoundPlan implements BoundEntryPoint {
       throw new OverloadedException(engine.maxInFlightRuns);
     }
     Run run = new Run(this, id, values);
+    if (claimed != null) {
+      run.epoch = claimedEpoch;
+    }
     Run raced = engine.runs.putIfAbsent(id, run);
     if (raced != null) {
       engine.inFlight.decrementAndGet();
@@ -361,6 +373,8 @@ final class BoundPlan implements BoundEntryPoint {
     try {
       if (record == null) {
         try {
+          // Read before the write that makes the run this node's: a lapse after it is confirmed.
+          run.epoch = engine.nodeEpoch();
           record = engine.journal.open(plan, id, inputCodec, values);
         } catch (RunOwnedElsewhereException owned) {
           if (engine.journal.leaseDuration() == null) {
@@ -393,6 +407,7 @@ final class BoundPlan implements BoundEntryPoint {
       throw e;
     }
     run.inputSnapshot = record.inputs();
+    run.opened = true;
     return record;
   }
 

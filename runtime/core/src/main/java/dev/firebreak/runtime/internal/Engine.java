@@ -189,12 +189,14 @@ public final class Engine {
     if (bound.isEmpty() || closing) {
       return started;
     }
+    long epoch = nodeEpoch();
     for (RunRecord record : journal.takeOver(bound, max)) {
       if (runs.containsKey(record.runId())) {
         continue;
       }
       try {
-        started.add(plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record));
+        started.add(
+            plans.get(key(record.workflow(), record.entryPoint())).resumeClaimed(record, epoch));
         log.info("run {} taken over by node {}", RunIds.forLog(record.runId()), nodeId());
       } catch (RuntimeException e) {
         log.error("run {} could not be resumed", RunIds.forLog(record.runId()), e);
@@ -270,9 +272,18 @@ public final class Engine {
    * Whether a step may start now (this node's lease is trusted); if not, {@code resume} runs once a
    * heartbeat has confirmed the run.
    */
-  boolean mayStart(long now, Runnable resume) {
+  boolean mayStart(Run run, long now, Runnable resume) {
     Node n = node;
-    return n == null || n.mayStart(now, resume);
+    return n == null || n.mayStart(run, now, resume);
+  }
+
+  /**
+   * How many times this node has found its lease lapsed: a run notes it before its store write
+   * makes it this node's, and a step starts only for a run confirmed since the last lapse.
+   */
+  long nodeEpoch() {
+    Node n = node;
+    return n == null ? 0 : n.epoch();
   }
 
   /** Graceful shutdown, first part: no new run is admitted and no gone node's run taken over. */

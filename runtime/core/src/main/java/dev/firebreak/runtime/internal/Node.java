@@ -4,6 +4,7 @@ import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunTakenOverException;
 import dev.firebreak.runtime.time.Scheduler;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,6 +52,10 @@ final class Node {
   private long continuousSince;
 
   private boolean everBeat;
+
+  /** Lapses found so far; raised after the heartbeat that ends one, before runs are confirmed. */
+  private volatile long epoch;
+
   private volatile boolean stopped;
   private volatile boolean sweeping = true;
   private final ConcurrentLinkedQueue<Runnable> waitingForTrust = new ConcurrentLinkedQueue<>();
@@ -83,6 +88,10 @@ final class Node {
     return id;
   }
 
+  long epoch() {
+    return epoch;
+  }
+
   /**
    * Frees what an earlier process with this node's id left (a pinned id; nothing for a fresh one),
    * beats once, on the caller's thread (the runtime's build), then every interval.
@@ -111,18 +120,45 @@ final class Node {
   }
 
   /**
-   * Whether a step of {@code run} may start now: the node's lease is trusted. If not, {@code
-   * resume} runs (on the executor) after the next good heartbeat has confirmed the runs in flight;
-   * a run found lost has failed by then.
+   * Whether a step of {@code run} may start now: the node's lease is trusted, and the run is still
+   * this node's since its last lapse (confirmed by the heartbeat that ended the lapse, or here, if
+   * it was opened meanwhile). If not, {@code resume} runs (on the executor) once that is settled; a
+   * run found lost has failed by then.
    */
-  boolean mayStart(long now, Runnable resume) {
+  boolean mayStart(Run run, long now, Runnable resume) {
     if (now < trustedUntil) {
-      return true;
+      long current = epoch;
+      if (run.epoch == current) {
+        return true;
+      }
+      return confirmLate(run, current, resume);
     }
     waitingForTrust.add(resume);
     if (scheduler.nanoTime() < trustedUntil) {
       releaseWaiting(); // a beat restored trust meanwhile and may have missed this one
     }
+    return false;
+  }
+
+  /**
+   * A run this node opened or took while its lease had lapsed, which the heartbeat could not
+   * confirm: it is confirmed now, on its own.
+   */
+  private boolean confirmLate(Run run, long current, Runnable resume) {
+    Set<String> kept;
+    try {
+      kept = engine.journal.confirm(List.of(run.runId));
+    } catch (RuntimeException e) {
+      log.warn("node {}: cannot confirm run {}; it waits", id, RunIds.forLog(run.runId), e);
+      waitingForTrust.add(resume);
+      return false;
+    }
+    if (kept.contains(run.runId)) {
+      run.epoch = current;
+      return true;
+    }
+    run.lose(new RunTakenOverException(run.runId, id));
+    engine.execute(resume);
     return false;
   }
 
@@ -148,8 +184,12 @@ final class Node {
       // After a lapse, others get a whole lease to renew theirs before this node counts them gone;
       // a node that just started has no such doubt.
       continuousSince = everBeat ? start : start - leaseNanos;
-      if (everBeat && !confirmRunsInFlight()) {
-        return;
+      if (everBeat) {
+        // Raised after the heartbeat: a run that reads the new epoch is written by a live node.
+        epoch++;
+        if (!confirmRunsInFlight()) {
+          return;
+        }
       }
     }
     everBeat = true;
@@ -165,24 +205,31 @@ final class Node {
    * over by another node and end here, writing nothing. False if the store could not be asked.
    */
   private boolean confirmRunsInFlight() {
-    List<String> inFlight = List.copyOf(engine.runs.keySet());
+    long current = epoch;
+    List<Run> opened = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (Run run : engine.runs.values()) {
+      if (run.opened) {
+        opened.add(run);
+        ids.add(run.runId);
+      }
+    }
     Set<String> kept;
     try {
-      kept = engine.journal.confirm(inFlight);
+      kept = engine.journal.confirm(ids);
     } catch (RuntimeException e) {
       log.warn("node {}: cannot confirm its runs after its lease lapsed; retrying", id, e);
       return false;
     }
-    for (String runId : inFlight) {
-      if (!kept.contains(runId)) {
-        Run run = engine.runs.get(runId);
-        if (run != null) {
-          log.warn(
-              "node {}: run {} was taken over while this node's lease had lapsed; it stops here",
-              id,
-              RunIds.forLog(runId));
-          run.lose(new RunTakenOverException(runId, id));
-        }
+    for (Run run : opened) {
+      if (kept.contains(run.runId)) {
+        run.epoch = current;
+      } else {
+        log.warn(
+            "node {}: run {} was taken over while this node's lease had lapsed; it stops here",
+            id,
+            RunIds.forLog(run.runId));
+        run.lose(new RunTakenOverException(run.runId, id));
       }
     }
     return true;

@@ -82,6 +82,15 @@ final class Run {
   Instant deadline;
   private Map<String, byte[]> restored = Map.of();
 
+  /**
+   * The node's epoch (its count of lapsed leases) read before the write that made the run this
+   * node's, or at its last confirmation: a step starts only while it is the node's current one.
+   */
+  volatile long epoch;
+
+  /** Whether the run is recorded in the store: only then can the node confirm it. */
+  volatile boolean opened;
+
   /** The inputs as stored, for the dead letter; null if not stored. */
   byte[] inputSnapshot;
 

@@ -410,7 +410,11 @@ final class JdbcClaims {
     }
   }
 
-  /** Removes the rows of gone nodes that own no unfinished run any more. */
+  /**
+   * Removes the rows of gone nodes that own no unfinished run any more. A row another transaction
+   * holds (a paused node's heartbeat, stopped mid-write) is skipped, not waited for: a sweep never
+   * waits on a node it counts gone.
+   */
   private void forget(Connection c, List<String> goneOwners) throws SQLException {
     if (goneOwners.isEmpty()) {
       return;
@@ -418,9 +422,12 @@ final class JdbcClaims {
     PreparedStatement delete =
         store.prepare(
             c,
-            "DELETE FROM firebreak_node WHERE owner = ? AND heartbeat_until < ? AND NOT EXISTS"
-                + " (SELECT 1 FROM firebreak_run r WHERE r.owner = firebreak_node.owner"
-                + " AND r.status IN ('RUNNING', 'PARKED'))");
+            "DELETE FROM firebreak_node WHERE owner IN (SELECT n.owner FROM firebreak_node n"
+                + " WHERE n.owner = ? AND n.heartbeat_until < ? AND NOT EXISTS"
+                + " (SELECT 1 FROM firebreak_run r WHERE r.owner = n.owner"
+                + " AND r.status IN ('RUNNING', 'PARKED'))"
+                + store.skipLockedClause()
+                + ")");
     try {
       long now = leases.now();
       for (String owner : goneOwners) {

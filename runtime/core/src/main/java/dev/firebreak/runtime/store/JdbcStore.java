@@ -116,6 +116,16 @@ public abstract class JdbcStore implements CheckpointStore {
     return "";
   }
 
+  /**
+   * What a write that depends on the run being this node's adds to its SELECT of the run, so that
+   * the condition still holds at commit: a lock another node's claim must wait for (FOR SHARE).
+   * Without it, a node paused between such a write and its commit would commit a checkpoint of a
+   * run another node took meanwhile. Empty where writes are serialised anyway.
+   */
+  protected String ownedRowLock() {
+    return "";
+  }
+
   /** Runs claimed per write by {@link #claim(List)}: bounds how long one write holds the store. */
   private static final int CLAIM_CHUNK = 500;
 
@@ -258,7 +268,8 @@ public abstract class JdbcStore implements CheckpointStore {
             c,
             "INSERT INTO firebreak_step (run_id, step, output, attempts, seq)"
                 + " SELECT run_id, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_step WHERE run_id = ?)"
-                + " FROM firebreak_run WHERE run_id = ? AND owner = ?");
+                + " FROM firebreak_run WHERE run_id = ? AND owner = ?"
+                + ownedRowLock());
     try {
       insert.setString(1, step);
       insert.setBytes(2, output);
@@ -291,6 +302,7 @@ public abstract class JdbcStore implements CheckpointStore {
                   c,
                   "INSERT INTO firebreak_attempt (run_id, step, attempts)"
                       + " SELECT run_id, ?, ? FROM firebreak_run WHERE run_id = ? AND owner = ?"
+                      + ownedRowLock()
                       + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts");
           try {
             upsert.setString(1, step);

@@ -154,6 +154,11 @@ public final class PostgresStore extends JdbcStore {
     return "created_seq";
   }
 
+  @Override
+  protected String ownedRowLock() {
+    return " FOR SHARE";
+  }
+
   /** Two nodes sweeping at once lock and take different runs. */
   @Override
   protected String skipLockedClause() {
