@@ -67,7 +67,7 @@ public final class Engine {
       Overrides overrides) {
     this.executor = executor;
     this.scheduler = scheduler;
-    this.journal = new RunJournal(store, deadLetters);
+    this.journal = new RunJournal(store, deadLetters, scheduler);
     this.events = new Events(listeners);
     this.maxInFlightRuns = maxInFlightRuns;
     this.mdc = mdc;

@@ -6,16 +6,22 @@ import dev.firebreak.runtime.CorruptCheckpointException;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.StoreUnavailableException;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.StepDescriptor;
+import dev.firebreak.runtime.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * What is durable when: every write a run makes to its store and dead-letter queue, and every
@@ -35,19 +41,29 @@ import java.util.Set;
  * </ol>
  *
  * A store that is not durable ({@link CheckpointStore#isDurable()}) keeps no inputs, attempts or
- * outputs: nothing of it outlives the process.
+ * outputs: nothing of it outlives the process. A store out of reach ({@link
+ * StoreUnavailableException}) is waited out: its runs pause at their next write, and go on when it
+ * is back.
  */
 final class RunJournal {
   private final CheckpointStore store;
   private final DeadLetterQueue deadLetters;
+  private final Scheduler scheduler;
+
+  /** How long a run's write waits for a store that is out of reach before it fails. */
+  static final Duration OUTAGE_LIMIT = Duration.ofMinutes(5);
+
+  private static final long FIRST_WAIT = Duration.ofMillis(50).toNanos();
+  private static final long LONGEST_WAIT = Duration.ofSeconds(2).toNanos();
 
   /**
    * Whether the dead letters live in the store, so that a run's end and its letter are one write.
    */
   private final boolean deadLettersInStore;
 
-  RunJournal(CheckpointStore store, DeadLetterQueue deadLetters) {
+  RunJournal(CheckpointStore store, DeadLetterQueue deadLetters, Scheduler scheduler) {
     this.store = store;
+    this.scheduler = scheduler;
     this.deadLetters = deadLetters;
     this.deadLettersInStore = store.deadLetterQueue().filter(q -> q == deadLetters).isPresent();
   }
@@ -55,6 +71,60 @@ final class RunJournal {
   /** Whether runs outlive the process: only then are inputs, attempts and outputs stored. */
   boolean isDurable() {
     return store.isDurable();
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  // A store that is away
+
+  private interface Write {
+    void run();
+  }
+
+  private void durably(Write write, BooleanSupplier appliedAlready) {
+    durably(
+        () -> {
+          write.run();
+          return null;
+        },
+        appliedAlready);
+  }
+
+  /**
+   * {@code write}, waited out while the store is out of reach ({@link StoreUnavailableException}):
+   * tried again with a growing pause (50 ms to 2 s, on the scheduler) for up to {@link
+   * #OUTAGE_LIMIT}. A write whose connection broke may have been applied: if a later try is refused
+   * (the step is already recorded, the run already ended), {@code appliedAlready} (null: the write
+   * is idempotent) tells whether the store holds what this write meant to, and then it succeeded.
+   */
+  private <T> T durably(Supplier<T> write, BooleanSupplier appliedAlready) {
+    long waited = 0;
+    long pause = FIRST_WAIT;
+    boolean tried = false;
+    while (true) {
+      try {
+        return write.get();
+      } catch (StoreUnavailableException e) {
+        if (waited >= OUTAGE_LIMIT.toNanos()) {
+          throw e;
+        }
+        sleep(pause);
+        waited += pause;
+        pause = Math.min(pause * 2, LONGEST_WAIT);
+        tried = true;
+      } catch (RuntimeException e) {
+        if (tried && appliedAlready != null && appliedAlready.getAsBoolean()) {
+          return null;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Waits {@code nanos} on the scheduler's time, so that tests drive it. */
+  private void sleep(long nanos) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    scheduler.schedule(() -> done.complete(null), nanos);
+    done.join();
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -67,13 +137,13 @@ final class RunJournal {
   RunRecord open(
       EntryPointPlan plan, String runId, CheckpointCodec<Object[]> inputCodec, Object[] inputs) {
     byte[] stored = inputCodec == null ? null : Codecs.encode(inputCodec, inputs);
-    return store.open(runId, plan.workflow(), plan.name(), plan.graphHash(), stored);
+    return durably(
+        () -> store.open(runId, plan.workflow(), plan.name(), plan.graphHash(), stored), null);
   }
 
   /** The stored run {@code runId}. */
   RunRecord find(String runId) {
-    return store
-        .find(runId)
+    return durably(() -> store.find(runId), null)
         .orElseThrow(() -> new NoSuchElementException("no run '" + runId + "' in the store"));
   }
 
@@ -107,7 +177,7 @@ final class RunJournal {
 
   /** Attempt {@code attempt} of {@code step} is about to start. */
   void attemptStarting(String runId, String step, int attempt) {
-    store.saveAttempt(runId, step, attempt);
+    durably(() -> store.saveAttempt(runId, step, attempt), null);
   }
 
   /** The bytes {@code step}'s checkpoint holds for {@code value}. */
@@ -118,7 +188,9 @@ final class RunJournal {
 
   /** Records {@code step}'s checkpoint: its encoded output after {@code attempts} attempts. */
   void checkpoint(String runId, String step, byte[] output, int attempts) {
-    store.saveStep(runId, step, output, attempts);
+    durably(
+        () -> store.saveStep(runId, step, output, attempts),
+        () -> Arrays.equals(find(runId).outputs().get(step), output));
   }
 
   /**
@@ -132,12 +204,12 @@ final class RunJournal {
 
   /** The run is parked on a breaker, or running again. */
   void statusChanged(String runId, WorkflowStatus status) {
-    store.saveStatus(runId, status);
+    durably(() -> store.saveStatus(runId, status), null);
   }
 
   /** {@code step} was undone: its checkpoint is forgotten, so that a replay runs it again. */
   void compensated(String runId, String step) {
-    store.resetSteps(runId, List.of(step));
+    durably(() -> store.resetSteps(runId, List.of(step)), null);
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -158,9 +230,23 @@ final class RunJournal {
       int lastStepAttempts) {
     byte[] encoded = outputCodec == null ? null : Codecs.encode(outputCodec, output);
     if (lastStep != null) {
-      store.finish(runId, status, encoded, lastStep, lastStepOutput, lastStepAttempts);
+      durably(
+          () -> store.finish(runId, status, encoded, lastStep, lastStepOutput, lastStepAttempts),
+          () -> {
+            RunRecord stored = find(runId);
+            if (stored.status() == status) {
+              return true;
+            }
+            if (!Arrays.equals(stored.outputs().get(lastStep), lastStepOutput)) {
+              return false;
+            }
+            // A store that writes the two apart recorded the step, not the end: end it now.
+            durably(
+                () -> store.finish(runId, status, encoded), () -> find(runId).status() == status);
+            return true;
+          });
     } else {
-      store.finish(runId, status, encoded);
+      durably(() -> store.finish(runId, status, encoded), () -> find(runId).status() == status);
     }
   }
 
@@ -171,10 +257,10 @@ final class RunJournal {
    */
   void failed(String runId, WorkflowStatus status, DeadLetter letter) {
     if (deadLettersInStore || letter == null) {
-      store.fail(runId, status, letter);
+      durably(() -> store.fail(runId, status, letter), () -> find(runId).status() == status);
     } else {
       deadLetters.add(letter);
-      store.fail(runId, status, null);
+      durably(() -> store.fail(runId, status, null), () -> find(runId).status() == status);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.store;
 
+import dev.firebreak.runtime.StoreUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -54,12 +55,28 @@ public final class QueuedWrite<T> {
       result = work.apply(c);
       return true;
     } catch (SQLException e) {
-      failure = new IllegalStateException("write to " + where + " failed: " + e.getMessage(), e);
+      failure = failure(where, e);
       return false;
     } catch (RuntimeException e) {
-      failure = e;
+      failure = StoreUnavailableException.isConnectionFailure(e) ? failure(where, e) : e;
       return false;
     }
+  }
+
+  /**
+   * What a write that failed with {@code e} tells its caller: {@link StoreUnavailableException}
+   * when the connection failed (the runtime waits and tries again), else "write to {@code where}
+   * failed".
+   */
+  public static RuntimeException failure(String where, Exception e) {
+    if (e instanceof StoreUnavailableException unavailable) {
+      return unavailable;
+    }
+    if (StoreUnavailableException.isConnectionFailure(e)) {
+      return new StoreUnavailableException(
+          "write to " + where + " failed: the store is out of reach: " + e.getMessage(), e);
+    }
+    return new IllegalStateException("write to " + where + " failed: " + e.getMessage(), e);
   }
 
   public boolean failed() {

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.postgres;
 
+import dev.firebreak.runtime.StoreUnavailableException;
 import dev.firebreak.runtime.store.JdbcSchema;
 import dev.firebreak.runtime.store.JdbcStore;
 import dev.firebreak.runtime.store.Leases;
@@ -122,6 +123,10 @@ public final class PostgresStore extends JdbcStore {
       c.setAutoCommit(true);
       return work.apply(c);
     } catch (SQLException e) {
+      if (StoreUnavailableException.isConnectionFailure(e)) {
+        throw new StoreUnavailableException(
+            "read from " + describe() + " failed: the store is out of reach: " + e.getMessage(), e);
+      }
       throw new IllegalStateException("read from " + describe() + " failed: " + e.getMessage(), e);
     }
   }

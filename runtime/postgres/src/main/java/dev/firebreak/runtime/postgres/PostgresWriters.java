@@ -162,8 +162,7 @@ final class PostgresWriters {
       }
       stats.record(batch.size(), applied - start, System.nanoTime() - applied);
     } catch (SQLException | RuntimeException e) {
-      IllegalStateException failure =
-          new IllegalStateException("write to " + where + " failed: " + e.getMessage(), e);
+      RuntimeException failure = QueuedWrite.failure(where, e);
       for (QueuedWrite<?> write : batch) {
         write.failUnlessFailed(failure);
       }

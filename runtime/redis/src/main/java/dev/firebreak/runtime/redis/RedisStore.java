@@ -8,6 +8,7 @@ import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.StoreUnavailableException;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.store.Leases;
@@ -130,7 +131,7 @@ public final class RedisStore implements CheckpointStore {
     List<byte[]> args = new ArrayList<>();
     runIds.forEach(id -> args.add(bytes(id)));
     return new LinkedHashSet<>(
-        strings(redis.eval(bytes(RedisScripts.CONFIRM), List.of(), claiming(args))));
+        strings(call(() -> redis.eval(bytes(RedisScripts.CONFIRM), List.of(), claiming(args)))));
   }
 
   @Override
@@ -143,7 +144,7 @@ public final class RedisStore implements CheckpointStore {
     entryPoints.forEach(e -> args.add(bytes(e)));
     List<RunRecord> taken = new ArrayList<>();
     for (String id :
-        strings(redis.eval(bytes(RedisScripts.TAKE_OVER), List.of(), claiming(args)))) {
+        strings(call(() -> redis.eval(bytes(RedisScripts.TAKE_OVER), List.of(), claiming(args))))) {
       find(id).ifPresent(taken::add);
     }
     return taken;
@@ -201,8 +202,28 @@ public final class RedisStore implements CheckpointStore {
     return o == null ? null : new String((byte[]) o, StandardCharsets.UTF_8);
   }
 
+  /**
+   * A call to Redis; a connection that cannot be made or was lost, or a server still loading its
+   * data after a restart, is a {@link StoreUnavailableException}, which the runtime waits out.
+   */
+  private <T> T call(java.util.function.Supplier<T> command) {
+    try {
+      return command.get();
+    } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {
+      throw new StoreUnavailableException(
+          "Redis under " + ns + " is out of reach: " + e.getMessage(), e);
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("LOADING")) {
+        // A restarted server answers LOADING until it has read its append-only file back.
+        throw new StoreUnavailableException(
+            "Redis under " + ns + " is starting: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
   private long eval(String script, List<byte[]> keys, List<byte[]> args) {
-    Object result = redis.eval(bytes(script), keys, args);
+    Object result = call(() -> redis.eval(bytes(script), keys, args));
     return result instanceof Long ? (Long) result : 0L;
   }
 
@@ -215,12 +236,12 @@ public final class RedisStore implements CheckpointStore {
           "run "
               + runId
               + " already ended "
-              + string(redis.hget(key("run:" + runId), bytes("status")))
+              + string(call(() -> redis.hget(key("run:" + runId), bytes("status"))))
               + ": an ended run's record no longer changes (a failed run is replayed)");
     }
     if (result == -3) {
-      byte[] who = redis.hget(key("run:" + runId), bytes("owner"));
-      byte[] until = who == null ? null : redis.hget(key("nodes"), who);
+      byte[] who = call(() -> redis.hget(key("run:" + runId), bytes("owner")));
+      byte[] until = who == null ? null : call(() -> redis.hget(key("nodes"), who));
       throw new RunOwnedElsewhereException(
           runId,
           who == null ? "?" : string(who),
@@ -360,7 +381,7 @@ public final class RedisStore implements CheckpointStore {
           "run "
               + runId
               + " is "
-              + string(redis.hget(key("run:" + runId), bytes("status")))
+              + string(call(() -> redis.hget(key("run:" + runId), bytes("status"))))
               + ", not "
               + expected
               + " as read: not reopened");
@@ -372,7 +393,7 @@ public final class RedisStore implements CheckpointStore {
   @SuppressWarnings("unchecked")
   public Optional<RunRecord> find(String runId) {
     RunIds.check(runId);
-    Object loaded = redis.eval(bytes(RedisScripts.LOAD), runKeys(runId), List.of());
+    Object loaded = call(() -> redis.eval(bytes(RedisScripts.LOAD), runKeys(runId), List.of()));
     if (!(loaded instanceof List)) {
       return Optional.empty();
     }
@@ -419,7 +440,7 @@ public final class RedisStore implements CheckpointStore {
   @Override
   public List<RunRecord> unfinished() {
     List<RunRecord> runs = new ArrayList<>();
-    for (byte[] id : redis.zrange(key("open"), 0, -1)) {
+    for (byte[] id : call(() -> redis.zrange(key("open"), 0, -1))) {
       find(new String(id, StandardCharsets.UTF_8)).ifPresent(runs::add);
     }
     return runs;

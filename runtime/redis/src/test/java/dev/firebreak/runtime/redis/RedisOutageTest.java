@@ -1,0 +1,133 @@
+package dev.firebreak.runtime.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.WorkflowResult;
+import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.generated.BoundEntryPoint;
+import dev.firebreak.runtime.generated.StepBinding;
+import dev.firebreak.runtime.graph.EntryPointPlan;
+import dev.firebreak.runtime.graph.StepDescriptor;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+import redis.embedded.RedisServer;
+
+/**
+ * Redis restarted under a running runtime (append-only file, fsync always): every run is in its
+ * last step when Redis stops, and that step ends while it is away, so every run's last write meets
+ * the outage. The runs wait for Redis and go on: none fails, none is dead-lettered, and no step
+ * runs twice.
+ */
+class RedisOutageTest {
+  private static final List<String> STEPS = List.of("reserve", "charge", "ship");
+
+  @TempDir Path dir;
+
+  @Test
+  void runsInFlightWaitForARestartedRedisAndGoOn() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    RedisServer server =
+        RedisServer.newRedisServer()
+            .port(port)
+            .setting("bind 127.0.0.1")
+            .setting("dir " + dir)
+            .setting("appendonly yes")
+            .setting("appendfsync always")
+            .build();
+    server.start();
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (RedisClient redis = RedisClient.create("127.0.0.1", port);
+        RedisStore store = RedisStore.open(redis, "firebreak:", null);
+        FirebreakRuntime runtime =
+            FirebreakRuntime.builder().checkpointStore(store).shutdownHook(false).build()) {
+      BoundEntryPoint entry = runtime.bind(plan(), bindings(calls, stopped));
+      List<CompletableFuture<WorkflowResult<Object>>> results = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        results.add(entry.runAsyncForResult("order-" + i, "order-" + i).toCompletableFuture());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (total(calls) < 3 * results.size() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      server.stop();
+      stopped.countDown(); // every run's last step ends now, and writes its end
+      Thread.sleep(1500); // Redis is away; the runs wait
+      assertTrue(results.stream().noneMatch(CompletableFuture::isDone), "nothing ended meanwhile");
+      server.start();
+      for (CompletableFuture<WorkflowResult<Object>> result : results) {
+        assertEquals(WorkflowStatus.COMPLETED, result.get(60, TimeUnit.SECONDS).status());
+      }
+      assertEquals(0, store.deadLetters().size());
+      calls.forEach((call, n) -> assertEquals(1, n.get(), call + " ran " + n + " times"));
+      assertEquals(3 * results.size(), calls.size());
+    } finally {
+      server.stop();
+    }
+  }
+
+  private static int total(Map<String, AtomicInteger> calls) {
+    return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  private static EntryPointPlan plan() {
+    List<StepDescriptor> steps = new ArrayList<>();
+    for (int i = 0; i < STEPS.size(); i++) {
+      steps.add(
+          StepDescriptor.builder(STEPS.get(i))
+              .inputs(i)
+              .timeout(Duration.ofSeconds(30))
+              .checkpointed(Codecs.STRING)
+              .build());
+    }
+    return new EntryPointPlan(
+        "outage.Orders",
+        "process",
+        List.of("java.lang.String"),
+        steps,
+        STEPS.size(),
+        Duration.ofMinutes(5),
+        "outage-graph-1",
+        List.of(Codecs.STRING),
+        Codecs.STRING);
+  }
+
+  /** Counts each step's calls; the last step ends only once Redis has stopped. */
+  private static List<StepBinding> bindings(
+      Map<String, AtomicInteger> calls, CountDownLatch stopped) {
+    List<StepBinding> bindings = new ArrayList<>();
+    for (int i = 0; i < STEPS.size(); i++) {
+      int slot = i;
+      bindings.add(
+          StepBinding.sync(
+              (s, ctx) -> {
+                calls
+                    .computeIfAbsent(ctx.idempotencyKey(), k -> new AtomicInteger())
+                    .incrementAndGet();
+                if (slot == STEPS.size() - 1) {
+                  stopped.await(30, TimeUnit.SECONDS);
+                }
+                return s[slot] + ">" + ctx.stepName();
+              }));
+    }
+    return bindings;
+  }
+}
