@@ -67,9 +67,53 @@ final class ClusterHarness {
 
   private ClusterHarness() {}
 
-  static Report run(String storeUrl, String ledgerUrl, Path logs, int rounds, int runsPerNode)
+  /**
+   * One round in which no node fails but the store restarts: {@code restart} stops PostgreSQL and
+   * starts it again on the same data, once the nodes are busy.
+   */
+  static Report runWithStoreRestart(
+      String storeUrl, String ledgerUrl, Path logs, int runsPerNode, Runnable restart)
       throws Exception {
     Files.createDirectories(logs);
+    createLedger(ledgerUrl);
+    List<Process> nodes = new ArrayList<>();
+    for (int n = 0; n < 3; n++) {
+      nodes.add(
+          start(
+              storeUrl,
+              ledgerUrl,
+              "restart-",
+              n * runsPerNode,
+              runsPerNode,
+              logs.resolve("restart-node" + n + ".log")));
+    }
+    for (int n = 0; n < 3; n++) {
+      nodeId(logs.resolve("restart-node" + n + ".log"));
+    }
+    Thread.sleep(1500);
+    int inFlight;
+    try (Connection c = DriverManager.getConnection(storeUrl);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM firebreak_run WHERE status IN ('RUNNING', 'PARKED')")) {
+      rs.next();
+      inFlight = rs.getInt(1);
+    }
+    if (inFlight == 0) {
+      throw new IllegalStateException("the nodes had no run in flight when the store restarted");
+    }
+    System.out.println("runs in flight when the store stopped: " + inFlight);
+    restart.run();
+    for (Process p : nodes) {
+      if (!p.waitFor(2, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+      }
+    }
+    return check(storeUrl, ledgerUrl, 0, List.of(), 0, 0, List.of());
+  }
+
+  private static void createLedger(String ledgerUrl) throws SQLException {
     try (Connection ledger = DriverManager.getConnection(ledgerUrl);
         Statement s = ledger.createStatement()) {
       s.execute(
@@ -81,6 +125,12 @@ final class ClusterHarness {
               + " step TEXT NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS lapse (node TEXT NOT NULL, at_ms BIGINT NOT NULL)");
     }
+  }
+
+  static Report run(String storeUrl, String ledgerUrl, Path logs, int rounds, int runsPerNode)
+      throws Exception {
+    Files.createDirectories(logs);
+    createLedger(ledgerUrl);
     Random random = new Random(20261201L);
     List<Double> kills = new ArrayList<>();
     int pausedHeld = 0;

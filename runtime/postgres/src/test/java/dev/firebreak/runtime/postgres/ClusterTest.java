@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -45,6 +46,53 @@ class ClusterTest {
       assertTrue(
           ClusterHarness.max(report.killFailovers()) <= 10.0,
           "a dead node's runs run elsewhere within 10 s: " + report);
+    }
+  }
+
+  /**
+   * The store restarts under three busy nodes (stopped, then started on the same data and port);
+   * the side-effect ledger lives in a second server that stays up. Runs wait and go on.
+   */
+  @Test
+  void aStoreRestartedMidBatchCostsAWaitNotARun() throws Exception {
+    Path data = Files.createTempDirectory("firebreak-pg-restart");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    EmbeddedPostgres.Builder store =
+        EmbeddedPostgres.builder()
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "300")
+            .setDataDirectory(data)
+            .setCleanDataDirectory(false)
+            .setPort(port);
+    EmbeddedPostgres[] running = {store.start()};
+    try (EmbeddedPostgres ledger =
+        EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1").start()) {
+      ClusterHarness.Report report =
+          ClusterHarness.runWithStoreRestart(
+              running[0].getJdbcUrl("postgres", "postgres"),
+              ledger.getJdbcUrl("postgres", "postgres"),
+              Path.of("target", "cluster-logs"),
+              400,
+              () -> {
+                try {
+                  running[0].close();
+                  Thread.sleep(1000);
+                  running[0] = store.start();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      System.out.println("store restarted: " + report);
+      assertTrue(report.runs() > 0, report.toString());
+      assertEquals(0, report.lost(), report.toString());
+      assertEquals(0, report.rerunCheckpointed(), report.toString());
+      assertEquals(0, report.staleOwnerSteps(), report.toString());
+      assertEquals(0, report.duplicateEffects(), report.toString());
+    } finally {
+      running[0].close();
     }
   }
 }

@@ -73,7 +73,14 @@ public final class ClusterWorker {
                     }));
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (unfinished(store, prefix) > 0 && System.nanoTime() < deadline) {
+      while (System.nanoTime() < deadline) {
+        try {
+          if (unfinished(store, prefix) == 0) {
+            break;
+          }
+        } catch (SQLException e) {
+          // The store is restarting: ask again.
+        }
         Thread.sleep(200);
       }
       System.out.println("done; runs this node stopped because another took them: " + lostHere);
@@ -153,8 +160,30 @@ public final class ClusterWorker {
     // The moment the call began: a call begun before a pause and checked after it was in progress,
     // not started, when its node lost the run.
     long entry = System.currentTimeMillis();
-    String owner;
-    boolean checkpointed;
+    String owner = null;
+    boolean checkpointed = false;
+    for (int tries = 0; ; tries++) {
+      try {
+        Object[] seen = ownerAndCheckpoint(store, ctx);
+        owner = (String) seen[0];
+        checkpointed = (Boolean) seen[1];
+        break;
+      } catch (SQLException e) {
+        if (tries > 600) {
+          throw e;
+        }
+        Thread.sleep(100); // the store is restarting: the check waits for it, as the run does
+      }
+    }
+    record(ledger, node, ctx, owner, checkpointed, entry);
+    // Work long enough that a kill or a stop lands in the middle of runs.
+    Thread.sleep(ThreadLocalRandom.current().nextInt(20, 40));
+    return input + ">" + ctx.stepName();
+  }
+
+  /** Who owns the run now, and whether the step already has a checkpoint. */
+  private static Object[] ownerAndCheckpoint(PGSimpleDataSource store, StepContext ctx)
+      throws SQLException {
     try (Connection c = store.getConnection();
         PreparedStatement q =
             c.prepareStatement(
@@ -164,10 +193,19 @@ public final class ClusterWorker {
       q.setString(2, ctx.runId());
       try (ResultSet rs = q.executeQuery()) {
         rs.next();
-        owner = rs.getString(1);
-        checkpointed = rs.getInt(2) > 0;
+        return new Object[] {rs.getString(1), rs.getInt(2) > 0};
       }
     }
+  }
+
+  private static void record(
+      PGSimpleDataSource ledger,
+      String node,
+      StepContext ctx,
+      String owner,
+      boolean checkpointed,
+      long entry)
+      throws SQLException {
     try (Connection c = ledger.getConnection()) {
       try (PreparedStatement p =
           c.prepareStatement(
@@ -191,8 +229,5 @@ public final class ClusterWorker {
         p.executeUpdate();
       }
     }
-    // Work long enough that a kill or a stop lands in the middle of runs.
-    Thread.sleep(ThreadLocalRandom.current().nextInt(20, 40));
-    return input + ">" + ctx.stepName();
   }
 }
