@@ -74,7 +74,9 @@ public final class ResumeRate {
         < runs) {
       Thread.sleep(200);
     }
-    // The process dies here: its runtime is abandoned, nothing more is written by it.
+    // The process dies here: its runtime is abandoned, nothing more is written by it, and the lock
+    // its node held beside the file goes (the OS drops it on kill -9), so its runs are gone.
+    crashed.checkpointStore().close();
 
     ExecutorService pool2 = Executors.newFixedThreadPool(64);
     try (FirebreakRuntime restarted =

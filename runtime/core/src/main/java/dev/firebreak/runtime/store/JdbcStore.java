@@ -38,11 +38,13 @@ public abstract class JdbcStore implements CheckpointStore {
   private final DeadLetterQueue deadLetters = new JdbcDeadLetters(this);
   private final Leases leases;
   private final JdbcClaims claims;
+  private final JdbcSweep sweep;
 
   /** A store whose runs are leased by {@code leases}. */
   protected JdbcStore(Leases leases) {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.claims = new JdbcClaims(this, leases);
+    this.sweep = new JdbcSweep(this, leases, claims);
   }
 
   /** This node's id: the owner of the runs it opens. */
@@ -83,7 +85,7 @@ public abstract class JdbcStore implements CheckpointStore {
   public List<RunRecord> takeOver(Set<String> entryPoints, int max) {
     return write(
         c -> {
-          List<String> taken = claims.takeOver(c, entryPoints, max);
+          List<String> taken = sweep.takeOver(c, entryPoints, max);
           // Read inside the claim: a step the previous owner wrote at the last moment is seen.
           return taken.isEmpty() ? List.<RunRecord>of() : loadIds(c, taken);
         });

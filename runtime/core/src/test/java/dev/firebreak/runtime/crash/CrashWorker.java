@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * every run has ended. Other stores' workers call {@link #work} from their own main.
  */
 public final class CrashWorker {
-  static final List<String> STEPS = List.of("reserve", "charge", "ship");
+  public static final List<String> STEPS = List.of("reserve", "charge", "ship");
 
   private CrashWorker() {}
 
@@ -96,6 +96,14 @@ public final class CrashWorker {
   }
 
   static EntryPointPlan plan() {
+    return plan("crash.Orders");
+  }
+
+  /**
+   * The plan the crash and cluster tests run: {@link #STEPS}, each checkpointed, each taking the
+   * previous one's output (the first takes the input), under the workflow name {@code workflow}.
+   */
+  public static EntryPointPlan plan(String workflow) {
     List<StepDescriptor> steps = new ArrayList<>();
     for (int i = 0; i < STEPS.size(); i++) {
       steps.add(
@@ -106,13 +114,13 @@ public final class CrashWorker {
               .build());
     }
     return new EntryPointPlan(
-        "crash.Orders",
+        workflow,
         "process",
         List.of("java.lang.String"),
         steps,
         STEPS.size(),
         Duration.ofMinutes(10),
-        "crash-graph-1",
+        workflow.equals("crash.Orders") ? "crash-graph-1" : workflow + "-graph-1",
         List.of(Codecs.STRING),
         Codecs.STRING);
   }

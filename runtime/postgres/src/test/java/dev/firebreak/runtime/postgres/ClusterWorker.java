@@ -2,11 +2,9 @@ package dev.firebreak.runtime.postgres;
 
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.StepContext;
-import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.crash.CrashWorker;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
-import dev.firebreak.runtime.graph.EntryPointPlan;
-import dev.firebreak.runtime.graph.StepDescriptor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +29,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Usage: {@code ClusterWorker <store url> <ledger url> <round prefix> <first run> <runs>}.
  */
 public final class ClusterWorker {
-  static final List<String> STEPS = List.of("reserve", "charge", "ship");
+  private static final List<String> STEPS = CrashWorker.STEPS;
 
   private ClusterWorker() {}
 
@@ -51,7 +49,8 @@ public final class ClusterWorker {
                 .shutdownGracePeriod(Duration.ofSeconds(5))
                 .build()) {
       String node = runtime.nodeId();
-      BoundEntryPoint entry = runtime.bind(plan(), bindings(node, store, ledger));
+      BoundEntryPoint entry =
+          runtime.bind(CrashWorker.plan("cluster.Orders"), bindings(node, store, ledger));
       System.out.println("node " + node);
       System.out.flush();
       Semaphore inFlight = new Semaphore(16);
@@ -116,28 +115,6 @@ public final class ClusterWorker {
         return rs.getInt(1);
       }
     }
-  }
-
-  static EntryPointPlan plan() {
-    List<StepDescriptor> steps = new ArrayList<>();
-    for (int i = 0; i < STEPS.size(); i++) {
-      steps.add(
-          StepDescriptor.builder(STEPS.get(i))
-              .inputs(i)
-              .timeout(Duration.ofSeconds(30))
-              .checkpointed(Codecs.STRING)
-              .build());
-    }
-    return new EntryPointPlan(
-        "cluster.Orders",
-        "process",
-        List.of("java.lang.String"),
-        steps,
-        STEPS.size(),
-        Duration.ofMinutes(10),
-        "cluster-graph-1",
-        List.of(Codecs.STRING),
-        Codecs.STRING);
   }
 
   private static List<StepBinding> bindings(

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
-import dev.firebreak.runtime.codec.Codecs;
+import dev.firebreak.runtime.crash.CrashWorker;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
-import dev.firebreak.runtime.graph.EntryPointPlan;
-import dev.firebreak.runtime.graph.StepDescriptor;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +31,7 @@ import redis.embedded.RedisServer;
  * runs twice.
  */
 class RedisOutageTest {
-  private static final List<String> STEPS = List.of("reserve", "charge", "ship");
+  private static final List<String> STEPS = CrashWorker.STEPS;
 
   @TempDir Path dir;
 
@@ -59,7 +56,8 @@ class RedisOutageTest {
         RedisStore store = RedisStore.open(redis, "firebreak:", null);
         FirebreakRuntime runtime =
             FirebreakRuntime.builder().checkpointStore(store).shutdownHook(false).build()) {
-      BoundEntryPoint entry = runtime.bind(plan(), bindings(calls, stopped));
+      BoundEntryPoint entry =
+          runtime.bind(CrashWorker.plan("outage.Orders"), bindings(calls, stopped));
       List<CompletableFuture<WorkflowResult<Object>>> results = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
         results.add(entry.runAsyncForResult("order-" + i, "order-" + i).toCompletableFuture());
@@ -86,28 +84,6 @@ class RedisOutageTest {
 
   private static int total(Map<String, AtomicInteger> calls) {
     return calls.values().stream().mapToInt(AtomicInteger::get).sum();
-  }
-
-  private static EntryPointPlan plan() {
-    List<StepDescriptor> steps = new ArrayList<>();
-    for (int i = 0; i < STEPS.size(); i++) {
-      steps.add(
-          StepDescriptor.builder(STEPS.get(i))
-              .inputs(i)
-              .timeout(Duration.ofSeconds(30))
-              .checkpointed(Codecs.STRING)
-              .build());
-    }
-    return new EntryPointPlan(
-        "outage.Orders",
-        "process",
-        List.of("java.lang.String"),
-        steps,
-        STEPS.size(),
-        Duration.ofMinutes(5),
-        "outage-graph-1",
-        List.of(Codecs.STRING),
-        Codecs.STRING);
   }
 
   /** Counts each step's calls; the last step ends only once Redis has stopped. */
