@@ -217,7 +217,7 @@ final class JdbcClaims {
     if (heartbeatUntil == null || heartbeatUntil < leases.now()) {
       return true;
     }
-    if (!store.processEnded(owner)) {
+    if (!store.processEnded(c, owner)) {
       return false;
     }
     PreparedStatement end =

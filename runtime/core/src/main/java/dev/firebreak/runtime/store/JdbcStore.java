@@ -104,9 +104,10 @@ public abstract class JdbcStore implements CheckpointStore {
   /**
    * Whether the process of node {@code owner}, whose lease has not ended, is known to have ended: a
    * store that can tell (a lock the process held until it died) says so, and its runs are taken
-   * over without waiting for the lease. Default false: the lease alone decides.
+   * over without waiting for the lease. Default false: the lease alone decides. Called inside a
+   * write, on its connection {@code c}.
    */
-  protected boolean processEnded(String owner) {
+  protected boolean processEnded(Connection c, String owner) throws SQLException {
     return false;
   }
 

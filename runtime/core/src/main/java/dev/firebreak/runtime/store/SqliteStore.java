@@ -86,7 +86,7 @@ public final class SqliteStore extends JdbcStore {
 
   /** Another process on this host that shared the file is gone once its lock is free. */
   @Override
-  protected boolean processEnded(String owner) {
+  protected boolean processEnded(Connection c, String owner) {
     return processLocks.ended(owner);
   }
 

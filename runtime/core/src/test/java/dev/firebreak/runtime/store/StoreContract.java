@@ -48,7 +48,9 @@ public abstract class StoreContract {
   protected static final class TestClock extends java.time.Clock {
     private volatile Instant now = Instant.parse("2026-11-24T10:00:00Z");
 
-    void advance(java.time.Duration d) {
+    public TestClock() {}
+
+    public void advance(java.time.Duration d) {
       now = now.plus(d);
     }
 

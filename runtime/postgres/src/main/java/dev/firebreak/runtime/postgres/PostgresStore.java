@@ -33,16 +33,24 @@ import javax.sql.DataSource;
  * (run, step) refuses a second record of one step. The schema is versioned in {@code
  * firebreak_schema} and migrated on open under an advisory lock, so two processes starting together
  * migrate once. {@link #close()} waits for the queued writes and stops the writer threads.
+ *
+ * <p>Each node also holds one connection of its own for a session advisory lock ({@link
+ * SessionLocks}): when its process dies the server drops the lock, and the other nodes take its
+ * runs over about three seconds later instead of waiting for its lease to end. Size your pool for
+ * it: four writers, this one, and the reads.
  */
 public final class PostgresStore extends JdbcStore {
   /** Any fixed number: the advisory lock that serialises migrations. */
   private static final long MIGRATION_LOCK = 0x46697265627265L;
 
   private final DataSource dataSource;
+  private final Leases leases;
   private PostgresWriters writers;
+  private SessionLocks sessionLocks;
 
   private PostgresStore(DataSource dataSource, Leases leases) {
     super(leases);
+    this.leases = leases;
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
   }
 
@@ -88,6 +96,10 @@ public final class PostgresStore extends JdbcStore {
           return null;
         });
     store.writers = new PostgresWriters(store.dataSource, store.describe());
+    store.sessionLocks =
+        new SessionLocks(
+            store.dataSource, leases.owner(), leases.heartbeatInterval().toMillis() * 3 / 2);
+    store.sessionLocks.keep();
     return store;
   }
 
@@ -141,12 +153,36 @@ public final class PostgresStore extends JdbcStore {
     return writers.queued();
   }
 
-  /** Waits for the queued writes and stops the writer threads; the pool stays yours to close. */
+  /**
+   * Waits for the queued writes, stops the writer threads and lets this node's lock go; the pool
+   * stays yours to close.
+   */
   @Override
   public void close() {
     if (writers != null) {
       writers.close();
     }
+    if (sessionLocks != null) {
+      sessionLocks.close();
+    }
+  }
+
+  /** Keeps this node's session lock (taken again after a database restart), then beats. */
+  @Override
+  public boolean heartbeat() {
+    if (sessionLocks != null) {
+      sessionLocks.keep();
+    }
+    return super.heartbeat();
+  }
+
+  /**
+   * A node whose session lock has been free for one and a half heartbeat intervals has ended: its
+   * connection dropped with its process.
+   */
+  @Override
+  protected boolean processEnded(Connection c, String owner) throws SQLException {
+    return sessionLocks != null && sessionLocks.ended(c, owner, leases.now());
   }
 
   @Override

@@ -83,6 +83,65 @@ class PostgresStoreTest extends JdbcStoreContract {
   }
 
   @Test
+  void aNodeWhoseSessionLockWasFreedForOneAndAHalfIntervalsIsGoneBeforeItsLeaseEnds() {
+    TestClock clock = new TestClock();
+    java.time.Duration lease = java.time.Duration.ofSeconds(6);
+    CheckpointStore a = sameData("node-a", lease, clock);
+    CheckpointStore b = sameData("node-b", lease, clock);
+    try {
+      a.heartbeat();
+      b.heartbeat();
+      a.open("r1", "wf", "process", "h", null);
+      a.close(); // its connections drop, as they do when its process dies
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.open("r1", "wf", "process", "h", null),
+          "a free lock is first only seen: a database restart frees every lock");
+      clock.advance(java.time.Duration.ofSeconds(2));
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.open("r1", "wf", "process", "h", null),
+          "free for 2 s: a live node would have taken it again at its heartbeat by now, or soon");
+      clock.advance(java.time.Duration.ofMillis(1500));
+      b.open("r1", "wf", "process", "h", null); // 3.5 s: a is gone, 2.5 s before its lease ends
+      b.saveStep("r1", "s1", new byte[] {1}, 1);
+    } finally {
+      b.close();
+    }
+  }
+
+  @Test
+  void aNodeThatTakesItsSessionLockBackWithinTheGraceStaysAlive() {
+    TestClock clock = new TestClock();
+    java.time.Duration lease = java.time.Duration.ofSeconds(6);
+    CheckpointStore a = sameData("node-a", lease, clock);
+    CheckpointStore b = sameData("node-b", lease, clock);
+    CheckpointStore again = null;
+    try {
+      a.heartbeat();
+      b.heartbeat();
+      a.open("r1", "wf", "process", "h", null);
+      a.close(); // the lock is free, as after a database restart
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.open("r1", "wf", "process", "h", null));
+      clock.advance(java.time.Duration.ofSeconds(1));
+      again = sameData("node-a", lease, clock); // takes the lock again
+      again.heartbeat();
+      clock.advance(java.time.Duration.ofSeconds(3));
+      assertThrows(
+          dev.firebreak.runtime.RunOwnedElsewhereException.class,
+          () -> b.open("r1", "wf", "process", "h", null),
+          "node-a holds its lock again and beats: it lives");
+    } finally {
+      b.close();
+      if (again != null) {
+        again.close();
+      }
+    }
+  }
+
+  @Test
   void aDatabaseOfTheLastReleaseIsMigratedToNumericTimesAndTheFreshSchema() throws Exception {
     store.close();
     Instant created = Instant.parse("2026-11-30T10:15:30.123456Z");
