@@ -59,7 +59,12 @@ class NodesTest {
   }
 
   private FirebreakRuntime node(String id, ManualScheduler time) {
+    return node(id, time, FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS);
+  }
+
+  private FirebreakRuntime node(String id, ManualScheduler time, int maxInFlightRuns) {
     return FirebreakRuntime.builder()
+        .maxInFlightRuns(maxInFlightRuns)
         .executor(Runnable::run)
         .scheduler(time)
         .checkpointStore(SqliteStore.open(dir.resolve("shared.db"), id, LEASE, clockOf(timeB)))
@@ -166,6 +171,26 @@ class NodesTest {
     IllegalStateException refused =
         assertThrows(IllegalStateException.class, () -> payOnA.runForResult("pay-3", "order 9"));
     assertTrue(refused.getMessage().contains("shutting down"), refused.getMessage());
+  }
+
+  @Test
+  void aSweepTakesNoMoreThanItsFreeAdmissionSoABacklogIsShared() throws Exception {
+    b = node("node-b", timeB, 2);
+    payments(false, false).bind(b);
+    a = node("node-a", timeA);
+    dev.firebreak.runtime.generated.BoundEntryPoint payOnA = payments(true, true).bind(a);
+    for (int i = 0; i < 5; i++) {
+      payOnA.runAsyncForResult("pay-" + (10 + i), "order " + i);
+    }
+    a.close(); // hands its five runs back
+    timeB.advance(Duration.ofSeconds(2)); // B's next heartbeat, then its sweep
+    advanceUntil(timeB, () -> chargesB.get() >= 2);
+    assertEquals(2, chargesB.get(), "B admits 2 runs at most: it took 2, and left 3 for others");
+    assertEquals(
+        3,
+        List.of("pay-10", "pay-11", "pay-12", "pay-13", "pay-14").stream()
+            .filter(id -> status(id) == WorkflowStatus.RUNNING)
+            .count());
   }
 
   @Test

@@ -94,6 +94,32 @@ class SqliteStoreTest extends JdbcStoreContract {
     }
   }
 
+  @Test
+  void aVersion6FilesUnfinishedRunsAreTakenOverAtOnceAfterTheMigration() throws Exception {
+    store.open("r1", "wf", "process", "h", null);
+    store.open("r2", "wf", "process", "h", null);
+    store.finish("r2", dev.firebreak.runtime.WorkflowStatus.COMPLETED, null);
+    store.close();
+    Path file = dir.resolve("firebreak.db");
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      // Version 6: no nodes; a run was owned by its host's name, with a per-run lease.
+      s.execute("DROP TABLE firebreak_node");
+      s.execute("DROP INDEX firebreak_run_owner");
+      s.execute("UPDATE firebreak_run SET owner = 'host:old', lease_until = 0 WHERE run_id = 'r1'");
+      s.execute("PRAGMA user_version = 6");
+    }
+    store = SqliteStore.open(file);
+    deadLetters = ((SqliteStore) store).deadLetters();
+    store.heartbeat();
+    assertEquals(
+        java.util.List.of("r1"),
+        store.takeOver(java.util.Set.of("wf#process"), 10).stream()
+            .map(dev.firebreak.runtime.RunRecord::runId)
+            .toList(),
+        "the owner of a run written before nodes existed counts as gone");
+  }
+
   /** The columns of the dead-letter table of {@code file}, as "name type [NOT NULL]". */
   private static java.util.Set<String> columns(Path file) throws Exception {
     java.util.Set<String> columns = new java.util.TreeSet<>();

@@ -100,6 +100,31 @@ class RedisStoreTest extends StoreContract {
   }
 
   @Test
+  void runsWrittenBeforeNodesExistedAreTakenOverAtOnce() {
+    store.open("r1", "wf", "process", "h", null);
+    store.open("r2", "wf", "process", "h", null);
+    store.finish("r2", WorkflowStatus.COMPLETED, null);
+    // As an older release left them: no nodes, no per-node sets, a host name as the owner.
+    redis.del("firebreak:nodes", "firebreak:nodes:v1", "firebreak:own:" + store.nodeId());
+    redis.hset("firebreak:run:r1", "owner", "host:old");
+    CheckpointStore upgraded = RedisStore.open(redis, "firebreak:", null);
+    try {
+      upgraded.heartbeat();
+      assertEquals(
+          List.of("r1"),
+          upgraded.takeOver(java.util.Set.of("wf#process"), 10).stream()
+              .map(dev.firebreak.runtime.RunRecord::runId)
+              .toList());
+      assertEquals(
+          List.of(),
+          upgraded.takeOver(java.util.Set.of("wf#process"), 10),
+          "and the migration runs once");
+    } finally {
+      upgraded.close();
+    }
+  }
+
+  @Test
   void aLettersDeclaringMethodIsAFieldOfDlqByAndALetterStoredWithoutOneReadsAsUnknown() {
     deadLetters.add(letter("r1", "com.acme.OcrAgent#extract"));
     assertEquals("com.acme.OcrAgent#extract", redis.hget("firebreak:dlq:by", "r1"));
