@@ -314,18 +314,7 @@ final class BoundPlan implements BoundEntryPoint {
       return raced.attach(this);
     }
     if (mode == Start.ASYNC && engine.journal.isDurable()) {
-      engine.execute(
-          () -> {
-            RunRecord record;
-            try {
-              record = open(run, values, null);
-            } catch (RuntimeException e) {
-              return; // already the run's result, which is what the caller holds
-            }
-            if (record != null) {
-              run.begin(record, true);
-            }
-          });
+      engine.execute(() -> openAndBegin(run, values));
     } else {
       RunRecord record = open(run, values, claimed);
       if (record != null) {
@@ -345,21 +334,20 @@ final class BoundPlan implements BoundEntryPoint {
     long untilLeaseEnds =
         java.time.Duration.between(engine.scheduler.now(), owned.leaseUntil()).toNanos();
     long delay = Math.max(1_000_000L, Math.min(interval, untilLeaseEnds + 1_000_000L));
-    engine.scheduler.schedule(
-        () ->
-            engine.execute(
-                () -> {
-                  RunRecord record;
-                  try {
-                    record = open(run, values, null);
-                  } catch (RuntimeException e) {
-                    return; // already the run's result
-                  }
-                  if (record != null) {
-                    run.begin(record, true);
-                  }
-                }),
-        delay);
+    engine.scheduler.schedule(() -> engine.execute(() -> openAndBegin(run, values)), delay);
+  }
+
+  /** Opens {@code run} on this thread and runs its first step here; a failure is its result. */
+  private void openAndBegin(Run run, Object[] values) {
+    RunRecord record;
+    try {
+      record = open(run, values, null);
+    } catch (RuntimeException e) {
+      return; // already the run's result, which is what the caller holds
+    }
+    if (record != null) {
+      run.begin(record, true);
+    }
   }
 
   /**

@@ -278,6 +278,16 @@ public final class Engine {
   }
 
   /**
+   * Whether {@code run} is still this node's, before its failure is compensated and dead-lettered:
+   * at once while the lease is trusted and the run confirmed since the last lapse, else asked of
+   * the store (waiting for it if it is away).
+   */
+  boolean stillOwns(Run run) {
+    Node n = node;
+    return n == null || n.stillOwns(run);
+  }
+
+  /**
    * How many times this node has found its lease lapsed: a run notes it before its store write
    * makes it this node's, and a step starts only for a run confirmed since the last lapse.
    */

@@ -140,6 +140,19 @@ final class Node {
     return false;
   }
 
+  /** See {@link Engine#stillOwns}. */
+  boolean stillOwns(Run run) {
+    long current = epoch;
+    if (scheduler.nanoTime() < trustedUntil && run.epoch == current) {
+      return true;
+    }
+    if (!engine.journal.confirmWaiting(List.of(run.runId)).contains(run.runId)) {
+      return false;
+    }
+    run.epoch = current;
+    return true;
+  }
+
   /**
    * A run this node opened or took while its lease had lapsed, which the heartbeat could not
    * confirm: it is confirmed now, on its own.

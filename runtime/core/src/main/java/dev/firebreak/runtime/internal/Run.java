@@ -6,6 +6,7 @@ import dev.firebreak.runtime.RunCancelledException;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.RunTakenOverException;
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
@@ -354,6 +355,12 @@ final class Run {
       // Another process took the run over: it continues it; this one neither compensates nor
       // dead-letters, and writes nothing more.
       close(null, elapsed, lost);
+      return;
+    }
+    if (!engine.stillOwns(this)) {
+      // Failed here while another node had taken it over: undoing its steps would undo the new
+      // owner's work. It ends here as lost.
+      close(null, elapsed, new RunTakenOverException(runId, engine.nodeId()));
       return;
     }
     Compensation.start(this, failed, compensable.toArray(new Integer[0]));

@@ -330,6 +330,11 @@ final class RunJournal {
     return store.confirm(runIds);
   }
 
+  /** {@link #confirm}, waiting for a store that is away. */
+  Set<String> confirmWaiting(Collection<String> runIds) {
+    return durably(() -> store.confirm(runIds), null);
+  }
+
   /** Takes over up to {@code max} runs of gone nodes, or handed back. */
   List<RunRecord> takeOver(Set<String> entryPoints, int max) {
     return store.takeOver(entryPoints, max);
