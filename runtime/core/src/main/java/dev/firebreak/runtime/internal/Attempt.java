@@ -35,7 +35,7 @@ final class Attempt {
         return run.finish(sr);
       }
       long now = run.engine.scheduler.nanoTime();
-      if (!run.engine.mayStart(run, now, () -> run.retryNow(sr))) {
+      if (!run.engine.mayStart(run, sr, now)) {
         // This node's lease is not trusted now: the next heartbeat confirms the run first.
         return Run.NONE;
       }

@@ -269,12 +269,12 @@ public final class Engine {
   }
 
   /**
-   * Whether a step may start now (this node's lease is trusted); if not, {@code resume} runs once a
-   * heartbeat has confirmed the run.
+   * Whether step {@code sr} of {@code run} may start now (this node's lease is trusted); if not, it
+   * is attempted again once a heartbeat has confirmed the run.
    */
-  boolean mayStart(Run run, long now, Runnable resume) {
+  boolean mayStart(Run run, StepRun sr, long now) {
     Node n = node;
-    return n == null || n.mayStart(run, now, resume);
+    return n == null || n.mayStart(run, sr, now);
   }
 
   /**

@@ -122,18 +122,18 @@ final class Node {
   /**
    * Whether a step of {@code run} may start now: the node's lease is trusted, and the run is still
    * this node's since its last lapse (confirmed by the heartbeat that ended the lapse, or here, if
-   * it was opened meanwhile). If not, {@code resume} runs (on the executor) once that is settled; a
-   * run found lost has failed by then.
+   * it was opened meanwhile). If not, the step is attempted again (on the executor) once that is
+   * settled; a run found lost has failed by then. The fast path allocates nothing.
    */
-  boolean mayStart(Run run, long now, Runnable resume) {
+  boolean mayStart(Run run, StepRun sr, long now) {
     if (now < trustedUntil) {
       long current = epoch;
       if (run.epoch == current) {
         return true;
       }
-      return confirmLate(run, current, resume);
+      return confirmLate(run, current, () -> run.retryNow(sr));
     }
-    waitingForTrust.add(resume);
+    waitingForTrust.add(() -> run.retryNow(sr));
     if (scheduler.nanoTime() < trustedUntil) {
       releaseWaiting(); // a beat restored trust meanwhile and may have missed this one
     }

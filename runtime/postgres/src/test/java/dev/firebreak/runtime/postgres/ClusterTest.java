@@ -93,6 +93,15 @@ class ClusterTest {
       assertEquals(0, report.duplicateEffects(), report.toString());
     } finally {
       running[0].close();
+      deleteRecursively(data);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 }
