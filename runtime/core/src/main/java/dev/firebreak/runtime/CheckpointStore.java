@@ -234,6 +234,14 @@ public interface CheckpointStore extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The circuit-breaker records the nodes on this store share, if it keeps them; used by a runtime
+   * built with {@code sharedBreakers(true)}. The default keeps none.
+   */
+  default Optional<BreakerBoard> breakerBoard() {
+    return Optional.empty();
+  }
+
   /** Releases the store's resources; the default does nothing. */
   @Override
   default void close() {}

@@ -12,15 +12,9 @@ import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
 import dev.firebreak.runtime.store.Leases;
 import dev.firebreak.runtime.store.SqliteStore;
 import dev.firebreak.runtime.time.Scheduler;
-import dev.firebreak.runtime.time.SystemScheduler;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -32,12 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -73,7 +62,7 @@ public final class FirebreakRuntime implements AutoCloseable {
   private final CheckpointStore store;
   private final DeadLetterQueue deadLetters;
   private final Scheduler scheduler;
-  private final List<AutoCloseable> owned;
+  private final OwnedResources owned;
   private volatile boolean closed;
   private final Executor executor;
   private final Duration shutdownGracePeriod;
@@ -81,7 +70,7 @@ public final class FirebreakRuntime implements AutoCloseable {
 
   private FirebreakRuntime(
       Builder b,
-      List<AutoCloseable> owned,
+      OwnedResources owned,
       CheckpointStore store,
       Scheduler scheduler,
       Executor executor) {
@@ -114,6 +103,9 @@ public final class FirebreakRuntime implements AutoCloseable {
     }
     this.shutdownGracePeriod = b.shutdownGracePeriod;
     engine.joinCluster();
+    if (b.sharedBreakers) {
+      engine.shareBreakers(store.breakerBoard().orElseThrow());
+    }
     if (b.shutdownHook) {
       hook = new Thread(this::close, "firebreak-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -128,42 +120,27 @@ public final class FirebreakRuntime implements AutoCloseable {
    * failure is thrown, so a failed build leaves no thread behind.
    */
   private static FirebreakRuntime create(Builder b) {
-    List<AutoCloseable> owned = new ArrayList<>();
+    if (b.store != null && b.nodeId != null && !b.nodeId.equals(b.store.nodeId())) {
+      throw new IllegalArgumentException(
+          "nodeId(\""
+              + b.nodeId
+              + "\") applies to the default store only; pin the id on the store you give, e.g."
+              + " PostgresStore.open(dataSource, owner, lease, clock)");
+    }
+    OwnedResources owned = new OwnedResources();
     try {
-      CheckpointStore store = b.store;
-      if (store != null && b.nodeId != null && !b.nodeId.equals(store.nodeId())) {
+      CheckpointStore store = owned.storeOr(b.store, b.sqliteFile, b.nodeId);
+      if (b.sharedBreakers && store.breakerBoard().isEmpty()) {
         throw new IllegalArgumentException(
-            "nodeId(\""
-                + b.nodeId
-                + "\") applies to the default store only; pin the id on the store you give, e.g."
-                + " PostgresStore.open(dataSource, owner, lease, clock)");
+            "sharedBreakers(true): "
+                + store.getClass().getSimpleName()
+                + " keeps no shared breaker records; use SqliteStore, PostgresStore or RedisStore");
       }
-      if (store == null) {
-        SqliteStore sqlite =
-            b.nodeId == null
-                ? SqliteStore.open(b.sqliteFile)
-                : SqliteStore.open(
-                    b.sqliteFile, b.nodeId, Leases.DEFAULT_DURATION, Clock.systemUTC());
-        owned.add(sqlite);
-        store = sqlite;
-      }
-      Scheduler scheduler = b.scheduler;
-      if (scheduler == null) {
-        SystemScheduler system = new SystemScheduler();
-        owned.add(system);
-        scheduler = system;
-      }
-      Executor executor = b.executor;
-      if (executor == null) {
-        ExecutorService pool = defaultExecutor();
-        owned.add(pool::shutdown);
-        executor = pool;
-      }
-      // Closed in reverse: the pool and timer stop before the store they write to.
-      Collections.reverse(owned);
+      Scheduler scheduler = owned.schedulerOr(b.scheduler);
+      Executor executor = owned.executorOr(b.executor);
       return new FirebreakRuntime(b, owned, store, scheduler, executor);
     } catch (RuntimeException | Error e) {
-      closeAll(owned);
+      owned.close();
       throw e;
     }
   }
@@ -287,6 +264,11 @@ public final class FirebreakRuntime implements AutoCloseable {
     return engine.nodeId();
   }
 
+  /** Waits until the shared breakers' store calls handed over so far are done (for tests). */
+  void awaitSharedBreakers() {
+    engine.awaitSharedBreakers();
+  }
+
   /** Runs admitted and not yet ended. */
   public int inFlightRuns() {
     return engine.inFlightRuns();
@@ -327,7 +309,7 @@ public final class FirebreakRuntime implements AutoCloseable {
         // The JVM is shutting down already.
       }
     }
-    closeAll(owned);
+    owned.close();
   }
 
   private void awaitInFlight() {
@@ -342,50 +324,6 @@ public final class FirebreakRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       // A run failed (its caller sees why), or the grace period is over: the rest is handed back.
-    }
-  }
-
-  private static void closeAll(List<AutoCloseable> resources) {
-    for (AutoCloseable c : resources) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        LoggerFactory.getLogger(FirebreakRuntime.class).warn("closing {} failed", c, e);
-      }
-    }
-  }
-
-  /**
-   * Virtual threads where the JDK has them (21+): a blocked agent then costs a few hundred bytes,
-   * not a platform thread. Looked up once here, so the code still compiles for Java 17.
-   */
-  private static ExecutorService defaultExecutor() {
-    try {
-      MethodHandle factory =
-          MethodHandles.publicLookup()
-              .findStatic(
-                  Executors.class,
-                  "newVirtualThreadPerTaskExecutor",
-                  MethodType.methodType(ExecutorService.class));
-      return (ExecutorService) factory.invoke();
-    } catch (NoSuchMethodException | IllegalAccessException e) {
-      AtomicInteger count = new AtomicInteger();
-      ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(
-              DEFAULT_POOL_THREADS,
-              DEFAULT_POOL_THREADS,
-              30,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              task -> {
-                Thread t = new Thread(task, "firebreak-worker-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
-      pool.allowCoreThreadTimeOut(true);
-      return pool;
-    } catch (Throwable e) {
-      throw new IllegalStateException("cannot create the default executor", e);
     }
   }
 
@@ -406,6 +344,7 @@ public final class FirebreakRuntime implements AutoCloseable {
     private String nodeId;
     private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
     private boolean shutdownHook = true;
+    private boolean sharedBreakers;
 
     private Builder() {}
 
@@ -572,6 +511,18 @@ public final class FirebreakRuntime implements AutoCloseable {
      */
     public Builder shutdownHook(boolean enabled) {
       this.shutdownHook = enabled;
+      return this;
+    }
+
+    /**
+     * Whether this runtime's circuit breakers are shared with every other node on its store: a
+     * breaker that opens on one node opens on all within a second, and one node at a time makes the
+     * half-open trials (at most {@code halfOpenTrials} calls per {@code openFor}, cluster-wide).
+     * Each node still counts its own failures while closed. Default false: each node's breakers are
+     * its own. Needs a store that keeps breaker records (SQLite, PostgreSQL, Redis).
+     */
+    public Builder sharedBreakers(boolean shared) {
+      this.sharedBreakers = shared;
       return this;
     }
 

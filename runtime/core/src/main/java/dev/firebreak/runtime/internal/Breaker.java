@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Closed, a consecutive-failure breaker counts failures in a row; a rate-based one keeps the
  * outcomes of its last {@code window} calls as bits of a long (1 = failure) and opens when their
  * share reaches {@code failureRatio} over a full window.
+ *
+ * <p>Shared across nodes ({@link SharedBreakers}), each node still counts its own failures, but a
+ * breaker that opens on one node is opened on the others ({@link #openedElsewhere}), closes where a
+ * trial closed it ({@link #closedElsewhere}), and half-opens only on the node holding the trial.
  */
 public final class Breaker {
   /** Returned by {@link #tryAcquire} when the call must fail fast. */
@@ -60,6 +64,23 @@ public final class Breaker {
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
   private final AtomicReference<State> state = new AtomicReference<>(State.closed(0));
 
+  /** How this breaker follows the other nodes' breakers of its name; null if it is this node's. */
+  interface Shared {
+    /** After this node's calls opened the breaker. */
+    void opened(Breaker breaker);
+
+    /** After this node's trials closed the breaker. */
+    void closed(Breaker breaker);
+
+    /**
+     * Whether this node holds the half-open trial now; if not, it asks for it, and the breaker's
+     * parked steps are woken when it gets it ({@link #trialGranted}).
+     */
+    boolean holdsTrial(Breaker breaker);
+  }
+
+  private volatile Shared shared;
+
   Breaker(CircuitBreakerPolicy policy, Events events, Scheduler scheduler, int maxParked) {
     this.policy = policy;
     this.openForNanos = policy.openFor().toNanos();
@@ -75,6 +96,11 @@ public final class Breaker {
   /** A breaker outside any runtime, without events or parking: for benchmarks and tests. */
   public static Breaker standalone(CircuitBreakerPolicy policy, Scheduler scheduler) {
     return new Breaker(policy, new Events(List.of()), scheduler, 0);
+  }
+
+  /** Makes this breaker follow {@code shared}; before any call passes it. */
+  void share(Shared shared) {
+    this.shared = shared;
   }
 
   public CircuitBreakerPolicy policy() {
@@ -102,6 +128,10 @@ public final class Breaker {
         case OPEN:
           if (now - s.openedAt() < openForNanos) {
             return REJECTED;
+          }
+          Shared across = shared;
+          if (across != null && !across.holdsTrial(this)) {
+            return REJECTED; // another node's trial, or this node's asked for
           }
           State half =
               new State(CircuitBreakerState.HALF_OPEN, 0, 0, 0, 0, 1, 0, s.generation() + 1);
@@ -140,6 +170,7 @@ public final class Breaker {
       if (next == s || state.compareAndSet(s, next)) {
         if (next.kind() != s.kind()) {
           transitioned(s.kind(), next.kind());
+          tellOtherNodes(next.kind());
         }
         return;
       }
@@ -187,6 +218,71 @@ public final class Breaker {
     }
   }
 
+  private void tellOtherNodes(CircuitBreakerState now) {
+    Shared across = shared;
+    if (across == null) {
+      return;
+    }
+    if (now == CircuitBreakerState.OPEN) {
+      across.opened(this);
+    } else if (now == CircuitBreakerState.CLOSED) {
+      across.closed(this);
+    }
+  }
+
+  /** The scheduler time at which this open breaker lets a trial through; for the shared record. */
+  long openUntilNanos() {
+    State s = state.get();
+    return s.kind() == CircuitBreakerState.OPEN ? s.openedAt() + openForNanos : 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Following the other nodes
+
+  /**
+   * Opens this breaker because another node's record says so: calls fail fast for {@code
+   * remainingNanos} from {@code now}, then a trial may be asked for. An open breaker that stays
+   * open longer already is left as it is.
+   */
+  void openedElsewhere(long now, long remainingNanos) {
+    long openedAt = now + Math.max(0, remainingNanos) - openForNanos;
+    while (true) {
+      State s = state.get();
+      if (s.kind() == CircuitBreakerState.OPEN && s.openedAt() >= openedAt) {
+        return;
+      }
+      State open = new State(CircuitBreakerState.OPEN, 0, 0, 0, openedAt, 0, 0, s.generation() + 1);
+      if (state.compareAndSet(s, open)) {
+        if (s.kind() != CircuitBreakerState.OPEN) {
+          events.breakerTransition(policy.name(), s.kind(), CircuitBreakerState.OPEN);
+        }
+        if (!parked.isEmpty() && remainingNanos > 0) {
+          scheduleWake(remainingNanos);
+        }
+        return;
+      }
+    }
+  }
+
+  /** Closes this breaker because another node's trials closed it; wakes what is parked on it. */
+  void closedElsewhere() {
+    while (true) {
+      State s = state.get();
+      if (s.kind() == CircuitBreakerState.CLOSED) {
+        return;
+      }
+      if (state.compareAndSet(s, State.closed(s.generation() + 1))) {
+        transitioned(s.kind(), CircuitBreakerState.CLOSED);
+        return;
+      }
+    }
+  }
+
+  /** This node now holds the half-open trial: a parked step may make it. */
+  void trialGranted() {
+    wakeAll();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Parked runs
 
@@ -210,7 +306,14 @@ public final class Breaker {
     if (s.kind() == CircuitBreakerState.CLOSED) {
       wakeAll();
     } else if (s.kind() == CircuitBreakerState.OPEN) {
-      scheduleWake(s.openedAt() + openForNanos - scheduler.nanoTime());
+      long delay = s.openedAt() + openForNanos - scheduler.nanoTime();
+      Shared across = shared;
+      if (across == null || delay > 0) {
+        scheduleWake(delay);
+      } else if (across.holdsTrial(this)) {
+        wakeAll(); // the trial was granted while this step was on its way here
+      }
+      // Else the grant, another node's close or its next opening wakes it.
     }
     // HALF_OPEN: the trials' outcome wakes the parked steps (closed) or schedules it (open).
     return true;

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.internal;
 
+import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetterQueue;
@@ -46,6 +47,9 @@ public final class Engine {
 
   /** This runtime as a node of its store; null when the store has no leases. */
   private volatile Node node;
+
+  /** The store's breaker records this node's breakers follow; null if they are its own. */
+  private volatile SharedBreakers sharedBreakers;
 
   /** Set by a graceful shutdown: no run is admitted any more. */
   private volatile boolean closing;
@@ -215,6 +219,10 @@ public final class Engine {
     Breaker b =
         breakers.computeIfAbsent(
             policy.name(), n -> new Breaker(policy, events, scheduler, maxParkedPerBreaker));
+    SharedBreakers shared = sharedBreakers;
+    if (shared != null) {
+      shared.track(b);
+    }
     if (!b.policy().equals(policy)) {
       log.warn(
           "circuit breaker '{}' is configured differently by two workflows; using {} and ignoring {}",
@@ -260,6 +268,25 @@ public final class Engine {
     if (lease != null) {
       node = new Node(this, journal.nodeId(), lease);
       node.start();
+    }
+  }
+
+  /**
+   * Makes every breaker of this runtime follow the records of {@code board}, shared with the other
+   * nodes on the store; before any workflow is bound.
+   */
+  public void shareBreakers(BreakerBoard board) {
+    String id = nodeId();
+    sharedBreakers =
+        new SharedBreakers(
+            board, scheduler, id != null ? id : "node-" + System.identityHashCode(this));
+  }
+
+  /** Waits until the shared breakers' store calls handed over so far are done (for tests). */
+  public void awaitSharedBreakers() {
+    SharedBreakers shared = sharedBreakers;
+    if (shared != null) {
+      shared.awaitIdle();
     }
   }
 
@@ -313,6 +340,10 @@ public final class Engine {
   public void leave() {
     for (Run run : List.copyOf(runs.values())) {
       run.lose(new RunHandedBackException(run.runId, nodeId()));
+    }
+    SharedBreakers shared = sharedBreakers;
+    if (shared != null) {
+      shared.close();
     }
     Node n = node;
     if (n != null) {

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.store;
 
+import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
@@ -136,6 +137,11 @@ public abstract class ForwardingCheckpointStore implements CheckpointStore {
   @Override
   public Optional<DeadLetterQueue> deadLetterQueue() {
     return delegate.deadLetterQueue();
+  }
+
+  @Override
+  public Optional<BreakerBoard> breakerBoard() {
+    return delegate.breakerBoard();
   }
 
   @Override

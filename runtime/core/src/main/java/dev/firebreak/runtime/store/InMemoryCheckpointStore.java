@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.store;
 
+import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunRecord;
@@ -24,6 +25,8 @@ import java.util.function.UnaryOperator;
  * store.
  */
 public final class InMemoryCheckpointStore implements CheckpointStore {
+  private final InMemoryBreakerBoard breakers = new InMemoryBreakerBoard();
+
   private final ConcurrentHashMap<String, RunRecord> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> order = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
@@ -267,6 +270,12 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   @Override
   public boolean isDurable() {
     return false;
+  }
+
+  /** Breaker records in memory: shared by the runtimes of this process that use this store. */
+  @Override
+  public Optional<BreakerBoard> breakerBoard() {
+    return Optional.of(breakers);
   }
 
   /** How many runs this store holds, finished or not. */

@@ -22,18 +22,20 @@ import java.util.List;
  *       declared_by}, the agent method that declares the step (null when unknown).
  *   <li>{@code firebreak_node}: one row per node (owner id) with the end of its heartbeat lease; a
  *       node whose lease has ended is gone, and its runs are taken over.
+ *   <li>{@code firebreak_breaker}: one row per shared circuit breaker, changed by compare-and-set
+ *       on its version ({@link dev.firebreak.runtime.BreakerBoard}).
  * </ul>
  *
  * <p>An empty database gets {@link #create} at {@link #VERSION}. A database written before version
  * 5 keeps its dialect's own history (SQLite 1–4, PostgreSQL 1–3, frozen), then takes the shared
  * step to 5: its ISO-text times become numbers. From version 5 on, each version is one step both
  * dialects share ({@code since5}): 6 adds {@code firebreak_dead_letter.declared_by}, 7 the node
- * table (the owners of unfinished runs recorded as gone) and an index of runs by owner. A database
- * from a newer Firebreak is refused rather than misread.
+ * table (the owners of unfinished runs recorded as gone) and an index of runs by owner, 8 the
+ * shared breakers' table. A database from a newer Firebreak is refused rather than misread.
  */
 public final class JdbcSchema {
   /** The schema version this release writes. */
-  public static final int VERSION = 7;
+  public static final int VERSION = 8;
 
   /** What SQLite and PostgreSQL spell differently. */
   public enum Dialect {
@@ -81,7 +83,15 @@ public final class JdbcSchema {
             + (" time " + d.number + " NOT NULL, seq " + d.number + " NOT NULL,")
             + (" inputs " + d.bytes + ", declared_by TEXT)"),
         nodeTable(d),
-        RUNS_BY_OWNER);
+        RUNS_BY_OWNER,
+        breakerTable(d));
+  }
+
+  /** Version 8: one row per circuit breaker shared by the nodes. */
+  private static String breakerTable(Dialect d) {
+    return "CREATE TABLE firebreak_breaker (name TEXT PRIMARY KEY, state TEXT NOT NULL,"
+        + (" version " + d.number + " NOT NULL, open_until " + d.number + " NOT NULL,")
+        + (" trial_node TEXT, trial_until " + d.number + " NOT NULL)");
   }
 
   /** Version 7: one row per node, and the runs of a node found by its id. */
@@ -167,7 +177,7 @@ public final class JdbcSchema {
 
   /** Element {@code i} takes a database from version {@code 5 + i} to {@code 6 + i}. */
   private static List<List<String>> since5(Dialect d) {
-    return List.of(DEAD_LETTER_DECLARED_BY, nodes(d));
+    return List.of(DEAD_LETTER_DECLARED_BY, nodes(d), List.of(breakerTable(d)));
   }
 
   // -----------------------------------------------------------------------------------------------

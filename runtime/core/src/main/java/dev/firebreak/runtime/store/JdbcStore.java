@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.store;
 
+import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
@@ -15,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,12 +38,15 @@ public abstract class JdbcStore implements CheckpointStore {
   private final Leases leases;
   private final JdbcClaims claims;
   private final JdbcSweep sweep;
+  private final JdbcRunWrites runs;
+  private final BreakerBoard breakers = new JdbcBreakerBoard(this);
 
   /** A store whose runs are leased by {@code leases}. */
   protected JdbcStore(Leases leases) {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.claims = new JdbcClaims(this, leases);
     this.sweep = new JdbcSweep(this, leases, claims);
+    this.runs = new JdbcRunWrites(this, leases, claims);
   }
 
   /** This node's id: the owner of the runs it opens. */
@@ -60,10 +62,6 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public Duration leaseDuration() {
     return leases.duration();
-  }
-
-  private long now() {
-    return leases.now();
   }
 
   /** Whether this node's row exists: the first open registers it if no heartbeat has. */
@@ -123,7 +121,8 @@ public abstract class JdbcStore implements CheckpointStore {
    * What a write that depends on the run being this node's adds to its SELECT of the run, so that
    * the condition still holds at commit: a lock another node's claim must wait for (FOR SHARE).
    * Without it, a node paused between such a write and its commit would commit a checkpoint of a
-   * run another node took meanwhile. Empty where writes are serialised anyway.
+   * run another node took meanwhile. Empty where writes are serialised anyway. Read once, while
+   * this store is constructed: a constant.
    */
   protected String ownedRowLock() {
     return "";
@@ -198,6 +197,24 @@ public abstract class JdbcStore implements CheckpointStore {
     return Optional.of(deadLetters);
   }
 
+  /** The shared breakers' records, in {@code firebreak_breaker}. */
+  @Override
+  public Optional<BreakerBoard> breakerBoard() {
+    return Optional.of(breakers);
+  }
+
+  /**
+   * Called in the transaction that swapped breaker {@code name}, on its connection: a store that
+   * can hint the other nodes (PostgreSQL's NOTIFY) does so here. Default: nothing; they poll.
+   */
+  protected void breakerSwapped(Connection c, String name) throws SQLException {}
+
+  /**
+   * Calls {@code changed} with a breaker's name whenever a node swapped it, on a thread of the
+   * store's, until it closes; see {@link #breakerSwapped}. Default: never.
+   */
+  protected void listenForBreakers(java.util.function.Consumer<String> changed) {}
+
   @Override
   public RunRecord open(
       String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
@@ -205,121 +222,19 @@ public abstract class JdbcStore implements CheckpointStore {
     if (!registered) {
       heartbeat();
     }
-    return write(
-        c -> {
-          long now = now();
-          PreparedStatement insert =
-              prepare(
-                  c,
-                  "INSERT INTO firebreak_run"
-                      + " (run_id, workflow, entry_point, graph_hash, status, version, created_at, updated_at, inputs,"
-                      + " owner)"
-                      + " VALUES (?, ?, ?, ?, 'RUNNING', 0, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING");
-          try {
-            insert.setString(1, runId);
-            insert.setString(2, workflow);
-            insert.setString(3, entryPoint);
-            insert.setString(4, graphHash);
-            insert.setLong(5, now);
-            insert.setLong(6, now);
-            insert.setBytes(7, inputs);
-            insert.setString(8, leases.owner());
-            if (insert.executeUpdate() == 1) {
-              // A new run: nothing to read back.
-              return new RunRecord(
-                  runId,
-                  workflow,
-                  entryPoint,
-                  graphHash,
-                  WorkflowStatus.RUNNING,
-                  Map.of(),
-                  Map.of(),
-                  inputs,
-                  null);
-            }
-            RunRecord existing = load(c, runId).orElseThrow();
-            if (!existing.status().isTerminal()) {
-              // An unfinished run: this node takes it over, or is refused. The claim changes only
-              // the owner and version, which a RunRecord does not show: no need to read it again.
-              claims.claim(c, runId);
-            }
-            return existing;
-          } finally {
-            release(insert);
-          }
-        });
+    return write(runs.open(runId, workflow, entryPoint, graphHash, inputs));
   }
-
-  // The writes a run makes while it runs (steps, attempts, its end) are one statement each that
-  // writes only if the run is owned by this node: the owner was set when the run was opened or
-  // taken over, and only changes when another node finds this one gone, so these need no claim.
 
   @Override
   public void saveStep(String runId, String step, byte[] output, int attempts) {
     RunIds.check(runId);
-    write(
-        c -> {
-          insertStep(c, runId, step, output, attempts);
-          return null;
-        });
-  }
-
-  private void insertStep(Connection c, String runId, String step, byte[] output, int attempts)
-      throws SQLException {
-    PreparedStatement insert =
-        prepare(
-            c,
-            "INSERT INTO firebreak_step (run_id, step, output, attempts, seq)"
-                + " SELECT run_id, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM firebreak_step WHERE run_id = ?)"
-                + " FROM firebreak_run WHERE run_id = ? AND owner = ?"
-                + ownedRowLock());
-    try {
-      insert.setString(1, step);
-      insert.setBytes(2, output);
-      insert.setInt(3, attempts);
-      insert.setString(4, runId);
-      insert.setString(5, runId);
-      insert.setString(6, leases.owner());
-      if (insert.executeUpdate() == 0) {
-        throw claims.refused(c, runId);
-      }
-    } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState())
-          || (e.getMessage() != null && e.getMessage().contains("UNIQUE"))) {
-        throw new IllegalStateException(
-            "step '" + step + "' of run " + runId + " is already recorded", e);
-      }
-      throw e;
-    } finally {
-      release(insert);
-    }
+    write(runs.step(runId, step, output, attempts));
   }
 
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
     RunIds.check(runId);
-    write(
-        c -> {
-          PreparedStatement upsert =
-              prepare(
-                  c,
-                  "INSERT INTO firebreak_attempt (run_id, step, attempts)"
-                      + " SELECT run_id, ?, ? FROM firebreak_run WHERE run_id = ? AND owner = ?"
-                      + ownedRowLock()
-                      + " ON CONFLICT (run_id, step) DO UPDATE SET attempts = excluded.attempts");
-          try {
-            upsert.setString(1, step);
-            upsert.setInt(2, attempts);
-            upsert.setString(3, runId);
-            upsert.setString(4, leases.owner());
-            if (upsert.executeUpdate() == 0) {
-              throw claims.refused(c, runId);
-            }
-          } finally {
-            release(upsert);
-          }
-          return null;
-        });
+    write(runs.attempt(runId, step, attempts));
   }
 
   @Override
@@ -329,26 +244,9 @@ public abstract class JdbcStore implements CheckpointStore {
     write(
         c -> {
           claims.owned(c, runId);
-          deleteSteps(c, runId, names);
+          runs.deleteSteps(c, runId, names);
           return null;
         });
-  }
-
-  private void deleteSteps(Connection c, String runId, List<String> names) throws SQLException {
-    for (String table : List.of("firebreak_step", "firebreak_attempt")) {
-      PreparedStatement delete =
-          prepare(c, "DELETE FROM " + table + " WHERE run_id = ? AND step = ?");
-      try {
-        for (String step : names) {
-          delete.setString(1, runId);
-          delete.setString(2, step);
-          delete.addBatch();
-        }
-        delete.executeBatch();
-      } finally {
-        release(delete);
-      }
-    }
   }
 
   @Override
@@ -359,71 +257,12 @@ public abstract class JdbcStore implements CheckpointStore {
           "only a failed run can be reopened, not a " + expected + " one");
     }
     List<String> names = List.copyOf(resetSteps);
-    return write(
-        c -> {
-          long now = now();
-          PreparedStatement update =
-              prepare(
-                  c,
-                  "UPDATE firebreak_run SET status = 'RUNNING', ended_at = NULL, owner = ?,"
-                      + " version = version + 1, updated_at = ? WHERE run_id = ? AND status = ?");
-          try {
-            update.setString(1, leases.owner());
-            update.setLong(2, now);
-            update.setString(3, runId);
-            update.setString(4, expected.name());
-            if (update.executeUpdate() == 0) {
-              throw load(c, runId)
-                  .<RuntimeException>map(
-                      r ->
-                          new IllegalStateException(
-                              "run "
-                                  + runId
-                                  + " is "
-                                  + r.status()
-                                  + ", not "
-                                  + expected
-                                  + " as read: not reopened"))
-                  .orElseGet(
-                      () -> new NoSuchElementException("no run " + runId + " in " + describe()));
-            }
-          } finally {
-            release(update);
-          }
-          deleteSteps(c, runId, names);
-          return load(c, runId).orElseThrow();
-        });
+    return write(c -> runs.reopen(c, runId, expected, names));
   }
 
   @Override
   public int purgeFinished(Instant before) {
-    return write(
-        c -> {
-          long cutoff = before.toEpochMilli();
-          for (String table : List.of("firebreak_step", "firebreak_attempt")) {
-            PreparedStatement delete =
-                prepare(
-                    c,
-                    "DELETE FROM "
-                        + table
-                        + " WHERE run_id IN"
-                        + " (SELECT run_id FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?)");
-            try {
-              delete.setLong(1, cutoff);
-              delete.executeUpdate();
-            } finally {
-              release(delete);
-            }
-          }
-          PreparedStatement delete =
-              prepare(c, "DELETE FROM firebreak_run WHERE ended_at IS NOT NULL AND ended_at < ?");
-          try {
-            delete.setLong(1, cutoff);
-            return delete.executeUpdate();
-          } finally {
-            release(delete);
-          }
-        });
+    return write(c -> runs.purgeFinished(c, before.toEpochMilli()));
   }
 
   @Override
@@ -431,7 +270,7 @@ public abstract class JdbcStore implements CheckpointStore {
     RunIds.check(runId);
     write(
         c -> {
-          setStatus(c, runId, status);
+          runs.setStatus(c, runId, status);
           return null;
         });
   }
@@ -442,7 +281,7 @@ public abstract class JdbcStore implements CheckpointStore {
     RunIds.check(runId);
     write(
         c -> {
-          setStatus(c, runId, status);
+          runs.setStatus(c, runId, status);
           if (letter != null) {
             JdbcDeadLetters.insert(c, letter);
           }
@@ -450,34 +289,10 @@ public abstract class JdbcStore implements CheckpointStore {
         });
   }
 
-  private void setStatus(Connection c, String runId, WorkflowStatus status) throws SQLException {
-    claims.owned(c, runId);
-    PreparedStatement update =
-        prepare(
-            c,
-            "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
-                + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
-    try {
-      // A run that ended is owned by nobody: anyone may attach to it, or replay it.
-      update.setString(1, status.name());
-      update.setBoolean(2, status.isTerminal());
-      update.setLong(3, now());
-      update.setBoolean(4, status.isTerminal());
-      update.setString(5, runId);
-      update.executeUpdate();
-    } finally {
-      release(update);
-    }
-  }
-
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
     RunIds.check(runId);
-    write(
-        c -> {
-          end(c, runId, status, output);
-          return null;
-        });
+    write(runs.end(runId, status, output));
   }
 
   /** The last step's checkpoint and the run's end in one transaction. */
@@ -490,35 +305,7 @@ public abstract class JdbcStore implements CheckpointStore {
       byte[] lastStepOutput,
       int lastStepAttempts) {
     RunIds.check(runId);
-    write(
-        c -> {
-          insertStep(c, runId, lastStep, lastStepOutput, lastStepAttempts);
-          end(c, runId, status, output);
-          return null;
-        });
-  }
-
-  private void end(Connection c, String runId, WorkflowStatus status, byte[] output)
-      throws SQLException {
-    long now = now();
-    PreparedStatement update =
-        prepare(
-            c,
-            "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL, version = version + 1,"
-                + " updated_at = ? WHERE run_id = ? AND owner = ?");
-    try {
-      update.setString(1, status.name());
-      update.setBytes(2, output);
-      update.setLong(3, now);
-      update.setLong(4, now);
-      update.setString(5, runId);
-      update.setString(6, leases.owner());
-      if (update.executeUpdate() == 0) {
-        throw claims.refused(c, runId);
-      }
-    } finally {
-      release(update);
-    }
+    write(runs.stepAndEnd(runId, status, output, lastStep, lastStepOutput, lastStepAttempts));
   }
 
   @Override
@@ -541,7 +328,7 @@ public abstract class JdbcStore implements CheckpointStore {
     return JdbcRunLoader.loadAll(c, where, params, creationOrder());
   }
 
-  private Optional<RunRecord> load(Connection c, String runId) throws SQLException {
+  Optional<RunRecord> load(Connection c, String runId) throws SQLException {
     return loadAll(c, "run_id = ?", List.of(runId)).stream().findFirst();
   }
 }

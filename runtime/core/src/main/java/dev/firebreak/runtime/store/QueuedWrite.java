@@ -54,12 +54,34 @@ public final class QueuedWrite<T> {
     try {
       result = work.apply(c);
       return true;
-    } catch (SQLException e) {
-      failure = failure(where, e);
-      return false;
-    } catch (RuntimeException e) {
-      failure = StoreUnavailableException.isConnectionFailure(e) ? failure(where, e) : e;
-      return false;
+    } catch (SQLException | RuntimeException e) {
+      return failWith(e, where);
+    }
+  }
+
+  private boolean failWith(Exception e, String where) {
+    failure =
+        e instanceof RuntimeException runtime && !StoreUnavailableException.isConnectionFailure(e)
+            ? runtime
+            : failure(where, e);
+    return false;
+  }
+
+  /** This write as statements a writer may batch with other writes', or null. */
+  RowWrite<T> rows() {
+    return work instanceof RowWrite<T> rows ? rows : null;
+  }
+
+  /**
+   * Tells this write, applied by {@link RowBatches}, what its statement {@code index} changed;
+   * false if that makes it fail (the failure is kept, as in {@link #applyTo}).
+   */
+  boolean counted(int index, Connection c, int rows, String where) {
+    try {
+      result = rows().counted(index, c, rows);
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      return failWith(e, where);
     }
   }
 

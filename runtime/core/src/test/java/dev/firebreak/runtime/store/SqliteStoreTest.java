@@ -74,7 +74,9 @@ class SqliteStoreTest extends JdbcStoreContract {
     java.util.Set<String> fresh = columns(file);
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
-      // Version 5 is version 7 without the column, the node table and the index by owner.
+      // Version 5 is version 8 without the column, the node table, the index by owner and the
+      // breaker table.
+      s.execute("DROP TABLE firebreak_breaker");
       s.execute("ALTER TABLE firebreak_dead_letter DROP COLUMN declared_by");
       s.execute("DROP TABLE firebreak_node");
       s.execute("DROP INDEX firebreak_run_owner");
@@ -104,6 +106,7 @@ class SqliteStoreTest extends JdbcStoreContract {
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
       // Version 6: no nodes; a run was owned by its host's name, with a per-run lease.
+      s.execute("DROP TABLE firebreak_breaker");
       s.execute("DROP TABLE firebreak_node");
       s.execute("DROP INDEX firebreak_run_owner");
       s.execute("UPDATE firebreak_run SET owner = 'host:old', lease_until = 0 WHERE run_id = 'r1'");

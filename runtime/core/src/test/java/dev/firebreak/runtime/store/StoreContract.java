@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
@@ -71,6 +73,63 @@ public abstract class StoreContract {
   }
 
   private static final java.time.Duration LEASE = java.time.Duration.ofSeconds(6);
+
+  @Test
+  void breakerRecordsChangeByCompareAndSetOnTheirVersionAndEveryNodeReadsThem() {
+    BreakerBoard board = store.breakerBoard().orElseThrow();
+    BreakerBoard.Entry none = board.read(List.of("api")).get(0);
+    assertEquals(BreakerBoard.Entry.closed("api"), none);
+
+    var open = none.next(CircuitBreakerState.OPEN, 30_000, null, 0);
+    assertEquals(open, board.swap(open));
+    var lost = none.next(CircuitBreakerState.OPEN, 99_000, null, 0);
+    assertEquals(open, board.swap(lost), "a swap from a stale version returns what is stored");
+
+    var trial = open.next(CircuitBreakerState.HALF_OPEN, 30_000, "node-a", 60_000);
+    assertEquals(trial, board.swap(trial));
+    assertEquals(trial, board.swap(open.next(CircuitBreakerState.CLOSED, 0, null, 0)));
+    assertEquals(
+        List.of(trial, BreakerBoard.Entry.closed("other")), board.read(List.of("api", "other")));
+
+    CheckpointStore other = sameData("node-b", LEASE, new TestClock());
+    if (other != null) {
+      try {
+        assertEquals(
+            List.of(trial), other.breakerBoard().orElseThrow().read(List.of("api")), "shared");
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  /** Whether this store hints the other nodes of a breaker's swap (NOTIFY, pub/sub). */
+  protected boolean hintsBreakerSwaps() {
+    return false;
+  }
+
+  @Test
+  void aBreakerSwappedOnOneNodeIsHintedToTheOthers() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(hintsBreakerSwaps(), "this store only polls");
+    CheckpointStore other = sameData("node-b", LEASE, new TestClock());
+    java.util.concurrent.BlockingQueue<String> hints =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    try {
+      BreakerBoard board = other.breakerBoard().orElseThrow();
+      board.listen(hints::add);
+      BreakerBoard.Entry open =
+          BreakerBoard.Entry.closed("api").next(CircuitBreakerState.OPEN, 30_000, null, 0);
+      // The listener subscribes on a thread of its own: swap until a hint arrives (bounded).
+      String hint = null;
+      for (int i = 0; i < 100 && hint == null; i++) {
+        BreakerBoard.Entry stored = store.breakerBoard().orElseThrow().swap(open);
+        open = stored.next(CircuitBreakerState.OPEN, 30_000 + i, null, 0);
+        hint = hints.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      assertEquals("api", hint);
+    } finally {
+      other.close();
+    }
+  }
 
   @Test
   void aRunIsOwnedByOneNodeWhileTheNodesLeaseLives() {

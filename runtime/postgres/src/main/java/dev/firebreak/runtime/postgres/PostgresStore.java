@@ -47,6 +47,7 @@ public final class PostgresStore extends JdbcStore {
   private final Leases leases;
   private PostgresWriters writers;
   private SessionLocks sessionLocks;
+  private BreakerHints breakerHints;
 
   private PostgresStore(DataSource dataSource, Leases leases) {
     super(leases);
@@ -100,6 +101,7 @@ public final class PostgresStore extends JdbcStore {
         new SessionLocks(
             store.dataSource, leases.owner(), leases.heartbeatInterval().toMillis() * 3 / 2);
     store.sessionLocks.keep();
+    store.breakerHints = new BreakerHints(store.dataSource);
     return store;
   }
 
@@ -165,6 +167,9 @@ public final class PostgresStore extends JdbcStore {
     if (sessionLocks != null) {
       sessionLocks.close();
     }
+    if (breakerHints != null) {
+      breakerHints.close();
+    }
   }
 
   /** Keeps this node's session lock (taken again after a database restart), then beats. */
@@ -183,6 +188,17 @@ public final class PostgresStore extends JdbcStore {
   @Override
   protected boolean processEnded(Connection c, String owner) throws SQLException {
     return sessionLocks != null && sessionLocks.ended(c, owner, leases.now());
+  }
+
+  /** NOTIFY: the other nodes read the breaker's row at once, not at their next poll. */
+  @Override
+  protected void breakerSwapped(Connection c, String name) throws SQLException {
+    BreakerHints.notify(c, name);
+  }
+
+  @Override
+  protected void listenForBreakers(java.util.function.Consumer<String> changed) {
+    breakerHints.listen(changed);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.firebreak.runtime.postgres;
 
 import dev.firebreak.runtime.store.JdbcStore;
 import dev.firebreak.runtime.store.QueuedWrite;
+import dev.firebreak.runtime.store.RowBatches;
 import dev.firebreak.runtime.store.WriterStats;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -126,28 +127,19 @@ final class PostgresWriters {
   }
 
   /**
-   * Applies {@code batch} in one transaction and commits it; a write that fails is left out, and if
-   * the commit fails (or no connection can be had) every write of the batch fails. A transaction
-   * PostgreSQL aborts to break a deadlock (a batch holds the rows of many runs, and may meet
-   * another process's, or another writer's, lease renewal) is applied whole again. The connection
-   * goes back to the pool after each batch, so an idle store holds none and the pool replaces one
-   * that broke.
+   * Applies {@code batch} in one transaction ({@link RowBatches}: a statement sent once for many
+   * runs) and commits it; a write that fails is left out, and if the commit fails (or no connection
+   * can be had) every write of the batch fails. A transaction PostgreSQL aborts to break a deadlock
+   * (a batch holds the rows of many runs, and may meet another process's, or another writer's,
+   * lease renewal) is applied whole again. The connection goes back to the pool after each batch,
+   * so an idle store holds none and the pool replaces one that broke.
    */
   private void commit(List<QueuedWrite<?>> batch) {
     long start = System.nanoTime();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       for (int attempt = 1; ; attempt++) {
-        List<QueuedWrite<?>> open = new ArrayList<>(batch.size());
-        for (QueuedWrite<?> write : batch) {
-          if (write.failed()) {
-            continue; // failed for its own reason on an earlier attempt
-          }
-          open.add(write);
-          if (!write.applyTo(c, where)) {
-            QueuedWrite.reapply(c, open, where);
-          }
-        }
+        RowBatches.apply(c, batch, where);
         if (attempt == ATTEMPTS || !forgetTransientFailures(batch)) {
           break;
         }

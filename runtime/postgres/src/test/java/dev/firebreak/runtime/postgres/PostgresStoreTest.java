@@ -62,6 +62,11 @@ class PostgresStoreTest extends JdbcStoreContract {
   }
 
   @Override
+  protected boolean hintsBreakerSwaps() {
+    return true;
+  }
+
+  @Override
   protected CheckpointStore newStore() throws Exception {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
@@ -225,7 +230,9 @@ class PostgresStoreTest extends JdbcStoreContract {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       fresh = columns(c);
-      // Version 5 is version 7 without the column, the node table and the index by owner.
+      // Version 5 is version 8 without the column, the node table, the index by owner and the
+      // breaker table.
+      s.execute("DROP TABLE firebreak_breaker");
       s.execute("ALTER TABLE firebreak_dead_letter DROP COLUMN declared_by");
       s.execute("DROP TABLE firebreak_node");
       s.execute("DROP INDEX firebreak_run_owner");
@@ -339,6 +346,82 @@ class PostgresStoreTest extends JdbcStoreContract {
     for (int r = 1; r < 8; r++) {
       assertArrayEquals(new byte[] {2}, store.find("r" + r).orElseThrow().outputs().get("a"));
     }
+  }
+
+  @Test
+  void aGroupOfRunWritesIsSentAsBatchesYetEachWriteHasItsOwnOutcome() throws Exception {
+    PostgresStore postgres = (PostgresStore) store;
+    CheckpointStore other =
+        sameData("other-node", java.time.Duration.ofMinutes(1), java.time.Clock.systemUTC());
+    for (int r = 0; r < 4; r++) {
+      store.open("s" + r, "wf", "process", "h", null);
+    }
+    store.open("ending", "wf", "process", "h", null);
+    store.open("done", "wf", "process", "h", new byte[] {7});
+    store.finish("done", WorkflowStatus.COMPLETED, new byte[] {8});
+    other.open("theirs", "wf", "process", "h", null);
+    ExecutorService pool = Executors.newFixedThreadPool(PostgresWriters.WRITERS + 10);
+    List<CountDownLatch> releases = new ArrayList<>();
+    try {
+      List<Future<?>> blockers = holdEveryWriter(postgres, pool, releases);
+      List<Future<?>> steps = new ArrayList<>();
+      for (int r = 0; r < 4; r++) {
+        String id = "s" + r;
+        steps.add(pool.submit(() -> store.saveStep(id, "a", new byte[] {(byte) id.hashCode()}, 2)));
+      }
+      Future<?> attempt = pool.submit(() -> store.saveAttempt("s0", "b", 3));
+      Future<dev.firebreak.runtime.RunRecord> fresh =
+          pool.submit(() -> store.open("new", "wf", "process", "h", new byte[] {5}));
+      Future<dev.firebreak.runtime.RunRecord> attached =
+          pool.submit(() -> store.open("done", "wf", "process", "h", null));
+      Future<?> finished =
+          pool.submit(
+              () ->
+                  store.finish(
+                      "ending",
+                      WorkflowStatus.COMPLETED,
+                      new byte[] {9},
+                      "last",
+                      new byte[] {4},
+                      1));
+      Future<?> refused = pool.submit(() -> store.saveStep("theirs", "a", new byte[] {1}, 1));
+      awaitQueued(postgres, 9);
+      releases.get(0).countDown(); // one writer goes on, and takes all nine
+
+      ExecutionException e = assertThrows(ExecutionException.class, refused::get);
+      assertTrue(
+          e.getCause() instanceof dev.firebreak.runtime.RunOwnedElsewhereException,
+          "the step of a run another node owns is refused: " + e.getCause());
+      for (Future<?> step : steps) {
+        step.get();
+      }
+      attempt.get();
+      finished.get();
+      assertEquals(WorkflowStatus.RUNNING, fresh.get().status());
+      assertEquals(WorkflowStatus.COMPLETED, attached.get().status(), "the ended run, as read");
+      assertArrayEquals(new byte[] {8}, attached.get().output());
+      releases.forEach(CountDownLatch::countDown);
+      for (Future<?> blocker : blockers) {
+        blocker.get();
+      }
+    } finally {
+      releases.forEach(CountDownLatch::countDown);
+      pool.shutdown();
+      other.close();
+    }
+    for (int r = 0; r < 4; r++) {
+      String id = "s" + r;
+      dev.firebreak.runtime.RunRecord run = store.find(id).orElseThrow();
+      assertArrayEquals(new byte[] {(byte) id.hashCode()}, run.outputs().get("a"));
+      assertEquals(2, run.attempts().get("a"));
+    }
+    assertEquals(3, store.find("s0").orElseThrow().attempts().get("b"));
+    dev.firebreak.runtime.RunRecord ending = store.find("ending").orElseThrow();
+    assertEquals(WorkflowStatus.COMPLETED, ending.status());
+    assertArrayEquals(new byte[] {9}, ending.output());
+    assertArrayEquals(new byte[] {4}, ending.outputs().get("last"));
+    assertEquals(WorkflowStatus.RUNNING, store.find("new").orElseThrow().status());
+    assertTrue(store.find("theirs").orElseThrow().outputs().isEmpty(), "nothing written for it");
   }
 
   @Test

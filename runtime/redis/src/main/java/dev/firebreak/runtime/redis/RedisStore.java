@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.redis;
 
+import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
@@ -65,12 +66,14 @@ public final class RedisStore implements CheckpointStore {
   private final long finishedTtlSeconds;
   private final DeadLetterQueue deadLetters = new DeadLetters();
   private final Leases leases;
+  private final RedisBreakerBoard breakers;
 
   private RedisStore(UnifiedJedis redis, String namespace, Duration finishedTtl, Leases leases) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.ns = Objects.requireNonNull(namespace, "namespace");
     this.finishedTtlSeconds = finishedTtl == null ? 0 : Math.max(1, finishedTtl.toSeconds());
     this.leases = Objects.requireNonNull(leases, "leases");
+    this.breakers = new RedisBreakerBoard(this, redis, namespace);
     eval(RedisScripts.MIGRATE_NODES, List.of(), claiming(List.of()));
   }
 
@@ -185,6 +188,18 @@ public final class RedisStore implements CheckpointStore {
     return Optional.of(deadLetters);
   }
 
+  /** Stops the breakers' subscription; the Redis client stays yours to close. */
+  @Override
+  public void close() {
+    breakers.close();
+  }
+
+  /** The shared breakers: a hash per breaker, and pub/sub hints ({@link RedisBreakerBoard}). */
+  @Override
+  public Optional<BreakerBoard> breakerBoard() {
+    return Optional.of(breakers);
+  }
+
   private byte[] key(String name) {
     return bytes(ns + name);
   }
@@ -206,7 +221,7 @@ public final class RedisStore implements CheckpointStore {
    * A call to Redis; a connection that cannot be made or was lost, or a server still loading its
    * data after a restart, is a {@link StoreUnavailableException}, which the runtime waits out.
    */
-  private <T> T call(java.util.function.Supplier<T> command) {
+  <T> T call(java.util.function.Supplier<T> command) {
     try {
       return command.get();
     } catch (redis.clients.jedis.exceptions.JedisConnectionException e) {

@@ -56,6 +56,11 @@ class RedisStoreTest extends StoreContract {
   }
 
   @Override
+  protected boolean hintsBreakerSwaps() {
+    return true;
+  }
+
+  @Override
   protected CheckpointStore newStore() {
     redis.flushAll();
     return RedisStore.open(redis, "firebreak:", null);
