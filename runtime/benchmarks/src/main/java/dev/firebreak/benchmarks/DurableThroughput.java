@@ -50,7 +50,7 @@ import javax.sql.DataSource;
  * profiler.
  */
 public final class DurableThroughput {
-  private static final int STEPS = 4;
+  static final int STEPS = 4;
 
   private DurableThroughput() {}
 
@@ -129,30 +129,7 @@ public final class DurableThroughput {
             .mdc(false)
             .maxInFlightRuns(1_000_000)
             .build()) {
-      List<StepDescriptor> steps = new ArrayList<>();
-      List<StepBinding> bindings = new ArrayList<>();
-      for (int i = 0; i < STEPS; i++) {
-        steps.add(
-            StepDescriptor.builder("s" + i)
-                .inputs(i)
-                .timeout(Duration.ofSeconds(30))
-                .checkpointed(Codecs.STRING)
-                .build());
-        bindings.add(StepBinding.sync((s, ctx) -> "out"));
-      }
-      BoundEntryPoint entry =
-          runtime.bind(
-              new EntryPointPlan(
-                  "bench.Invoice",
-                  "process",
-                  List.of("java.lang.String"),
-                  steps,
-                  STEPS,
-                  null,
-                  "bench",
-                  List.of(Codecs.STRING),
-                  Codecs.STRING),
-              bindings);
+      BoundEntryPoint entry = bindInvoice(runtime);
       Semaphore inFlight = new Semaphore(concurrency);
       long[] latencies = new long[4_000_000];
       AtomicInteger count = new AtomicInteger();
@@ -213,6 +190,33 @@ public final class DurableThroughput {
       pool.shutdownNow();
       store.close();
     }
+  }
+
+  /** The measured workflow: {@value #STEPS} checkpointed steps in a chain, trivial agents. */
+  static BoundEntryPoint bindInvoice(FirebreakRuntime runtime) {
+    List<StepDescriptor> steps = new ArrayList<>();
+    List<StepBinding> bindings = new ArrayList<>();
+    for (int i = 0; i < STEPS; i++) {
+      steps.add(
+          StepDescriptor.builder("s" + i)
+              .inputs(i)
+              .timeout(Duration.ofSeconds(30))
+              .checkpointed(Codecs.STRING)
+              .build());
+      bindings.add(StepBinding.sync((s, ctx) -> "out"));
+    }
+    return runtime.bind(
+        new EntryPointPlan(
+            "bench.Invoice",
+            "process",
+            List.of("java.lang.String"),
+            steps,
+            STEPS,
+            null,
+            "bench",
+            List.of(Codecs.STRING),
+            Codecs.STRING),
+        bindings);
   }
 
   /**
@@ -294,7 +298,7 @@ public final class DurableThroughput {
   }
 
 
-  private static HikariDataSource pooled(EmbeddedPostgres pg) {
+  static HikariDataSource pooled(EmbeddedPostgres pg) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
     config.setMaximumPoolSize(16);
@@ -318,7 +322,7 @@ public final class DurableThroughput {
     }
   }
 
-  private static double rawPostgres(DataSource ds, String table, int batch) throws Exception {
+  static double rawPostgres(DataSource ds, String table, int batch) throws Exception {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
       s.execute(
