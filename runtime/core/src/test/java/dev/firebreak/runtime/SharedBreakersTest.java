@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
 import dev.firebreak.runtime.graph.StepDescriptor;
@@ -21,7 +22,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +61,45 @@ class SharedBreakersTest {
         r.checkpointStore().close();
       }
     }
+  }
+
+  private final AtomicBoolean swapsFail = new AtomicBoolean();
+
+  /** A node whose breaker writes fail while {@code swapsFail} is set (its reads still work). */
+  private FirebreakRuntime nodeWithBoard(String id, ManualScheduler time) {
+    Clock clock = Clock.fixed(time.now(), ZoneOffset.UTC);
+    CheckpointStore sqlite =
+        SqliteStore.open(dir.resolve("shared.db"), id, Duration.ofHours(1), clock);
+    BreakerBoard real = sqlite.breakerBoard().orElseThrow();
+    BreakerBoard failing =
+        new BreakerBoard() {
+          @Override
+          public Entry swap(Entry next) {
+            if (swapsFail.get()) {
+              throw new StoreUnavailableException("the store is away", null);
+            }
+            return real.swap(next);
+          }
+
+          @Override
+          public List<Entry> read(java.util.Collection<String> names) {
+            return real.read(names);
+          }
+        };
+    return FirebreakRuntime.builder()
+        .executor(Runnable::run)
+        .scheduler(time)
+        .checkpointStore(
+            new ForwardingCheckpointStore(sqlite) {
+              @Override
+              public Optional<BreakerBoard> breakerBoard() {
+                return Optional.of(failing);
+              }
+            })
+        .sharedBreakers(true)
+        .shutdownGracePeriod(Duration.ZERO)
+        .shutdownHook(false)
+        .build();
   }
 
   private FirebreakRuntime node(String id, ManualScheduler time, List<FirebreakEvent> events) {
@@ -169,6 +211,74 @@ class SharedBreakersTest {
     assertEquals(WorkflowStatus.COMPLETED, onB.runForResult(null, "ok").status(), "B's trial");
     assertEquals(1, callsB.get());
     awaitRecord(CircuitBreakerState.CLOSED, null);
+  }
+
+  @Test
+  void aRunParkedWhileAnotherNodeHoldsTheTrialMakesTheTrialOnceThatHoldLapses() {
+    start();
+    AtomicInteger parkedCalls = new AtomicInteger();
+    BoundEntryPoint parking =
+        Flow.of("parking", 1)
+            .inputCodecs(Codecs.STRING)
+            .outputCodec(Codecs.STRING)
+            .step(
+                StepDescriptor.builder("extract").inputs(0).checkpointed(Codecs.STRING),
+                sync((s, ctx) -> s[0] + "!"))
+            .step(
+                StepDescriptor.builder("call").inputs(1).circuitBreaker(API),
+                sync(
+                    (s, ctx) -> {
+                      parkedCalls.incrementAndGet();
+                      return "ok";
+                    }))
+            .bind(b);
+    onA.runForResult(null, "fail");
+    onA.runForResult(null, "fail");
+    awaitRecord(CircuitBreakerState.OPEN, null);
+    advanceBoth(OPEN_FOR);
+    onA.runForResult(null, "ok"); // A takes the trial, then makes no call
+    awaitRecord(CircuitBreakerState.HALF_OPEN, "node-a");
+    advanceBoth(POLL);
+
+    CompletableFuture<WorkflowResult<Object>> parked =
+        parking.runAsyncForResult("parked-on-b", "x").toCompletableFuture();
+    assertEquals(1, b.parkedRuns("api"), "B waits for A's trial");
+    advanceBoth(OPEN_FOR.minus(POLL).minus(POLL));
+    assertEquals(0, parkedCalls.get());
+    assertTrue(!parked.isDone());
+
+    advanceBoth(POLL.plus(POLL).plus(POLL)); // A's hold lapses: B's parked run takes the trial
+    awaitRecord(CircuitBreakerState.CLOSED, null);
+    assertEquals(WorkflowStatus.COMPLETED, parked.join().status());
+    assertEquals(1, parkedCalls.get(), "one trial call, from B");
+  }
+
+  @Test
+  void aBreakerWhoseOpeningWasNeverWrittenFollowsTheRecordAndClosesAgain() {
+    a = nodeWithBoard("node-a", timeA);
+    b = node("node-b", timeB, eventsB);
+    onA = call(a, callsA);
+    onB = call(b, callsB);
+    onA.runForResult(null, "fail");
+    onA.runForResult(null, "fail");
+    awaitRecord(CircuitBreakerState.OPEN, null);
+    advanceBoth(OPEN_FOR);
+    assertInstanceOf(CircuitOpenException.class, onB.runForResult(null, "ok").failure());
+    awaitRecord(CircuitBreakerState.HALF_OPEN, "node-b");
+    onB.runForResult(null, "ok"); // B's trial closes it: the record is CLOSED, version 3
+    awaitRecord(CircuitBreakerState.CLOSED, null);
+    advanceBoth(POLL);
+
+    swapsFail.set(true); // the store refuses A's writes from here
+    onA.runForResult(null, "fail");
+    onA.runForResult(null, "fail");
+    assertEquals(CircuitBreakerState.OPEN, a.circuitBreakerState("api").orElseThrow());
+    advanceBoth(POLL);
+    assertEquals(
+        CircuitBreakerState.CLOSED,
+        a.circuitBreakerState("api").orElseThrow(),
+        "the record says closed, and A's opening never reached it: A follows the record");
+    assertEquals(CircuitBreakerState.CLOSED, b.circuitBreakerState("api").orElseThrow());
   }
 
   @Test

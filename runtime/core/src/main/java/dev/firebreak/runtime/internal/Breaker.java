@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * trial closed it ({@link #closedElsewhere}), and half-opens only on the node holding the trial.
  */
 public final class Breaker {
+  /** How far a shared record's open time may differ from this breaker's and still agree. */
+  private static final long FOLLOW_TOLERANCE = 2_000_000;
+
   /** Returned by {@link #tryAcquire} when the call must fail fast. */
   public static final long REJECTED = -1;
 
@@ -66,8 +69,8 @@ public final class Breaker {
 
   /** How this breaker follows the other nodes' breakers of its name; null if it is this node's. */
   interface Shared {
-    /** After this node's calls opened the breaker. */
-    void opened(Breaker breaker);
+    /** After this node's calls opened the breaker, until {@code untilNanos} (scheduler time). */
+    void opened(Breaker breaker, long untilNanos);
 
     /** After this node's trials closed the breaker. */
     void closed(Breaker breaker);
@@ -77,6 +80,9 @@ public final class Breaker {
      * parked steps are woken when it gets it ({@link #trialGranted}).
      */
     boolean holdsTrial(Breaker breaker);
+
+    /** How long a step parked on an open breaker waits before it looks again for the trial. */
+    long recheckNanos();
   }
 
   private volatile Shared shared;
@@ -170,7 +176,7 @@ public final class Breaker {
       if (next == s || state.compareAndSet(s, next)) {
         if (next.kind() != s.kind()) {
           transitioned(s.kind(), next.kind());
-          tellOtherNodes(next.kind());
+          tellOtherNodes(next);
         }
         return;
       }
@@ -218,22 +224,16 @@ public final class Breaker {
     }
   }
 
-  private void tellOtherNodes(CircuitBreakerState now) {
+  private void tellOtherNodes(State now) {
     Shared across = shared;
     if (across == null) {
       return;
     }
-    if (now == CircuitBreakerState.OPEN) {
-      across.opened(this);
-    } else if (now == CircuitBreakerState.CLOSED) {
+    if (now.kind() == CircuitBreakerState.OPEN) {
+      across.opened(this, now.openedAt() + openForNanos);
+    } else if (now.kind() == CircuitBreakerState.CLOSED) {
       across.closed(this);
     }
-  }
-
-  /** The scheduler time at which this open breaker lets a trial through; for the shared record. */
-  long openUntilNanos() {
-    State s = state.get();
-    return s.kind() == CircuitBreakerState.OPEN ? s.openedAt() + openForNanos : 0;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -248,8 +248,8 @@ public final class Breaker {
     long openedAt = now + Math.max(0, remainingNanos) - openForNanos;
     while (true) {
       State s = state.get();
-      if (s.kind() == CircuitBreakerState.OPEN && s.openedAt() >= openedAt) {
-        return;
+      if (s.kind() == CircuitBreakerState.OPEN && s.openedAt() >= openedAt - FOLLOW_TOLERANCE) {
+        return; // open at least as long already (the record's times are in whole milliseconds)
       }
       State open = new State(CircuitBreakerState.OPEN, 0, 0, 0, openedAt, 0, 0, s.generation() + 1);
       if (state.compareAndSet(s, open)) {
@@ -312,8 +312,11 @@ public final class Breaker {
         scheduleWake(delay);
       } else if (across.holdsTrial(this)) {
         wakeAll(); // the trial was granted while this step was on its way here
+      } else {
+        // The grant, another node's close or its next opening wakes it; failing those (another
+        // node holds the trial and has no traffic), it looks again after a while.
+        scheduleWake(across.recheckNanos());
       }
-      // Else the grant, another node's close or its next opening wakes it.
     }
     // HALF_OPEN: the trials' outcome wakes the parked steps (closed) or schedules it (open).
     return true;

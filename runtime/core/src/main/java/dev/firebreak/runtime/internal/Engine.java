@@ -279,7 +279,7 @@ public final class Engine {
     String id = nodeId();
     sharedBreakers =
         new SharedBreakers(
-            board, scheduler, id != null ? id : "node-" + System.identityHashCode(this));
+            board, scheduler, id != null ? id : "node-" + java.util.UUID.randomUUID());
   }
 
   /** Waits until the shared breakers' store calls handed over so far are done (for tests). */

@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,7 @@ final class SharedBreakers implements AutoCloseable {
             return t;
           });
   private final ConcurrentHashMap<String, Tracked> tracked = new ConcurrentHashMap<>();
+  private final AtomicBoolean polling = new AtomicBoolean();
   private volatile boolean closed;
 
   SharedBreakers(BreakerBoard board, Scheduler scheduler, String node) {
@@ -72,6 +75,13 @@ final class SharedBreakers implements AutoCloseable {
   private final class Tracked implements Breaker.Shared {
     final Breaker breaker;
     final AtomicBoolean asking = new AtomicBoolean();
+
+    /**
+     * This node's own changes not yet written: meanwhile the record may be behind the local state,
+     * and is not followed.
+     */
+    final AtomicInteger publishing = new AtomicInteger();
+
     volatile Entry seen;
 
     Tracked(Breaker breaker) {
@@ -79,23 +89,20 @@ final class SharedBreakers implements AutoCloseable {
     }
 
     @Override
-    public void opened(Breaker b) {
-      long untilMillis = nowMillis() + millis(b.openUntilNanos() - scheduler.nanoTime());
-      run(() -> publishOpen(this, untilMillis));
+    public void opened(Breaker b, long untilNanos) {
+      long untilMillis = nowMillis() + millis(untilNanos - scheduler.nanoTime());
+      publish(this, () -> publishOpen(this, untilMillis));
     }
 
     @Override
     public void closed(Breaker b) {
-      run(() -> publishClosed(this));
+      publish(this, () -> publishClosed(this));
     }
 
     @Override
     public boolean holdsTrial(Breaker b) {
       Entry e = seen;
-      if (e != null
-          && e.state() == CircuitBreakerState.HALF_OPEN
-          && node.equals(e.trialNode())
-          && e.trialUntil() > nowMillis()) {
+      if (e != null && heldHere(e, nowMillis())) {
         return true;
       }
       if (asking.compareAndSet(false, true)) {
@@ -103,47 +110,92 @@ final class SharedBreakers implements AutoCloseable {
       }
       return false;
     }
+
+    @Override
+    public long recheckNanos() {
+      return TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+    }
+  }
+
+  private boolean heldHere(Entry e, long now) {
+    return e.state() == CircuitBreakerState.HALF_OPEN
+        && node.equals(e.trialNode())
+        && e.trialUntil() > now;
+  }
+
+  /**
+   * Runs {@code write} on the breakers' thread; the record it returns (another node's, which won
+   * the swap) is followed once this node has nothing more to write.
+   */
+  private void publish(Tracked t, Supplier<Entry> write) {
+    t.publishing.incrementAndGet();
+    boolean handed =
+        run(
+            () -> {
+              Entry other;
+              try {
+                other = write.get();
+              } finally {
+                t.publishing.decrementAndGet();
+              }
+              if (other != null) {
+                follow(t, other);
+              }
+            });
+    if (!handed) {
+      t.publishing.decrementAndGet();
+    }
   }
 
   // -----------------------------------------------------------------------------------------------
   // On the breakers' thread
 
-  private void publishOpen(Tracked t, long untilMillis) {
+  /**
+   * Writes the breaker OPEN until {@code untilMillis}; returns the record to follow, if not this.
+   */
+  private Entry publishOpen(Tracked t, long untilMillis) {
     Entry e = current(t);
     for (int tries = 0; tries < 5; tries++) {
       if (e.state() == CircuitBreakerState.OPEN && e.openUntil() >= untilMillis) {
-        t.seen = e; // opened elsewhere at least as long
-        return;
+        return e; // opened elsewhere at least as long
       }
       Entry next = e.next(CircuitBreakerState.OPEN, untilMillis, null, 0);
       Entry stored = board.swap(next);
       if (stored.equals(next)) {
         t.seen = stored;
-        return;
+        return null;
       }
       e = stored; // another node swapped first: open over what it wrote
     }
-    follow(t, e);
+    return e;
   }
 
-  private void publishClosed(Tracked t) {
+  /**
+   * Writes the breaker CLOSED after this node's trial; returns the record to follow, if not this.
+   */
+  private Entry publishClosed(Tracked t) {
     Entry e = current(t);
-    if (e.state() == CircuitBreakerState.HALF_OPEN && node.equals(e.trialNode())) {
-      Entry next = e.next(CircuitBreakerState.CLOSED, 0, null, 0);
-      Entry stored = board.swap(next);
-      t.seen = stored;
-      if (!stored.equals(next)) {
-        follow(t, stored);
-      }
-    } else {
-      follow(t, fresh(t.breaker.name())); // closed without the trial: the record decides
+    if (!heldHere(e, Long.MIN_VALUE)) {
+      return fresh(t.breaker.name()); // closed without holding the trial: the record decides
     }
+    Entry next = e.next(CircuitBreakerState.CLOSED, 0, null, 0);
+    Entry stored = board.swap(next);
+    if (stored.equals(next)) {
+      t.seen = stored;
+      return null;
+    }
+    return stored;
   }
 
   private void askForTrial(Tracked t) {
     try {
       Entry e = fresh(t.breaker.name());
       long now = nowMillis();
+      if (heldHere(e, now)) {
+        t.seen = e; // this node's swap went through, though its answer was lost
+        t.breaker.trialGranted();
+        return;
+      }
       // Free: its open time is over, its trial node's hold is over, or it has no record at all
       // (this node opened it while the store was away).
       boolean free =
@@ -178,24 +230,36 @@ final class SharedBreakers implements AutoCloseable {
   }
 
   private void poll() {
-    if (tracked.isEmpty()) {
-      return;
-    }
-    for (Entry e : board.read(List.copyOf(tracked.keySet()))) {
-      Tracked t = tracked.get(e.name());
-      if (t != null) {
-        follow(t, e);
+    try {
+      if (tracked.isEmpty()) {
+        return;
       }
+      for (Entry e : board.read(List.copyOf(tracked.keySet()))) {
+        Tracked t = tracked.get(e.name());
+        if (t != null) {
+          follow(t, e);
+        }
+      }
+    } finally {
+      polling.set(false);
     }
   }
 
-  /** Brings the local breaker in line with the record {@code e}, if it is newer than last seen. */
+  /**
+   * Brings the local breaker in line with the record {@code e}, unless an older record than last
+   * seen or this node has a change of its own still to write. Applied even when the record has not
+   * changed: each step is idempotent, and the local breaker may have drifted from it (a write of
+   * this node's that failed, a clock that moved).
+   */
   private void follow(Tracked t, Entry e) {
     Entry last = t.seen;
-    if (last != null && e.version() <= last.version()) {
+    if (last != null && e.version() < last.version()) {
       return;
     }
     t.seen = e;
+    if (t.publishing.get() > 0) {
+      return;
+    }
     long now = nowMillis();
     switch (e.state()) {
       case CLOSED -> {
@@ -205,7 +269,11 @@ final class SharedBreakers implements AutoCloseable {
       }
       case OPEN -> t.breaker.openedElsewhere(scheduler.nanoTime(), nanos(e.openUntil() - now));
       default -> {
-        if (!node.equals(e.trialNode())) {
+        if (heldHere(e, now)) {
+          if (t.breaker.state() == CircuitBreakerState.OPEN) {
+            t.breaker.trialGranted();
+          }
+        } else if (!node.equals(e.trialNode())) {
           t.breaker.openedElsewhere(scheduler.nanoTime(), nanos(e.trialUntil() - now));
         }
       }
@@ -227,17 +295,22 @@ final class SharedBreakers implements AutoCloseable {
     scheduler.schedule(
         () -> {
           if (!closed) {
-            run(this::poll);
+            if (polling.compareAndSet(false, true) && !run(this::poll)) {
+              polling.set(false);
+            }
             schedulePoll();
           }
         },
         Duration.ofMillis(POLL_MILLIS));
   }
 
-  /** Runs {@code task} on the breakers' thread; a failure (the store away) waits for the poll. */
-  private void run(Runnable task) {
+  /**
+   * Runs {@code task} on the breakers' thread; a failure (the store away) waits for the poll. False
+   * if it was not handed over (closed).
+   */
+  private boolean run(Runnable task) {
     if (closed) {
-      return;
+      return false;
     }
     try {
       thread.execute(
@@ -248,8 +321,9 @@ final class SharedBreakers implements AutoCloseable {
               log.warn("shared circuit breakers: the store's record was not read or written", e);
             }
           });
+      return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      // Closed meanwhile.
+      return false; // closed meanwhile
     }
   }
 

@@ -60,38 +60,39 @@ final class JdbcRunWrites {
       String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     long now = leases.now();
     return RowWrite.of(
-        store,
-        OPEN,
-        s -> {
-          s.setString(1, runId);
-          s.setString(2, workflow);
-          s.setString(3, entryPoint);
-          s.setString(4, graphHash);
-          s.setLong(5, now);
-          s.setLong(6, now);
-          s.setBytes(7, inputs);
-          s.setString(8, leases.owner());
-        },
-        (c, rows) -> {
-          if (rows == 1) {
-            return new RunRecord(
-                runId,
-                workflow,
-                entryPoint,
-                graphHash,
-                WorkflowStatus.RUNNING,
-                Map.of(),
-                Map.of(),
-                inputs,
-                null);
-          }
-          RunRecord existing = store.load(c, runId).orElseThrow();
-          if (!existing.status().isTerminal()) {
-            // The claim changes only the owner and version, which a RunRecord does not show.
-            claims.claim(c, runId);
-          }
-          return existing;
-        });
+            store,
+            OPEN,
+            s -> {
+              s.setString(1, runId);
+              s.setString(2, workflow);
+              s.setString(3, entryPoint);
+              s.setString(4, graphHash);
+              s.setLong(5, now);
+              s.setLong(6, now);
+              s.setBytes(7, inputs);
+              s.setString(8, leases.owner());
+            },
+            (c, rows) -> {
+              if (rows == 1) {
+                return new RunRecord(
+                    runId,
+                    workflow,
+                    entryPoint,
+                    graphHash,
+                    WorkflowStatus.RUNNING,
+                    Map.of(),
+                    Map.of(),
+                    inputs,
+                    null);
+              }
+              RunRecord existing = store.load(c, runId).orElseThrow();
+              if (!existing.status().isTerminal()) {
+                // The claim changes only the owner and version, which a RunRecord does not show.
+                claims.claim(c, runId);
+              }
+              return existing;
+            })
+        .countedMayWrite();
   }
 
   /** Records a step's checkpoint; refused if the run is not this node's or the step is recorded. */

@@ -105,6 +105,16 @@ public final class QueuedWrite<T> {
     return failure != null;
   }
 
+  /** Whether this write failed in the database (its failure has an {@link SQLException} cause). */
+  boolean failedInDatabase() {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether this write failed only because its transaction was chosen to break a deadlock or a
    * serialization conflict; if so that failure is forgotten, for the whole transaction to be

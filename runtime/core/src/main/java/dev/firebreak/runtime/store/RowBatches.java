@@ -85,12 +85,25 @@ public final class RowBatches {
         }
         for (int i = 0; i < counts.length; i++) {
           QueuedWrite<?> write = group.getValue().get(i);
-          if (!write.counted(round, c, counts[i], where) && (round > 0 || counts[i] > 0)) {
-            clean = false; // it changed rows before it was refused: they must go
+          if (!write.counted(round, c, counts[i], where)
+              && !refusedUntouched(write, round, counts[i])) {
+            clean = false; // it left rows or an aborted transaction behind: roll back
           }
         }
       }
     }
     return clean;
+  }
+
+  /**
+   * Whether a write that failed at statement {@code round}, which changed {@code rows} rows, left
+   * the transaction as it was: its first statement changed nothing, and it was refused by a check
+   * that only reads, not by the database.
+   */
+  private static boolean refusedUntouched(QueuedWrite<?> write, int round, int rows) {
+    return round == 0
+        && rows == 0
+        && write.rows().countedReadsOnly(round)
+        && !write.failedInDatabase();
   }
 }

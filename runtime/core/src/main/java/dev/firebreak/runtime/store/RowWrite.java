@@ -36,7 +36,8 @@ public final class RowWrite<T> implements JdbcStore.Work<T> {
       String sql,
       Binding binding,
       Counted<?> counted,
-      Function<SQLException, RuntimeException> onError) {}
+      Function<SQLException, RuntimeException> onError,
+      boolean countedReadsOnly) {}
 
   private final JdbcStore store;
   private final List<Statement> statements = new ArrayList<>(2);
@@ -55,7 +56,7 @@ public final class RowWrite<T> implements JdbcStore.Work<T> {
   /** Adds the statement {@code sql} after the others; it decides the write's result. */
   @SuppressWarnings("unchecked")
   <R> RowWrite<R> then(String sql, Binding binding, Counted<R> counted) {
-    statements.add(new Statement(sql, binding, counted, e -> null));
+    statements.add(new Statement(sql, binding, counted, e -> null, true));
     return (RowWrite<R>) this;
   }
 
@@ -65,8 +66,24 @@ public final class RowWrite<T> implements JdbcStore.Work<T> {
    */
   RowWrite<T> translating(Function<SQLException, RuntimeException> onError) {
     Statement last = statements.remove(statements.size() - 1);
-    statements.add(new Statement(last.sql, last.binding, last.counted, onError));
+    statements.add(
+        new Statement(last.sql, last.binding, last.counted, onError, last.countedReadsOnly));
     return this;
+  }
+
+  /**
+   * Says that the last statement's {@link Counted} may write (a claim): a failure there is never
+   * taken for a refusal that left the transaction as it was.
+   */
+  RowWrite<T> countedMayWrite() {
+    Statement last = statements.remove(statements.size() - 1);
+    statements.add(new Statement(last.sql, last.binding, last.counted, last.onError, false));
+    return this;
+  }
+
+  /** Whether statement {@code index}'s {@link Counted} only reads. */
+  boolean countedReadsOnly(int index) {
+    return statements.get(index).countedReadsOnly;
   }
 
   int size() {
