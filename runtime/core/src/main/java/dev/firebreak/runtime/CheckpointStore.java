@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -232,6 +233,25 @@ public interface CheckpointStore extends AutoCloseable {
    */
   default Optional<DeadLetterQueue> deadLetterQueue() {
     return Optional.empty();
+  }
+
+  /**
+   * A page of the runs {@code query} selects, newest first (creation time, then run id), read
+   * through an index; see {@link RunQuery}.
+   *
+   * @throws UnsupportedOperationException if this store does not list runs (the default)
+   */
+  default RunPage listRuns(RunQuery query) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not list runs");
+  }
+
+  /**
+   * How many runs this store holds in each status; a status without runs may be left out.
+   *
+   * @throws UnsupportedOperationException if this store does not count runs (the default)
+   */
+  default Map<WorkflowStatus, Long> countRuns() {
+    throw new UnsupportedOperationException(getClass().getName() + " does not count runs");
   }
 
   /**

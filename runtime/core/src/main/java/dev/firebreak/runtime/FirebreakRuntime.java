@@ -67,6 +67,7 @@ public final class FirebreakRuntime implements AutoCloseable {
   private final Executor executor;
   private final Duration shutdownGracePeriod;
   private final Thread hook;
+  private final Runs runs;
 
   private FirebreakRuntime(
       Builder b,
@@ -75,6 +76,7 @@ public final class FirebreakRuntime implements AutoCloseable {
       Scheduler scheduler,
       Executor executor) {
     this.store = store;
+    this.runs = new Runs(store);
     this.deadLetters =
         b.deadLetters != null
             ? b.deadLetters
@@ -267,6 +269,11 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** Waits until the shared breakers' store calls handed over so far are done (for tests). */
   void awaitSharedBreakers() {
     engine.awaitSharedBreakers();
+  }
+
+  /** The runs of this runtime's store: pages by status, workflow and time, counts by status. */
+  public Runs runs() {
+    return runs;
   }
 
   /** Runs admitted and not yet ended. */

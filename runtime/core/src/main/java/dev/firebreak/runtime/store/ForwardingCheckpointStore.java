@@ -4,12 +4,15 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunPage;
+import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -137,6 +140,16 @@ public abstract class ForwardingCheckpointStore implements CheckpointStore {
   @Override
   public Optional<DeadLetterQueue> deadLetterQueue() {
     return delegate.deadLetterQueue();
+  }
+
+  @Override
+  public RunPage listRuns(RunQuery query) {
+    return delegate.listRuns(query);
+  }
+
+  @Override
+  public Map<WorkflowStatus, Long> countRuns() {
+    return delegate.countRuns();
   }
 
   @Override

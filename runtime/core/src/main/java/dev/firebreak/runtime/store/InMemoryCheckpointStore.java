@@ -3,12 +3,16 @@ package dev.firebreak.runtime.store;
 import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunPage;
+import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.RunSummary;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   private final ConcurrentHashMap<String, Long> order = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
   private final ConcurrentHashMap<String, Instant> endedAt = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Instant> createdAt = new ConcurrentHashMap<>();
   private final Supplier<Instant> clock;
 
   private final boolean forgetFinished;
@@ -68,6 +73,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         runId,
         id -> {
           order.put(id, sequence.incrementAndGet());
+          createdAt.put(id, clock.get());
           return new RunRecord(
               id,
               workflow,
@@ -134,6 +140,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
           && runs.remove(r.runId(), r)) {
         endedAt.remove(r.runId());
         order.remove(r.runId());
+        createdAt.remove(r.runId());
         purged++;
       }
     }
@@ -225,6 +232,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
       throw new NoSuchElementException("no run " + runId + " in this store");
     }
     order.remove(runId);
+    createdAt.remove(runId);
   }
 
   /** Applies {@code change} to the unfinished run {@code runId}; an ended run is refused. */
@@ -270,6 +278,56 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   @Override
   public boolean isDurable() {
     return false;
+  }
+
+  /** Scans every run: this store is for tests and small workloads. */
+  @Override
+  public RunPage listRuns(RunQuery query) {
+    RunQuery.Cursor after = query.after() == null ? null : RunQuery.Cursor.decode(query.after());
+    Comparator<RunSummary> newestFirst =
+        Comparator.comparing(RunSummary::createdAt).thenComparing(RunSummary::runId).reversed();
+    List<RunSummary> found = new ArrayList<>();
+    for (RunRecord r : runs.values()) {
+      Instant created = createdAt.get(r.runId());
+      if (created == null || !selects(query, r, created, after)) {
+        continue;
+      }
+      found.add(
+          new RunSummary(
+              r.runId(),
+              r.workflow(),
+              r.entryPoint(),
+              r.status(),
+              created,
+              endedAt.get(r.runId()),
+              null,
+              query.data() ? r.inputs() : null,
+              query.data() ? r.output() : null));
+    }
+    found.sort(newestFirst);
+    return RunPage.of(found.subList(0, Math.min(found.size(), query.limit() + 1)), query.limit());
+  }
+
+  private static boolean selects(
+      RunQuery query, RunRecord r, Instant created, RunQuery.Cursor after) {
+    long millis = created.toEpochMilli();
+    return (query.statuses().isEmpty() || query.statuses().contains(r.status()))
+        && (query.workflow() == null || query.workflow().equals(r.workflow()))
+        && (query.entryPoint() == null || query.entryPoint().equals(r.entryPoint()))
+        && (query.createdFrom() == null || millis >= query.createdFrom().toEpochMilli())
+        && (query.createdBefore() == null || millis < query.createdBefore().toEpochMilli())
+        && (after == null
+            || millis < after.createdAt()
+            || (millis == after.createdAt() && r.runId().compareTo(after.runId()) < 0));
+  }
+
+  @Override
+  public Map<WorkflowStatus, Long> countRuns() {
+    Map<WorkflowStatus, Long> counts = new EnumMap<>(WorkflowStatus.class);
+    for (RunRecord r : runs.values()) {
+      counts.merge(r.status(), 1L, Long::sum);
+    }
+    return counts;
   }
 
   /** Breaker records in memory: shared by the runtimes of this process that use this store. */

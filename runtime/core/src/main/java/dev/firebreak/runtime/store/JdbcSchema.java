@@ -31,11 +31,12 @@ import java.util.List;
  * step to 5: its ISO-text times become numbers. From version 5 on, each version is one step both
  * dialects share ({@code since5}): 6 adds {@code firebreak_dead_letter.declared_by}, 7 the node
  * table (the owners of unfinished runs recorded as gone) and an index of runs by owner, 8 the
- * shared breakers' table. A database from a newer Firebreak is refused rather than misread.
+ * shared breakers' table, 9 the runs API's indexes (by status, creation, workflow, entry point). A
+ * database from a newer Firebreak is refused rather than misread.
  */
 public final class JdbcSchema {
   /** The schema version this release writes. */
-  public static final int VERSION = 8;
+  public static final int VERSION = 9;
 
   /** What SQLite and PostgreSQL spell differently. */
   public enum Dialect {
@@ -67,8 +68,10 @@ public final class JdbcSchema {
             + (", ended_at " + d.number + ", owner TEXT, lease_until " + d.number)
             + d.creationSequence
             + ")",
-        "CREATE INDEX firebreak_run_open ON firebreak_run (status)"
-            + " WHERE status IN ('RUNNING', 'PARKED')",
+        RUNS_BY_STATUS,
+        RUNS_BY_CREATION,
+        RUNS_BY_WORKFLOW,
+        RUNS_BY_ENTRY_POINT,
         "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at) WHERE ended_at IS NOT NULL",
         "CREATE TABLE firebreak_step (run_id TEXT NOT NULL, step TEXT NOT NULL,"
             + (" output " + d.bytes + " NOT NULL, attempts INTEGER NOT NULL,")
@@ -86,6 +89,29 @@ public final class JdbcSchema {
         RUNS_BY_OWNER,
         breakerTable(d));
   }
+
+  // Version 9: the runs API's indexes, each ending in (created_at, run_id), the order of a page.
+  private static final String RUNS_BY_STATUS =
+      "CREATE INDEX firebreak_run_status ON firebreak_run (status, created_at, run_id)";
+  private static final String RUNS_BY_CREATION =
+      "CREATE INDEX firebreak_run_created ON firebreak_run (created_at, run_id)";
+  private static final String RUNS_BY_WORKFLOW =
+      "CREATE INDEX firebreak_run_workflow ON firebreak_run (workflow, created_at, run_id)";
+  private static final String RUNS_BY_ENTRY_POINT =
+      "CREATE INDEX firebreak_run_entry_point"
+          + " ON firebreak_run (workflow, entry_point, created_at, run_id)";
+
+  /**
+   * Version 9: the runs API's indexes; the index of unfinished runs by status gives way to the one
+   * of all runs by status.
+   */
+  private static final List<String> RUN_QUERIES =
+      List.of(
+          "DROP INDEX firebreak_run_open",
+          RUNS_BY_STATUS,
+          RUNS_BY_CREATION,
+          RUNS_BY_WORKFLOW,
+          RUNS_BY_ENTRY_POINT);
 
   /** Version 8: one row per circuit breaker shared by the nodes. */
   private static String breakerTable(Dialect d) {
@@ -177,7 +203,7 @@ public final class JdbcSchema {
 
   /** Element {@code i} takes a database from version {@code 5 + i} to {@code 6 + i}. */
   private static List<List<String>> since5(Dialect d) {
-    return List.of(DEAD_LETTER_DECLARED_BY, nodes(d), List.of(breakerTable(d)));
+    return List.of(DEAD_LETTER_DECLARED_BY, nodes(d), List.of(breakerTable(d)), RUN_QUERIES);
   }
 
   // -----------------------------------------------------------------------------------------------

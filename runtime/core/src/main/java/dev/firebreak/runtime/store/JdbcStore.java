@@ -5,6 +5,8 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunPage;
+import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +43,7 @@ public abstract class JdbcStore implements CheckpointStore {
   private final JdbcSweep sweep;
   private final JdbcRunWrites runs;
   private final BreakerBoard breakers = new JdbcBreakerBoard(this);
+  private final JdbcRunQueries queries = new JdbcRunQueries(this);
 
   /** A store whose runs are leased by {@code leases}. */
   protected JdbcStore(Leases leases) {
@@ -196,6 +200,27 @@ public abstract class JdbcStore implements CheckpointStore {
   public Optional<DeadLetterQueue> deadLetterQueue() {
     return Optional.of(deadLetters);
   }
+
+  @Override
+  public RunPage listRuns(RunQuery query) {
+    return queries.list(query);
+  }
+
+  @Override
+  public Map<WorkflowStatus, Long> countRuns() {
+    return queries.count();
+  }
+
+  /**
+   * The query plan of {@code query}, as the database explains it (for tests that check each query
+   * is served by an index).
+   */
+  public String explainRuns(RunQuery query) {
+    return queries.plan(query, explainPrefix());
+  }
+
+  /** What a query is prefixed with for the database to explain its plan. */
+  protected abstract String explainPrefix();
 
   /** The shared breakers' records, in {@code firebreak_breaker}. */
   @Override

@@ -267,4 +267,9 @@ public final class SqliteStore extends JdbcStore {
       readLock.unlock();
     }
   }
+
+  @Override
+  protected String explainPrefix() {
+    return "EXPLAIN QUERY PLAN ";
+  }
 }

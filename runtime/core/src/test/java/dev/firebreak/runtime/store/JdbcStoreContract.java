@@ -1,9 +1,11 @@
 package dev.firebreak.runtime.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.util.ArrayList;
@@ -14,7 +16,108 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** What the SQL stores promise beyond the contract every store keeps. */
-public abstract class JdbcStoreContract extends StoreContract {
+public abstract class JdbcStoreContract extends StoreContract implements RunQueriesContract {
+  /** Takes a database of the current schema back to version 8, before the runs API's indexes. */
+  public static final List<String> BACK_TO_VERSION_8 =
+      List.of(
+          "DROP INDEX firebreak_run_status",
+          "DROP INDEX firebreak_run_created",
+          "DROP INDEX firebreak_run_workflow",
+          "DROP INDEX firebreak_run_entry_point",
+          "CREATE INDEX firebreak_run_open ON firebreak_run (status)"
+              + " WHERE status IN ('RUNNING', 'PARKED')");
+
+  /**
+   * Whether the database plans by rule, so that each query is served by the one index made for it
+   * (SQLite), with no sort after it; a cost-based planner (PostgreSQL) may pick another of the
+   * runs' indexes, or sort the few rows an index found, when that is cheaper, and the test then
+   * asserts that an index of runs serves the query, never a scan of the table.
+   */
+  protected boolean plansByRule() {
+    return true;
+  }
+
+  /** A connection of its own to this test's database, outside the store. */
+  protected abstract java.sql.Connection rawConnection() throws Exception;
+
+  /**
+   * Each query of the runs API, on 10,000 runs, is planned on the index made for it: the plan names
+   * the index, and on SQLite no sort is added for the order of the page.
+   */
+  @org.junit.jupiter.api.Test
+  void everyRunQueryIsServedByItsIndexAtTenThousandRuns() throws Exception {
+    try (java.sql.Connection c = rawConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO firebreak_run (run_id, workflow, entry_point, graph_hash, status,"
+                  + " version, created_at, updated_at, ended_at, owner)"
+                  + " VALUES (?, ?, ?, 'h', ?, 0, ?, ?, ?, ?)")) {
+        for (int i = 0; i < 10_000; i++) {
+          // As a store looks after a while: most runs completed, a few failed, parked or running.
+          WorkflowStatus status =
+              i % 100 == 7
+                  ? WorkflowStatus.FAILED
+                  : i % 100 == 8
+                      ? WorkflowStatus.PARKED
+                      : i % 50 == 9 ? WorkflowStatus.RUNNING : WorkflowStatus.COMPLETED;
+          insert.setString(1, String.format("run-%05d", i));
+          insert.setString(2, "wf" + (i % 20));
+          insert.setString(3, "entry" + (i % 3));
+          insert.setString(4, status.name());
+          insert.setLong(5, 1_700_000_000_000L + i * 1000L);
+          insert.setLong(6, 1_700_000_000_000L + i * 1000L);
+          if (status.isTerminal()) {
+            insert.setLong(7, 1_700_000_000_000L + i * 1000L + 500);
+            insert.setNull(8, java.sql.Types.VARCHAR);
+          } else {
+            insert.setNull(7, java.sql.Types.BIGINT);
+            insert.setString(8, "node-" + (i % 3));
+          }
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("ANALYZE");
+      }
+      c.commit();
+    }
+    JdbcStore jdbc = (JdbcStore) store;
+    java.time.Instant t = java.time.Instant.ofEpochMilli(1_700_000_000_000L + 5_000_000L);
+    String cursor =
+        new dev.firebreak.runtime.RunQuery.Cursor(t.toEpochMilli(), "run-05000").encode();
+    java.util.Map<String, dev.firebreak.runtime.RunQuery> queries = new java.util.LinkedHashMap<>();
+    dev.firebreak.runtime.RunQuery all = dev.firebreak.runtime.RunQuery.all();
+    queries.put("firebreak_run_created", all);
+    queries.put("firebreak_run_created ", all.after(cursor).createdBetween(null, t.plusSeconds(9)));
+    queries.put("firebreak_run_status", all.status(WorkflowStatus.FAILED));
+    queries.put("firebreak_run_status ", all.status(WorkflowStatus.PARKED).after(cursor));
+    queries.put("firebreak_run_workflow", all.workflow("wf3"));
+    queries.put("firebreak_run_workflow ", all.workflow("wf3").after(cursor));
+    queries.put("firebreak_run_entry_point", all.entryPoint("wf3", "entry1"));
+    queries.put("firebreak_run_entry_point ", all.entryPoint("wf3", "entry1").after(cursor));
+    queries.forEach(
+        (index, query) -> {
+          String plan = jdbc.explainRuns(query);
+          if (plansByRule()) {
+            assertTrue(plan.contains(index.trim()), "not on " + index.trim() + ": " + plan);
+            assertFalse(plan.contains("TEMP B-TREE"), "sorted after the index: " + plan);
+          } else {
+            assertTrue(
+                plan.matches("(?s).*Index Scan( Backward)? (using|on) firebreak_run_.*"),
+                "not on an index of runs: " + plan);
+          }
+          assertFalse(plan.contains("Seq Scan") || plan.contains("SCAN firebreak_run\n"), plan);
+        });
+  }
+
+  /** Another node on this test's data, on {@code clock}. */
+  @Override
+  public CheckpointStore storeWithClock(java.time.Clock clock) {
+    return sameData("runs-node", java.time.Duration.ofHours(1), clock);
+  }
+
   @Test
   void aRunThatEndedTakesNoMoreWritesFromItsOldOwner() {
     store.open("r1", "wf", "process", "h", null);

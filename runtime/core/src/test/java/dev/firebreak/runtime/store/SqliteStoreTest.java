@@ -19,6 +19,11 @@ class SqliteStoreTest extends JdbcStoreContract {
   @TempDir Path dir;
 
   @Override
+  protected java.sql.Connection rawConnection() throws Exception {
+    return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("firebreak.db"));
+  }
+
+  @Override
   protected CheckpointStore newStore() {
     return SqliteStore.open(dir.resolve("firebreak.db"));
   }
@@ -74,8 +79,12 @@ class SqliteStoreTest extends JdbcStoreContract {
     java.util.Set<String> fresh = columns(file);
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
-      // Version 5 is version 8 without the column, the node table, the index by owner and the
+      // Version 5 is version 9 without its indexes, and version 8 without the column, the node
+      // table, the index by owner and the
       // breaker table.
+      for (String undo : BACK_TO_VERSION_8) {
+        s.execute(undo);
+      }
       s.execute("DROP TABLE firebreak_breaker");
       s.execute("ALTER TABLE firebreak_dead_letter DROP COLUMN declared_by");
       s.execute("DROP TABLE firebreak_node");
@@ -106,6 +115,9 @@ class SqliteStoreTest extends JdbcStoreContract {
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement s = c.createStatement()) {
       // Version 6: no nodes; a run was owned by its host's name, with a per-run lease.
+      for (String undo : BACK_TO_VERSION_8) {
+        s.execute(undo);
+      }
       s.execute("DROP TABLE firebreak_breaker");
       s.execute("DROP TABLE firebreak_node");
       s.execute("DROP INDEX firebreak_run_owner");

@@ -221,4 +221,9 @@ public final class PostgresStore extends JdbcStore {
   protected String skipLockedClause() {
     return " FOR UPDATE SKIP LOCKED";
   }
+
+  @Override
+  protected String explainPrefix() {
+    return "EXPLAIN ";
+  }
 }

@@ -67,6 +67,16 @@ class PostgresStoreTest extends JdbcStoreContract {
   }
 
   @Override
+  protected boolean plansByRule() {
+    return false;
+  }
+
+  @Override
+  protected Connection rawConnection() throws Exception {
+    return dataSource.getConnection();
+  }
+
+  @Override
   protected CheckpointStore newStore() throws Exception {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
@@ -230,8 +240,12 @@ class PostgresStoreTest extends JdbcStoreContract {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       fresh = columns(c);
-      // Version 5 is version 8 without the column, the node table, the index by owner and the
+      // Version 5 is version 9 without its indexes, and version 8 without the column, the node
+      // table, the index by owner and the
       // breaker table.
+      for (String undo : BACK_TO_VERSION_8) {
+        s.execute(undo);
+      }
       s.execute("DROP TABLE firebreak_breaker");
       s.execute("ALTER TABLE firebreak_dead_letter DROP COLUMN declared_by");
       s.execute("DROP TABLE firebreak_node");

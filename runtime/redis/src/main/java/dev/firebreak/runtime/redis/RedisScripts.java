@@ -54,7 +54,8 @@ final class RedisScripts {
           + "local function ended(run)\n"
           + "  local st = redis.call('HGET', run, 'status')\n"
           + "  return st ~= 'RUNNING' and st ~= 'PARKED'\n"
-          + "end\n";
+          + "end\n"
+          + RunIndex.FUNCTIONS;
 
   /** ARGV: lease ms, then the tail. Renews this node's lease; 1 if it had not ended, else 0. */
   static final String HEARTBEAT =
@@ -171,9 +172,10 @@ final class RedisScripts {
           + "if true then\n"
           + "  local seq = redis.call('INCR', KEYS[3])\n"
           + "  redis.call('HSET', KEYS[1], 'workflow', ARGV[2], 'entry', ARGV[3], 'hash', ARGV[4],"
-          + " 'status', 'RUNNING', 'version', 0, 'created', seq)\n"
+          + " 'status', 'RUNNING', 'version', 0, 'created', seq, 'created_at', NOW)\n"
           + "  if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'inputs', ARGV[5]) end\n"
           + "  claim(KEYS[1])\n"
+          + "  listed(KEYS[1], ARGV[1])\n"
           + "  redis.call('ZADD', KEYS[2], seq, ARGV[1])\n"
           + "end\n"
           + "return 1";
@@ -225,7 +227,7 @@ final class RedisScripts {
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if ended(KEYS[1]) then return -4 end\n"
           + "if not mine(KEYS[1]) then return -3 end\n"
-          + "redis.call('HSET', KEYS[1], 'status', ARGV[2])\n"
+          + "restatus(KEYS[1], ARGV[1], ARGV[2])\n"
           + "if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'output', ARGV[7]) end\n"
           + "if ARGV[3] == '1' then\n"
           + "  redis.call('ZREM', KEYS[5], ARGV[1])\n"
@@ -234,6 +236,7 @@ final class RedisScripts {
           + "  disown(KEYS[1])\n"
           + "  if tonumber(ARGV[5]) > 0 then\n"
           + "    for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end\n"
+          + "    expiring(KEYS[1], ARGV[1], NOW + 1000 * tonumber(ARGV[5]))\n"
           + "  end\n"
           + "else\n"
           + "  redis.call('ZADD', KEYS[5], redis.call('HGET', KEYS[1], 'created'), ARGV[1])\n"
@@ -257,7 +260,7 @@ final class RedisScripts {
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if redis.call('HGET', KEYS[1], 'status') ~= ARGV[2] then return -5 end\n"
-          + "redis.call('HSET', KEYS[1], 'status', 'RUNNING')\n"
+          + "restatus(KEYS[1], ARGV[1], 'RUNNING')\n"
           + "disown(KEYS[1])\n"
           + "redis.call('HDEL', KEYS[1], 'ended')\n"
           + "claim(KEYS[1])\n"
@@ -273,8 +276,11 @@ final class RedisScripts {
 
   /** KEYS: ended. ARGV: namespace, before ms. */
   static final String PURGE =
-      "local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])\n"
+      "local P = ARGV[1]\n"
+          + RunIndex.FUNCTIONS
+          + "local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2])\n"
           + "for _, id in ipairs(ids) do\n"
+          + "  unlisted(ARGV[1] .. 'run:' .. id, id)\n"
           + "  redis.call('DEL', ARGV[1] .. 'run:' .. id, ARGV[1] .. 'out:' .. id, ARGV[1] .. 'att:' .. id,"
           + " ARGV[1] .. 'ord:' .. id)\n"
           + "  redis.call('ZREM', KEYS[1], id)\n"

@@ -8,6 +8,8 @@ import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunOwnedElsewhereException;
+import dev.firebreak.runtime.RunPage;
+import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.StoreUnavailableException;
 import dev.firebreak.runtime.WorkflowStatus;
@@ -67,6 +69,7 @@ public final class RedisStore implements CheckpointStore {
   private final DeadLetterQueue deadLetters = new DeadLetters();
   private final Leases leases;
   private final RedisBreakerBoard breakers;
+  private final RedisRunQueries queries;
 
   private RedisStore(UnifiedJedis redis, String namespace, Duration finishedTtl, Leases leases) {
     this.redis = Objects.requireNonNull(redis, "redis");
@@ -74,7 +77,9 @@ public final class RedisStore implements CheckpointStore {
     this.finishedTtlSeconds = finishedTtl == null ? 0 : Math.max(1, finishedTtl.toSeconds());
     this.leases = Objects.requireNonNull(leases, "leases");
     this.breakers = new RedisBreakerBoard(this, redis, namespace);
+    this.queries = new RedisRunQueries(this, redis, namespace, leases);
     eval(RedisScripts.MIGRATE_NODES, List.of(), claiming(List.of()));
+    queries.migrate();
   }
 
   /**
@@ -186,6 +191,17 @@ public final class RedisStore implements CheckpointStore {
   @Override
   public Optional<DeadLetterQueue> deadLetterQueue() {
     return Optional.of(deadLetters);
+  }
+
+  /** Pages of runs from the sets of {@link RunIndex}: only the page's runs are read. */
+  @Override
+  public RunPage listRuns(RunQuery query) {
+    return queries.list(query);
+  }
+
+  @Override
+  public Map<WorkflowStatus, Long> countRuns() {
+    return queries.count();
   }
 
   /** Stops the breakers' subscription; the Redis client stays yours to close. */

@@ -9,6 +9,7 @@ import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.store.RunQueriesContract;
 import dev.firebreak.runtime.store.StoreContract;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
@@ -25,7 +27,7 @@ import redis.embedded.RedisServer;
  * The store contract on a real Redis server, started on 127.0.0.1 for this class and stopped after
  * it.
  */
-class RedisStoreTest extends StoreContract {
+class RedisStoreTest extends StoreContract implements RunQueriesContract {
   private static RedisServer server;
   private static RedisClient redis;
   private static int port;
@@ -53,6 +55,52 @@ class RedisStoreTest extends StoreContract {
     if (server != null) {
       server.stop();
     }
+  }
+
+  @Override
+  public CheckpointStore storeWithClock(java.time.Clock clock) {
+    return sameData("runs-node", Duration.ofHours(1), clock);
+  }
+
+  /**
+   * A page of 50 runs out of 10,000 reads the hashes of those 50 (and the one that says whether
+   * there is a next page), whatever the filter: Redis's own command counts say so.
+   */
+  @Test
+  void aPageReadsOnlyItsOwnRuns() {
+    for (int i = 0; i < 10_000; i++) {
+      String id = String.format("run-%05d", i);
+      store.open(id, "wf" + (i % 20), "entry" + (i % 3), "h", null);
+      if (i % 100 == 7) {
+        store.fail(id, WorkflowStatus.FAILED, null);
+      }
+    }
+    for (dev.firebreak.runtime.RunQuery query :
+        List.of(
+            dev.firebreak.runtime.RunQuery.all(),
+            dev.firebreak.runtime.RunQuery.all().status(WorkflowStatus.FAILED),
+            dev.firebreak.runtime.RunQuery.all().entryPoint("wf3", "entry1"),
+            dev.firebreak.runtime.RunQuery.all()
+                .workflow("wf3")
+                .status(WorkflowStatus.RUNNING, WorkflowStatus.FAILED))) {
+      redis.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+      dev.firebreak.runtime.RunPage page = store.listRuns(query.limit(50));
+      assertEquals(50, page.runs().size(), query.toString());
+      long hashesRead = calls("hmget");
+      long perSet = query.statuses().size() <= 1 ? 1 : query.statuses().size();
+      assertTrue(hashesRead <= 51 * perSet, hashesRead + " runs read for a page of 50: " + query);
+      assertEquals(0, calls("hgetall") + calls("keys") + calls("scan"), query.toString());
+    }
+  }
+
+  /** How many times Redis ran {@code command} since the last reset of its statistics. */
+  private static long calls(String command) {
+    for (String line : redis.info("commandstats").split("\r?\n")) {
+      if (line.startsWith("cmdstat_" + command + ":")) {
+        return Long.parseLong(line.replaceAll(".*calls=(\\d+).*", "$1"));
+      }
+    }
+    return 0;
   }
 
   @Override
@@ -102,6 +150,60 @@ class RedisStoreTest extends StoreContract {
         List.of("boom"),
         Instant.parse("2026-11-30T10:00:00Z"),
         null);
+  }
+
+  @Test
+  void runsWrittenBeforeTheRunsApiAreListedOnceTheNamespaceIsOpenedAgain() {
+    store.open("r1", "wf", "process", "h", null);
+    store.open("r2", "wf", "process", "h", null);
+    store.finish("r2", WorkflowStatus.COMPLETED, null);
+    // As an older release left them: no sets of runs, no creation times.
+    for (String key : redis.keys("firebreak:idx:*")) {
+      redis.del(key);
+    }
+    redis.del("firebreak:runs:v1");
+    redis.hdel("firebreak:run:r1", "created_at");
+    redis.hdel("firebreak:run:r2", "created_at");
+    assertEquals(List.of(), store.listRuns(dev.firebreak.runtime.RunQuery.all()).runs());
+    CheckpointStore upgraded = RedisStore.open(redis, "firebreak:", null);
+    try {
+      dev.firebreak.runtime.RunPage page = upgraded.listRuns(dev.firebreak.runtime.RunQuery.all());
+      assertEquals(
+          List.of("r2", "r1"),
+          page.runs().stream().map(dev.firebreak.runtime.RunSummary::runId).toList());
+      assertEquals(Instant.EPOCH, page.runs().get(0).createdAt(), "creation time unknown: 0");
+      assertEquals(
+          java.util.Map.of(WorkflowStatus.RUNNING, 1L, WorkflowStatus.COMPLETED, 1L),
+          upgraded.countRuns());
+    } finally {
+      upgraded.close();
+    }
+  }
+
+  @Test
+  void aFinishedRunWhoseKeysExpiredLeavesTheListsAndTheCounts() {
+    TestClock clock = new TestClock();
+    CheckpointStore expiring =
+        RedisStore.open(
+            redis, "firebreak:", Duration.ofMinutes(1), "ttl-node", Duration.ofHours(1), clock);
+    try {
+      expiring.open("kept", "wf", "process", "h", null);
+      expiring.open("gone", "wf", "process", "h", null);
+      expiring.finish("gone", WorkflowStatus.COMPLETED, null);
+      assertEquals(2, expiring.listRuns(dev.firebreak.runtime.RunQuery.all()).runs().size());
+      clock.advance(Duration.ofMinutes(1).plusSeconds(1));
+      // What Redis does to the keys of "gone" once its minute is over.
+      redis.del("firebreak:run:gone", "firebreak:out:gone", "firebreak:att:gone");
+      assertEquals(
+          List.of("kept"),
+          expiring.listRuns(dev.firebreak.runtime.RunQuery.all()).runs().stream()
+              .map(dev.firebreak.runtime.RunSummary::runId)
+              .toList());
+      assertEquals(java.util.Map.of(WorkflowStatus.RUNNING, 1L), expiring.countRuns());
+      assertEquals(0, redis.zcard("firebreak:idx:s:COMPLETED"), "the sets forgot it");
+    } finally {
+      expiring.close();
+    }
   }
 
   @Test

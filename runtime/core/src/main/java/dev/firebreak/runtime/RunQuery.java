@@ -1,0 +1,136 @@
+package dev.firebreak.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which runs to list, newest first (by creation time, then run id), a page at a time: every filter
+ * is optional, and a page goes on from the cursor of the one before ({@link RunPage#nextCursor()}),
+ * never from an offset, so runs created meanwhile neither repeat nor shift a page.
+ *
+ * <pre>{@code
+ * RunPage page = runtime.runs().list(RunQuery.all().status(WorkflowStatus.FAILED).limit(20));
+ * RunPage next = runtime.runs().list(query.after(page.nextCursor()));
+ * }</pre>
+ *
+ * @param statuses the statuses to show; empty for all
+ * @param workflow the workflow (its interface's qualified name); null for all
+ * @param entryPoint the entry point of {@code workflow}; null for all
+ * @param createdFrom runs created at or after it; null for no bound
+ * @param createdBefore runs created before it; null for no bound
+ * @param limit runs per page, 1 to {@value #MAX_LIMIT}
+ * @param after the cursor of the previous page; null for the first
+ * @param data whether each run carries its stored inputs and output
+ */
+public record RunQuery(
+    Set<WorkflowStatus> statuses,
+    String workflow,
+    String entryPoint,
+    Instant createdFrom,
+    Instant createdBefore,
+    int limit,
+    String after,
+    boolean data) {
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 1_000;
+
+  public RunQuery {
+    statuses = statuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
+    if (entryPoint != null && workflow == null) {
+      throw new IllegalArgumentException("an entry point is named together with its workflow");
+    }
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ": " + limit);
+    }
+    if (createdFrom != null && createdBefore != null && !createdFrom.isBefore(createdBefore)) {
+      throw new IllegalArgumentException(
+          "createdFrom " + createdFrom + " is not before createdBefore " + createdBefore);
+    }
+    if (after != null) {
+      Cursor.decode(after); // refuses a cursor that is not one
+    }
+  }
+
+  /** Every run, {@value #DEFAULT_LIMIT} a page, without their data. */
+  public static RunQuery all() {
+    return new RunQuery(Set.of(), null, null, null, null, DEFAULT_LIMIT, null, false);
+  }
+
+  /** Only runs in one of {@code statuses}. */
+  public RunQuery status(WorkflowStatus... statuses) {
+    return new RunQuery(
+        Set.of(statuses), workflow, entryPoint, createdFrom, createdBefore, limit, after, data);
+  }
+
+  /** Only runs of {@code workflow} (the qualified name of its interface). */
+  public RunQuery workflow(String workflow) {
+    Objects.requireNonNull(workflow, "workflow");
+    return new RunQuery(statuses, workflow, null, createdFrom, createdBefore, limit, after, data);
+  }
+
+  /** Only runs of {@code entryPoint} of {@code workflow}. */
+  public RunQuery entryPoint(String workflow, String entryPoint) {
+    Objects.requireNonNull(workflow, "workflow");
+    Objects.requireNonNull(entryPoint, "entryPoint");
+    return new RunQuery(
+        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, after, data);
+  }
+
+  /** Only runs created at or after {@code from} and before {@code before} (either may be null). */
+  public RunQuery createdBetween(Instant from, Instant before) {
+    return new RunQuery(statuses, workflow, entryPoint, from, before, limit, after, data);
+  }
+
+  /** {@code limit} runs a page at most. */
+  public RunQuery limit(int limit) {
+    return new RunQuery(
+        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, after, data);
+  }
+
+  /** The page after the one whose {@link RunPage#nextCursor()} is {@code cursor}. */
+  public RunQuery after(String cursor) {
+    return new RunQuery(
+        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, cursor, data);
+  }
+
+  /** Each run with its stored inputs and output ({@link RunSummary#inputsJson()}). */
+  public RunQuery withData() {
+    return new RunQuery(
+        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, after, true);
+  }
+
+  /** Where a page ends: its last run's creation time (epoch millis) and id, opaque to callers. */
+  public record Cursor(long createdAt, String runId) {
+    public Cursor {
+      Objects.requireNonNull(runId, "runId");
+    }
+
+    /** The cursor that follows {@code run}. */
+    public static String after(RunSummary run) {
+      return new Cursor(run.createdAt().toEpochMilli(), run.runId()).encode();
+    }
+
+    public String encode() {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString((createdAt + ":" + runId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code cursor} is not one this class encoded
+     */
+    public static Cursor decode(String cursor) {
+      try {
+        String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        int colon = text.indexOf(':');
+        return new Cursor(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("not a run cursor: " + cursor, e);
+      }
+    }
+  }
+}

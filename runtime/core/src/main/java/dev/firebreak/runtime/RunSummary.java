@@ -1,0 +1,91 @@
+package dev.firebreak.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One run as a list shows it.
+ *
+ * @param createdAt when it was opened, by the store's clock
+ * @param endedAt when it ended; null while it runs or is parked
+ * @param owner the node running it; null once it ended, or while no node holds it
+ * @param inputs its stored inputs, only when asked for ({@link RunQuery#withData()}); see {@link
+ *     #inputsJson()}
+ * @param output its stored output, only when asked for and if it completed
+ */
+public record RunSummary(
+    String runId,
+    String workflow,
+    String entryPoint,
+    WorkflowStatus status,
+    Instant createdAt,
+    Instant endedAt,
+    String owner,
+    byte[] inputs,
+    byte[] output) {
+  public RunSummary {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(workflow, "workflow");
+    Objects.requireNonNull(entryPoint, "entryPoint");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+
+  /** The inputs the run was started with, as JSON text, if they were asked for and stored. */
+  public Optional<String> inputsJson() {
+    return json(inputs);
+  }
+
+  /** The run's output as JSON text, if it was asked for and stored. */
+  public Optional<String> outputJson() {
+    return json(output);
+  }
+
+  private static Optional<String> json(byte[] stored) {
+    if (stored == null || stored.length < 4) {
+      return Optional.empty();
+    }
+    // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
+    return Optional.of(new String(stored, 4, stored.length - 4, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String toString() {
+    return "RunSummary[runId="
+        + RunIds.forLog(runId)
+        + ", workflow="
+        + workflow
+        + ", entryPoint="
+        + entryPoint
+        + ", status="
+        + status
+        + ", createdAt="
+        + createdAt
+        + (endedAt != null ? ", endedAt=" + endedAt : "")
+        + (owner != null ? ", owner=" + owner : "")
+        + inputsJson().map(j -> ", inputs=" + j).orElse("")
+        + outputJson().map(j -> ", output=" + j).orElse("")
+        + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RunSummary r
+        && runId.equals(r.runId)
+        && workflow.equals(r.workflow)
+        && entryPoint.equals(r.entryPoint)
+        && status == r.status
+        && createdAt.equals(r.createdAt)
+        && Objects.equals(endedAt, r.endedAt)
+        && Objects.equals(owner, r.owner)
+        && java.util.Arrays.equals(inputs, r.inputs)
+        && java.util.Arrays.equals(output, r.output);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(runId, status, createdAt);
+  }
+}

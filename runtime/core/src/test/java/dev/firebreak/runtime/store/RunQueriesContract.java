@@ -1,0 +1,230 @@
+package dev.firebreak.runtime.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.RunPage;
+import dev.firebreak.runtime.RunQuery;
+import dev.firebreak.runtime.RunSummary;
+import dev.firebreak.runtime.WorkflowStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runs API every store keeps: pages newest first by a cursor, filters by status, workflow,
+ * entry point and creation time, data only when asked for, counts by status. A store's test class
+ * implements it beside its {@link StoreContract}.
+ */
+public interface RunQueriesContract {
+  /** A store whose clock is {@code clock}, empty of runs; closed by the test. */
+  CheckpointStore storeWithClock(Clock clock) throws Exception;
+
+  /** Whether this store lists runs yet. */
+  default boolean listsRuns() {
+    return true;
+  }
+
+  /** A clock the test moves. */
+  final class MovingClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-12-01T08:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  private static List<String> ids(RunPage page) {
+    List<String> ids = new ArrayList<>();
+    page.runs().forEach(r -> ids.add(r.runId()));
+    return ids;
+  }
+
+  /**
+   * r1…r7 of a.Flow#start one second apart from T0; r8, r9 of b.Flow#other; r10 of a.Flow#second;
+   * r2 completed, r4 failed, r6 parked.
+   */
+  private static MovingClock fill(CheckpointStore store, MovingClock clock) {
+    for (int i = 1; i <= 10; i++) {
+      String wf = i <= 7 || i == 10 ? "a.Flow" : "b.Flow";
+      String entry = i <= 7 ? "start" : i == 10 ? "second" : "other";
+      store.open("r" + i, wf, entry, "h", new byte[] {0, 0, 0, 0, '"', (byte) ('0' + i % 10), '"'});
+      clock.advance(Duration.ofSeconds(1));
+    }
+    store.finish("r2", WorkflowStatus.COMPLETED, new byte[] {0, 0, 0, 0, '1'});
+    store.fail("r4", WorkflowStatus.FAILED, null);
+    store.saveStatus("r6", WorkflowStatus.PARKED);
+    return clock;
+  }
+
+  @Test
+  default void runsComeNewestFirstAPageAtATimeByCursor() throws Exception {
+    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
+    MovingClock clock = new MovingClock();
+    CheckpointStore store = storeWithClock(clock);
+    try {
+      fill(store, clock);
+      RunPage first = store.listRuns(RunQuery.all().limit(4));
+      assertEquals(List.of("r10", "r9", "r8", "r7"), ids(first));
+      assertTrue(first.hasNext());
+      store.open("r11", "a.Flow", "start", "h", null); // created meanwhile: pages do not shift
+      RunPage second = store.listRuns(RunQuery.all().limit(4).after(first.nextCursor()));
+      assertEquals(List.of("r6", "r5", "r4", "r3"), ids(second));
+      RunPage last = store.listRuns(RunQuery.all().limit(4).after(second.nextCursor()));
+      assertEquals(List.of("r2", "r1"), ids(last));
+      assertFalse(last.hasNext());
+      assertEquals("r11", store.listRuns(RunQuery.all().limit(1)).runs().get(0).runId());
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  default void runsAreFilteredByStatusWorkflowEntryPointAndCreationTime() throws Exception {
+    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
+    MovingClock clock = new MovingClock();
+    Instant t0 = clock.instant();
+    CheckpointStore store = storeWithClock(clock);
+    try {
+      fill(store, clock);
+      assertEquals(
+          List.of("r4"), ids(store.listRuns(RunQuery.all().status(WorkflowStatus.FAILED))));
+      assertEquals(
+          List.of("r10", "r7", "r6", "r5", "r3", "r1"),
+          ids(
+              store.listRuns(
+                  RunQuery.all()
+                      .workflow("a.Flow")
+                      .status(WorkflowStatus.RUNNING, WorkflowStatus.PARKED))));
+      assertEquals(
+          List.of("r7", "r6", "r5", "r4", "r3", "r2", "r1"),
+          ids(store.listRuns(RunQuery.all().entryPoint("a.Flow", "start"))));
+      assertEquals(List.of("r9", "r8"), ids(store.listRuns(RunQuery.all().workflow("b.Flow"))));
+      assertEquals(
+          List.of("r5", "r4", "r3"),
+          ids(store.listRuns(RunQuery.all().createdBetween(t0.plusSeconds(2), t0.plusSeconds(5)))),
+          "from is inclusive, before exclusive");
+      RunQuery earlyStarts =
+          RunQuery.all()
+              .entryPoint("a.Flow", "start")
+              .status(WorkflowStatus.RUNNING)
+              .createdBetween(null, t0.plusSeconds(5));
+      RunPage page = store.listRuns(earlyStarts.limit(1));
+      assertEquals(List.of("r5"), ids(page));
+      assertEquals(List.of("r3", "r1"), ids(store.listRuns(earlyStarts.after(page.nextCursor()))));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  default void aRunShowsItsTimesOwnerAndOnlyWhenAskedItsData() throws Exception {
+    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
+    MovingClock clock = new MovingClock();
+    Instant t0 = clock.instant();
+    CheckpointStore store = storeWithClock(clock);
+    try {
+      fill(store, clock);
+      RunSummary done =
+          store.listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED)).runs().get(0);
+      assertEquals("r2", done.runId());
+      assertEquals("a.Flow", done.workflow());
+      assertEquals("start", done.entryPoint());
+      assertEquals(t0.plusSeconds(1), done.createdAt());
+      assertEquals(t0.plusSeconds(10), done.endedAt(), "ended after all ten were opened");
+      assertNull(done.owner(), "an ended run is owned by nobody");
+      assertNull(done.inputs(), "no data unless asked for");
+      assertTrue(done.toString().contains("r2"), done.toString());
+      assertTrue(done.toString().contains("status=COMPLETED"), done.toString());
+
+      RunSummary withData =
+          store.listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED).withData()).runs().get(0);
+      assertEquals("\"2\"", withData.inputsJson().orElseThrow());
+      assertEquals("1", withData.outputJson().orElseThrow());
+      assertTrue(withData.toString().contains("inputs=\"2\""), withData.toString());
+      assertFalse(withData.toString().contains("[B@"), withData.toString());
+
+      RunSummary running = store.listRuns(RunQuery.all().limit(1)).runs().get(0);
+      assertNull(running.endedAt());
+      assertEquals(store.nodeId(), running.owner(), "a running run names the node that runs it");
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  default void runsOpenedInOneMillisecondArePagedByRunId() throws Exception {
+    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
+    CheckpointStore store = storeWithClock(new MovingClock());
+    try {
+      for (String id : List.of("t1", "t2", "t3", "t4", "t5")) {
+        store.open(id, "wf", "process", "h", null);
+      }
+      RunPage first = store.listRuns(RunQuery.all().limit(2));
+      RunPage second = store.listRuns(RunQuery.all().limit(2).after(first.nextCursor()));
+      RunPage third = store.listRuns(RunQuery.all().limit(2).after(second.nextCursor()));
+      assertEquals(List.of("t5", "t4"), ids(first));
+      assertEquals(List.of("t3", "t2"), ids(second));
+      assertEquals(List.of("t1"), ids(third));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  default void countsAreByStatus() throws Exception {
+    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
+    MovingClock clock = new MovingClock();
+    CheckpointStore store = storeWithClock(clock);
+    try {
+      fill(store, clock);
+      Map<WorkflowStatus, Long> counts = store.countRuns();
+      assertEquals(7L, counts.get(WorkflowStatus.RUNNING));
+      assertEquals(1L, counts.get(WorkflowStatus.PARKED));
+      assertEquals(1L, counts.get(WorkflowStatus.COMPLETED));
+      assertEquals(1L, counts.get(WorkflowStatus.FAILED));
+      assertEquals(10L, counts.values().stream().mapToLong(Long::longValue).sum());
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  default void aQueryThatCannotBeIsRefusedBeforeAnyRead() {
+    assertThrows(IllegalArgumentException.class, () -> RunQuery.all().limit(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> RunQuery.all().limit(RunQuery.MAX_LIMIT + 1));
+    assertThrows(IllegalArgumentException.class, () -> RunQuery.all().after("not a cursor"));
+    Instant t = Instant.parse("2026-12-01T00:00:00Z");
+    assertThrows(IllegalArgumentException.class, () -> RunQuery.all().createdBetween(t, t));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RunQuery(java.util.Set.of(), null, "start", null, null, 10, null, false));
+  }
+}

@@ -1,0 +1,140 @@
+package dev.firebreak.runtime.redis;
+
+import dev.firebreak.runtime.RunPage;
+import dev.firebreak.runtime.RunQuery;
+import dev.firebreak.runtime.RunSummary;
+import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.store.Leases;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The runs API on Redis: a page is read from the one sorted set of {@link RunIndex} that matches
+ * the query's filters (several, one per status, merged, when it names several statuses), and only
+ * the page's runs are read.
+ */
+final class RedisRunQueries {
+  private static final int FIELDS = 6;
+
+  private final RedisStore store;
+  private final UnifiedJedis redis;
+  private final String ns;
+  private final Leases leases;
+
+  RedisRunQueries(RedisStore store, UnifiedJedis redis, String ns, Leases leases) {
+    this.store = store;
+    this.redis = redis;
+    this.ns = ns;
+    this.leases = leases;
+  }
+
+  /** Lists the runs of namespaces written before the runs API; once per namespace. */
+  void migrate() {
+    store.call(() -> redis.eval(bytes(RunIndex.MIGRATE), List.of(), List.of(bytes(ns))));
+  }
+
+  RunPage list(RunQuery query) {
+    String max = "+";
+    if (query.createdBefore() != null) {
+      max = "(" + pad(query.createdBefore().toEpochMilli());
+    }
+    if (query.after() != null) {
+      RunQuery.Cursor cursor = RunQuery.Cursor.decode(query.after());
+      String after = "(" + pad(cursor.createdAt()) + ":" + cursor.runId();
+      max = max.equals("+") || after.compareTo(max) < 0 ? after : max;
+    }
+    String min = query.createdFrom() == null ? "-" : "[" + pad(query.createdFrom().toEpochMilli());
+    List<RunSummary> found = new ArrayList<>();
+    for (String set : sets(query)) {
+      found.addAll(read(set, max, min, query));
+    }
+    if (found.size() > 1) {
+      found.sort(
+          Comparator.comparing((RunSummary r) -> r.createdAt().toEpochMilli())
+              .thenComparing(r -> bytes(r.runId()), java.util.Arrays::compareUnsigned)
+              .reversed());
+    }
+    return RunPage.of(found.subList(0, Math.min(found.size(), query.limit() + 1)), query.limit());
+  }
+
+  /** The sets that hold the runs {@code query} selects, before their time range. */
+  private List<String> sets(RunQuery query) {
+    String base =
+        query.entryPoint() != null
+            ? ns + "idx:e:" + query.workflow() + "#" + query.entryPoint()
+            : query.workflow() != null ? ns + "idx:w:" + query.workflow() : null;
+    if (query.statuses().isEmpty()) {
+      return List.of(base != null ? base : ns + "idx:all");
+    }
+    List<String> sets = new ArrayList<>();
+    for (WorkflowStatus s : query.statuses()) {
+      sets.add(base != null ? base + ":s:" + s.name() : ns + "idx:s:" + s.name());
+    }
+    return sets;
+  }
+
+  private List<RunSummary> read(String set, String max, String min, RunQuery query) {
+    List<byte[]> args =
+        List.of(
+            bytes(ns),
+            bytes(Long.toString(leases.now())),
+            bytes(max),
+            bytes(min),
+            bytes(Integer.toString(query.limit() + 1)),
+            bytes(query.data() ? "1" : "0"));
+    Object reply = store.call(() -> redis.eval(bytes(RunIndex.LIST), List.of(bytes(set)), args));
+    List<?> flat = (List<?>) reply;
+    int width = 1 + FIELDS + (query.data() ? 2 : 0);
+    List<RunSummary> runs = new ArrayList<>();
+    for (int i = 0; i + width <= flat.size(); i += width) {
+      String ended = text(flat.get(i + 5));
+      runs.add(
+          new RunSummary(
+              text(flat.get(i)),
+              text(flat.get(i + 1)),
+              text(flat.get(i + 2)),
+              WorkflowStatus.valueOf(text(flat.get(i + 3))),
+              Instant.ofEpochMilli(Long.parseLong(text(flat.get(i + 4)))),
+              ended == null ? null : Instant.ofEpochMilli(Long.parseLong(ended)),
+              text(flat.get(i + 6)),
+              query.data() ? (byte[]) flat.get(i + 7) : null,
+              query.data() ? (byte[]) flat.get(i + 8) : null));
+    }
+    return runs;
+  }
+
+  Map<WorkflowStatus, Long> count() {
+    List<byte[]> args = new ArrayList<>(List.of(bytes(ns), bytes(Long.toString(leases.now()))));
+    for (WorkflowStatus s : WorkflowStatus.values()) {
+      args.add(bytes(s.name()));
+    }
+    List<?> counts = (List<?>) store.call(() -> redis.eval(bytes(RunIndex.COUNT), List.of(), args));
+    Map<WorkflowStatus, Long> out = new EnumMap<>(WorkflowStatus.class);
+    WorkflowStatus[] statuses = WorkflowStatus.values();
+    for (int i = 0; i < statuses.length; i++) {
+      long n = (Long) counts.get(i);
+      if (n > 0) {
+        out.put(statuses[i], n);
+      }
+    }
+    return out;
+  }
+
+  private static String pad(long millis) {
+    return String.format("%013d", millis);
+  }
+
+  private static String text(Object o) {
+    return o == null ? null : new String((byte[]) o, StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.firebreak.runtime.redis;
+
+/**
+ * The runs API's sorted sets in Redis, kept by the scripts that write a run. Each holds one member
+ * per run, {@code <created_at, 13 digits>:<run id>}, all at score 0, so that a lexicographic range
+ * read backwards is a page newest first, and a page's last member is where the next begins. Six
+ * sets per run: {@code idx:all}, {@code idx:w:<workflow>}, {@code idx:e:<workflow>#<entry point>},
+ * and each of these by status ({@code idx:s:<status>}, {@code idx:w:<workflow>:s:<status>}, {@code
+ * idx:e:<workflow>#<entry point>:s:<status>}). A run whose keys expire ({@code finishedTtl}) is
+ * noted in {@code idx:expiring} (by expiry time) and leaves the sets once that time has passed.
+ */
+final class RunIndex {
+  private RunIndex() {}
+
+  /** Lua functions for the scripts; {@code P} (the namespace) must be defined before them. */
+  static final String FUNCTIONS =
+      "local function member(created, id)\n"
+          + "  return string.format('%013d', tonumber(created or '0')) .. ':' .. id\n"
+          + "end\n"
+          + "local function runSets(w, e, st)\n"
+          + "  local wk, ek = P .. 'idx:w:' .. w, P .. 'idx:e:' .. w .. '#' .. e\n"
+          + "  return {P .. 'idx:all', wk, ek}, {P .. 'idx:s:' .. st, wk .. ':s:' .. st, ek .. ':s:' .. st}\n"
+          + "end\n"
+          + "local function runFields(run)\n"
+          + "  return redis.call('HMGET', run, 'workflow', 'entry', 'status', 'created_at')\n"
+          + "end\n"
+          + "local function expiryNote(f, id)\n"
+          + "  return f[1] .. '\\n' .. f[2] .. '\\n' .. f[3] .. '\\n' .. member(f[4], id)\n"
+          + "end\n"
+          + "local function listed(run, id)\n"
+          + "  local f = runFields(run)\n"
+          + "  local m = member(f[4], id)\n"
+          + "  local all, byStatus = runSets(f[1], f[2], f[3])\n"
+          + "  for _, k in ipairs(all) do redis.call('ZADD', k, 0, m) end\n"
+          + "  for _, k in ipairs(byStatus) do redis.call('ZADD', k, 0, m) end\n"
+          + "end\n"
+          + "local function unlisted(run, id)\n"
+          + "  local f = runFields(run)\n"
+          + "  if not f[1] then return end\n"
+          + "  local m = member(f[4], id)\n"
+          + "  local all, byStatus = runSets(f[1], f[2], f[3])\n"
+          + "  for _, k in ipairs(all) do redis.call('ZREM', k, m) end\n"
+          + "  for _, k in ipairs(byStatus) do redis.call('ZREM', k, m) end\n"
+          + "  redis.call('ZREM', P .. 'idx:expiring', expiryNote(f, id))\n"
+          + "end\n"
+          + "local function restatus(run, id, st)\n"
+          + "  local f = runFields(run)\n"
+          + "  if f[3] == st then return end\n"
+          + "  local m = member(f[4], id)\n"
+          + "  local _, before = runSets(f[1], f[2], f[3])\n"
+          + "  local _, after = runSets(f[1], f[2], st)\n"
+          + "  for _, k in ipairs(before) do redis.call('ZREM', k, m) end\n"
+          + "  for _, k in ipairs(after) do redis.call('ZADD', k, 0, m) end\n"
+          + "  redis.call('ZREM', P .. 'idx:expiring', expiryNote(f, id))\n"
+          + "  redis.call('HSET', run, 'status', st)\n"
+          + "end\n"
+          + "local function expiring(run, id, at)\n"
+          + "  redis.call('ZADD', P .. 'idx:expiring', at, expiryNote(runFields(run), id))\n"
+          + "end\n"
+          + "local function forgetExpired(now)\n"
+          + "  local gone = redis.call('ZRANGEBYSCORE', P .. 'idx:expiring', '-inf', now, 'LIMIT', 0, 1000)\n"
+          + "  for _, g in ipairs(gone) do\n"
+          + "    local w, e, st, m = string.match(g, '^(.-)\\n(.-)\\n(.-)\\n(.*)$')\n"
+          + "    local all, byStatus = runSets(w, e, st)\n"
+          + "    for _, k in ipairs(all) do redis.call('ZREM', k, m) end\n"
+          + "    for _, k in ipairs(byStatus) do redis.call('ZREM', k, m) end\n"
+          + "    redis.call('ZREM', P .. 'idx:expiring', g)\n"
+          + "  end\n"
+          + "end\n";
+
+  /**
+   * KEYS: the set to read. ARGV: namespace, now (ms), max and min (lexicographic bounds), how many
+   * runs, '1' for their data. Returns per run its id, workflow, entry point, status, created_at,
+   * ended, owner (then inputs and output): only the page's runs are read. A member whose run has
+   * expired is dropped from the set.
+   */
+  static final String LIST =
+      "local P = ARGV[1]\n"
+          + FUNCTIONS
+          + "forgetExpired(tonumber(ARGV[2]))\n"
+          + "local max, min, want = ARGV[3], ARGV[4], tonumber(ARGV[5])\n"
+          + "local out, found = {}, 0\n"
+          + "while found < want do\n"
+          + "  local ms = redis.call('ZREVRANGEBYLEX', KEYS[1], max, min, 'LIMIT', 0, want - found)\n"
+          + "  if #ms == 0 then break end\n"
+          + "  for _, m in ipairs(ms) do\n"
+          + "    max = '(' .. m\n"
+          + "    local id = string.sub(m, 15)\n"
+          + "    local run = P .. 'run:' .. id\n"
+          + "    local f\n"
+          + "    if ARGV[6] == '1' then\n"
+          + "      f = redis.call('HMGET', run, 'workflow', 'entry', 'status', 'created_at', 'ended',"
+          + " 'owner', 'inputs', 'output')\n"
+          + "    else\n"
+          + "      f = redis.call('HMGET', run, 'workflow', 'entry', 'status', 'created_at', 'ended',"
+          + " 'owner')\n"
+          + "    end\n"
+          + "    if f[1] then\n"
+          + "      found = found + 1\n"
+          + "      table.insert(out, id)\n"
+          + "      for i = 1, #f do table.insert(out, f[i]) end\n"
+          + "    else\n"
+          + "      redis.call('ZREM', KEYS[1], m)\n"
+          + "    end\n"
+          + "  end\n"
+          + "end\n"
+          + "return out";
+
+  /** ARGV: namespace, now (ms), the statuses. Returns how many runs each has. */
+  static final String COUNT =
+      "local P = ARGV[1]\n"
+          + FUNCTIONS
+          + "forgetExpired(tonumber(ARGV[2]))\n"
+          + "local out = {}\n"
+          + "for i = 3, #ARGV do table.insert(out, redis.call('ZCARD', P .. 'idx:s:' .. ARGV[i])) end\n"
+          + "return out";
+
+  /**
+   * ARGV: namespace. Once per namespace: lists the runs written before the runs API (their creation
+   * time unknown: 0).
+   */
+  static final String MIGRATE =
+      "local P = ARGV[1]\n"
+          + FUNCTIONS
+          + "if redis.call('SETNX', P .. 'runs:v1', '1') == 0 then return 0 end\n"
+          + "local n = 0\n"
+          + "for _, set in ipairs({P .. 'open', P .. 'ended'}) do\n"
+          + "  for _, id in ipairs(redis.call('ZRANGE', set, 0, -1)) do\n"
+          + "    local run = P .. 'run:' .. id\n"
+          + "    if redis.call('EXISTS', run) == 1 then\n"
+          + "      redis.call('HSETNX', run, 'created_at', 0)\n"
+          + "      listed(run, id)\n"
+          + "      n = n + 1\n"
+          + "    end\n"
+          + "  end\n"
+          + "end\n"
+          + "return n";
+}
