@@ -36,6 +36,8 @@ public final class Main {
           "       firebreak-sample serve [--port P (default 9464)] [--seconds S (default 300)] [--invoices N] [--db FILE]",
           "                                                    Prometheus metrics on 127.0.0.1 while a batch runs",
           "       firebreak-sample chaos timeout|outage|saturation|corrupt   the seed's chaos tests, time compressed",
+          "       firebreak-sample runs [STATUS...] [--limit N (1..1000, default 20)] [--after CURSOR] [--db FILE]",
+          "                                                    counts by status, then the runs, newest first",
           "       firebreak-sample dlq list [--db FILE]",
           "       firebreak-sample dlq replay <invoice> [--db FILE]",
           "       firebreak-sample dlq discard <invoice> [--db FILE]",
@@ -115,6 +117,8 @@ public final class Main {
       case "resume":
         o.noPositional();
         return resume(o.database, out);
+      case "runs":
+        return RunsCommand.execute(o.positional, o.limit, o.after, o.database, out);
       case "dlq":
         if (o.positional.isEmpty()) {
           throw new UsageException("dlq needs list, replay or discard");
@@ -136,6 +140,8 @@ public final class Main {
     Path database = Path.of("firebreak-sample.db");
     int port = 9464;
     int seconds = 300;
+    int limit = 20;
+    String after;
     final List<String> positional = new ArrayList<>();
 
     static Options parse(List<String> args) {
@@ -160,6 +166,15 @@ public final class Main {
             if (o.port < 0 || o.port > 65535) {
               throw new UsageException("--port must be within 0..65535");
             }
+            break;
+          case "--limit":
+            o.limit = number(args, ++i, a);
+            if (o.limit < 1 || o.limit > 1000) {
+              throw new UsageException("--limit must be within 1..1000");
+            }
+            break;
+          case "--after":
+            o.after = value(args, ++i, a);
             break;
           case "--seconds":
             o.seconds = number(args, ++i, a);

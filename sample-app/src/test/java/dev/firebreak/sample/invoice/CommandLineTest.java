@@ -70,6 +70,31 @@ class CommandLineTest {
   }
 
   @Test
+  void runsAreCountedAndListedAPageAtATime() {
+    String db = dir.resolve("runs.db").toString();
+    run("run", "--invoices", "120", "--db", db);
+    String counts = run("runs", "--db", db).lines().findFirst().orElseThrow();
+    long total = 0;
+    for (String part : counts.substring("runs: ".length()).split(", ")) {
+      total += Long.parseLong(part.split(" ")[1]);
+    }
+    assertEquals(120, total, counts);
+
+    String failed = run("runs", "failed", "--limit", "2", "--db", db);
+    List<String> lines = failed.lines().toList();
+    assertTrue(lines.size() >= 2, failed);
+    assertTrue(lines.get(1).contains("FAILED"), failed);
+    String more = lines.get(lines.size() - 1);
+    assertTrue(more.startsWith("more: runs FAILED --after "), failed);
+    String cursor = more.substring(more.lastIndexOf(' ') + 1);
+    String next = run("runs", "FAILED", "--limit", "2", "--after", cursor, "--db", db);
+    String firstOfNext = next.lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
+    assertTrue(
+        lines.stream().noneMatch(l -> l.startsWith(firstOfNext + " ")),
+        "the next page starts after the first: " + failed + next);
+  }
+
+  @Test
   void badArgumentsAreRefusedWithTheUsage() {
     for (List<String> bad :
         List.of(
@@ -78,6 +103,9 @@ class CommandLineTest {
             List.of("--invoices", "many"),
             List.of("--verbose"),
             List.of("explode"),
+            List.of("runs", "lost"),
+            List.of("runs", "--limit", "0"),
+            List.of("runs", "--after", "not-a-cursor"),
             List.of("dlq"),
             List.of("dlq", "burn"),
             List.of("dlq", "replay"),

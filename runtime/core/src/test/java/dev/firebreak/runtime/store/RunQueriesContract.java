@@ -14,8 +14,6 @@ import dev.firebreak.runtime.WorkflowStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,30 +34,6 @@ public interface RunQueriesContract {
     return true;
   }
 
-  /** A clock the test moves. */
-  final class MovingClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-01T08:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   private static List<String> ids(RunPage page) {
     List<String> ids = new ArrayList<>();
     page.runs().forEach(r -> ids.add(r.runId()));
@@ -70,7 +44,8 @@ public interface RunQueriesContract {
    * r1…r7 of a.Flow#start one second apart from T0; r8, r9 of b.Flow#other; r10 of a.Flow#second;
    * r2 completed, r4 failed, r6 parked.
    */
-  private static MovingClock fill(CheckpointStore store, MovingClock clock) {
+  private static StoreContract.TestClock fill(
+      CheckpointStore store, StoreContract.TestClock clock) {
     for (int i = 1; i <= 10; i++) {
       String wf = i <= 7 || i == 10 ? "a.Flow" : "b.Flow";
       String entry = i <= 7 ? "start" : i == 10 ? "second" : "other";
@@ -86,7 +61,7 @@ public interface RunQueriesContract {
   @Test
   default void runsComeNewestFirstAPageAtATimeByCursor() throws Exception {
     Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    MovingClock clock = new MovingClock();
+    StoreContract.TestClock clock = new StoreContract.TestClock();
     CheckpointStore store = storeWithClock(clock);
     try {
       fill(store, clock);
@@ -108,7 +83,7 @@ public interface RunQueriesContract {
   @Test
   default void runsAreFilteredByStatusWorkflowEntryPointAndCreationTime() throws Exception {
     Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    MovingClock clock = new MovingClock();
+    StoreContract.TestClock clock = new StoreContract.TestClock();
     Instant t0 = clock.instant();
     CheckpointStore store = storeWithClock(clock);
     try {
@@ -146,7 +121,7 @@ public interface RunQueriesContract {
   @Test
   default void aRunShowsItsTimesOwnerAndOnlyWhenAskedItsData() throws Exception {
     Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    MovingClock clock = new MovingClock();
+    StoreContract.TestClock clock = new StoreContract.TestClock();
     Instant t0 = clock.instant();
     CheckpointStore store = storeWithClock(clock);
     try {
@@ -181,7 +156,7 @@ public interface RunQueriesContract {
   @Test
   default void runsOpenedInOneMillisecondArePagedByRunId() throws Exception {
     Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    CheckpointStore store = storeWithClock(new MovingClock());
+    CheckpointStore store = storeWithClock(new StoreContract.TestClock());
     try {
       for (String id : List.of("t1", "t2", "t3", "t4", "t5")) {
         store.open(id, "wf", "process", "h", null);
@@ -200,7 +175,7 @@ public interface RunQueriesContract {
   @Test
   default void countsAreByStatus() throws Exception {
     Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    MovingClock clock = new MovingClock();
+    StoreContract.TestClock clock = new StoreContract.TestClock();
     CheckpointStore store = storeWithClock(clock);
     try {
       fill(store, clock);
