@@ -246,6 +246,16 @@ public interface CheckpointStore extends AutoCloseable {
   }
 
   /**
+   * Run {@code runId} as a list shows it (with its stored inputs and output if {@code data}), if it
+   * exists.
+   *
+   * @throws UnsupportedOperationException if this store does not list runs (the default)
+   */
+  default Optional<RunSummary> summary(String runId, boolean data) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not list runs");
+  }
+
+  /**
    * How many runs this store holds in each status; a status without runs may be left out.
    *
    * @throws UnsupportedOperationException if this store does not count runs (the default)

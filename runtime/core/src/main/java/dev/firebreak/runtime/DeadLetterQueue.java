@@ -15,6 +15,11 @@ public interface DeadLetterQueue extends AutoCloseable {
   /** How many dead letters wait. */
   int size();
 
+  /** The dead letter of run {@code runId}, if it has one. The default reads the whole list. */
+  default java.util.Optional<DeadLetter> find(String runId) {
+    return list().stream().filter(d -> d.runId().equals(runId)).findFirst();
+  }
+
   /** Removes the dead letter of {@code runId}; returns whether there was one. */
   boolean discard(String runId);
 

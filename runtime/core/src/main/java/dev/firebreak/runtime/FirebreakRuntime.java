@@ -76,11 +76,11 @@ public final class FirebreakRuntime implements AutoCloseable {
       Scheduler scheduler,
       Executor executor) {
     this.store = store;
-    this.runs = new Runs(store);
     this.deadLetters =
         b.deadLetters != null
             ? b.deadLetters
             : store.deadLetterQueue().orElseGet(InMemoryDeadLetterQueue::new);
+    this.runs = new Runs(store, this.deadLetters);
     this.scheduler = scheduler;
     this.owned = owned;
     this.executor = executor;

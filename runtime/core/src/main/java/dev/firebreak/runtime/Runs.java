@@ -3,17 +3,42 @@ package dev.firebreak.runtime;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The runs of a runtime's store, for operators and tools: pages of runs by status, workflow, entry
- * point and creation time, newest first; counts by status. It reads the store, not this process's
- * memory: every node of a shared store sees the same runs. From {@link FirebreakRuntime#runs()}.
+ * point and creation time, newest first; one run with its checkpoints, attempts and dead letter;
+ * counts by status. It reads the store, not this process's memory: every node of a shared store
+ * sees the same runs. From {@link FirebreakRuntime#runs()}.
  */
 public final class Runs {
   private final CheckpointStore store;
+  private final DeadLetterQueue deadLetters;
 
-  Runs(CheckpointStore store) {
+  Runs(CheckpointStore store, DeadLetterQueue deadLetters) {
     this.store = store;
+    this.deadLetters = deadLetters;
+  }
+
+  /** Run {@code runId} with its checkpoints, attempts and dead letter, without its data. */
+  public Optional<RunDetails> find(String runId) {
+    return find(runId, false);
+  }
+
+  /**
+   * Run {@code runId} with its checkpoints, attempts and dead letter; with its stored inputs,
+   * output and checkpoint outputs if {@code data}.
+   */
+  public Optional<RunDetails> find(String runId, boolean data) {
+    RunIds.check(runId);
+    Optional<RunSummary> summary = store.summary(runId, data);
+    Optional<RunRecord> record = summary.isPresent() ? store.find(runId) : Optional.empty();
+    if (summary.isEmpty() || record.isEmpty()) {
+      return Optional.empty(); // not there, or purged between the two reads
+    }
+    DeadLetter letter =
+        summary.get().status().isFailure() ? deadLetters.find(runId).orElse(null) : null;
+    return Optional.of(RunDetails.of(summary.get(), record.get(), letter, data));
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.RunSummary;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,6 +146,11 @@ public abstract class ForwardingCheckpointStore implements CheckpointStore {
   @Override
   public RunPage listRuns(RunQuery query) {
     return delegate.listRuns(query);
+  }
+
+  @Override
+  public Optional<RunSummary> summary(String runId, boolean data) {
+    return delegate.summary(runId, data);
   }
 
   @Override

@@ -289,23 +289,32 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     List<RunSummary> found = new ArrayList<>();
     for (RunRecord r : runs.values()) {
       Instant created = createdAt.get(r.runId());
-      if (created == null || !selects(query, r, created, after)) {
-        continue;
+      if (created != null && selects(query, r, created, after)) {
+        found.add(summary(r, created, query.data()));
       }
-      found.add(
-          new RunSummary(
-              r.runId(),
-              r.workflow(),
-              r.entryPoint(),
-              r.status(),
-              created,
-              endedAt.get(r.runId()),
-              null,
-              query.data() ? r.inputs() : null,
-              query.data() ? r.output() : null));
     }
     found.sort(newestFirst);
     return RunPage.of(found.subList(0, Math.min(found.size(), query.limit() + 1)), query.limit());
+  }
+
+  @Override
+  public Optional<RunSummary> summary(String runId, boolean data) {
+    RunRecord r = runs.get(RunIds.check(runId));
+    Instant created = createdAt.get(runId);
+    return r == null || created == null ? Optional.empty() : Optional.of(summary(r, created, data));
+  }
+
+  private RunSummary summary(RunRecord r, Instant created, boolean data) {
+    return new RunSummary(
+        r.runId(),
+        r.workflow(),
+        r.entryPoint(),
+        r.status(),
+        created,
+        endedAt.get(r.runId()),
+        null,
+        data ? r.inputs() : null,
+        data ? r.output() : null);
   }
 
   private static boolean selects(

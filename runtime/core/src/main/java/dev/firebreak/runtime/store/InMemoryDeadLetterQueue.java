@@ -35,6 +35,11 @@ public final class InMemoryDeadLetterQueue implements DeadLetterQueue {
   }
 
   @Override
+  public java.util.Optional<DeadLetter> find(String runId) {
+    return java.util.Optional.ofNullable(letters.get(runId)).map(Entry::letter);
+  }
+
+  @Override
   public int size() {
     return letters.size();
   }

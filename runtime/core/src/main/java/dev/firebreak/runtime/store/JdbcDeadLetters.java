@@ -75,28 +75,45 @@ final class JdbcDeadLetters implements DeadLetterQueue {
     return store.read(
         c -> {
           List<DeadLetter> letters = new ArrayList<>();
-          try (PreparedStatement q =
-                  c.prepareStatement(
-                      "SELECT run_id, workflow, entry_point, reason, step, declared_by, attempts,"
-                          + " error_chain, time, inputs FROM firebreak_dead_letter ORDER BY seq");
+          try (PreparedStatement q = c.prepareStatement(SELECT + " ORDER BY seq");
               ResultSet rs = q.executeQuery()) {
             while (rs.next()) {
-              letters.add(
-                  new DeadLetter(
-                      rs.getString(1),
-                      rs.getString(2),
-                      rs.getString(3),
-                      DeadLetterReason.valueOf(rs.getString(4)),
-                      rs.getString(5),
-                      rs.getString(6),
-                      rs.getInt(7),
-                      Codecs.decode(CHAIN, rs.getBytes(8)),
-                      Instant.ofEpochMilli(rs.getLong(9)),
-                      rs.getBytes(10)));
+              letters.add(letter(rs));
             }
           }
           return letters;
         });
+  }
+
+  @Override
+  public java.util.Optional<DeadLetter> find(String runId) {
+    return store.read(
+        c -> {
+          try (PreparedStatement q = c.prepareStatement(SELECT + " WHERE run_id = ?")) {
+            q.setString(1, runId);
+            try (ResultSet rs = q.executeQuery()) {
+              return rs.next() ? java.util.Optional.of(letter(rs)) : java.util.Optional.empty();
+            }
+          }
+        });
+  }
+
+  private static final String SELECT =
+      "SELECT run_id, workflow, entry_point, reason, step, declared_by, attempts, error_chain,"
+          + " time, inputs FROM firebreak_dead_letter";
+
+  private static DeadLetter letter(ResultSet rs) throws SQLException {
+    return new DeadLetter(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        DeadLetterReason.valueOf(rs.getString(4)),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getInt(7),
+        Codecs.decode(CHAIN, rs.getBytes(8)),
+        Instant.ofEpochMilli(rs.getLong(9)),
+        rs.getBytes(10));
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The runs API of a SQL store: pages of {@code firebreak_run}, newest first, each served by one of
@@ -62,11 +63,13 @@ final class JdbcRunQueries {
       params.add(cursor.runId());
     }
     params.add(query.limit() + 1);
+    return select(query.data()) + where + " ORDER BY created_at DESC, run_id DESC LIMIT ?";
+  }
+
+  private static String select(boolean data) {
     return "SELECT run_id, workflow, entry_point, status, created_at, ended_at, owner"
-        + (query.data() ? ", inputs, output" : "")
-        + " FROM firebreak_run"
-        + where
-        + " ORDER BY created_at DESC, run_id DESC LIMIT ?";
+        + (data ? ", inputs, output" : "")
+        + " FROM firebreak_run";
   }
 
   private static void and(StringBuilder where, String condition) {
@@ -83,24 +86,39 @@ final class JdbcRunQueries {
             bind(q, params);
             try (ResultSet rs = q.executeQuery()) {
               while (rs.next()) {
-                long ended = rs.getLong(6);
-                boolean running = rs.wasNull();
-                found.add(
-                    new RunSummary(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        WorkflowStatus.valueOf(rs.getString(4)),
-                        Instant.ofEpochMilli(rs.getLong(5)),
-                        running ? null : Instant.ofEpochMilli(ended),
-                        rs.getString(7),
-                        query.data() ? rs.getBytes(8) : null,
-                        query.data() ? rs.getBytes(9) : null));
+                found.add(summary(rs, query.data()));
               }
             }
           }
           return RunPage.of(found, query.limit());
         });
+  }
+
+  Optional<RunSummary> summary(String runId, boolean data) {
+    return store.read(
+        c -> {
+          try (PreparedStatement q = c.prepareStatement(select(data) + " WHERE run_id = ?")) {
+            q.setString(1, runId);
+            try (ResultSet rs = q.executeQuery()) {
+              return rs.next() ? Optional.of(summary(rs, data)) : Optional.<RunSummary>empty();
+            }
+          }
+        });
+  }
+
+  private static RunSummary summary(ResultSet rs, boolean data) throws SQLException {
+    long ended = rs.getLong(6);
+    boolean running = rs.wasNull();
+    return new RunSummary(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        WorkflowStatus.valueOf(rs.getString(4)),
+        Instant.ofEpochMilli(rs.getLong(5)),
+        running ? null : Instant.ofEpochMilli(ended),
+        rs.getString(7),
+        data ? rs.getBytes(8) : null,
+        data ? rs.getBytes(9) : null);
   }
 
   Map<WorkflowStatus, Long> count() {

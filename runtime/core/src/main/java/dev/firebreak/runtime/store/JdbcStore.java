@@ -8,6 +8,7 @@ import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.RunSummary;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -204,6 +205,12 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public RunPage listRuns(RunQuery query) {
     return queries.list(query);
+  }
+
+  @Override
+  public Optional<RunSummary> summary(String runId, boolean data) {
+    RunIds.check(runId);
+    return queries.summary(runId, data);
   }
 
   @Override

@@ -154,6 +154,24 @@ public interface RunQueriesContract {
   }
 
   @Test
+  default void oneRunIsReadByItsIdAsAListShowsIt() throws Exception {
+    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
+    StoreContract.TestClock clock = new StoreContract.TestClock();
+    CheckpointStore store = storeWithClock(clock);
+    try {
+      fill(store, clock);
+      RunSummary listed =
+          store.listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED).withData()).runs().get(0);
+      assertEquals(listed, store.summary("r2", true).orElseThrow());
+      assertNull(store.summary("r2", false).orElseThrow().inputs());
+      assertEquals(store.nodeId(), store.summary("r3", false).orElseThrow().owner());
+      assertTrue(store.summary("nope", false).isEmpty());
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
   default void runsOpenedInOneMillisecondArePagedByRunId() throws Exception {
     Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
     CheckpointStore store = storeWithClock(new StoreContract.TestClock());

@@ -102,6 +102,27 @@ public abstract class StoreContract {
     }
   }
 
+  @Test
+  void aDeadLetterIsFoundByItsRunId() {
+    deadLetters.add(
+        new DeadLetter(
+            "r1",
+            "wf",
+            "process",
+            DeadLetterReason.RETRIES_EXHAUSTED,
+            "charge",
+            "com.acme.Pay#charge",
+            3,
+            List.of("java.io.IOException: gateway down"),
+            Instant.parse("2026-12-01T10:00:00Z"),
+            null));
+    DeadLetter found = deadLetters.find("r1").orElseThrow();
+    assertEquals("charge", found.step());
+    assertEquals("com.acme.Pay#charge", found.declaredBy());
+    assertEquals(List.of("java.io.IOException: gateway down"), found.errorChain());
+    assertTrue(deadLetters.find("r2").isEmpty());
+  }
+
   /** Whether this store hints the other nodes of a breaker's swap (NOTIFY, pub/sub). */
   protected boolean hintsBreakerSwaps() {
     return false;

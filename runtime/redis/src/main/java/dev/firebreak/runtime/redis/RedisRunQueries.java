@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -107,6 +108,40 @@ final class RedisRunQueries {
               query.data() ? (byte[]) flat.get(i + 8) : null));
     }
     return runs;
+  }
+
+  Optional<RunSummary> summary(String runId, boolean data) {
+    byte[][] fields =
+        data
+            ? new byte[][] {
+              bytes("workflow"), bytes("entry"), bytes("status"), bytes("created_at"),
+              bytes("ended"), bytes("owner"), bytes("inputs"), bytes("output")
+            }
+            : new byte[][] {
+              bytes("workflow"),
+              bytes("entry"),
+              bytes("status"),
+              bytes("created_at"),
+              bytes("ended"),
+              bytes("owner")
+            };
+    List<byte[]> f = store.call(() -> redis.hmget(bytes(ns + "run:" + runId), fields));
+    if (f.get(0) == null) {
+      return Optional.empty();
+    }
+    String ended = text(f.get(4));
+    String created = text(f.get(3));
+    return Optional.of(
+        new RunSummary(
+            runId,
+            text(f.get(0)),
+            text(f.get(1)),
+            WorkflowStatus.valueOf(text(f.get(2))),
+            Instant.ofEpochMilli(created == null ? 0 : Long.parseLong(created)),
+            ended == null ? null : Instant.ofEpochMilli(Long.parseLong(ended)),
+            text(f.get(5)),
+            data ? f.get(6) : null,
+            data ? f.get(7) : null));
   }
 
   Map<WorkflowStatus, Long> count() {

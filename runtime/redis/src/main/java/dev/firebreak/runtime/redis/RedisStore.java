@@ -11,6 +11,7 @@ import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.RunSummary;
 import dev.firebreak.runtime.StoreUnavailableException;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
@@ -197,6 +198,12 @@ public final class RedisStore implements CheckpointStore {
   @Override
   public RunPage listRuns(RunQuery query) {
     return queries.list(query);
+  }
+
+  @Override
+  public Optional<RunSummary> summary(String runId, boolean data) {
+    RunIds.check(runId);
+    return queries.summary(runId, data);
   }
 
   @Override
@@ -519,21 +526,35 @@ public final class RedisStore implements CheckpointStore {
         if (value == null) {
           continue; // listed in order but not in dlq: not a letter
         }
-        Object[] f = Codecs.decode(LETTER, value);
-        letters.add(
-            new DeadLetter(
-                (String) f[0],
-                (String) f[1],
-                (String) f[2],
-                DeadLetterReason.valueOf((String) f[3]),
-                (String) f[4],
-                i < declaredBy.size() ? string(declaredBy.get(i)) : "",
-                (Integer) f[5],
-                (List<String>) f[6],
-                (Instant) f[7],
-                (byte[]) f[8]));
+        letters.add(letter(value, i < declaredBy.size() ? string(declaredBy.get(i)) : ""));
       }
       return letters;
+    }
+
+    @Override
+    public Optional<DeadLetter> find(String runId) {
+      byte[] value = call(() -> redis.hget(key("dlq"), bytes(runId)));
+      if (value == null) {
+        return Optional.empty();
+      }
+      byte[] by = call(() -> redis.hget(key("dlq:by"), bytes(runId)));
+      return Optional.of(letter(value, by == null ? "" : string(by)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private DeadLetter letter(byte[] value, String declaredBy) {
+      Object[] f = Codecs.decode(LETTER, value);
+      return new DeadLetter(
+          (String) f[0],
+          (String) f[1],
+          (String) f[2],
+          DeadLetterReason.valueOf((String) f[3]),
+          (String) f[4],
+          declaredBy,
+          (Integer) f[5],
+          (List<String>) f[6],
+          (Instant) f[7],
+          (byte[]) f[8]);
     }
 
     @Override

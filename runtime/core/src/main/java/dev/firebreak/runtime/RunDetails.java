@@ -1,0 +1,106 @@
+package dev.firebreak.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One run as an operator reads it: where it stands ({@link RunSummary}: status, times, owner), the
+ * checkpoints it holds and the attempts its steps took, and its dead letter if it failed for good.
+ * Read from the store in two steps: a run in flight may have moved on between them.
+ *
+ * @param checkpoints the steps whose output is checkpointed, in completion order
+ * @param attempts attempts made so far, by step: for checkpointed steps, and for steps attempted
+ *     but not yet checkpointed
+ * @param outputs each checkpoint's stored output, only when asked for; see {@link #outputJson}
+ * @param deadLetter why it failed for good (reason, step, attempts, error chain); null if it did
+ *     not
+ */
+public record RunDetails(
+    RunSummary run,
+    List<String> checkpoints,
+    Map<String, Integer> attempts,
+    Map<String, byte[]> outputs,
+    DeadLetter deadLetter) {
+  public RunDetails {
+    Objects.requireNonNull(run, "run");
+    checkpoints = List.copyOf(checkpoints);
+    attempts = Collections.unmodifiableMap(new LinkedHashMap<>(attempts));
+    outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+  }
+
+  /** Run {@code record} as read, with its dead letter; outputs only if {@code data}. */
+  static RunDetails of(RunSummary run, RunRecord record, DeadLetter deadLetter, boolean data) {
+    return new RunDetails(
+        run,
+        new ArrayList<>(record.outputs().keySet()),
+        record.attempts(),
+        data ? record.outputs() : Map.of(),
+        deadLetter);
+  }
+
+  /** The checkpointed output of {@code step} as JSON text, if outputs were asked for. */
+  public Optional<String> outputJson(String step) {
+    byte[] stored = outputs.get(step);
+    if (stored == null || stored.length < 4) {
+      return Optional.empty();
+    }
+    // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
+    return Optional.of(new String(stored, 4, stored.length - 4, StandardCharsets.UTF_8));
+  }
+
+  public Optional<DeadLetter> deadLetterIfAny() {
+    return Optional.ofNullable(deadLetter);
+  }
+
+  /** What a person needs: the run, its checkpoints and attempts, why it failed; never bytes. */
+  @Override
+  public String toString() {
+    List<String> steps = new ArrayList<>();
+    for (String step : checkpoints) {
+      steps.add(step + " (" + attempts.getOrDefault(step, 1) + " attempts)");
+    }
+    List<String> waiting = new ArrayList<>();
+    attempts.forEach(
+        (step, n) -> {
+          if (!checkpoints.contains(step)) {
+            waiting.add(step + " (" + n + " attempts, no checkpoint)");
+          }
+        });
+    return "RunDetails["
+        + run
+        + ", checkpoints="
+        + steps
+        + (waiting.isEmpty() ? "" : ", attempted=" + waiting)
+        + (deadLetter == null
+            ? ""
+            : ", deadLetter="
+                + deadLetter.reason()
+                + " at step "
+                + deadLetter.step()
+                + " after "
+                + deadLetter.attempts()
+                + " attempts: "
+                + (deadLetter.errorChain().isEmpty() ? "" : deadLetter.errorChain().get(0)))
+        + "]";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RunDetails d
+        && run.equals(d.run)
+        && checkpoints.equals(d.checkpoints)
+        && attempts.equals(d.attempts)
+        && Objects.equals(deadLetter, d.deadLetter);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(run, checkpoints, attempts);
+  }
+}
