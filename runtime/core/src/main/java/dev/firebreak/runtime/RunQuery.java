@@ -38,6 +38,9 @@ public record RunQuery(
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 1_000;
 
+  /** Creation times are kept in 13 decimal digits of milliseconds: before 2286-11-20. */
+  public static final Instant LATEST = Instant.ofEpochMilli(10_000_000_000_000L);
+
   public RunQuery {
     statuses = statuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
     if (entryPoint != null && workflow == null) {
@@ -45,6 +48,12 @@ public record RunQuery(
     }
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ": " + limit);
+    }
+    for (Instant bound : new Instant[] {createdFrom, createdBefore}) {
+      if (bound != null && (bound.isBefore(Instant.EPOCH) || !bound.isBefore(LATEST))) {
+        throw new IllegalArgumentException(
+            "a creation time bound must be from 1970 to before " + LATEST + ": " + bound);
+      }
     }
     if (createdFrom != null && createdBefore != null && !createdFrom.isBefore(createdBefore)) {
       throw new IllegalArgumentException(

@@ -56,7 +56,9 @@ final class RunsCommand {
             r.endedAt() == null ? "" : "  ended " + r.endedAt());
       }
       if (page.hasNext()) {
-        out.printf("more: runs%s --after %s%n", statusArgs(wanted), page.nextCursor());
+        out.printf(
+            "more: runs%s --limit %d --db %s --after %s%n",
+            statusArgs(wanted), limit, database, page.nextCursor());
       }
       return 0;
     } finally {

@@ -85,7 +85,7 @@ class CommandLineTest {
     assertTrue(lines.size() >= 2, failed);
     assertTrue(lines.get(1).contains("FAILED"), failed);
     String more = lines.get(lines.size() - 1);
-    assertTrue(more.startsWith("more: runs FAILED --after "), failed);
+    assertTrue(more.startsWith("more: runs FAILED --limit 2 --db " + db + " --after "), failed);
     String cursor = more.substring(more.lastIndexOf(' ') + 1);
     String next = run("runs", "FAILED", "--limit", "2", "--after", cursor, "--db", db);
     String firstOfNext = next.lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];

@@ -73,7 +73,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         runId,
         id -> {
           order.put(id, sequence.incrementAndGet());
-          createdAt.put(id, clock.get());
+          // Whole milliseconds, as the cursor of a page holds them.
+          createdAt.put(id, clock.get().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
           return new RunRecord(
               id,
               workflow,

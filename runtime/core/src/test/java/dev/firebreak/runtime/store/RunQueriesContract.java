@@ -217,6 +217,11 @@ public interface RunQueriesContract {
     Instant t = Instant.parse("2026-12-01T00:00:00Z");
     assertThrows(IllegalArgumentException.class, () -> RunQuery.all().createdBetween(t, t));
     assertThrows(
+        IllegalArgumentException.class, () -> RunQuery.all().createdBetween(null, Instant.MAX));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RunQuery.all().createdBetween(Instant.EPOCH.minusMillis(1), null));
+    assertThrows(
         IllegalArgumentException.class,
         () -> new RunQuery(java.util.Set.of(), null, "start", null, null, 10, null, false));
   }

@@ -37,7 +37,12 @@ final class RedisRunQueries {
 
   /** Lists the runs of namespaces written before the runs API; once per namespace. */
   void migrate() {
-    store.call(() -> redis.eval(bytes(RunIndex.MIGRATE), List.of(), List.of(bytes(ns))));
+    store.call(
+        () ->
+            redis.eval(
+                bytes(RunIndex.MIGRATE),
+                List.of(),
+                List.of(bytes(ns), bytes(Long.toString(leases.now())))));
   }
 
   RunPage list(RunQuery query) {
@@ -51,10 +56,7 @@ final class RedisRunQueries {
       max = max.equals("+") || after.compareTo(max) < 0 ? after : max;
     }
     String min = query.createdFrom() == null ? "-" : "[" + pad(query.createdFrom().toEpochMilli());
-    List<RunSummary> found = new ArrayList<>();
-    for (String set : sets(query)) {
-      found.addAll(read(set, max, min, query));
-    }
+    List<RunSummary> found = read(sets(query), max, min, query);
     if (found.size() > 1) {
       found.sort(
           Comparator.comparing((RunSummary r) -> r.createdAt().toEpochMilli())
@@ -80,7 +82,8 @@ final class RedisRunQueries {
     return sets;
   }
 
-  private List<RunSummary> read(String set, String max, String min, RunQuery query) {
+  /** Reads up to a page and one from each of {@code sets}, in one script: one moment's view. */
+  private List<RunSummary> read(List<String> sets, String max, String min, RunQuery query) {
     List<byte[]> args =
         List.of(
             bytes(ns),
@@ -89,7 +92,8 @@ final class RedisRunQueries {
             bytes(min),
             bytes(Integer.toString(query.limit() + 1)),
             bytes(query.data() ? "1" : "0"));
-    Object reply = store.call(() -> redis.eval(bytes(RunIndex.LIST), List.of(bytes(set)), args));
+    List<byte[]> keys = sets.stream().map(RedisRunQueries::bytes).toList();
+    Object reply = store.call(() -> redis.eval(bytes(RunIndex.LIST), keys, args));
     List<?> flat = (List<?>) reply;
     int width = 1 + FIELDS + (query.data() ? 2 : 0);
     List<RunSummary> runs = new ArrayList<>();
@@ -101,7 +105,7 @@ final class RedisRunQueries {
               text(flat.get(i + 1)),
               text(flat.get(i + 2)),
               WorkflowStatus.valueOf(text(flat.get(i + 3))),
-              Instant.ofEpochMilli(Long.parseLong(text(flat.get(i + 4)))),
+              Instant.ofEpochMilli(millisOrZero(text(flat.get(i + 4)))),
               ended == null ? null : Instant.ofEpochMilli(Long.parseLong(ended)),
               text(flat.get(i + 6)),
               query.data() ? (byte[]) flat.get(i + 7) : null,
@@ -161,8 +165,12 @@ final class RedisRunQueries {
     return out;
   }
 
+  private static long millisOrZero(String text) {
+    return text == null ? 0 : Long.parseLong(text);
+  }
+
   private static String pad(long millis) {
-    return String.format("%013d", millis);
+    return String.format(java.util.Locale.ROOT, "%013d", millis);
   }
 
   private static String text(Object o) {

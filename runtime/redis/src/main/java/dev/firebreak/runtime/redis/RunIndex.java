@@ -7,7 +7,8 @@ package dev.firebreak.runtime.redis;
  * sets per run: {@code idx:all}, {@code idx:w:<workflow>}, {@code idx:e:<workflow>#<entry point>},
  * and each of these by status ({@code idx:s:<status>}, {@code idx:w:<workflow>:s:<status>}, {@code
  * idx:e:<workflow>#<entry point>:s:<status>}). A run whose keys expire ({@code finishedTtl}) is
- * noted in {@code idx:expiring} (by expiry time) and leaves the sets once that time has passed.
+ * noted in {@code idx:expiring} (by expiry time) and leaves the sets once that time has passed: up
+ * to 100 such runs at each status change, up to 1,000 at each page, all of them before a count.
  */
 final class RunIndex {
   private RunIndex() {}
@@ -46,6 +47,11 @@ final class RunIndex {
           + "local function restatus(run, id, st)\n"
           + "  local f = runFields(run)\n"
           + "  if f[3] == st then return end\n"
+          + "  if not f[4] then\n"
+          + "    redis.call('HSET', run, 'created_at', 0)\n"
+          + "    listed(run, id)\n"
+          + "    f = runFields(run)\n"
+          + "  end\n"
           + "  local m = member(f[4], id)\n"
           + "  local _, before = runSets(f[1], f[2], f[3])\n"
           + "  local _, after = runSets(f[1], f[2], st)\n"
@@ -57,8 +63,8 @@ final class RunIndex {
           + "local function expiring(run, id, at)\n"
           + "  redis.call('ZADD', P .. 'idx:expiring', at, expiryNote(runFields(run), id))\n"
           + "end\n"
-          + "local function forgetExpired(now)\n"
-          + "  local gone = redis.call('ZRANGEBYSCORE', P .. 'idx:expiring', '-inf', now, 'LIMIT', 0, 1000)\n"
+          + "local function forgetExpired(now, max)\n"
+          + "  local gone = redis.call('ZRANGEBYSCORE', P .. 'idx:expiring', '-inf', now, 'LIMIT', 0, max)\n"
           + "  for _, g in ipairs(gone) do\n"
           + "    local w, e, st, m = string.match(g, '^(.-)\\n(.-)\\n(.-)\\n(.*)$')\n"
           + "    local all, byStatus = runSets(w, e, st)\n"
@@ -66,22 +72,26 @@ final class RunIndex {
           + "    for _, k in ipairs(byStatus) do redis.call('ZREM', k, m) end\n"
           + "    redis.call('ZREM', P .. 'idx:expiring', g)\n"
           + "  end\n"
+          + "  return #gone\n"
           + "end\n";
 
   /**
-   * KEYS: the set to read. ARGV: namespace, now (ms), max and min (lexicographic bounds), how many
-   * runs, '1' for their data. Returns per run its id, workflow, entry point, status, created_at,
-   * ended, owner (then inputs and output): only the page's runs are read. A member whose run has
-   * expired is dropped from the set.
+   * KEYS: the sets to read (one per status asked for, or one). ARGV: namespace, now (ms), max and
+   * min (lexicographic bounds), how many runs from each set, '1' for their data. Returns per run
+   * its id, workflow, entry point, status, created_at, ended, owner (then inputs and output): only
+   * the page's runs are read, all in one moment. A member whose run has expired is dropped from the
+   * set.
    */
   static final String LIST =
       "local P = ARGV[1]\n"
           + FUNCTIONS
-          + "forgetExpired(tonumber(ARGV[2]))\n"
-          + "local max, min, want = ARGV[3], ARGV[4], tonumber(ARGV[5])\n"
-          + "local out, found = {}, 0\n"
+          + "forgetExpired(tonumber(ARGV[2]), 1000)\n"
+          + "local want = tonumber(ARGV[5])\n"
+          + "local out = {}\n"
+          + "for _, set in ipairs(KEYS) do\n"
+          + "local max, min, found = ARGV[3], ARGV[4], 0\n"
           + "while found < want do\n"
-          + "  local ms = redis.call('ZREVRANGEBYLEX', KEYS[1], max, min, 'LIMIT', 0, want - found)\n"
+          + "  local ms = redis.call('ZREVRANGEBYLEX', set, max, min, 'LIMIT', 0, want - found)\n"
           + "  if #ms == 0 then break end\n"
           + "  for _, m in ipairs(ms) do\n"
           + "    max = '(' .. m\n"
@@ -100,9 +110,10 @@ final class RunIndex {
           + "      table.insert(out, id)\n"
           + "      for i = 1, #f do table.insert(out, f[i]) end\n"
           + "    else\n"
-          + "      redis.call('ZREM', KEYS[1], m)\n"
+          + "      redis.call('ZREM', set, m)\n"
           + "    end\n"
           + "  end\n"
+          + "end\n"
           + "end\n"
           + "return out";
 
@@ -110,7 +121,7 @@ final class RunIndex {
   static final String COUNT =
       "local P = ARGV[1]\n"
           + FUNCTIONS
-          + "forgetExpired(tonumber(ARGV[2]))\n"
+          + "while forgetExpired(tonumber(ARGV[2]), 1000) == 1000 do end\n"
           + "local out = {}\n"
           + "for i = 3, #ARGV do table.insert(out, redis.call('ZCARD', P .. 'idx:s:' .. ARGV[i])) end\n"
           + "return out";
@@ -130,6 +141,8 @@ final class RunIndex {
           + "    if redis.call('EXISTS', run) == 1 then\n"
           + "      redis.call('HSETNX', run, 'created_at', 0)\n"
           + "      listed(run, id)\n"
+          + "      local ttl = redis.call('PTTL', run)\n"
+          + "      if ttl > 0 then expiring(run, id, tonumber(ARGV[2]) + ttl) end\n"
           + "      n = n + 1\n"
           + "    end\n"
           + "  end\n"

@@ -194,6 +194,9 @@ class RedisStoreTest extends StoreContract implements RunQueriesContract {
       clock.advance(Duration.ofMinutes(1).plusSeconds(1));
       // What Redis does to the keys of "gone" once its minute is over.
       redis.del("firebreak:run:gone", "firebreak:out:gone", "firebreak:att:gone");
+      expiring.saveStatus("kept", WorkflowStatus.PARKED); // any status change tidies up
+      assertEquals(0, redis.zcard("firebreak:idx:s:COMPLETED"), "the sets forgot it unread");
+      expiring.saveStatus("kept", WorkflowStatus.RUNNING);
       assertEquals(
           List.of("kept"),
           expiring.listRuns(dev.firebreak.runtime.RunQuery.all()).runs().stream()
@@ -203,6 +206,45 @@ class RedisStoreTest extends StoreContract implements RunQueriesContract {
       assertEquals(0, redis.zcard("firebreak:idx:s:COMPLETED"), "the sets forgot it");
     } finally {
       expiring.close();
+    }
+  }
+
+  @Test
+  void aRunAnOlderNodeOpenedIsListedOnceItsStatusChanges() {
+    store.open("old", "wf", "process", "h", null);
+    // As a node of the last release opens a run during a rolling upgrade: no time, no sets.
+    redis.hdel("firebreak:run:old", "created_at");
+    for (String key : redis.keys("firebreak:idx:*")) {
+      redis.del(key);
+    }
+    store.finish("old", WorkflowStatus.COMPLETED, null);
+    dev.firebreak.runtime.RunSummary listed =
+        store
+            .listRuns(dev.firebreak.runtime.RunQuery.all().status(WorkflowStatus.COMPLETED))
+            .runs()
+            .get(0);
+    assertEquals("old", listed.runId());
+    assertEquals(Instant.EPOCH, listed.createdAt());
+    assertEquals(1, store.listRuns(dev.firebreak.runtime.RunQuery.all()).runs().size());
+  }
+
+  @Test
+  void pagesHoldInALocaleWithOtherDigits() {
+    java.util.Locale before = java.util.Locale.getDefault();
+    java.util.Locale.setDefault(java.util.Locale.forLanguageTag("fa-IR"));
+    try {
+      for (int i = 0; i < 5; i++) {
+        store.open("r" + i, "wf", "process", "h", null);
+      }
+      dev.firebreak.runtime.RunPage first =
+          store.listRuns(dev.firebreak.runtime.RunQuery.all().limit(3));
+      dev.firebreak.runtime.RunPage second =
+          store.listRuns(dev.firebreak.runtime.RunQuery.all().limit(3).after(first.nextCursor()));
+      assertEquals(3, first.runs().size());
+      assertEquals(2, second.runs().size(), "the second page goes on from the first");
+      assertFalse(second.hasNext());
+    } finally {
+      java.util.Locale.setDefault(before);
     }
   }
 
