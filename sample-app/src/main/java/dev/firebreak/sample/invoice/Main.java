@@ -38,6 +38,7 @@ public final class Main {
           "       firebreak-sample chaos timeout|outage|saturation|corrupt   the seed's chaos tests, time compressed",
           "       firebreak-sample runs [STATUS...] [--limit N (1..1000, default 20)] [--after CURSOR] [--db FILE]",
           "                                                    counts by status, then the runs, newest first",
+          "       firebreak-sample runs show <invoice> [--db FILE]   one run: checkpoints, attempts, dead letter",
           "       firebreak-sample dlq list [--db FILE]",
           "       firebreak-sample dlq replay <invoice> [--db FILE]",
           "       firebreak-sample dlq discard <invoice> [--db FILE]",

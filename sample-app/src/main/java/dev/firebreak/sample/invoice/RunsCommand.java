@@ -1,5 +1,6 @@
 package dev.firebreak.sample.invoice;
 
+import dev.firebreak.runtime.RunDetails;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunSummary;
@@ -11,17 +12,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code runs [STATUS...] [--limit N] [--after CURSOR]}: the counts by status, then a page of the
  * store's runs, newest first, through the runtime's runs API; the last line says how to get the
- * next page.
+ * next page. {@code runs show <invoice>}: one run, its checkpoints, attempts and dead letter.
  */
 final class RunsCommand {
   private RunsCommand() {}
 
   static int execute(
       List<String> statuses, int limit, String after, Path database, PrintStream out) {
+    if (!statuses.isEmpty() && statuses.get(0).equals("show")) {
+      if (statuses.size() != 2) {
+        throw new Main.UsageException("runs show takes one invoice id");
+      }
+      return show(statuses.get(1), database, out);
+    }
     RunQuery query = RunQuery.all().limit(limit);
     List<WorkflowStatus> wanted = new ArrayList<>();
     for (String s : statuses) {
@@ -60,6 +68,51 @@ final class RunsCommand {
             "more: runs%s --limit %d --db %s --after %s%n",
             statusArgs(wanted), limit, database, page.nextCursor());
       }
+      return 0;
+    } finally {
+      app.runtime().close();
+    }
+  }
+
+  /** {@code runs show <invoice>}: one run, its checkpoints and attempts, its dead letter. */
+  private static int show(String runId, Path database, PrintStream out) {
+    InvoiceApp app = InvoiceApp.create(FaultProfile.none(0), database);
+    try {
+      Optional<RunDetails> details = app.runtime().runs().find(runId, true);
+      if (details.isEmpty()) {
+        out.printf("no run %s in %s%n", runId, database);
+        return 1;
+      }
+      RunDetails d = details.get();
+      out.printf(
+          "%s  %s  created %s%s%s%n",
+          d.run().runId(),
+          d.run().status(),
+          d.run().createdAt(),
+          d.run().endedAt() == null ? "" : "  ended " + d.run().endedAt(),
+          d.run().owner() == null ? "" : "  on node " + d.run().owner());
+      d.run().inputsJson().ifPresent(json -> out.println("  inputs " + json));
+      for (String step : d.checkpoints()) {
+        out.printf(
+            "  step %-10s checkpointed after %d attempt(s)  %s%n",
+            step, d.attempts().getOrDefault(step, 1), d.outputJson(step).orElse(""));
+      }
+      d.attempts()
+          .forEach(
+              (step, n) -> {
+                if (!d.checkpoints().contains(step)) {
+                  out.printf("  step %-10s %d attempt(s), no checkpoint%n", step, n);
+                }
+              });
+      d.deadLetterIfAny()
+          .ifPresent(
+              letter ->
+                  out.printf(
+                      "  dead letter: %s at step %s after %d attempt(s): %s%n",
+                      letter.reason(),
+                      letter.step(),
+                      letter.attempts(),
+                      letter.errorChain().isEmpty() ? "" : letter.errorChain().get(0)));
       return 0;
     } finally {
       app.runtime().close();

@@ -92,6 +92,14 @@ class CommandLineTest {
     assertTrue(
         lines.stream().noneMatch(l -> l.startsWith(firstOfNext + " ")),
         "the next page starts after the first: " + failed + next);
+
+    String shown = run("runs", "show", firstOfNext, "--db", db);
+    assertTrue(shown.startsWith(firstOfNext + "  FAILED  created "), shown);
+    assertTrue(shown.contains("  inputs "), shown);
+    assertTrue(shown.contains("  dead letter: "), shown);
+    assertTrue(
+        shown.lines().anyMatch(l -> l.startsWith("  step ")),
+        "the steps it held checkpoints of or attempted: " + shown);
   }
 
   @Test
@@ -104,6 +112,7 @@ class CommandLineTest {
             List.of("--verbose"),
             List.of("explode"),
             List.of("runs", "lost"),
+            List.of("runs", "show"),
             List.of("runs", "--limit", "0"),
             List.of("runs", "--after", "not-a-cursor"),
             List.of("dlq"),
