@@ -1,11 +1,9 @@
 package dev.firebreak.runtime.redis;
 
 import dev.firebreak.runtime.BreakerBoard;
-import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
-import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunPage;
@@ -14,7 +12,6 @@ import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.RunSummary;
 import dev.firebreak.runtime.StoreUnavailableException;
 import dev.firebreak.runtime.WorkflowStatus;
-import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.store.Leases;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,23 +48,10 @@ import redis.clients.jedis.UnifiedJedis;
  * namespace, so the store needs a single Redis (or every key of a run in one hash slot).
  */
 public final class RedisStore implements CheckpointStore {
-  private static final CheckpointCodec<Object[]> LETTER =
-      Codecs.tuple(
-          List.of(
-              Codecs.STRING,
-              Codecs.STRING,
-              Codecs.STRING,
-              Codecs.STRING,
-              Codecs.STRING,
-              Codecs.INT,
-              Codecs.list(Codecs.STRING),
-              Codecs.INSTANT,
-              Codecs.BYTES));
-
   private final UnifiedJedis redis;
   private final String ns;
   private final long finishedTtlSeconds;
-  private final DeadLetterQueue deadLetters = new DeadLetters();
+  private final DeadLetterQueue deadLetters = new RedisDeadLetters(this);
   private final Leases leases;
   private final RedisBreakerBoard breakers;
   private final RedisRunQueries queries;
@@ -211,6 +195,11 @@ public final class RedisStore implements CheckpointStore {
     return queries.count();
   }
 
+  /** The client, for the classes of this store that read and write beside it. */
+  UnifiedJedis redis() {
+    return redis;
+  }
+
   /** Stops the breakers' subscription; the Redis client stays yours to close. */
   @Override
   public void close() {
@@ -223,7 +212,7 @@ public final class RedisStore implements CheckpointStore {
     return Optional.of(breakers);
   }
 
-  private byte[] key(String name) {
+  byte[] key(String name) {
     return bytes(ns + name);
   }
 
@@ -232,11 +221,11 @@ public final class RedisStore implements CheckpointStore {
         key("run:" + runId), key("out:" + runId), key("att:" + runId), key("ord:" + runId));
   }
 
-  private static byte[] bytes(String s) {
+  static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String string(Object o) {
+  static String string(Object o) {
     return o == null ? null : new String((byte[]) o, StandardCharsets.UTF_8);
   }
 
@@ -260,7 +249,7 @@ public final class RedisStore implements CheckpointStore {
     }
   }
 
-  private long eval(String script, List<byte[]> keys, List<byte[]> args) {
+  long eval(String script, List<byte[]> keys, List<byte[]> args) {
     Object result = call(() -> redis.eval(bytes(script), keys, args));
     return result instanceof Long ? (Long) result : 0L;
   }
@@ -395,7 +384,7 @@ public final class RedisStore implements CheckpointStore {
                     bytes(hasOutput ? "1" : "0"),
                     hasOutput ? output : new byte[0],
                     bytes(letter != null ? "1" : "0"),
-                    letter != null ? encode(letter) : new byte[0],
+                    letter != null ? RedisDeadLetters.encode(letter) : new byte[0],
                     bytes(letter != null ? letter.declaredBy() : "")))),
         runId);
   }
@@ -482,94 +471,5 @@ public final class RedisStore implements CheckpointStore {
       find(new String(id, StandardCharsets.UTF_8)).ifPresent(runs::add);
     }
     return runs;
-  }
-
-  private static byte[] encode(DeadLetter l) {
-    return Codecs.encode(
-        LETTER,
-        new Object[] {
-          l.runId(),
-          l.workflow(),
-          l.entryPoint(),
-          l.reason().name(),
-          l.step(),
-          l.attempts(),
-          l.errorChain(),
-          l.time(),
-          l.inputs()
-        });
-  }
-
-  private final class DeadLetters implements DeadLetterQueue {
-    @Override
-    public void add(DeadLetter l) {
-      eval(
-          RedisScripts.DLQ_ADD,
-          List.of(key("dlq"), key("dlq:ord"), key("dlq:seq"), key("dlq:by")),
-          List.of(bytes(l.runId()), encode(l), bytes(l.declaredBy())));
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public List<DeadLetter> list() {
-      List<DeadLetter> letters = new ArrayList<>();
-      List<Object> read =
-          (List<Object>)
-              redis.eval(
-                  bytes(RedisScripts.DLQ_LIST),
-                  List.of(key("dlq"), key("dlq:ord"), key("dlq:by")),
-                  List.of());
-      List<Object> values = (List<Object>) read.get(0);
-      List<Object> declaredBy = (List<Object>) read.get(1);
-      for (int i = 0; i < values.size(); i++) {
-        byte[] value = (byte[]) values.get(i);
-        if (value == null) {
-          continue; // listed in order but not in dlq: not a letter
-        }
-        letters.add(letter(value, i < declaredBy.size() ? string(declaredBy.get(i)) : ""));
-      }
-      return letters;
-    }
-
-    @Override
-    public Optional<DeadLetter> find(String runId) {
-      byte[] value = call(() -> redis.hget(key("dlq"), bytes(runId)));
-      if (value == null) {
-        return Optional.empty();
-      }
-      byte[] by = call(() -> redis.hget(key("dlq:by"), bytes(runId)));
-      return Optional.of(letter(value, by == null ? "" : string(by)));
-    }
-
-    @SuppressWarnings("unchecked")
-    private DeadLetter letter(byte[] value, String declaredBy) {
-      Object[] f = Codecs.decode(LETTER, value);
-      return new DeadLetter(
-          (String) f[0],
-          (String) f[1],
-          (String) f[2],
-          DeadLetterReason.valueOf((String) f[3]),
-          (String) f[4],
-          declaredBy,
-          (Integer) f[5],
-          (List<String>) f[6],
-          (Instant) f[7],
-          (byte[]) f[8]);
-    }
-
-    @Override
-    public int size() {
-      return (int) redis.hlen(key("dlq"));
-    }
-
-    @Override
-    public boolean discard(String runId) {
-      RunIds.check(runId);
-      return eval(
-              RedisScripts.DLQ_DISCARD,
-              List.of(key("dlq"), key("dlq:ord"), key("dlq:by")),
-              List.of(bytes(runId)))
-          > 0;
-    }
   }
 }
