@@ -1,7 +1,6 @@
 package dev.firebreak.runtime;
 
 import dev.firebreak.runtime.graph.DeclaringMethod;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,11 +61,7 @@ public record DeadLetter(
 
   /** The inputs the run was started with, as JSON text for a human, if they were stored. */
   public Optional<String> inputsJson() {
-    if (inputs == null || inputs.length < 4) {
-      return Optional.empty();
-    }
-    // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
-    return Optional.of(new String(inputs, 4, inputs.length - 4, StandardCharsets.UTF_8));
+    return dev.firebreak.runtime.codec.Codecs.jsonText(inputs);
   }
 
   public DeadLetter {

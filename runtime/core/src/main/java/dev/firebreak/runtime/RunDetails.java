@@ -1,6 +1,5 @@
 package dev.firebreak.runtime;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,12 +45,7 @@ public record RunDetails(
 
   /** The checkpointed output of {@code step} as JSON text, if outputs were asked for. */
   public Optional<String> outputJson(String step) {
-    byte[] stored = outputs.get(step);
-    if (stored == null || stored.length < 4) {
-      return Optional.empty();
-    }
-    // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
-    return Optional.of(new String(stored, 4, stored.length - 4, StandardCharsets.UTF_8));
+    return dev.firebreak.runtime.codec.Codecs.jsonText(outputs.get(step));
   }
 
   public Optional<DeadLetter> deadLetterIfAny() {

@@ -1,6 +1,5 @@
 package dev.firebreak.runtime;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,11 +43,7 @@ public record RunSummary(
   }
 
   private static Optional<String> json(byte[] stored) {
-    if (stored == null || stored.length < 4) {
-      return Optional.empty();
-    }
-    // Stored bytes are a 4-byte checksum, then the JSON (see Codecs.encode).
-    return Optional.of(new String(stored, 4, stored.length - 4, StandardCharsets.UTF_8));
+    return dev.firebreak.runtime.codec.Codecs.jsonText(stored);
   }
 
   @Override

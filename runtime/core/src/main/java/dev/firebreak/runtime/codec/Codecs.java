@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -358,6 +359,17 @@ public final class Codecs {
     crc.update(encoded, 4, encoded.length - 4);
     ByteBuffer.wrap(encoded, 0, 4).putInt((int) crc.getValue());
     return encoded;
+  }
+
+  /**
+   * The JSON text of bytes written by {@link #encode}, for a person to read (its checksum is not
+   * checked); empty for null or bytes too short to hold any.
+   */
+  public static Optional<String> jsonText(byte[] stored) {
+    if (stored == null || stored.length < 5) {
+      return Optional.empty();
+    }
+    return Optional.of(new String(stored, 4, stored.length - 4, StandardCharsets.UTF_8));
   }
 
   /**
