@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,11 +28,6 @@ public interface RunQueriesContract {
   /** A store whose clock is {@code clock}, empty of runs; closed by the test. */
   CheckpointStore storeWithClock(Clock clock) throws Exception;
 
-  /** Whether this store lists runs yet. */
-  default boolean listsRuns() {
-    return true;
-  }
-
   private static List<String> ids(RunPage page) {
     List<String> ids = new ArrayList<>();
     page.runs().forEach(r -> ids.add(r.runId()));
@@ -44,8 +38,7 @@ public interface RunQueriesContract {
    * r1…r7 of a.Flow#start one second apart from T0; r8, r9 of b.Flow#other; r10 of a.Flow#second;
    * r2 completed, r4 failed, r6 parked.
    */
-  private static StoreContract.TestClock fill(
-      CheckpointStore store, StoreContract.TestClock clock) {
+  private static void fill(CheckpointStore store, StoreContract.TestClock clock) {
     for (int i = 1; i <= 10; i++) {
       String wf = i <= 7 || i == 10 ? "a.Flow" : "b.Flow";
       String entry = i <= 7 ? "start" : i == 10 ? "second" : "other";
@@ -55,125 +48,131 @@ public interface RunQueriesContract {
     store.finish("r2", WorkflowStatus.COMPLETED, new byte[] {0, 0, 0, 0, '1'});
     store.fail("r4", WorkflowStatus.FAILED, null);
     store.saveStatus("r6", WorkflowStatus.PARKED);
-    return clock;
+  }
+
+  /**
+   * What a test checks on a store holding the ten runs of {@link #fill}, opened from {@code t0}.
+   */
+  interface TenRuns {
+    void check(CheckpointStore store, Instant t0) throws Exception;
+  }
+
+  /** Runs {@code check} on a fresh store filled by {@link #fill}, then closes the store. */
+  private void withTenRuns(TenRuns check) throws Exception {
+    StoreContract.TestClock clock = new StoreContract.TestClock();
+    Instant t0 = clock.instant();
+    CheckpointStore store = storeWithClock(clock);
+    try {
+      fill(store, clock);
+      check.check(store, t0);
+    } finally {
+      store.close();
+    }
   }
 
   @Test
   default void runsComeNewestFirstAPageAtATimeByCursor() throws Exception {
-    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    StoreContract.TestClock clock = new StoreContract.TestClock();
-    CheckpointStore store = storeWithClock(clock);
-    try {
-      fill(store, clock);
-      RunPage first = store.listRuns(RunQuery.all().limit(4));
-      assertEquals(List.of("r10", "r9", "r8", "r7"), ids(first));
-      assertTrue(first.hasNext());
-      store.open("r11", "a.Flow", "start", "h", null); // created meanwhile: pages do not shift
-      RunPage second = store.listRuns(RunQuery.all().limit(4).after(first.nextCursor()));
-      assertEquals(List.of("r6", "r5", "r4", "r3"), ids(second));
-      RunPage last = store.listRuns(RunQuery.all().limit(4).after(second.nextCursor()));
-      assertEquals(List.of("r2", "r1"), ids(last));
-      assertFalse(last.hasNext());
-      assertEquals("r11", store.listRuns(RunQuery.all().limit(1)).runs().get(0).runId());
-    } finally {
-      store.close();
-    }
+    withTenRuns(
+        (store, t0) -> {
+          RunPage first = store.listRuns(RunQuery.all().limit(4));
+          assertEquals(List.of("r10", "r9", "r8", "r7"), ids(first));
+          assertTrue(first.hasNext());
+          store.open("r11", "a.Flow", "start", "h", null); // created meanwhile: pages do not shift
+          RunPage second = store.listRuns(RunQuery.all().limit(4).after(first.nextCursor()));
+          assertEquals(List.of("r6", "r5", "r4", "r3"), ids(second));
+          RunPage last = store.listRuns(RunQuery.all().limit(4).after(second.nextCursor()));
+          assertEquals(List.of("r2", "r1"), ids(last));
+          assertFalse(last.hasNext());
+          assertEquals("r11", store.listRuns(RunQuery.all().limit(1)).runs().get(0).runId());
+        });
   }
 
   @Test
   default void runsAreFilteredByStatusWorkflowEntryPointAndCreationTime() throws Exception {
-    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    StoreContract.TestClock clock = new StoreContract.TestClock();
-    Instant t0 = clock.instant();
-    CheckpointStore store = storeWithClock(clock);
-    try {
-      fill(store, clock);
-      assertEquals(
-          List.of("r4"), ids(store.listRuns(RunQuery.all().status(WorkflowStatus.FAILED))));
-      assertEquals(
-          List.of("r10", "r7", "r6", "r5", "r3", "r1"),
-          ids(
-              store.listRuns(
-                  RunQuery.all()
-                      .workflow("a.Flow")
-                      .status(WorkflowStatus.RUNNING, WorkflowStatus.PARKED))));
-      assertEquals(
-          List.of("r7", "r6", "r5", "r4", "r3", "r2", "r1"),
-          ids(store.listRuns(RunQuery.all().entryPoint("a.Flow", "start"))));
-      assertEquals(List.of("r9", "r8"), ids(store.listRuns(RunQuery.all().workflow("b.Flow"))));
-      assertEquals(
-          List.of("r5", "r4", "r3"),
-          ids(store.listRuns(RunQuery.all().createdBetween(t0.plusSeconds(2), t0.plusSeconds(5)))),
-          "from is inclusive, before exclusive");
-      RunQuery earlyStarts =
-          RunQuery.all()
-              .entryPoint("a.Flow", "start")
-              .status(WorkflowStatus.RUNNING)
-              .createdBetween(null, t0.plusSeconds(5));
-      RunPage page = store.listRuns(earlyStarts.limit(1));
-      assertEquals(List.of("r5"), ids(page));
-      assertEquals(List.of("r3", "r1"), ids(store.listRuns(earlyStarts.after(page.nextCursor()))));
-    } finally {
-      store.close();
-    }
+    withTenRuns(
+        (store, t0) -> {
+          assertEquals(
+              List.of("r4"), ids(store.listRuns(RunQuery.all().status(WorkflowStatus.FAILED))));
+          assertEquals(
+              List.of("r10", "r7", "r6", "r5", "r3", "r1"),
+              ids(
+                  store.listRuns(
+                      RunQuery.all()
+                          .workflow("a.Flow")
+                          .status(WorkflowStatus.RUNNING, WorkflowStatus.PARKED))));
+          assertEquals(
+              List.of("r7", "r6", "r5", "r4", "r3", "r2", "r1"),
+              ids(store.listRuns(RunQuery.all().entryPoint("a.Flow", "start"))));
+          assertEquals(List.of("r9", "r8"), ids(store.listRuns(RunQuery.all().workflow("b.Flow"))));
+          assertEquals(
+              List.of("r5", "r4", "r3"),
+              ids(
+                  store.listRuns(
+                      RunQuery.all().createdBetween(t0.plusSeconds(2), t0.plusSeconds(5)))),
+              "from is inclusive, before exclusive");
+          RunQuery earlyStarts =
+              RunQuery.all()
+                  .entryPoint("a.Flow", "start")
+                  .status(WorkflowStatus.RUNNING)
+                  .createdBetween(null, t0.plusSeconds(5));
+          RunPage page = store.listRuns(earlyStarts.limit(1));
+          assertEquals(List.of("r5"), ids(page));
+          assertEquals(
+              List.of("r3", "r1"), ids(store.listRuns(earlyStarts.after(page.nextCursor()))));
+        });
   }
 
   @Test
   default void aRunShowsItsTimesOwnerAndOnlyWhenAskedItsData() throws Exception {
-    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    StoreContract.TestClock clock = new StoreContract.TestClock();
-    Instant t0 = clock.instant();
-    CheckpointStore store = storeWithClock(clock);
-    try {
-      fill(store, clock);
-      RunSummary done =
-          store.listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED)).runs().get(0);
-      assertEquals("r2", done.runId());
-      assertEquals("a.Flow", done.workflow());
-      assertEquals("start", done.entryPoint());
-      assertEquals(t0.plusSeconds(1), done.createdAt());
-      assertEquals(t0.plusSeconds(10), done.endedAt(), "ended after all ten were opened");
-      assertNull(done.owner(), "an ended run is owned by nobody");
-      assertNull(done.inputs(), "no data unless asked for");
-      assertTrue(done.toString().contains("r2"), done.toString());
-      assertTrue(done.toString().contains("status=COMPLETED"), done.toString());
+    withTenRuns(
+        (store, t0) -> {
+          RunSummary done =
+              store.listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED)).runs().get(0);
+          assertEquals("r2", done.runId());
+          assertEquals("a.Flow", done.workflow());
+          assertEquals("start", done.entryPoint());
+          assertEquals(t0.plusSeconds(1), done.createdAt());
+          assertEquals(t0.plusSeconds(10), done.endedAt(), "ended after all ten were opened");
+          assertNull(done.owner(), "an ended run is owned by nobody");
+          assertNull(done.inputs(), "no data unless asked for");
+          assertTrue(done.toString().contains("r2"), done.toString());
+          assertTrue(done.toString().contains("status=COMPLETED"), done.toString());
 
-      RunSummary withData =
-          store.listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED).withData()).runs().get(0);
-      assertEquals("\"2\"", withData.inputsJson().orElseThrow());
-      assertEquals("1", withData.outputJson().orElseThrow());
-      assertTrue(withData.toString().contains("inputs=\"2\""), withData.toString());
-      assertFalse(withData.toString().contains("[B@"), withData.toString());
+          RunSummary withData =
+              store
+                  .listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED).withData())
+                  .runs()
+                  .get(0);
+          assertEquals("\"2\"", withData.inputsJson().orElseThrow());
+          assertEquals("1", withData.outputJson().orElseThrow());
+          assertTrue(withData.toString().contains("inputs=\"2\""), withData.toString());
+          assertFalse(withData.toString().contains("[B@"), withData.toString());
 
-      RunSummary running = store.listRuns(RunQuery.all().limit(1)).runs().get(0);
-      assertNull(running.endedAt());
-      assertEquals(store.nodeId(), running.owner(), "a running run names the node that runs it");
-    } finally {
-      store.close();
-    }
+          RunSummary running = store.listRuns(RunQuery.all().limit(1)).runs().get(0);
+          assertNull(running.endedAt());
+          assertEquals(
+              store.nodeId(), running.owner(), "a running run names the node that runs it");
+        });
   }
 
   @Test
   default void oneRunIsReadByItsIdAsAListShowsIt() throws Exception {
-    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    StoreContract.TestClock clock = new StoreContract.TestClock();
-    CheckpointStore store = storeWithClock(clock);
-    try {
-      fill(store, clock);
-      RunSummary listed =
-          store.listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED).withData()).runs().get(0);
-      assertEquals(listed, store.summary("r2", true).orElseThrow());
-      assertNull(store.summary("r2", false).orElseThrow().inputs());
-      assertEquals(store.nodeId(), store.summary("r3", false).orElseThrow().owner());
-      assertTrue(store.summary("nope", false).isEmpty());
-    } finally {
-      store.close();
-    }
+    withTenRuns(
+        (store, t0) -> {
+          RunSummary listed =
+              store
+                  .listRuns(RunQuery.all().status(WorkflowStatus.COMPLETED).withData())
+                  .runs()
+                  .get(0);
+          assertEquals(listed, store.summary("r2", true).orElseThrow());
+          assertNull(store.summary("r2", false).orElseThrow().inputs());
+          assertEquals(store.nodeId(), store.summary("r3", false).orElseThrow().owner());
+          assertTrue(store.summary("nope", false).isEmpty());
+        });
   }
 
   @Test
   default void runsOpenedInOneMillisecondArePagedByRunId() throws Exception {
-    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
     CheckpointStore store = storeWithClock(new StoreContract.TestClock());
     try {
       for (String id : List.of("t1", "t2", "t3", "t4", "t5")) {
@@ -192,20 +191,15 @@ public interface RunQueriesContract {
 
   @Test
   default void countsAreByStatus() throws Exception {
-    Assumptions.assumeTrue(listsRuns(), "this store does not list runs yet");
-    StoreContract.TestClock clock = new StoreContract.TestClock();
-    CheckpointStore store = storeWithClock(clock);
-    try {
-      fill(store, clock);
-      Map<WorkflowStatus, Long> counts = store.countRuns();
-      assertEquals(7L, counts.get(WorkflowStatus.RUNNING));
-      assertEquals(1L, counts.get(WorkflowStatus.PARKED));
-      assertEquals(1L, counts.get(WorkflowStatus.COMPLETED));
-      assertEquals(1L, counts.get(WorkflowStatus.FAILED));
-      assertEquals(10L, counts.values().stream().mapToLong(Long::longValue).sum());
-    } finally {
-      store.close();
-    }
+    withTenRuns(
+        (store, t0) -> {
+          Map<WorkflowStatus, Long> counts = store.countRuns();
+          assertEquals(7L, counts.get(WorkflowStatus.RUNNING));
+          assertEquals(1L, counts.get(WorkflowStatus.PARKED));
+          assertEquals(1L, counts.get(WorkflowStatus.COMPLETED));
+          assertEquals(1L, counts.get(WorkflowStatus.FAILED));
+          assertEquals(10L, counts.values().stream().mapToLong(Long::longValue).sum());
+        });
   }
 
   @Test
