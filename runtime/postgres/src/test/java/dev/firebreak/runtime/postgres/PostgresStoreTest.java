@@ -444,9 +444,12 @@ class PostgresStoreTest extends JdbcStoreContract {
     store.open("x", "wf", "process", "h", null);
     store.open("y", "wf", "process", "h", null);
     AtomicInteger applied = new AtomicInteger();
+    CountDownLatch otherCommitted = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (Connection other = dataSource.getConnection();
         Statement s = other.createStatement()) {
+      // The store's server process, with the default 1 s, always finds the deadlock first.
+      s.execute("SET deadlock_timeout = '60s'");
       other.setAutoCommit(false);
       s.executeUpdate("UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'y'");
       // The store's write takes x, then waits for y; the other transaction then waits for x.
@@ -455,7 +458,11 @@ class PostgresStoreTest extends JdbcStoreContract {
               () ->
                   postgres.write(
                       c -> {
-                        applied.incrementAndGet();
+                        if (applied.incrementAndGet() > 1) {
+                          // Applied again only once the other transaction has x and commits, so
+                          // the two never meet in a second deadlock.
+                          awaitQuietly(otherCommitted);
+                        }
                         try (Statement w = c.createStatement()) {
                           w.executeUpdate(
                               "UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'x'");
@@ -465,10 +472,10 @@ class PostgresStoreTest extends JdbcStoreContract {
                         return null;
                       }));
       awaitLockWaits(1);
-      // The store's transaction has waited longest, so its server process finds the deadlock
-      // first and aborts it; the other transaction then gets x and commits.
+      // The store's transaction is aborted as the deadlock's victim; the other then gets x.
       s.executeUpdate("UPDATE firebreak_run SET version = version + 1 WHERE run_id = 'x'");
       other.commit();
+      otherCommitted.countDown();
       write.get();
     } finally {
       pool.shutdown();
@@ -483,6 +490,15 @@ class PostgresStoreTest extends JdbcStoreContract {
       assertTrue(rs.next());
       long y = rs.getLong(2);
       assertEquals(x, y, "both transactions changed both runs once each");
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
