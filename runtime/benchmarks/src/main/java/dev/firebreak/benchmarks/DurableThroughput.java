@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.RunRecord;
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
@@ -284,16 +286,20 @@ public final class DurableThroughput {
     }
 
     @Override
-    public void finish(
+    public void end(
         String runId,
         WorkflowStatus status,
         byte[] output,
+        DeadLetter letter,
         String step,
         byte[] stepOutput,
-        int attempts) {
+        int attempts,
+        RunNotes notes) {
       long start = System.nanoTime();
-      delegate.finish(runId, status, output, step, stepOutput, attempts);
-      timed(start);
+      delegate.end(runId, status, output, letter, step, stepOutput, attempts, notes);
+      if (step != null) {
+        timed(start);
+      }
     }
   }
 

@@ -52,6 +52,33 @@ public interface CheckpointStore extends AutoCloseable {
   void saveAttempt(String runId, String step, int attempts);
 
   /**
+   * {@link #saveAttempt(String, String, int)} and, in the same write, the run's {@code notes}: the
+   * runtime calls this for an attempt after the first, carrying the failures before it. A store
+   * that shows runs ({@link #listRuns}) keeps the notes; this default drops them.
+   */
+  default void saveAttempt(String runId, String step, int attempts, RunNotes notes) {
+    saveAttempt(runId, step, attempts);
+  }
+
+  /**
+   * Records the unfinished run's {@code notes} alone: the runtime calls this when a retried step
+   * ends, so that the run no longer lists as retrying. This default drops them.
+   *
+   * @throws IllegalStateException if the run has ended (nothing is written)
+   */
+  default void saveNotes(String runId, RunNotes notes) {}
+
+  /**
+   * The run's timeline as appended by the writes' {@link RunNotes}, oldest write first; empty if
+   * none. A run that ended has all of it; a run in flight, what its retries and parking wrote.
+   *
+   * @throws UnsupportedOperationException if this store does not list runs (the default)
+   */
+  default String timeline(String runId) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not list runs");
+  }
+
+  /**
    * Forgets the outputs and attempt counts of {@code steps} of the unfinished run {@code runId}:
    * they were compensated (undone). A resume then runs them again.
    *
@@ -72,6 +99,16 @@ public interface CheckpointStore extends AutoCloseable {
    * @throws IllegalStateException if the run has ended (nothing is written)
    */
   void saveStatus(String runId, WorkflowStatus status);
+
+  /**
+   * {@link #saveStatus(String, WorkflowStatus)} and, in the same write, the run's {@code notes}
+   * (parking names its breaker there). This default drops them.
+   *
+   * @throws IllegalStateException if the run has ended (nothing is written)
+   */
+  default void saveStatus(String runId, WorkflowStatus status, RunNotes notes) {
+    saveStatus(runId, status);
+  }
 
   /**
    * Records that the unfinished run {@code runId} ended with the failure {@code status} and, unless
@@ -129,6 +166,35 @@ public interface CheckpointStore extends AutoCloseable {
       int lastStepAttempts) {
     saveStep(runId, lastStep, lastStepOutput, lastStepAttempts);
     finish(runId, status, output);
+  }
+
+  /**
+   * The run's end: {@link #fail(String, WorkflowStatus, DeadLetter)} for a failure, else {@link
+   * #finish(String, WorkflowStatus, byte[], String, byte[], int)} (or, with no {@code lastStep},
+   * {@link #finish(String, WorkflowStatus, byte[])}); with the last of the run's {@code notes} in
+   * the same write. An ended run is retrying nothing and parked on nothing, whatever the notes say.
+   * This default drops the notes.
+   *
+   * @param letter the dead letter of a failure, or null
+   * @param lastStep the step whose checkpoint completes a successful run, or null
+   * @throws IllegalStateException if the run has ended (nothing is written)
+   */
+  default void end(
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      DeadLetter letter,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts,
+      RunNotes notes) {
+    if (status.isFailure()) {
+      fail(runId, status, letter);
+    } else if (lastStep != null) {
+      finish(runId, status, output, lastStep, lastStepOutput, lastStepAttempts);
+    } else {
+      finish(runId, status, output);
+    }
   }
 
   /** The run named {@code runId}, if this store has it. */

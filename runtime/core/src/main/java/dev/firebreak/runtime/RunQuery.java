@@ -20,6 +20,8 @@ import java.util.Set;
  * @param statuses the statuses to show; empty for all
  * @param workflow the workflow (its interface's qualified name); null for all
  * @param entryPoint the entry point of {@code workflow}; null for all
+ * @param retryingNow only runs with a step being retried now ({@link RunSummary#retrying()})
+ * @param parkedOn only runs parked on this circuit breaker; null for no such filter
  * @param createdFrom runs created at or after it; null for no bound
  * @param createdBefore runs created before it; null for no bound
  * @param limit runs per page, 1 to {@value #MAX_LIMIT}
@@ -30,6 +32,8 @@ public record RunQuery(
     Set<WorkflowStatus> statuses,
     String workflow,
     String entryPoint,
+    boolean retryingNow,
+    String parkedOn,
     Instant createdFrom,
     Instant createdBefore,
     int limit,
@@ -66,19 +70,38 @@ public record RunQuery(
 
   /** Every run, {@value #DEFAULT_LIMIT} a page, without their data. */
   public static RunQuery all() {
-    return new RunQuery(Set.of(), null, null, null, null, DEFAULT_LIMIT, null, false);
+    return new RunQuery(Set.of(), null, null, false, null, null, null, DEFAULT_LIMIT, null, false);
   }
 
   /** Only runs in one of {@code statuses}. */
   public RunQuery status(WorkflowStatus... statuses) {
     return new RunQuery(
-        Set.of(statuses), workflow, entryPoint, createdFrom, createdBefore, limit, after, data);
+        Set.of(statuses),
+        workflow,
+        entryPoint,
+        retryingNow,
+        parkedOn,
+        createdFrom,
+        createdBefore,
+        limit,
+        after,
+        data);
   }
 
   /** Only runs of {@code workflow} (the qualified name of its interface). */
   public RunQuery workflow(String workflow) {
     Objects.requireNonNull(workflow, "workflow");
-    return new RunQuery(statuses, workflow, null, createdFrom, createdBefore, limit, after, data);
+    return new RunQuery(
+        statuses,
+        workflow,
+        null,
+        retryingNow,
+        parkedOn,
+        createdFrom,
+        createdBefore,
+        limit,
+        after,
+        data);
   }
 
   /** Only runs of {@code entryPoint} of {@code workflow}. */
@@ -86,30 +109,101 @@ public record RunQuery(
     Objects.requireNonNull(workflow, "workflow");
     Objects.requireNonNull(entryPoint, "entryPoint");
     return new RunQuery(
-        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, after, data);
+        statuses,
+        workflow,
+        entryPoint,
+        retryingNow,
+        parkedOn,
+        createdFrom,
+        createdBefore,
+        limit,
+        after,
+        data);
+  }
+
+  /**
+   * Only runs retrying a step now: a step attempted more than once that has neither succeeded nor
+   * failed for good, as of the run's last write.
+   */
+  public RunQuery retrying() {
+    return new RunQuery(
+        statuses,
+        workflow,
+        entryPoint,
+        true,
+        parkedOn,
+        createdFrom,
+        createdBefore,
+        limit,
+        after,
+        data);
+  }
+
+  /** Only runs parked on the circuit breaker named {@code breaker}. */
+  public RunQuery parkedOn(String breaker) {
+    Objects.requireNonNull(breaker, "breaker");
+    return new RunQuery(
+        statuses,
+        workflow,
+        entryPoint,
+        retryingNow,
+        breaker,
+        createdFrom,
+        createdBefore,
+        limit,
+        after,
+        data);
   }
 
   /** Only runs created at or after {@code from} and before {@code before} (either may be null). */
   public RunQuery createdBetween(Instant from, Instant before) {
-    return new RunQuery(statuses, workflow, entryPoint, from, before, limit, after, data);
+    return new RunQuery(
+        statuses, workflow, entryPoint, retryingNow, parkedOn, from, before, limit, after, data);
   }
 
   /** {@code limit} runs a page at most. */
   public RunQuery limit(int limit) {
     return new RunQuery(
-        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, after, data);
+        statuses,
+        workflow,
+        entryPoint,
+        retryingNow,
+        parkedOn,
+        createdFrom,
+        createdBefore,
+        limit,
+        after,
+        data);
   }
 
   /** The page after the one whose {@link RunPage#nextCursor()} is {@code cursor}. */
   public RunQuery after(String cursor) {
     return new RunQuery(
-        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, cursor, data);
+        statuses,
+        workflow,
+        entryPoint,
+        retryingNow,
+        parkedOn,
+        createdFrom,
+        createdBefore,
+        limit,
+        cursor,
+        data);
   }
 
   /** Each run with its stored inputs and output ({@link RunSummary#inputsJson()}). */
   public RunQuery withData() {
     return new RunQuery(
-        statuses, workflow, entryPoint, createdFrom, createdBefore, limit, after, true);
+        statuses,
+        workflow,
+        entryPoint,
+        retryingNow,
+        parkedOn,
+        createdFrom,
+        createdBefore,
+        limit,
+        after,
+        true);
   }
 
   /** Where a page ends: its last run's creation time (epoch millis) and id, opaque to callers. */

@@ -10,6 +10,9 @@ import java.util.Optional;
  * @param createdAt when it was opened, by the store's clock
  * @param endedAt when it ended; null while it runs or is parked
  * @param owner the node running it; null once it ended, or while no node holds it
+ * @param retrying how many of its steps are being retried now (as of its last write); 0 once it
+ *     ended
+ * @param parkedOn the circuit breaker it is parked on; null if it is not parked
  * @param inputs its stored inputs, only when asked for ({@link RunQuery#withData()}); see {@link
  *     #inputsJson()}
  * @param output its stored output, only when asked for and if it completed
@@ -22,6 +25,8 @@ public record RunSummary(
     Instant createdAt,
     Instant endedAt,
     String owner,
+    int retrying,
+    String parkedOn,
     byte[] inputs,
     byte[] output) {
   public RunSummary {
@@ -60,6 +65,8 @@ public record RunSummary(
         + createdAt
         + (endedAt != null ? ", endedAt=" + endedAt : "")
         + (owner != null ? ", owner=" + owner : "")
+        + (retrying > 0 ? ", retrying=" + retrying : "")
+        + (parkedOn != null ? ", parkedOn=" + parkedOn : "")
         + inputsJson().map(j -> ", inputs=" + j).orElse("")
         + outputJson().map(j -> ", output=" + j).orElse("")
         + "]";
@@ -75,6 +82,8 @@ public record RunSummary(
         && createdAt.equals(r.createdAt)
         && Objects.equals(endedAt, r.endedAt)
         && Objects.equals(owner, r.owner)
+        && retrying == r.retrying
+        && Objects.equals(parkedOn, r.parkedOn)
         && java.util.Arrays.equals(inputs, r.inputs)
         && java.util.Arrays.equals(output, r.output);
   }

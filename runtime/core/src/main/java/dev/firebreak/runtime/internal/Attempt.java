@@ -44,10 +44,16 @@ final class Attempt {
         sr.firstAttemptAt = now;
       }
       int n = ++sr.attempts;
-      if (plan.recordsAttempts[i]) {
+      if (n > 1) {
+        run.retrying(sr); // a step resumed after a crash mid-retries is retrying too
+      }
+      if (!plan.recordsAttempts[i] && n > 1 && run.timeline.changed()) {
+        // A store that keeps no attempts still lists the run as retrying, with its failures.
+        run.saveNotesQuietly();
+      } else if (plan.recordsAttempts[i]) {
         // Durable before the call: a run resumed after a crash counts this attempt as made.
         try {
-          run.engine.journal.attemptStarting(run.runId, step.name(), n);
+          run.engine.journal.attemptStarting(run.runId, step.name(), n, run.timeline);
         } catch (RuntimeException e) {
           return run.failRun(
               sr,
@@ -64,11 +70,11 @@ final class Attempt {
       }
       long remaining = run.deadlineAt - now;
       if (remaining <= 0) {
-        return Degradation.failedForGood(
-            run,
-            sr,
+        Throwable late =
             new DeadlineExceededException(
-                step.name(), n, run.deadline, "passed before the attempt"));
+                step.name(), n, run.deadline, "passed before the attempt");
+        run.timeline.attempt(step.name(), n, now, now, late);
+        return Degradation.failedForGood(run, sr, late);
       }
       Breaker breaker = plan.breakers[i];
       long permit = 0;
@@ -79,6 +85,7 @@ final class Attempt {
           return Run.NONE;
         }
         Throwable open = new CircuitOpenException(breaker.name());
+        run.timeline.circuitOpen(step.name(), n, now, open);
         run.engine.events.attemptFailed(run.runId, plan, i, n, open, 0);
         int next = Retrying.afterFailure(run, sr, open, now);
         if (next == Run.RETRY) {
@@ -157,6 +164,7 @@ final class Attempt {
       }
     }
     long end = run.engine.scheduler.nanoTime();
+    run.timeline.attempt(step.name(), sr.attempts, started, end, error);
     if (breaker != null && !run.isCancelled()) {
       breaker.onResult(permit, error, end);
     }

@@ -27,6 +27,9 @@ final class Compensation {
 
   private final List<String> failed = new ArrayList<>();
 
+  /** When the undo of the step being compensated began (nanos), for the run's timeline. */
+  private long undoStarted;
+
   private Compensation(Run run, Run.Failure failure, Integer[] order) {
     this.run = run;
     this.failure = failure;
@@ -43,6 +46,9 @@ final class Compensation {
     while (k >= 0) {
       int i = order[k];
       StepDescriptor step = run.plan.steps[i];
+      if (attempt == 1) {
+        undoStarted = run.engine.scheduler.nanoTime();
+      }
       try {
         run.plan
             .bindings[i]
@@ -51,6 +57,8 @@ final class Compensation {
                 run.slots[run.plan.stepSlots[i]],
                 run.slots,
                 new Context(run, step.name(), attempt));
+        run.timeline.compensation(
+            step.name(), attempt, undoStarted, run.engine.scheduler.nanoTime(), null);
         run.engine.events.compensated(run.runId, run.plan, i, attempt);
         if (step.isCheckpointed()) {
           forgetCheckpoint(step);
@@ -69,6 +77,8 @@ final class Compensation {
           return;
         }
         failed.add(step.name());
+        run.timeline.compensation(
+            step.name(), attempt, undoStarted, run.engine.scheduler.nanoTime(), t);
         run.engine.events.compensationFailed(run.runId, run.plan, i, attempt, t);
       }
       k--;

@@ -44,7 +44,7 @@ final class DeadLettering {
                 run.engine.scheduler.now(),
                 run.inputSnapshot);
       }
-      run.engine.journal.failed(run.runId, status, letter);
+      run.engine.journal.failed(run.runId, status, letter, run.timeline);
       if (letter != null) {
         run.engine.events.deadLettered(
             letter, failure.step() >= 0 ? run.plan.declaredByNotes[failure.step()] : "");

@@ -78,7 +78,9 @@ final class Degradation {
 
   private static int degradedTo(
       Run run, StepRun sr, Throwable cause, Object value, boolean fallbackUsed) {
-    run.degraded.add(new DegradedStep(run.plan.steps[sr.index].name(), cause, fallbackUsed));
+    String step = run.plan.steps[sr.index].name();
+    run.degraded.add(new DegradedStep(step, cause, fallbackUsed));
+    run.timeline.degraded(step, run.engine.scheduler.nanoTime(), cause, fallbackUsed);
     run.engine.events.degraded(run.runId, run.plan, sr.index, cause, fallbackUsed);
     return run.succeeded(sr, value, fallbackUsed ? Run.Origin.FALLBACK : Run.Origin.NEUTRAL);
   }

@@ -25,6 +25,8 @@ final class Parking {
       sr.parked = null;
       return false;
     }
+    run.timeline.parked(run.plan.steps[sr.index].name(), now, breaker.name());
+    run.timeline.parkedOn(breaker.name());
     if (run.parkedSteps.incrementAndGet() == 1) {
       recordQuietly(run, WorkflowStatus.PARKED);
     }
@@ -45,8 +47,11 @@ final class Parking {
     Run run = p.run;
     StepRun sr = p.step;
     sr.parked = null;
-    if (run.parkedSteps.decrementAndGet() == 0 && !run.hasFailed()) {
-      recordQuietly(run, WorkflowStatus.RUNNING);
+    if (run.parkedSteps.decrementAndGet() == 0) {
+      run.timeline.parkedOn(null);
+      if (!run.hasFailed()) {
+        recordQuietly(run, WorkflowStatus.RUNNING);
+      }
     }
     run.engine.events.unparked(run.runId, run.plan, sr.index, p.breaker.name());
     run.execute(
@@ -68,7 +73,7 @@ final class Parking {
 
   private static void recordQuietly(Run run, WorkflowStatus status) {
     try {
-      run.engine.journal.statusChanged(run.runId, status);
+      run.engine.journal.statusChanged(run.runId, status, run.timeline);
     } catch (RuntimeException e) {
       // The run goes on; only a resume after a crash would miss this status.
       log.warn("run {}: status {} not recorded", RunIds.forLog(run.runId), status, e);

@@ -64,10 +64,13 @@ final class Retrying {
       late.initCause(error);
       return Degradation.failedForGood(run, sr, late);
     }
+    run.retrying(sr);
     run.engine.events.retryScheduled(run.runId, run.plan, sr.index, sr.attempts + 1, delay, error);
     if (delay == 0) {
       return Run.RETRY;
     }
+    // While it waits, the run lists as retrying, with this failure in its timeline.
+    run.saveNotesQuietly();
     sr.scheduleRetry(delay);
     // A critical failure elsewhere may have raced the scheduling: then nobody else will cancel it.
     if (run.hasFailed() && sr.cancelRetry()) {

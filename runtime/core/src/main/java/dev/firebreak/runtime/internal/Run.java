@@ -78,6 +78,7 @@ final class Run {
   private final AtomicReference<Failure> failure = new AtomicReference<>();
   private final ConcurrentLinkedQueue<Integer> compensable = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<DegradedStep> degraded = new ConcurrentLinkedQueue<>();
+  final RunTimeline timeline;
   long startedAt;
   long deadlineAt = Long.MAX_VALUE;
   Instant deadline;
@@ -117,6 +118,7 @@ final class Run {
     }
     this.stepRuns = new AtomicReferenceArray<>(n);
     this.waiting = new AtomicIntegerArray(plan.prerequisites);
+    this.timeline = new RunTimeline(engine.scheduler.now(), engine.scheduler.nanoTime());
   }
 
   /** Another caller with this run's id: it gets this run, if it asked for the same entry point. */
@@ -292,8 +294,37 @@ final class Run {
     return finish(sr);
   }
 
+  /** {@code sr} is being retried: the run counts it among its retrying steps until it ends. */
+  void retrying(StepRun sr) {
+    if (!sr.retryCounted) {
+      sr.retryCounted = true;
+      timeline.retryStarted();
+    }
+  }
+
+  /**
+   * Writes the run's notes ({@link RunTimeline}) alone. They only feed the runs API, so a write
+   * that fails leaves the run going, and the next write carries them.
+   */
+  void saveNotesQuietly() {
+    try {
+      engine.journal.notesChanged(runId, timeline);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(Run.class)
+          .debug("run {}: notes not recorded", RunIds.forLog(runId), e);
+    }
+  }
+
   /** {@code sr} is done; the last step to be done ends the run. */
   int finish(StepRun sr) {
+    if (sr.retryCounted) {
+      sr.retryCounted = false;
+      timeline.retryEnded();
+      if (active.get() > 1) {
+        // The run goes on: it no longer lists as retrying this step. Its end would say so itself.
+        saveNotesQuietly();
+      }
+    }
     if (active.decrementAndGet() == 0) {
       end();
     }
@@ -314,7 +345,8 @@ final class Run {
             slots[plan.plan.outputSlot()],
             lastStep >= 0 ? plan.steps[lastStep].name() : null,
             lastStepOutput,
-            lastStepAttempts);
+            lastStepAttempts,
+            timeline);
       } catch (RuntimeException e) {
         close(null, elapsed, e);
         return;

@@ -5,8 +5,10 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.CorruptCheckpointException;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.StoreUnavailableException;
+import dev.firebreak.runtime.TimelineEntry;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.graph.EntryPointPlan;
@@ -34,6 +36,9 @@ import java.util.function.Supplier;
  *       grant new ones.
  *   <li><b>Checkpoints</b>: a checkpointed step's output is recorded before any successor starts.
  *   <li><b>Parking</b> is recorded as the run's status (PARKED, then RUNNING again).
+ *   <li><b>Notes</b> for the runs API ({@link RunNotes}: the timeline, the steps retrying now, the
+ *       breaker it is parked on) ride on the writes above: an attempt after the first, parking, the
+ *       end; a retried step that ends without the run ending writes them alone.
  *   <li><b>Compensation</b> forgets a compensated step's checkpoint, so a replay runs it again.
  *   <li><b>The end</b>: success with its encoded output (and the last step's checkpoint, in one
  *       write), or failure with its dead letter (one write where the store keeps the letters),
@@ -175,9 +180,38 @@ final class RunJournal {
   // -----------------------------------------------------------------------------------------------
   // While a run runs
 
-  /** Attempt {@code attempt} of {@code step} is about to start. */
-  void attemptStarting(String runId, String step, int attempt) {
-    durably(() -> store.saveAttempt(runId, step, attempt), null);
+  /**
+   * Attempt {@code attempt} of {@code step} is about to start; one after the first carries the
+   * run's notes, if they changed since they were last written.
+   */
+  void attemptStarting(String runId, String step, int attempt, RunTimeline timeline) {
+    if (attempt == 1 || !timeline.changed()) {
+      durably(() -> store.saveAttempt(runId, step, attempt), null);
+    } else {
+      withNotes(timeline, notes -> store.saveAttempt(runId, step, attempt, notes));
+    }
+  }
+
+  /**
+   * The run's notes changed outside any other write: a retry is waiting, or a retried step ended.
+   */
+  void notesChanged(String runId, RunTimeline timeline) {
+    withNotes(timeline, notes -> store.saveNotes(runId, notes));
+  }
+
+  /**
+   * {@code write} with the notes {@code timeline} holds now, waited out like any write; if it fails
+   * for good, the timeline keeps its entries for the next write.
+   */
+  private void withNotes(RunTimeline timeline, java.util.function.Consumer<RunNotes> write) {
+    List<TimelineEntry> entries = timeline.drain();
+    RunNotes notes = new RunNotes(entries, timeline.retrying(), timeline.parkedOn());
+    try {
+      durably(() -> write.accept(notes), null);
+    } catch (RuntimeException e) {
+      timeline.giveBack(entries);
+      throw e;
+    }
   }
 
   /** The bytes {@code step}'s checkpoint holds for {@code value}. */
@@ -202,9 +236,9 @@ final class RunJournal {
     return Codecs.decode(step.checkpointCodec(), checkpoint);
   }
 
-  /** The run is parked on a breaker, or running again. */
-  void statusChanged(String runId, WorkflowStatus status) {
-    durably(() -> store.saveStatus(runId, status), null);
+  /** The run is parked on a breaker (which the notes name), or running again. */
+  void statusChanged(String runId, WorkflowStatus status, RunTimeline timeline) {
+    withNotes(timeline, notes -> store.saveStatus(runId, status, notes));
   }
 
   /** {@code step} was undone: its checkpoint is forgotten, so that a replay runs it again. */
@@ -218,7 +252,7 @@ final class RunJournal {
   /**
    * The run succeeded with {@code status} and {@code output} (stored when {@code outputCodec} is
    * not null); {@code lastStep}, if not null, is the checkpoint of the step that completed it,
-   * written in the same write.
+   * written in the same write, as are the last of its notes.
    */
   void completed(
       String runId,
@@ -227,11 +261,15 @@ final class RunJournal {
       Object output,
       String lastStep,
       byte[] lastStepOutput,
-      int lastStepAttempts) {
+      int lastStepAttempts,
+      RunTimeline timeline) {
     byte[] encoded = outputCodec == null ? null : Codecs.encode(outputCodec, output);
+    RunNotes notes = lastNotes(timeline);
     if (lastStep != null) {
       durably(
-          () -> store.finish(runId, status, encoded, lastStep, lastStepOutput, lastStepAttempts),
+          () ->
+              store.end(
+                  runId, status, encoded, null, lastStep, lastStepOutput, lastStepAttempts, notes),
           () -> {
             RunRecord stored = find(runId);
             if (stored.status() == status) {
@@ -242,26 +280,36 @@ final class RunJournal {
             }
             // A store that writes the two apart recorded the step, not the end: end it now.
             durably(
-                () -> store.finish(runId, status, encoded), () -> find(runId).status() == status);
+                () -> store.end(runId, status, encoded, null, null, null, 0, notes),
+                () -> find(runId).status() == status);
             return true;
           });
     } else {
-      durably(() -> store.finish(runId, status, encoded), () -> find(runId).status() == status);
+      durably(
+          () -> store.end(runId, status, encoded, null, null, null, 0, notes),
+          () -> find(runId).status() == status);
     }
   }
 
   /**
    * The run failed with {@code status}; {@code letter}, if not null, goes to the dead-letter queue.
-   * Where the store keeps the letters, the end and the letter are one write (a run that ended
-   * meanwhile gets neither); elsewhere the letter is written first, then the end.
+   * Where the store keeps the letters, the end, the letter and the last notes are one write (a run
+   * that ended meanwhile gets none); elsewhere the letter is written first, then the end.
    */
-  void failed(String runId, WorkflowStatus status, DeadLetter letter) {
-    if (deadLettersInStore || letter == null) {
-      durably(() -> store.fail(runId, status, letter), () -> find(runId).status() == status);
-    } else {
+  void failed(String runId, WorkflowStatus status, DeadLetter letter, RunTimeline timeline) {
+    RunNotes notes = lastNotes(timeline);
+    DeadLetter inStore = deadLettersInStore ? letter : null;
+    if (!deadLettersInStore && letter != null) {
       deadLetters.add(letter);
-      durably(() -> store.fail(runId, status, null), () -> find(runId).status() == status);
     }
+    durably(
+        () -> store.end(runId, status, null, inStore, null, null, 0, notes),
+        () -> find(runId).status() == status);
+  }
+
+  /** The notes a run's end carries: the rest of its timeline; nothing retrying, nothing parked. */
+  private static RunNotes lastNotes(RunTimeline timeline) {
+    return new RunNotes(timeline.drain(), 0, null);
   }
 
   /**

@@ -20,6 +20,10 @@ final class StepRun extends RunContext {
   final int index;
   volatile int attempts;
   boolean started;
+
+  /** Whether this step counts among the run's retrying steps ({@link RunTimeline#retrying}). */
+  boolean retryCounted;
+
   long firstAttemptAt;
   volatile Throwable failure;
 

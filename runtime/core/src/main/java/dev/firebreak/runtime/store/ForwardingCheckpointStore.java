@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
@@ -45,6 +46,39 @@ public abstract class ForwardingCheckpointStore implements CheckpointStore {
   @Override
   public void saveAttempt(String runId, String step, int attempts) {
     delegate.saveAttempt(runId, step, attempts);
+  }
+
+  @Override
+  public void saveAttempt(String runId, String step, int attempts, RunNotes notes) {
+    delegate.saveAttempt(runId, step, attempts, notes);
+  }
+
+  @Override
+  public void saveNotes(String runId, RunNotes notes) {
+    delegate.saveNotes(runId, notes);
+  }
+
+  @Override
+  public String timeline(String runId) {
+    return delegate.timeline(runId);
+  }
+
+  @Override
+  public void saveStatus(String runId, WorkflowStatus status, RunNotes notes) {
+    delegate.saveStatus(runId, status, notes);
+  }
+
+  @Override
+  public void end(
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      DeadLetter letter,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts,
+      RunNotes notes) {
+    delegate.end(runId, status, output, letter, lastStep, lastStepOutput, lastStepAttempts, notes);
   }
 
   @Override

@@ -3,11 +3,14 @@ package dev.firebreak.runtime.store;
 import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.RunSummary;
+import dev.firebreak.runtime.TimelineEntry;
 import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.internal.TimelineJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +39,23 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   private final AtomicLong sequence = new AtomicLong();
   private final ConcurrentHashMap<String, Instant> endedAt = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Instant> createdAt = new ConcurrentHashMap<>();
+
+  /** Each run's notes: its timeline so far, steps retrying now, the breaker it is parked on. */
+  private final ConcurrentHashMap<String, Notes> notes = new ConcurrentHashMap<>();
+
+  private record Notes(List<TimelineEntry> timeline, int retrying, String parkedOn) {
+    static final Notes NONE = new Notes(List.of(), 0, null);
+
+    Notes then(RunNotes more, boolean ended) {
+      List<TimelineEntry> all = timeline;
+      if (!more.timeline().isEmpty()) {
+        all = new ArrayList<>(timeline);
+        all.addAll(more.timeline());
+      }
+      return new Notes(all, ended ? 0 : more.retrying(), ended ? null : more.parkedOn());
+    }
+  }
+
   private final Supplier<Instant> clock;
 
   private final boolean forgetFinished;
@@ -118,6 +138,31 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
+  public void saveAttempt(String runId, String step, int attempts, RunNotes notes) {
+    saveAttempt(runId, step, attempts);
+    note(runId, notes, false);
+  }
+
+  @Override
+  public void saveNotes(String runId, RunNotes notes) {
+    update(runId, r -> r);
+    note(runId, notes, false);
+  }
+
+  /**
+   * Adds {@code more} to the run's notes. The runtime writes one run from one thread at a time, so
+   * the run's record and its notes need not change in one step.
+   */
+  private void note(String runId, RunNotes more, boolean ended) {
+    notes.compute(runId, (id, n) -> (n == null ? Notes.NONE : n).then(more, ended));
+  }
+
+  @Override
+  public String timeline(String runId) {
+    return TimelineJson.encode(notes.getOrDefault(RunIds.check(runId), Notes.NONE).timeline());
+  }
+
+  @Override
   public void resetSteps(String runId, Collection<String> steps) {
     update(
         runId,
@@ -142,6 +187,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         endedAt.remove(r.runId());
         order.remove(r.runId());
         createdAt.remove(r.runId());
+        notes.remove(r.runId());
         purged++;
       }
     }
@@ -150,13 +196,41 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
+    saveStatus(runId, status, RunNotes.NONE);
+  }
+
+  @Override
+  public void saveStatus(String runId, WorkflowStatus status, RunNotes notes) {
     if (forgetFinished && status.isTerminal()) {
       forget(runId);
       return;
     }
     update(runId, r -> with(r, status, r.outputs(), r.attempts(), r.output()));
+    note(runId, notes, status.isTerminal());
     if (status.isTerminal()) {
       endedAt.put(runId, clock.get());
+    }
+  }
+
+  @Override
+  public void end(
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      dev.firebreak.runtime.DeadLetter letter,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts,
+      RunNotes notes) {
+    if (status.isFailure()) {
+      fail(runId, status, letter);
+    } else if (lastStep != null) {
+      finish(runId, status, output, lastStep, lastStepOutput, lastStepAttempts);
+    } else {
+      finish(runId, status, output);
+    }
+    if (!forgetFinished) {
+      note(runId, notes, true);
     }
   }
 
@@ -234,6 +308,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     }
     order.remove(runId);
     createdAt.remove(runId);
+    notes.remove(runId);
   }
 
   /** Applies {@code change} to the unfinished run {@code runId}; an ended run is refused. */
@@ -290,7 +365,11 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     List<RunSummary> found = new ArrayList<>();
     for (RunRecord r : runs.values()) {
       Instant created = createdAt.get(r.runId());
-      if (created != null && selects(query, r, created, after)) {
+      Notes n = notes.getOrDefault(r.runId(), Notes.NONE);
+      if (created != null
+          && (!query.retryingNow() || n.retrying() > 0)
+          && (query.parkedOn() == null || query.parkedOn().equals(n.parkedOn()))
+          && selects(query, r, created, after)) {
         found.add(summary(r, created, query.data()));
       }
     }
@@ -306,6 +385,7 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   private RunSummary summary(RunRecord r, Instant created, boolean data) {
+    Notes n = notes.getOrDefault(r.runId(), Notes.NONE);
     return new RunSummary(
         r.runId(),
         r.workflow(),
@@ -314,6 +394,8 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
         created,
         endedAt.get(r.runId()),
         null,
+        n.retrying(),
+        n.parkedOn(),
         data ? r.inputs() : null,
         data ? r.output() : null);
   }

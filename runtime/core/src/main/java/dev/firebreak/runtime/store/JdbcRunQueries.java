@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The runs API of a SQL store: pages of {@code firebreak_run}, newest first, each served by one of
  * the indexes {@link JdbcSchema} keeps for it (by creation; by status; by workflow; by workflow and
- * entry point; each ending in creation time and run id), and counts by status.
+ * entry point; of runs retrying; of parked runs by breaker; each ending in creation time and run
+ * id), counts by status, and a run's timeline.
  */
 final class JdbcRunQueries {
   private final JdbcStore store;
@@ -48,6 +49,13 @@ final class JdbcRunQueries {
       and(where, "entry_point = ?");
       params.add(query.entryPoint());
     }
+    if (query.retryingNow()) {
+      and(where, "retrying > 0");
+    }
+    if (query.parkedOn() != null) {
+      and(where, "parked_on = ?");
+      params.add(query.parkedOn());
+    }
     if (query.createdFrom() != null) {
       and(where, "created_at >= ?");
       params.add(query.createdFrom().toEpochMilli());
@@ -67,7 +75,8 @@ final class JdbcRunQueries {
   }
 
   private static String select(boolean data) {
-    return "SELECT run_id, workflow, entry_point, status, created_at, ended_at, owner"
+    return "SELECT run_id, workflow, entry_point, status, created_at, ended_at, owner, retrying,"
+        + " parked_on"
         + (data ? ", inputs, output" : "")
         + " FROM firebreak_run";
   }
@@ -117,8 +126,25 @@ final class JdbcRunQueries {
         Instant.ofEpochMilli(rs.getLong(5)),
         running ? null : Instant.ofEpochMilli(ended),
         rs.getString(7),
-        data ? rs.getBytes(8) : null,
-        data ? rs.getBytes(9) : null);
+        rs.getInt(8),
+        rs.getString(9),
+        data ? rs.getBytes(10) : null,
+        data ? rs.getBytes(11) : null);
+  }
+
+  /** The run's timeline as its writes appended it; empty if none (or no such run). */
+  String timeline(String runId) {
+    return store.read(
+        c -> {
+          try (PreparedStatement q =
+              c.prepareStatement("SELECT timeline FROM firebreak_run WHERE run_id = ?")) {
+            q.setString(1, runId);
+            try (ResultSet rs = q.executeQuery()) {
+              String lines = rs.next() ? rs.getString(1) : null;
+              return lines == null ? "" : lines;
+            }
+          }
+        });
   }
 
   Map<WorkflowStatus, Long> count() {

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.store;
 
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.WorkflowStatus;
 import java.sql.Connection;
@@ -27,7 +28,12 @@ final class JdbcRunWrites {
 
   private static final String END =
       "UPDATE firebreak_run SET status = ?, output = ?, ended_at = ?, owner = NULL,"
-          + " version = version + 1, updated_at = ? WHERE run_id = ? AND owner = ?";
+          + " version = version + 1, updated_at = ?, timeline = COALESCE(timeline, '') || ?,"
+          + " retrying = 0, parked_on = NULL WHERE run_id = ? AND owner = ?";
+
+  private static final String NOTES =
+      "UPDATE firebreak_run SET timeline = COALESCE(timeline, '') || ?, retrying = ?,"
+          + " parked_on = ? WHERE run_id = ? AND owner = ?";
 
   private final JdbcStore store;
   private final Leases leases;
@@ -112,6 +118,26 @@ final class JdbcRunWrites {
         .translating(e -> alreadyRecorded(e, runId, step));
   }
 
+  /** Records how many attempts a step has made so far, and the run's notes. */
+  RowWrite<Void> attempt(String runId, String step, int attempts, RunNotes notes) {
+    return attempt(runId, step, attempts).then(NOTES, noting(runId, notes), (c, rows) -> null);
+  }
+
+  /** Records the run's notes alone. */
+  RowWrite<Void> notes(String runId, RunNotes notes) {
+    return RowWrite.of(store, NOTES, noting(runId, notes), (c, rows) -> ownedIf(c, rows, runId));
+  }
+
+  private RowWrite.Binding noting(String runId, RunNotes notes) {
+    return s -> {
+      s.setString(1, notes.timelineJson());
+      s.setInt(2, notes.retrying());
+      s.setString(3, notes.parkedOn());
+      s.setString(4, runId);
+      s.setString(5, leases.owner());
+    };
+  }
+
   /** Records how many attempts a step has made so far. */
   RowWrite<Void> attempt(String runId, String step, int attempts) {
     return RowWrite.of(
@@ -126,10 +152,10 @@ final class JdbcRunWrites {
         (c, rows) -> ownedIf(c, rows, runId));
   }
 
-  /** Ends the run with its output; afterwards nobody owns it. */
-  RowWrite<Void> end(String runId, WorkflowStatus status, byte[] output) {
+  /** Ends the run with its output and the rest of its timeline; afterwards nobody owns it. */
+  RowWrite<Void> end(String runId, WorkflowStatus status, byte[] output, String timeline) {
     return RowWrite.of(
-        store, END, ending(runId, status, output), (c, rows) -> ownedIf(c, rows, runId));
+        store, END, ending(runId, status, output, timeline), (c, rows) -> ownedIf(c, rows, runId));
   }
 
   /** The last step's checkpoint, then the run's end: one write. */
@@ -139,20 +165,23 @@ final class JdbcRunWrites {
       byte[] output,
       String lastStep,
       byte[] lastStepOutput,
-      int lastStepAttempts) {
+      int lastStepAttempts,
+      String timeline) {
     return step(runId, lastStep, lastStepOutput, lastStepAttempts)
-        .then(END, ending(runId, status, output), (c, rows) -> ownedIf(c, rows, runId));
+        .then(END, ending(runId, status, output, timeline), (c, rows) -> ownedIf(c, rows, runId));
   }
 
-  private RowWrite.Binding ending(String runId, WorkflowStatus status, byte[] output) {
+  private RowWrite.Binding ending(
+      String runId, WorkflowStatus status, byte[] output, String timeline) {
     long now = leases.now();
     return s -> {
       s.setString(1, status.name());
       s.setBytes(2, output);
       s.setLong(3, now);
       s.setLong(4, now);
-      s.setString(5, runId);
-      s.setString(6, leases.owner());
+      s.setString(5, timeline);
+      s.setString(6, runId);
+      s.setString(7, leases.owner());
     };
   }
 
@@ -174,21 +203,29 @@ final class JdbcRunWrites {
   }
 
   /**
-   * Sets the run's status; an ended run is owned by nobody (anyone may attach to it, or replay it).
+   * Sets the run's status and notes; an ended run is owned by nobody (anyone may attach to it, or
+   * replay it), and retries nothing, parked on nothing.
    */
-  void setStatus(Connection c, String runId, WorkflowStatus status) throws SQLException {
+  void setStatus(Connection c, String runId, WorkflowStatus status, RunNotes notes)
+      throws SQLException {
     claims.owned(c, runId);
     PreparedStatement update =
         store.prepare(
             c,
             "UPDATE firebreak_run SET status = ?, ended_at = CASE WHEN ? THEN ? ELSE NULL END,"
-                + " owner = CASE WHEN ? THEN NULL ELSE owner END WHERE run_id = ?");
+                + " owner = CASE WHEN ? THEN NULL ELSE owner END,"
+                + " timeline = COALESCE(timeline, '') || ?, retrying = ?, parked_on = ?"
+                + " WHERE run_id = ?");
+    boolean ended = status.isTerminal();
     try {
       update.setString(1, status.name());
-      update.setBoolean(2, status.isTerminal());
+      update.setBoolean(2, ended);
       update.setLong(3, leases.now());
-      update.setBoolean(4, status.isTerminal());
-      update.setString(5, runId);
+      update.setBoolean(4, ended);
+      update.setString(5, notes.timelineJson());
+      update.setInt(6, ended ? 0 : notes.retrying());
+      update.setString(7, ended ? null : notes.parkedOn());
+      update.setString(8, runId);
       update.executeUpdate();
     } finally {
       store.release(update);

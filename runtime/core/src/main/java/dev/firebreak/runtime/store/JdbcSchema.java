@@ -14,7 +14,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code firebreak_run}: one row per run: its workflow and entry point, graph hash, status,
  *       version, times (created, updated, ended), encoded inputs and output, and owner: the node
- *       that runs it ({@code lease_until} is no longer written).
+ *       that runs it ({@code lease_until} is no longer written); its timeline (one JSON object per
+ *       line: each attempt, degradation, parking and compensation), how many steps it is retrying
+ *       now, and the breaker it is parked on.
  *   <li>{@code firebreak_step}: one row per checkpointed step output; the primary key (run, step)
  *       refuses a second record of a step; {@code seq} keeps completion order.
  *   <li>{@code firebreak_attempt}: attempts started, for steps without an output yet.
@@ -31,12 +33,14 @@ import java.util.List;
  * step to 5: its ISO-text times become numbers. From version 5 on, each version is one step both
  * dialects share ({@code since5}): 6 adds {@code firebreak_dead_letter.declared_by}, 7 the node
  * table (the owners of unfinished runs recorded as gone) and an index of runs by owner, 8 the
- * shared breakers' table, 9 the runs API's indexes (by status, creation, workflow, entry point). A
- * database from a newer Firebreak is refused rather than misread.
+ * shared breakers' table, 9 the runs API's indexes (by status, creation, workflow, entry point), 10
+ * the runs API's notes ({@code timeline}: JSON lines; {@code retrying}: steps retrying now; {@code
+ * parked_on}: a breaker) with indexes of runs retrying and parked. A database from a newer
+ * Firebreak is refused rather than misread.
  */
 public final class JdbcSchema {
   /** The schema version this release writes. */
-  public static final int VERSION = 9;
+  public static final int VERSION = 10;
 
   /** What SQLite and PostgreSQL spell differently. */
   public enum Dialect {
@@ -67,11 +71,13 @@ public final class JdbcSchema {
             + (" updated_at " + d.number + " NOT NULL, inputs " + d.bytes + ", output " + d.bytes)
             + (", ended_at " + d.number + ", owner TEXT, lease_until " + d.number)
             + d.creationSequence
-            + ")",
+            + ", timeline TEXT, retrying INTEGER NOT NULL DEFAULT 0, parked_on TEXT)",
         RUNS_BY_STATUS,
         RUNS_BY_CREATION,
         RUNS_BY_WORKFLOW,
         RUNS_BY_ENTRY_POINT,
+        RUNS_RETRYING,
+        RUNS_PARKED,
         "CREATE INDEX firebreak_run_ended ON firebreak_run (ended_at) WHERE ended_at IS NOT NULL",
         "CREATE TABLE firebreak_step (run_id TEXT NOT NULL, step TEXT NOT NULL,"
             + (" output " + d.bytes + " NOT NULL, attempts INTEGER NOT NULL,")
@@ -100,6 +106,23 @@ public final class JdbcSchema {
   private static final String RUNS_BY_ENTRY_POINT =
       "CREATE INDEX firebreak_run_entry_point"
           + " ON firebreak_run (workflow, entry_point, created_at, run_id)";
+
+  // Version 10: the runs API's notes, and the indexes of runs retrying now and parked by breaker.
+  private static final String RUNS_RETRYING =
+      "CREATE INDEX firebreak_run_retrying ON firebreak_run (created_at, run_id)"
+          + " WHERE retrying > 0";
+  private static final String RUNS_PARKED =
+      "CREATE INDEX firebreak_run_parked ON firebreak_run (parked_on, created_at, run_id)"
+          + " WHERE parked_on IS NOT NULL";
+
+  /** Version 10: each run's timeline, steps retrying now and the breaker it is parked on. */
+  private static final List<String> RUN_NOTES =
+      List.of(
+          "ALTER TABLE firebreak_run ADD COLUMN timeline TEXT",
+          "ALTER TABLE firebreak_run ADD COLUMN retrying INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE firebreak_run ADD COLUMN parked_on TEXT",
+          RUNS_RETRYING,
+          RUNS_PARKED);
 
   /**
    * Version 9: the runs API's indexes; the index of unfinished runs by status gives way to the one
@@ -203,7 +226,8 @@ public final class JdbcSchema {
 
   /** Element {@code i} takes a database from version {@code 5 + i} to {@code 6 + i}. */
   private static List<List<String>> since5(Dialect d) {
-    return List.of(DEAD_LETTER_DECLARED_BY, nodes(d), List.of(breakerTable(d)), RUN_QUERIES);
+    return List.of(
+        DEAD_LETTER_DECLARED_BY, nodes(d), List.of(breakerTable(d)), RUN_QUERIES, RUN_NOTES);
   }
 
   // -----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunRecord;
@@ -270,6 +271,24 @@ public abstract class JdbcStore implements CheckpointStore {
   }
 
   @Override
+  public void saveAttempt(String runId, String step, int attempts, RunNotes notes) {
+    RunIds.check(runId);
+    write(runs.attempt(runId, step, attempts, notes));
+  }
+
+  @Override
+  public void saveNotes(String runId, RunNotes notes) {
+    RunIds.check(runId);
+    write(runs.notes(runId, notes));
+  }
+
+  @Override
+  public String timeline(String runId) {
+    RunIds.check(runId);
+    return queries.timeline(runId);
+  }
+
+  @Override
   public void resetSteps(String runId, Collection<String> steps) {
     RunIds.check(runId);
     List<String> names = List.copyOf(steps);
@@ -299,35 +318,29 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
+    saveStatus(runId, status, RunNotes.NONE);
+  }
+
+  @Override
+  public void saveStatus(String runId, WorkflowStatus status, RunNotes notes) {
     RunIds.check(runId);
     write(
         c -> {
-          runs.setStatus(c, runId, status);
+          runs.setStatus(c, runId, status, notes);
           return null;
         });
   }
 
-  /** The run's end and its dead letter in one transaction: a refused end writes no dead letter. */
   @Override
   public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
-    RunIds.check(runId);
-    write(
-        c -> {
-          runs.setStatus(c, runId, status);
-          if (letter != null) {
-            JdbcDeadLetters.insert(c, letter);
-          }
-          return null;
-        });
+    end(runId, status, null, letter, null, null, 0, RunNotes.NONE);
   }
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
-    RunIds.check(runId);
-    write(runs.end(runId, status, output));
+    end(runId, status, output, null, null, null, 0, RunNotes.NONE);
   }
 
-  /** The last step's checkpoint and the run's end in one transaction. */
   @Override
   public void finish(
       String runId,
@@ -336,8 +349,46 @@ public abstract class JdbcStore implements CheckpointStore {
       String lastStep,
       byte[] lastStepOutput,
       int lastStepAttempts) {
+    end(runId, status, output, null, lastStep, lastStepOutput, lastStepAttempts, RunNotes.NONE);
+  }
+
+  /**
+   * The run's end in one transaction: a failure with its dead letter (a refused end writes no dead
+   * letter), or a success with its last step's checkpoint; with the rest of its timeline.
+   */
+  @Override
+  public void end(
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      DeadLetter letter,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts,
+      RunNotes notes) {
     RunIds.check(runId);
-    write(runs.stepAndEnd(runId, status, output, lastStep, lastStepOutput, lastStepAttempts));
+    if (status.isFailure()) {
+      write(
+          c -> {
+            runs.setStatus(c, runId, status, notes);
+            if (letter != null) {
+              JdbcDeadLetters.insert(c, letter);
+            }
+            return null;
+          });
+    } else if (lastStep != null) {
+      write(
+          runs.stepAndEnd(
+              runId,
+              status,
+              output,
+              lastStep,
+              lastStepOutput,
+              lastStepAttempts,
+              notes.timelineJson()));
+    } else {
+      write(runs.end(runId, status, output, notes.timelineJson()));
+    }
   }
 
   @Override

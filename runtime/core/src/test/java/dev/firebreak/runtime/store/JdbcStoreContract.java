@@ -17,9 +17,17 @@ import org.junit.jupiter.api.Test;
 
 /** What the SQL stores promise beyond the contract every store keeps. */
 public abstract class JdbcStoreContract extends StoreContract implements RunQueriesContract {
-  /** Takes a database of the current schema back to version 8, before the runs API's indexes. */
+  /**
+   * Takes a database of the current schema back to version 8, before the runs API's notes and
+   * indexes.
+   */
   public static final List<String> BACK_TO_VERSION_8 =
       List.of(
+          "DROP INDEX firebreak_run_retrying",
+          "DROP INDEX firebreak_run_parked",
+          "ALTER TABLE firebreak_run DROP COLUMN timeline",
+          "ALTER TABLE firebreak_run DROP COLUMN retrying",
+          "ALTER TABLE firebreak_run DROP COLUMN parked_on",
           "DROP INDEX firebreak_run_status",
           "DROP INDEX firebreak_run_created",
           "DROP INDEX firebreak_run_workflow",
@@ -51,8 +59,8 @@ public abstract class JdbcStoreContract extends StoreContract implements RunQuer
       try (java.sql.PreparedStatement insert =
           c.prepareStatement(
               "INSERT INTO firebreak_run (run_id, workflow, entry_point, graph_hash, status,"
-                  + " version, created_at, updated_at, ended_at, owner)"
-                  + " VALUES (?, ?, ?, 'h', ?, 0, ?, ?, ?, ?)")) {
+                  + " version, created_at, updated_at, ended_at, owner, retrying, parked_on)"
+                  + " VALUES (?, ?, ?, 'h', ?, 0, ?, ?, ?, ?, ?, ?)")) {
         for (int i = 0; i < 10_000; i++) {
           // As a store looks after a while: most runs completed, a few failed, parked or running.
           WorkflowStatus status =
@@ -74,6 +82,9 @@ public abstract class JdbcStoreContract extends StoreContract implements RunQuer
             insert.setNull(7, java.sql.Types.BIGINT);
             insert.setString(8, "node-" + (i % 3));
           }
+          // Of the runs in flight, half retry a step; the parked ones wait on three breakers.
+          insert.setInt(9, status == WorkflowStatus.RUNNING && i % 100 == 9 ? 1 : 0);
+          insert.setString(10, status == WorkflowStatus.PARKED ? "breaker" + (i % 3) : null);
           insert.addBatch();
         }
         insert.executeBatch();
@@ -97,6 +108,10 @@ public abstract class JdbcStoreContract extends StoreContract implements RunQuer
     queries.put("firebreak_run_workflow ", all.workflow("wf3").after(cursor));
     queries.put("firebreak_run_entry_point", all.entryPoint("wf3", "entry1"));
     queries.put("firebreak_run_entry_point ", all.entryPoint("wf3", "entry1").after(cursor));
+    queries.put("firebreak_run_retrying", all.retrying());
+    queries.put("firebreak_run_retrying ", all.retrying().after(cursor));
+    queries.put("firebreak_run_parked", all.parkedOn("breaker1"));
+    queries.put("firebreak_run_parked ", all.parkedOn("breaker1").after(cursor));
     queries.forEach(
         (index, query) -> {
           String plan = jdbc.explainRuns(query);

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunSummary;
+import dev.firebreak.runtime.TimelineEntry;
 import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.internal.TimelineJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -217,6 +220,109 @@ public interface RunQueriesContract {
         () -> RunQuery.all().createdBetween(Instant.EPOCH.minusMillis(1), null));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new RunQuery(java.util.Set.of(), null, "start", null, null, 10, null, false));
+        () ->
+            new RunQuery(
+                java.util.Set.of(), null, "start", false, null, null, null, 10, null, false));
+  }
+
+  /** A timeline entry of {@code step}, at second {@code attempt} of 2026-12-01. */
+  private static TimelineEntry entry(String step, TimelineEntry.Kind kind, int attempt) {
+    return new TimelineEntry(
+        Instant.parse("2026-12-01T05:00:00Z").plusSeconds(attempt),
+        step,
+        kind,
+        attempt,
+        Duration.ofMillis(attempt),
+        "",
+        kind == TimelineEntry.Kind.FAILED ? List.of("java.io.IOException: down") : List.of());
+  }
+
+  private static RunNotes notes(int retrying, String parkedOn, TimelineEntry... entries) {
+    return new RunNotes(List.of(entries), retrying, parkedOn);
+  }
+
+  @Test
+  default void runsRetryingNowAndParkedOnABreakerAreListedUntilTheyStop() throws Exception {
+    CheckpointStore store = storeWithClock(new StoreContract.TestClock());
+    try {
+      for (String id : List.of("r1", "r2", "r3", "r4", "r5")) {
+        store.open(id, id.equals("r5") ? "b.Flow" : "a.Flow", "start", "h", null);
+      }
+      store.saveAttempt("r1", "ocr", 2, notes(1, null, entry("ocr", TimelineEntry.Kind.FAILED, 1)));
+      store.saveStatus("r2", WorkflowStatus.PARKED, notes(0, "ocr-service"));
+      store.saveAttempt("r3", "ocr", 2, notes(1, null));
+      store.saveNotes("r3", notes(0, null)); // its retried step succeeded
+      store.saveAttempt("r4", "ocr", 3, notes(1, null));
+      store.end("r4", WorkflowStatus.COMPLETED, null, null, null, null, 0, RunNotes.NONE);
+      store.saveAttempt("r5", "ocr", 2, notes(2, null));
+
+      assertEquals(List.of("r5", "r1"), ids(store.listRuns(RunQuery.all().retrying())));
+      assertEquals(
+          List.of("r1"), ids(store.listRuns(RunQuery.all().retrying().workflow("a.Flow"))));
+      assertEquals(
+          List.of("r5"),
+          ids(store.listRuns(RunQuery.all().retrying().entryPoint("b.Flow", "start"))));
+      assertEquals(
+          List.of(), ids(store.listRuns(RunQuery.all().retrying().status(WorkflowStatus.PARKED))));
+      RunPage onePerPage = store.listRuns(RunQuery.all().retrying().limit(1));
+      assertEquals(List.of("r5"), ids(onePerPage));
+      assertEquals(
+          List.of("r1"),
+          ids(store.listRuns(RunQuery.all().retrying().limit(1).after(onePerPage.nextCursor()))));
+      assertEquals(List.of("r2"), ids(store.listRuns(RunQuery.all().parkedOn("ocr-service"))));
+      assertEquals(List.of(), ids(store.listRuns(RunQuery.all().parkedOn("other"))));
+      assertEquals(2, store.summary("r5", false).orElseThrow().retrying());
+      assertEquals("ocr-service", store.summary("r2", false).orElseThrow().parkedOn());
+      assertEquals(0, store.summary("r4", false).orElseThrow().retrying(), "an ended run");
+
+      store.saveStatus("r2", WorkflowStatus.RUNNING, notes(0, null));
+      assertEquals(List.of(), ids(store.listRuns(RunQuery.all().parkedOn("ocr-service"))));
+      assertNull(store.summary("r2", false).orElseThrow().parkedOn());
+      store.saveStatus("r2", WorkflowStatus.PARKED, notes(0, "ocr-service"));
+      store.end("r2", WorkflowStatus.FAILED, null, null, null, null, 0, notes(1, "x"));
+      assertEquals(
+          List.of(),
+          ids(store.listRuns(RunQuery.all().parkedOn("ocr-service"))),
+          "an ended run is parked on nothing, whatever its last notes say");
+      assertEquals(List.of(), ids(store.listRuns(RunQuery.all().parkedOn("x"))));
+      store.end("r1", WorkflowStatus.FAILED, null, null, null, null, 0, notes(1, null));
+      assertEquals(List.of("r5"), ids(store.listRuns(RunQuery.all().retrying())));
+    } finally {
+      store.close();
+    }
+  }
+
+  @Test
+  default void aRunsTimelineIsWhatItsWritesAppendedAndARefusedWriteAddsNothing() throws Exception {
+    CheckpointStore store = storeWithClock(new StoreContract.TestClock());
+    try {
+      store.open("r1", "a.Flow", "start", "h", null);
+      assertEquals("", store.timeline("r1"));
+      TimelineEntry first = entry("ocr", TimelineEntry.Kind.FAILED, 1);
+      TimelineEntry parked = entry("ocr", TimelineEntry.Kind.PARKED, 2);
+      TimelineEntry succeeded = entry("ocr", TimelineEntry.Kind.SUCCEEDED, 3);
+      TimelineEntry booked = entry("book", TimelineEntry.Kind.SUCCEEDED, 4);
+      store.saveAttempt("r1", "ocr", 2, notes(1, null, first));
+      store.saveStatus("r1", WorkflowStatus.PARKED, notes(1, "ocr-service", parked));
+      store.end(
+          "r1",
+          WorkflowStatus.COMPLETED,
+          null,
+          null,
+          "book",
+          new byte[] {0, 0, 0, 0, '1'},
+          1,
+          notes(0, null, succeeded, booked));
+      List<TimelineEntry> all = List.of(first, parked, succeeded, booked);
+      assertEquals(all, TimelineJson.decode(store.timeline("r1")));
+      assertThrows(
+          IllegalStateException.class,
+          () -> store.saveNotes("r1", notes(0, null, entry("x", TimelineEntry.Kind.FAILED, 5))));
+      assertEquals(
+          all, TimelineJson.decode(store.timeline("r1")), "an ended run's record is final");
+      assertEquals(List.of("book"), List.copyOf(store.find("r1").orElseThrow().outputs().keySet()));
+    } finally {
+      store.close();
+    }
   }
 }

@@ -18,10 +18,11 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The runs API on Redis: a page is read from the one sorted set of {@link RunIndex} that matches
  * the query's filters (several, one per status, merged, when it names several statuses), and only
- * the page's runs are read.
+ * the page's runs are read. Runs retrying or parked are read from their own set, which the script
+ * filters by the query's other criteria.
  */
 final class RedisRunQueries {
-  private static final int FIELDS = 6;
+  private static final int FIELDS = 8;
 
   private final RedisStore store;
   private final UnifiedJedis redis;
@@ -66,8 +67,22 @@ final class RedisRunQueries {
     return RunPage.of(found.subList(0, Math.min(found.size(), query.limit() + 1)), query.limit());
   }
 
+  /**
+   * Whether {@code query} reads a set of runs in flight (retrying, or parked on a breaker), which
+   * holds runs of every workflow and status: the script then filters what it reads.
+   */
+  private static boolean readsNotes(RunQuery query) {
+    return query.retryingNow() || query.parkedOn() != null;
+  }
+
   /** The sets that hold the runs {@code query} selects, before their time range. */
   private List<String> sets(RunQuery query) {
+    if (query.parkedOn() != null) {
+      return List.of(ns + "idx:parked:" + query.parkedOn());
+    }
+    if (query.retryingNow()) {
+      return List.of(ns + "idx:retrying");
+    }
     String base =
         query.entryPoint() != null
             ? ns + "idx:e:" + query.workflow() + "#" + query.entryPoint()
@@ -84,6 +99,12 @@ final class RedisRunQueries {
 
   /** Reads up to a page and one from each of {@code sets}, in one script: one moment's view. */
   private List<RunSummary> read(List<String> sets, String max, String min, RunQuery query) {
+    boolean filtered = readsNotes(query);
+    StringBuilder statuses = new StringBuilder();
+    if (filtered && !query.statuses().isEmpty()) {
+      statuses.append(',');
+      query.statuses().forEach(st -> statuses.append(st.name()).append(','));
+    }
     List<byte[]> args =
         List.of(
             bytes(ns),
@@ -91,7 +112,11 @@ final class RedisRunQueries {
             bytes(max),
             bytes(min),
             bytes(Integer.toString(query.limit() + 1)),
-            bytes(query.data() ? "1" : "0"));
+            bytes(query.data() ? "1" : "0"),
+            bytes(filtered && query.workflow() != null ? query.workflow() : ""),
+            bytes(filtered && query.entryPoint() != null ? query.entryPoint() : ""),
+            bytes(statuses.toString()),
+            bytes(filtered && query.retryingNow() ? "1" : "0"));
     List<byte[]> keys = sets.stream().map(RedisRunQueries::bytes).toList();
     Object reply = store.call(() -> redis.eval(bytes(RunIndex.LIST), keys, args));
     List<?> flat = (List<?>) reply;
@@ -108,8 +133,10 @@ final class RedisRunQueries {
               Instant.ofEpochMilli(millisOrZero(text(flat.get(i + 4)))),
               ended == null ? null : Instant.ofEpochMilli(Long.parseLong(ended)),
               text(flat.get(i + 6)),
-              query.data() ? (byte[]) flat.get(i + 7) : null,
-              query.data() ? (byte[]) flat.get(i + 8) : null));
+              (int) millisOrZero(text(flat.get(i + 7))),
+              text(flat.get(i + 8)),
+              query.data() ? (byte[]) flat.get(i + 9) : null,
+              query.data() ? (byte[]) flat.get(i + 10) : null));
     }
     return runs;
   }
@@ -119,15 +146,12 @@ final class RedisRunQueries {
         data
             ? new byte[][] {
               bytes("workflow"), bytes("entry"), bytes("status"), bytes("created_at"),
-              bytes("ended"), bytes("owner"), bytes("inputs"), bytes("output")
+              bytes("ended"), bytes("owner"), bytes("retrying"), bytes("parked_on"),
+              bytes("inputs"), bytes("output")
             }
             : new byte[][] {
-              bytes("workflow"),
-              bytes("entry"),
-              bytes("status"),
-              bytes("created_at"),
-              bytes("ended"),
-              bytes("owner")
+              bytes("workflow"), bytes("entry"), bytes("status"), bytes("created_at"),
+              bytes("ended"), bytes("owner"), bytes("retrying"), bytes("parked_on")
             };
     List<byte[]> f = store.call(() -> redis.hmget(bytes(ns + "run:" + runId), fields));
     if (f.get(0) == null) {
@@ -144,8 +168,10 @@ final class RedisRunQueries {
             Instant.ofEpochMilli(created == null ? 0 : Long.parseLong(created)),
             ended == null ? null : Instant.ofEpochMilli(Long.parseLong(ended)),
             text(f.get(5)),
-            data ? f.get(6) : null,
-            data ? f.get(7) : null));
+            (int) millisOrZero(text(f.get(6))),
+            text(f.get(7)),
+            data ? f.get(8) : null,
+            data ? f.get(9) : null));
   }
 
   Map<WorkflowStatus, Long> count() {
@@ -165,6 +191,7 @@ final class RedisRunQueries {
     return out;
   }
 
+  /** A number field, 0 when absent. */
   private static long millisOrZero(String text) {
     return text == null ? 0 : Long.parseLong(text);
   }

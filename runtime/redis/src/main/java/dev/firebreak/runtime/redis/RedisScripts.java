@@ -4,11 +4,12 @@ package dev.firebreak.runtime.redis;
  * The Lua scripts through which {@link RedisStore} writes: each write is one script, which Redis
  * runs atomically. Per run a hash {@code run:<id>} (status, owner, lease, version, times, inputs,
  * output), its step outputs {@code out:<id>}, attempt counts {@code att:<id>} and completion order
- * {@code ord:<id>}; sorted sets {@code open} and {@code ended}; dead letters in {@code dlq} and
- * {@code dlq:ord}, the agent method that declares each letter's step in {@code dlq:by} (run id to
- * {@code com.acme.OcrAgent#extract}; no field when unknown). A script that writes a run refuses one
- * that has ended (-4), a live owner (-3) and an unknown run (-1). Nodes' leases are in the hash
- * {@code nodes} (node id to the end of its lease, ms).
+ * {@code ord:<id>}; the run's timeline in the hash's field {@code timeline} (JSON lines, appended);
+ * sorted sets {@code open} and {@code ended}; dead letters in {@code dlq} and {@code dlq:ord}, the
+ * agent method that declares each letter's step in {@code dlq:by} (run id to {@code
+ * com.acme.OcrAgent#extract}; no field when unknown). A script that writes a run refuses one that
+ * has ended (-4), a live owner (-3) and an unknown run (-1). Nodes' leases are in the hash {@code
+ * nodes} (node id to the end of its lease, ms).
  */
 final class RedisScripts {
   private RedisScripts() {}
@@ -181,9 +182,16 @@ final class RedisScripts {
           + "end\n"
           + "return 1";
 
+  /** The run's fields a record holds (not its timeline), its outputs, attempts and order. */
   static final String LOAD =
       "if redis.call('EXISTS', KEYS[1]) == 0 then return false end\n"
-          + "return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]),"
+          + "local names = {'workflow', 'entry', 'hash', 'status', 'inputs', 'output'}\n"
+          + "local values = redis.call('HMGET', KEYS[1], unpack(names))\n"
+          + "local run = {}\n"
+          + "for i, k in ipairs(names) do\n"
+          + "  if values[i] then table.insert(run, k) table.insert(run, values[i]) end\n"
+          + "end\n"
+          + "return {run, redis.call('HGETALL', KEYS[2]),"
           + " redis.call('HGETALL', KEYS[3]), redis.call('LRANGE', KEYS[4], 0, -1)}";
 
   static final String SAVE_STEP =
@@ -197,12 +205,29 @@ final class RedisScripts {
           + "redis.call('RPUSH', KEYS[4], ARGV[1])\n"
           + "return 1";
 
+  /**
+   * KEYS: run, att. ARGV: step, attempts; then, for an attempt with notes, '1', the run id, the
+   * timeline to append, steps retrying, the breaker parked on (empty for none); then the tail.
+   */
   static final String SAVE_ATTEMPT =
       CLAIM
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if ended(KEYS[1]) then return -4 end\n"
           + "if not mine(KEYS[1]) then return -3 end\n"
           + "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])\n"
+          + "if ARGV[3] == '1' then noted(KEYS[1], ARGV[4], ARGV[5], ARGV[6], ARGV[7]) end\n"
+          + "return 1";
+
+  /**
+   * KEYS: run. ARGV: the run id, the timeline to append, steps retrying, the breaker parked on
+   * (empty for none); then the tail.
+   */
+  static final String SAVE_NOTES =
+      CLAIM
+          + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
+          + "if ended(KEYS[1]) then return -4 end\n"
+          + "if not mine(KEYS[1]) then return -3 end\n"
+          + "noted(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])\n"
           + "return 1";
 
   static final String RESET_STEPS =
@@ -220,8 +245,9 @@ final class RedisScripts {
   /**
    * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq, dlq:by. ARGV: id, status,
    * terminal, now ms, ttl s, has output, output, has dead letter, dead letter, its step's declaring
-   * method (empty when unknown). An ended run is refused (-4), and then no dead letter is written
-   * either.
+   * method (empty when unknown), the timeline to append, steps retrying, the breaker parked on
+   * (empty for none; an ended run is noted as neither). An ended run is refused (-4), and then no
+   * dead letter is written either.
    */
   static final String SAVE_STATUS =
       CLAIM
@@ -229,6 +255,8 @@ final class RedisScripts {
           + "if ended(KEYS[1]) then return -4 end\n"
           + "if not mine(KEYS[1]) then return -3 end\n"
           + "forgetExpired(NOW, 100)\n"
+          + "if ARGV[3] == '1' then noted(KEYS[1], ARGV[1], ARGV[11], '0', '')\n"
+          + "else noted(KEYS[1], ARGV[1], ARGV[11], ARGV[12], ARGV[13]) end\n"
           + "restatus(KEYS[1], ARGV[1], ARGV[2])\n"
           + "if ARGV[6] == '1' then redis.call('HSET', KEYS[1], 'output', ARGV[7]) end\n"
           + "if ARGV[3] == '1' then\n"

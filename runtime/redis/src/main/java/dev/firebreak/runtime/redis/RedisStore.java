@@ -5,6 +5,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
@@ -327,6 +328,46 @@ public final class RedisStore implements CheckpointStore {
   }
 
   @Override
+  public void saveAttempt(String runId, String step, int attempts, RunNotes notes) {
+    RunIds.check(runId);
+    List<byte[]> args = new ArrayList<>();
+    args.add(bytes(step));
+    args.add(bytes(Integer.toString(attempts)));
+    args.add(bytes("1"));
+    args.add(bytes(runId));
+    args.addAll(noting(notes));
+    mustExist(
+        eval(
+            RedisScripts.SAVE_ATTEMPT,
+            List.of(key("run:" + runId), key("att:" + runId)),
+            claiming(args)),
+        runId);
+  }
+
+  @Override
+  public void saveNotes(String runId, RunNotes notes) {
+    RunIds.check(runId);
+    List<byte[]> args = new ArrayList<>();
+    args.add(bytes(runId));
+    args.addAll(noting(notes));
+    mustExist(eval(RedisScripts.SAVE_NOTES, List.of(key("run:" + runId)), claiming(args)), runId);
+  }
+
+  private static List<byte[]> noting(RunNotes notes) {
+    return List.of(
+        bytes(notes.timelineJson()),
+        bytes(Integer.toString(notes.retrying())),
+        bytes(notes.parkedOn() == null ? "" : notes.parkedOn()));
+  }
+
+  @Override
+  public String timeline(String runId) {
+    RunIds.check(runId);
+    byte[] lines = call(() -> redis.hget(key("run:" + runId), bytes("timeline")));
+    return lines == null ? "" : string(lines);
+  }
+
+  @Override
   public void resetSteps(String runId, Collection<String> steps) {
     RunIds.check(runId);
     List<byte[]> args = new ArrayList<>();
@@ -345,22 +386,56 @@ public final class RedisStore implements CheckpointStore {
 
   @Override
   public void saveStatus(String runId, WorkflowStatus status) {
-    status(runId, status, null, false, null);
+    status(runId, status, null, false, null, RunNotes.NONE);
+  }
+
+  @Override
+  public void saveStatus(String runId, WorkflowStatus status, RunNotes notes) {
+    status(runId, status, null, false, null, notes);
   }
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
-    status(runId, status, output, true, null);
+    status(runId, status, output, true, null, RunNotes.NONE);
   }
 
   /** The run's end and its dead letter in one script: a refused end writes no dead letter. */
   @Override
   public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
-    status(runId, status, null, false, letter);
+    status(runId, status, null, false, letter, RunNotes.NONE);
+  }
+
+  /**
+   * The run's end with the rest of its timeline in one script (after the last step's checkpoint,
+   * for a success that has one).
+   */
+  @Override
+  public void end(
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      DeadLetter letter,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts,
+      RunNotes notes) {
+    if (status.isFailure()) {
+      status(runId, status, null, false, letter, notes);
+      return;
+    }
+    if (lastStep != null) {
+      saveStep(runId, lastStep, lastStepOutput, lastStepAttempts);
+    }
+    status(runId, status, output, true, null, notes);
   }
 
   private void status(
-      String runId, WorkflowStatus status, byte[] output, boolean withOutput, DeadLetter letter) {
+      String runId,
+      WorkflowStatus status,
+      byte[] output,
+      boolean withOutput,
+      DeadLetter letter,
+      RunNotes notes) {
     RunIds.check(runId);
     List<byte[]> keys = new ArrayList<>(runKeys(runId));
     keys.add(key("open"));
@@ -385,7 +460,10 @@ public final class RedisStore implements CheckpointStore {
                     hasOutput ? output : new byte[0],
                     bytes(letter != null ? "1" : "0"),
                     letter != null ? RedisDeadLetters.encode(letter) : new byte[0],
-                    bytes(letter != null ? letter.declaredBy() : "")))),
+                    bytes(letter != null ? letter.declaredBy() : ""),
+                    bytes(notes.timelineJson()),
+                    bytes(Integer.toString(notes.retrying())),
+                    bytes(notes.parkedOn() == null ? "" : notes.parkedOn())))),
         runId);
   }
 

@@ -9,6 +9,8 @@ package dev.firebreak.runtime.redis;
  * idx:e:<workflow>#<entry point>:s:<status>}). A run whose keys expire ({@code finishedTtl}) is
  * noted in {@code idx:expiring} (by expiry time) and leaves the sets once that time has passed: up
  * to 100 such runs at each status change, up to 1,000 at each page, all of them before a count.
+ * Unfinished runs are also in {@code idx:retrying} while they retry a step, and in {@code
+ * idx:parked:<breaker>} while parked on that breaker ({@code noted}, with each write's notes).
  */
 final class RunIndex {
   private RunIndex() {}
@@ -63,6 +65,27 @@ final class RunIndex {
           + "local function expiring(run, id, at)\n"
           + "  redis.call('ZADD', P .. 'idx:expiring', at, expiryNote(runFields(run), id))\n"
           + "end\n"
+          + "local function noted(run, id, tl, retrying, parked)\n"
+          + "  if tl ~= '' then\n"
+          + "    redis.call('HSET', run, 'timeline', (redis.call('HGET', run, 'timeline') or '') .. tl)\n"
+          + "  end\n"
+          + "  local m = member(redis.call('HGET', run, 'created_at'), id)\n"
+          + "  if tonumber(retrying) > 0 then\n"
+          + "    redis.call('HSET', run, 'retrying', retrying)\n"
+          + "    redis.call('ZADD', P .. 'idx:retrying', 0, m)\n"
+          + "  elseif redis.call('HDEL', run, 'retrying') == 1 then\n"
+          + "    redis.call('ZREM', P .. 'idx:retrying', m)\n"
+          + "  end\n"
+          + "  local before = redis.call('HGET', run, 'parked_on')\n"
+          + "  if before and before ~= parked then\n"
+          + "    redis.call('ZREM', P .. 'idx:parked:' .. before, m)\n"
+          + "    redis.call('HDEL', run, 'parked_on')\n"
+          + "  end\n"
+          + "  if parked ~= '' and before ~= parked then\n"
+          + "    redis.call('HSET', run, 'parked_on', parked)\n"
+          + "    redis.call('ZADD', P .. 'idx:parked:' .. parked, 0, m)\n"
+          + "  end\n"
+          + "end\n"
           + "local function forgetExpired(now, max)\n"
           + "  local gone = redis.call('ZRANGEBYSCORE', P .. 'idx:expiring', '-inf', now, 'LIMIT', 0, max)\n"
           + "  for _, g in ipairs(gone) do\n"
@@ -77,16 +100,25 @@ final class RunIndex {
 
   /**
    * KEYS: the sets to read (one per status asked for, or one). ARGV: namespace, now (ms), max and
-   * min (lexicographic bounds), how many runs from each set, '1' for their data. Returns per run
-   * its id, workflow, entry point, status, created_at, ended, owner (then inputs and output): only
-   * the page's runs are read, all in one moment. A member whose run has expired is dropped from the
-   * set.
+   * min (lexicographic bounds), how many runs from each set, '1' for their data; then filters for a
+   * set that holds more than the query selects (of runs retrying, or parked on a breaker): the
+   * workflow, the entry point, the statuses between commas, '1' for runs retrying only (each empty
+   * for none). Returns per run its id, workflow, entry point, status, created_at, ended, owner,
+   * retrying, parked_on (then inputs and output): only the page's runs are read (and, behind a
+   * filter, the runs it passes over), all in one moment. A member whose run has expired is dropped
+   * from the set.
    */
   static final String LIST =
       "local P = ARGV[1]\n"
           + FUNCTIONS
           + "forgetExpired(tonumber(ARGV[2]), 1000)\n"
           + "local want = tonumber(ARGV[5])\n"
+          + "local fw, fe, fs, fr = ARGV[7], ARGV[8], ARGV[9], ARGV[10]\n"
+          + "local function selected(f)\n"
+          + "  return (fw == '' or f[1] == fw) and (fe == '' or f[2] == fe)\n"
+          + "    and (fs == '' or string.find(fs, ',' .. f[3] .. ',', 1, true) ~= nil)\n"
+          + "    and (fr ~= '1' or tonumber(f[7] or '0') > 0)\n"
+          + "end\n"
           + "local out = {}\n"
           + "for _, set in ipairs(KEYS) do\n"
           + "local max, min, found = ARGV[3], ARGV[4], 0\n"
@@ -100,15 +132,17 @@ final class RunIndex {
           + "    local f\n"
           + "    if ARGV[6] == '1' then\n"
           + "      f = redis.call('HMGET', run, 'workflow', 'entry', 'status', 'created_at', 'ended',"
-          + " 'owner', 'inputs', 'output')\n"
+          + " 'owner', 'retrying', 'parked_on', 'inputs', 'output')\n"
           + "    else\n"
           + "      f = redis.call('HMGET', run, 'workflow', 'entry', 'status', 'created_at', 'ended',"
-          + " 'owner')\n"
+          + " 'owner', 'retrying', 'parked_on')\n"
           + "    end\n"
           + "    if f[1] then\n"
-          + "      found = found + 1\n"
-          + "      table.insert(out, id)\n"
-          + "      for i = 1, #f do table.insert(out, f[i]) end\n"
+          + "      if selected(f) then\n"
+          + "        found = found + 1\n"
+          + "        table.insert(out, id)\n"
+          + "        for i = 1, #f do table.insert(out, f[i]) end\n"
+          + "      end\n"
           + "    else\n"
           + "      redis.call('ZREM', set, m)\n"
           + "    end\n"
