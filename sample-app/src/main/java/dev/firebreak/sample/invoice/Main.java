@@ -1,9 +1,6 @@
 package dev.firebreak.sample.invoice;
 
-import dev.firebreak.runtime.DeadLetter;
-import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.WorkflowResult;
-import dev.firebreak.runtime.graph.DeclaringMethod;
 import dev.firebreak.sample.invoice.model.AccountingEntry;
 import dev.firebreak.sample.invoice.model.InvoiceFile;
 import dev.firebreak.sample.invoice.services.FaultProfile;
@@ -38,8 +35,9 @@ public final class Main {
           "       firebreak-sample chaos timeout|outage|saturation|corrupt   the seed's chaos tests, time compressed",
           "       firebreak-sample runs [STATUS...] [--limit N (1..1000, default 20)] [--after CURSOR] [--db FILE]",
           "                                                    counts by status, then the runs, newest first",
-          "       firebreak-sample runs show <invoice> [--db FILE]   one run: checkpoints, attempts, dead letter",
-          "       firebreak-sample dlq list [--db FILE]",
+          "       firebreak-sample runs show <invoice> [--db FILE]   one run: checkpoints, timeline, dead letter",
+          "       firebreak-sample dlq list [--limit N] [--after CURSOR] [--db FILE]",
+          "                                                    failed runs, newest first, with their dead letters",
           "       firebreak-sample dlq replay <invoice> [--db FILE]",
           "       firebreak-sample dlq discard <invoice> [--db FILE]",
           "FILE defaults to firebreak-sample.db in the working directory.");
@@ -124,7 +122,7 @@ public final class Main {
         if (o.positional.isEmpty()) {
           throw new UsageException("dlq needs list, replay or discard");
         }
-        return deadLetters(o.positional, o.database, out);
+        return DeadLettersCommand.execute(o.positional, o.limit, o.after, o.database, out);
       case "--help":
       case "help":
         out.println(USAGE);
@@ -256,56 +254,6 @@ public final class Main {
     }
   }
 
-  private static int deadLetters(List<String> args, Path database, PrintStream out) {
-    InvoiceApp app = InvoiceApp.create(FaultProfile.none(0), database);
-    try {
-      DeadLetterQueue queue = app.runtime().deadLetters();
-      switch (args.get(0)) {
-        case "list":
-          if (args.size() != 1) {
-            throw new UsageException("dlq list takes no argument");
-          }
-          List<DeadLetter> letters = queue.list();
-          out.printf("%d dead letters%n", letters.size());
-          for (DeadLetter d : letters) {
-            out.printf(
-                "%-12s %-20s step %-36s attempts %d  %s%n",
-                d.runId(),
-                d.reason(),
-                d.step() + DeclaringMethod.inParentheses(d.declaredBy()),
-                d.attempts(),
-                d.errorChain().isEmpty() ? "" : d.errorChain().get(0));
-          }
-          return 0;
-        case "discard":
-          String discarded = invoice(args);
-          if (!queue.discard(discarded)) {
-            out.printf("no dead letter for %s%n", discarded);
-            return 1;
-          }
-          out.printf("discarded %s%n", discarded);
-          return 0;
-        case "replay":
-          String id = invoice(args);
-          app.workflow(); // binds the workflow, so that the run can be replayed
-          WorkflowResult<Object> result = await(app.runtime().replay(id).toCompletableFuture());
-          out.printf("replayed %s: %s%n", id, result.status());
-          return result.isSuccess() ? 0 : 1;
-        default:
-          throw new UsageException("unknown dlq command " + args.get(0));
-      }
-    } finally {
-      app.runtime().close();
-    }
-  }
-
-  private static String invoice(List<String> args) {
-    if (args.size() != 2) {
-      throw new UsageException("dlq " + args.get(0) + " takes one invoice id");
-    }
-    return args.get(1);
-  }
-
   /**
    * Processes a batch and reports on it; prints a progress bar to {@code progress} if not null. The
    * batch starts from an empty store in {@code database}: invoice numbers are the run ids, and a
@@ -364,7 +312,7 @@ public final class Main {
     }
   }
 
-  private static <T> WorkflowResult<T> await(CompletableFuture<WorkflowResult<T>> run) {
+  static <T> WorkflowResult<T> await(CompletableFuture<WorkflowResult<T>> run) {
     try {
       // Far above the workflow's 30 s deadline: a run that is still going then is a bug to report.
       return run.get(5, TimeUnit.MINUTES);

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * {@code runs [STATUS...] [--limit N] [--after CURSOR]}: the counts by status, then a page of the
  * store's runs, newest first, through the runtime's runs API; the last line says how to get the
- * next page. {@code runs show <invoice>}: one run, its checkpoints, attempts and dead letter.
+ * next page. {@code runs show <invoice>}: one run, its checkpoints, attempts, timeline and dead
+ * letter.
  */
 final class RunsCommand {
   private RunsCommand() {}
@@ -74,7 +75,9 @@ final class RunsCommand {
     }
   }
 
-  /** {@code runs show <invoice>}: one run, its checkpoints and attempts, its dead letter. */
+  /**
+   * {@code runs show <invoice>}: one run, its checkpoints, attempts and timeline, its dead letter.
+   */
   private static int show(String runId, Path database, PrintStream out) {
     InvoiceApp app = InvoiceApp.create(FaultProfile.none(0), database);
     try {
@@ -104,6 +107,10 @@ final class RunsCommand {
                   out.printf("  step %-10s %d attempt(s), no checkpoint%n", step, n);
                 }
               });
+      if (!d.timeline().isEmpty()) {
+        out.println("  timeline:");
+        d.timeline().forEach(entry -> out.println("    " + entry));
+      }
       d.deadLetterIfAny()
           .ifPresent(
               letter ->

@@ -44,6 +44,7 @@ class CommandLineTest {
     run("run", "--invoices", "120", "--db", db);
     String list = run("dlq", "list", "--db", db);
     assertTrue(list.contains("INVALID_INPUT"), list);
+    assertTrue(list.lines().findFirst().orElseThrow().contains("; failed runs: FAILED "), list);
     assertTrue(
         list.contains("step validate (ValidationAgent#validate)"),
         "a letter names its step's declaring method: " + list);
@@ -66,6 +67,11 @@ class CommandLineTest {
         Integer.parseInt(
             run("dlq", "list", "--db", db).lines().findFirst().orElseThrow().split(" ")[0]);
     assertEquals(before - 1, after);
+    assertTrue(
+        run("dlq", "list", "--db", db)
+            .lines()
+            .anyMatch(l -> l.startsWith(first + " ") && l.contains("no dead letter (discarded")),
+        "a failed run whose letter was discarded is still listed");
     assertTrue(run("resume", "--db", db).contains("resumed 0 unfinished runs"));
   }
 
@@ -100,6 +106,11 @@ class CommandLineTest {
     assertTrue(
         shown.lines().anyMatch(l -> l.startsWith("  step ")),
         "the steps it held checkpoints of or attempted: " + shown);
+    assertTrue(
+        shown
+            .lines()
+            .anyMatch(l -> l.matches("    \\S+Z \\w+ (SUCCEEDED|FAILED|TIMED_OUT) #\\d.*")),
+        "each attempt in its timeline: " + shown);
   }
 
   @Test
