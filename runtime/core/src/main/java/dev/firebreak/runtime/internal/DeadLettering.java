@@ -51,17 +51,18 @@ final class DeadLettering {
       }
     } catch (RuntimeException e) {
       e.addSuppressed(error);
-      run.close(null, elapsed, e);
+      Ending.close(run, null, elapsed, e);
       return;
     }
-    run.close(
+    Ending.close(
+        run,
         new WorkflowResult<>(
             run.runId,
             run.plan.workflow(),
             status,
             null,
             List.copyOf(run.degraded),
-            run.attempts(),
+            Ending.attempts(run),
             step,
             declaredBy,
             error,

@@ -6,15 +6,11 @@ import dev.firebreak.runtime.RunCancelledException;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.RunRecord;
-import dev.firebreak.runtime.RunTakenOverException;
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.WorkflowResult;
-import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,9 +29,10 @@ import org.slf4j.MDC;
  * <p>The policy chain around a step, outermost first, and the class that holds each link: the
  * checkpoint lookup ({@link #startStep}, through {@link RunJournal}) → degradation ({@link
  * Degradation}) → retry ({@link Retrying}) → the breaker, then the timeout, then the agent method
- * ({@link Attempt}, {@link AsyncAttempt}; parking on an open breaker in {@link Parking}). When a
- * critical step fails for good, {@link Compensation} undoes what completed and {@link
- * DeadLettering} ends the run.
+ * ({@link Attempt}, {@link AsyncAttempt}; parking on an open breaker in {@link Parking}). The last
+ * step done hands the run to {@link Ending}; when a critical step failed for good, {@link
+ * Compensation} undoes what completed and {@link DeadLettering} ends the run. What happened to the
+ * steps is noted in {@link RunTimeline}, for the runs API.
  *
  * <p>Threading: a step becomes ready when its last prerequisite completes ({@link #waiting} reaches
  * zero). The thread that completed it runs the first ready successor itself, in the {@link #drive}
@@ -100,12 +97,12 @@ final class Run {
 
   /**
    * The checkpoint of the step that completes the run, kept to be written with the run's end in one
-   * write (see {@link #succeeded}); set and read by the thread that ends the run.
+   * write (see {@link #succeeded}); set and read by the thread that ends the run ({@link Ending}).
    */
-  private int lastStep = -1;
+  int lastStep = -1;
 
-  private byte[] lastStepOutput;
-  private int lastStepAttempts;
+  byte[] lastStepOutput;
+  int lastStepAttempts;
 
   Run(BoundPlan plan, String runId, Object[] inputs) {
     this.plan = plan;
@@ -142,7 +139,7 @@ final class Run {
       deadline = engine.scheduler.now().plusNanos(plan.deadlineNanos);
     }
     if (record.status().isTerminal()) {
-      attachFinished(record);
+      Ending.attachFinished(this, record);
       return;
     }
     boolean resumed = !record.outputs().isEmpty() || !record.attempts().isEmpty();
@@ -153,7 +150,7 @@ final class Run {
     engine.events.runStarted(runId, plan.workflow(), plan.plan.name(), resumed);
     int[] roots = plan.roots;
     if (roots.length == 0) {
-      end();
+      Ending.end(this);
       return;
     }
     active.set(roots.length);
@@ -294,6 +291,21 @@ final class Run {
     return finish(sr);
   }
 
+  /** Why the run failed, or null while it has not. */
+  Failure failure() {
+    return failure.get();
+  }
+
+  /** How many steps have completed (with an output: their own, a fallback's or a default). */
+  int completedSteps() {
+    return completed.get();
+  }
+
+  /** The steps to compensate, in the order they completed. */
+  Integer[] compensableInOrder() {
+    return compensable.toArray(new Integer[0]);
+  }
+
   /** {@code sr} is being retried: the run counts it among its retrying steps until it ends. */
   void retrying(StepRun sr) {
     if (!sr.retryCounted) {
@@ -326,85 +338,9 @@ final class Run {
       }
     }
     if (active.decrementAndGet() == 0) {
-      end();
+      Ending.end(this);
     }
     return NONE;
-  }
-
-  private void end() {
-    Failure f = failure.get();
-    long elapsed = engine.scheduler.nanoTime() - startedAt;
-    if (f == null && completed.get() == plan.steps.length) {
-      WorkflowStatus status =
-          degraded.isEmpty() ? WorkflowStatus.COMPLETED : WorkflowStatus.COMPLETED_DEGRADED;
-      try {
-        engine.journal.completed(
-            runId,
-            status,
-            plan.outputCodec,
-            slots[plan.plan.outputSlot()],
-            lastStep >= 0 ? plan.steps[lastStep].name() : null,
-            lastStepOutput,
-            lastStepAttempts,
-            timeline);
-      } catch (RuntimeException e) {
-        close(null, elapsed, e);
-        return;
-      }
-      close(
-          new WorkflowResult<>(
-              runId,
-              plan.workflow(),
-              status,
-              slots[plan.plan.outputSlot()],
-              List.copyOf(degraded),
-              attempts(),
-              null,
-              null,
-              List.of()),
-          elapsed,
-          null);
-      return;
-    }
-    Failure failed =
-        f != null ? f : new Failure(-1, new IllegalStateException("run ended with steps not run"));
-    if (lastStep >= 0) {
-      // Cancelled while its last step completed: that step's checkpoint is written on its own.
-      try {
-        engine.journal.checkpoint(
-            runId, plan.steps[lastStep].name(), lastStepOutput, lastStepAttempts);
-      } catch (RuntimeException e) {
-        LoggerFactory.getLogger(Run.class)
-            .warn(
-                "run {}: checkpoint of step '{}' not saved",
-                RunIds.forLog(runId),
-                plan.steps[lastStep].name(),
-                e);
-      }
-    }
-    RuntimeException lost = ownershipLost(failed.error());
-    if (lost != null) {
-      // Another process took the run over: it continues it; this one neither compensates nor
-      // dead-letters, and writes nothing more.
-      close(null, elapsed, lost);
-      return;
-    }
-    if (!engine.stillOwns(this)) {
-      // Failed here while another node had taken it over: undoing its steps would undo the new
-      // owner's work. It ends here as lost.
-      close(null, elapsed, new RunTakenOverException(runId, engine.nodeId()));
-      return;
-    }
-    Compensation.start(this, failed, compensable.toArray(new Integer[0]));
-  }
-
-  private static RuntimeException ownershipLost(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof RunOwnedElsewhereException) {
-        return (RuntimeException) t;
-      }
-    }
-    return null;
   }
 
   /** The time left before the run's deadline, if it has one (what {@link StepContext} shows). */
@@ -415,58 +351,9 @@ final class Run {
   }
 
   /** The run no longer counts against admission, and its id no longer attaches to it. */
-  private void leaveFlight() {
+  void leaveFlight() {
     engine.runs.remove(runId, this);
     engine.inFlight.decrementAndGet();
-  }
-
-  void close(WorkflowResult<Object> outcome, long elapsed, RuntimeException storeFailure) {
-    leaveFlight();
-    if (storeFailure != null) {
-      engine.events.runFinished(
-          runId, plan.workflow(), plan.plan.name(), WorkflowStatus.RUNNING, elapsed);
-      result.completeExceptionally(
-          storeFailure instanceof RunOwnedElsewhereException
-              ? storeFailure
-              : new IllegalStateException(
-                  "run " + runId + " ended but its end could not be recorded", storeFailure));
-      return;
-    }
-    engine.events.runFinished(runId, plan.workflow(), plan.plan.name(), outcome.status(), elapsed);
-    result.complete(outcome);
-  }
-
-  /** Attempts made per step that ran, for the result. */
-  Map<String, Integer> attempts() {
-    Map<String, Integer> out = new LinkedHashMap<>();
-    for (int i = 0; i < stepRuns.length(); i++) {
-      StepRun sr = stepRuns.get(i);
-      if (sr != null && sr.attempts > 0) {
-        out.put(plan.steps[i].name(), sr.attempts);
-      }
-    }
-    return out;
-  }
-
-  /** The run already finished in an earlier call (or process): its result, never a second run. */
-  private void attachFinished(RunRecord record) {
-    leaveFlight();
-    try {
-      Object output = engine.journal.outputOf(record, plan, slots);
-      result.complete(
-          new WorkflowResult<>(
-              runId,
-              plan.workflow(),
-              record.status(),
-              output,
-              List.of(),
-              record.attempts(),
-              null,
-              null,
-              List.of()));
-    } catch (RuntimeException e) {
-      result.completeExceptionally(e);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
