@@ -3,9 +3,8 @@ package dev.firebreak.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.firebreak.runtime.CheckpointStore;
-import dev.firebreak.runtime.FirebreakRuntime;
-import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
@@ -25,12 +24,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -302,7 +298,6 @@ public final class DurableThroughput {
       }
     }
   }
-
 
   static HikariDataSource pooled(EmbeddedPostgres pg) {
     HikariConfig config = new HikariConfig();

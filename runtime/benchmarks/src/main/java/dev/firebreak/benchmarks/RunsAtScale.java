@@ -2,6 +2,7 @@ package dev.firebreak.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.WorkflowStatus;
@@ -31,11 +32,11 @@ import redis.embedded.RedisServer;
 
 /**
  * The runs API at scale: fills a store with a million runs (or as many as asked) shaped as a store
- * looks after a while — 20 workflows of 3 entry points, 96 % completed, 2 % running, 1 % failed, 1
- * % parked, one created each millisecond — then times pages of 50: the median of 21 reads of each
- * query, the first page and one from the middle. SQL stores are filled with batched inserts of the
- * rows the store writes, Redis through the store itself. Usage: {@code RunsAtScale [runs, default
- * 1000000] [stores, default sqlite,postgres,redis]}.
+ * looks after a while — 20 workflows of 3 entry points, 96 % completed, 2 % running (half of them
+ * retrying a step), 1 % failed, 1 % parked, one created each millisecond — then times pages of 50:
+ * the median of 21 reads of each query, the first page and one from the middle. SQL stores are
+ * filled with batched inserts of the rows the store writes, Redis through the store itself. Usage:
+ * {@code RunsAtScale [runs, default 1000000] [stores, default sqlite,postgres,redis]}.
  */
 public final class RunsAtScale {
   private static final long T0 = Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
@@ -101,7 +102,19 @@ public final class RunsAtScale {
     int r = i % 100;
     return r == 7
         ? WorkflowStatus.FAILED
-        : r == 8 ? WorkflowStatus.PARKED : r % 50 == 9 ? WorkflowStatus.RUNNING : WorkflowStatus.COMPLETED;
+        : r == 8
+            ? WorkflowStatus.PARKED
+            : r % 50 == 9 ? WorkflowStatus.RUNNING : WorkflowStatus.COMPLETED;
+  }
+
+  /** Half the running runs retry a step: 1 % of all. */
+  private static boolean retrying(int i) {
+    return i % 100 == 9;
+  }
+
+  /** Parked runs wait on one of three breakers. */
+  private static String breakerOf(int i) {
+    return "breaker" + (i % 3);
   }
 
   private static void fillSql(Connection c, int runs) throws Exception {
@@ -109,7 +122,8 @@ public final class RunsAtScale {
     try (PreparedStatement insert =
         c.prepareStatement(
             "INSERT INTO firebreak_run (run_id, workflow, entry_point, graph_hash, status, version,"
-                + " created_at, updated_at, ended_at, owner) VALUES (?, ?, ?, 'h', ?, 0, ?, ?, ?, ?)")) {
+                + " created_at, updated_at, ended_at, owner, retrying, parked_on)"
+                + " VALUES (?, ?, ?, 'h', ?, 0, ?, ?, ?, ?, ?, ?)")) {
       for (int i = 0; i < runs; i++) {
         WorkflowStatus status = statusOf(i);
         insert.setString(1, String.format("run-%07d", i));
@@ -125,6 +139,8 @@ public final class RunsAtScale {
           insert.setNull(7, java.sql.Types.BIGINT);
           insert.setString(8, "node-" + (i % 3));
         }
+        insert.setInt(9, retrying(i) ? 1 : 0);
+        insert.setString(10, status == WorkflowStatus.PARKED ? breakerOf(i) : null);
         insert.addBatch();
         if (i % 10_000 == 9_999) {
           insert.executeBatch();
@@ -159,7 +175,9 @@ public final class RunsAtScale {
                     } else if (status == WorkflowStatus.FAILED) {
                       store.fail(id, status, null);
                     } else if (status == WorkflowStatus.PARKED) {
-                      store.saveStatus(id, status);
+                      store.saveStatus(id, status, new RunNotes(List.of(), 0, breakerOf(i)));
+                    } else if (retrying(i)) {
+                      store.saveAttempt(id, "s", 2, new RunNotes(List.of(), 1, null));
                     }
                   }
                   return null;
@@ -207,6 +225,12 @@ public final class RunsAtScale {
                 all.createdBetween(
                     Instant.ofEpochMilli(from + (to - from) / 4),
                     Instant.ofEpochMilli(from + (to - from) / 2))));
+    reads.put("retrying now, first page", () -> store.listRuns(all.retrying()));
+    reads.put("retrying now, from the middle", () -> store.listRuns(all.retrying().after(middle)));
+    // Every retrying run is wf9's; wf3 has none, so its filter passes over all of them.
+    reads.put("retrying now, wf9", () -> store.listRuns(all.retrying().workflow("wf9")));
+    reads.put("retrying now, wf3 (none)", () -> store.listRuns(all.retrying().workflow("wf3")));
+    reads.put("parked on a breaker", () -> store.listRuns(all.parkedOn("breaker1")));
     reads.put("counts by status", store::countRuns);
     reads.forEach(
         (what, read) -> {

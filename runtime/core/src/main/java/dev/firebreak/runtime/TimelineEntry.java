@@ -45,7 +45,12 @@ public record TimelineEntry(
     /** The step's compensation undid it. */
     COMPENSATED,
     /** The step's compensation failed. */
-    COMPENSATION_FAILED
+    COMPENSATION_FAILED,
+    /**
+     * Entries left out: a run keeps at most 1,000 per process. {@code attempt} says how many; the
+     * step is {@code *}.
+     */
+    OMITTED
   }
 
   public TimelineEntry {
@@ -62,6 +67,9 @@ public record TimelineEntry(
   public String toString() {
     StringBuilder line = new StringBuilder().append(at).append(' ').append(step).append(' ');
     line.append(kind);
+    if (kind == Kind.OMITTED) {
+      return line.append(' ').append(attempt).append(" entries left out").toString();
+    }
     if (attempt > 0) {
       line.append(kind == Kind.COMPENSATED || kind == Kind.COMPENSATION_FAILED ? " after " : " #");
       line.append(attempt);

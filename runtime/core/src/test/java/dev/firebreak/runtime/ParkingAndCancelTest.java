@@ -89,10 +89,24 @@ class ParkingAndCancelTest {
     assertEquals(1, runtime.parkedRuns("ocr-api"));
     assertEquals(WorkflowStatus.PARKED, store.find("parked").orElseThrow().status());
     assertEquals(1, calls.get(), "a parked run does not call the agent");
+    assertEquals(
+        List.of("parked"),
+        runtime.runs().list(RunQuery.all().parkedOn("ocr-api")).runs().stream()
+            .map(RunSummary::runId)
+            .toList());
+    TimelineEntry park = runtime.runs().find("parked").orElseThrow().timeline("ocr").get(0);
+    assertEquals(TimelineEntry.Kind.PARKED, park.kind());
+    assertEquals("ocr-api", park.detail());
 
     down.set(false);
     clock.advance(Duration.ofSeconds(30));
     WorkflowResult<String> result = parked.toCompletableFuture().join();
+    assertTrue(runtime.runs().list(RunQuery.all().parkedOn("ocr-api")).runs().isEmpty());
+    assertEquals(
+        List.of(TimelineEntry.Kind.PARKED, TimelineEntry.Kind.SUCCEEDED),
+        runtime.runs().find("parked").orElseThrow().timeline("ocr").stream()
+            .map(TimelineEntry::kind)
+            .toList());
     assertEquals("read b!", result.output());
     assertEquals(WorkflowStatus.COMPLETED, result.status());
     assertEquals(1, result.attempts().get("ocr"), "waiting for the breaker is not an attempt");

@@ -26,9 +26,10 @@ final class Parking {
       return false;
     }
     run.timeline.parked(run.plan.steps[sr.index].name(), now, breaker.name());
-    run.timeline.parkedOn(breaker.name());
     if (run.parkedSteps.incrementAndGet() == 1) {
       recordQuietly(run, WorkflowStatus.PARKED);
+    } else {
+      run.saveNotesQuietly(); // one more breaker the run waits for
     }
     run.engine.events.parked(run.runId, run.plan, sr.index, breaker.name());
     if (run.deadline != null) {
@@ -47,11 +48,13 @@ final class Parking {
     Run run = p.run;
     StepRun sr = p.step;
     sr.parked = null;
+    run.timeline.unparked(p.breaker.name());
     if (run.parkedSteps.decrementAndGet() == 0) {
-      run.timeline.parkedOn(null);
       if (!run.hasFailed()) {
         recordQuietly(run, WorkflowStatus.RUNNING);
       }
+    } else if (!run.hasFailed()) {
+      run.saveNotesQuietly(); // the breakers its other parked steps wait for
     }
     run.engine.events.unparked(run.runId, run.plan, sr.index, p.breaker.name());
     run.execute(

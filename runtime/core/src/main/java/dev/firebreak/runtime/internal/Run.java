@@ -148,6 +148,11 @@ final class Run {
       restoredAttempts = record.attempts();
     }
     engine.events.runStarted(runId, plan.workflow(), plan.plan.name(), resumed);
+    if (resumed) {
+      // What the store lists it as (retrying, parked) is the last process's word: replace it.
+      timeline.touch();
+      saveNotesQuietly();
+    }
     int[] roots = plan.roots;
     if (roots.length == 0) {
       Ending.end(this);
@@ -332,7 +337,7 @@ final class Run {
     if (sr.retryCounted) {
       sr.retryCounted = false;
       timeline.retryEnded();
-      if (active.get() > 1) {
+      if (active.get() > 1 && !hasFailed()) {
         // The run goes on: it no longer lists as retrying this step. Its end would say so itself.
         saveNotesQuietly();
       }
@@ -420,6 +425,7 @@ final class Run {
       if (p != null && p.take()) {
         p.breaker.forget(p);
         other.parked = null;
+        timeline.unparked(p.breaker.name());
         parkedSteps.decrementAndGet();
         finish(other);
       }

@@ -188,7 +188,7 @@ final class RunJournal {
     if (attempt == 1 || !timeline.changed()) {
       durably(() -> store.saveAttempt(runId, step, attempt), null);
     } else {
-      withNotes(timeline, notes -> store.saveAttempt(runId, step, attempt, notes));
+      withNotes(timeline, notes -> store.saveAttempt(runId, step, attempt, notes), true);
     }
   }
 
@@ -196,21 +196,33 @@ final class RunJournal {
    * The run's notes changed outside any other write: a retry is waiting, or a retried step ended.
    */
   void notesChanged(String runId, RunTimeline timeline) {
-    withNotes(timeline, notes -> store.saveNotes(runId, notes));
+    withNotes(timeline, notes -> store.saveNotes(runId, notes), false);
   }
 
   /**
-   * {@code write} with the notes {@code timeline} holds now, waited out like any write; if it fails
-   * for good, the timeline keeps its entries for the next write.
+   * {@code write} with the notes {@code timeline} holds now, one write of the run's notes at a
+   * time; waited out like any write if {@code waitOutOutage}, else tried once (notes alone only
+   * feed the runs API, and a run does not wait minutes for them). If it fails, the timeline keeps
+   * its entries for the next write.
    */
-  private void withNotes(RunTimeline timeline, java.util.function.Consumer<RunNotes> write) {
-    List<TimelineEntry> entries = timeline.drain();
-    RunNotes notes = new RunNotes(entries, timeline.retrying(), timeline.parkedOn());
+  private void withNotes(
+      RunTimeline timeline, java.util.function.Consumer<RunNotes> write, boolean waitOutOutage) {
+    timeline.writing.lock();
     try {
-      durably(() -> write.accept(notes), null);
-    } catch (RuntimeException e) {
-      timeline.giveBack(entries);
-      throw e;
+      List<TimelineEntry> entries = timeline.drain();
+      RunNotes notes = new RunNotes(entries, timeline.retrying(), timeline.parkedOn());
+      try {
+        if (waitOutOutage) {
+          durably(() -> write.accept(notes), null);
+        } else {
+          write.accept(notes);
+        }
+      } catch (RuntimeException e) {
+        timeline.giveBack(entries);
+        throw e;
+      }
+    } finally {
+      timeline.writing.unlock();
     }
   }
 
@@ -238,7 +250,7 @@ final class RunJournal {
 
   /** The run is parked on a breaker (which the notes name), or running again. */
   void statusChanged(String runId, WorkflowStatus status, RunTimeline timeline) {
-    withNotes(timeline, notes -> store.saveStatus(runId, status, notes));
+    withNotes(timeline, notes -> store.saveStatus(runId, status, notes), true);
   }
 
   /** {@code step} was undone: its checkpoint is forgotten, so that a replay runs it again. */
@@ -264,7 +276,22 @@ final class RunJournal {
       int lastStepAttempts,
       RunTimeline timeline) {
     byte[] encoded = outputCodec == null ? null : Codecs.encode(outputCodec, output);
-    RunNotes notes = lastNotes(timeline);
+    timeline.writing.lock();
+    try {
+      end(runId, status, encoded, lastStep, lastStepOutput, lastStepAttempts, lastNotes(timeline));
+    } finally {
+      timeline.writing.unlock();
+    }
+  }
+
+  private void end(
+      String runId,
+      WorkflowStatus status,
+      byte[] encoded,
+      String lastStep,
+      byte[] lastStepOutput,
+      int lastStepAttempts,
+      RunNotes notes) {
     if (lastStep != null) {
       durably(
           () ->
@@ -297,14 +324,19 @@ final class RunJournal {
    * that ended meanwhile gets none); elsewhere the letter is written first, then the end.
    */
   void failed(String runId, WorkflowStatus status, DeadLetter letter, RunTimeline timeline) {
-    RunNotes notes = lastNotes(timeline);
     DeadLetter inStore = deadLettersInStore ? letter : null;
     if (!deadLettersInStore && letter != null) {
       deadLetters.add(letter);
     }
-    durably(
-        () -> store.end(runId, status, null, inStore, null, null, 0, notes),
-        () -> find(runId).status() == status);
+    timeline.writing.lock();
+    try {
+      RunNotes notes = lastNotes(timeline);
+      durably(
+          () -> store.end(runId, status, null, inStore, null, null, 0, notes),
+          () -> find(runId).status() == status);
+    } finally {
+      timeline.writing.unlock();
+    }
   }
 
   /** The notes a run's end carries: the rest of its timeline; nothing retrying, nothing parked. */

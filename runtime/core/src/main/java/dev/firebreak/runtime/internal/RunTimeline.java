@@ -10,21 +10,36 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What happened to a run's steps, noted as it happens and handed to the store with the writes the
  * run makes anyway: an attempt after the first (the failures before it), parking, a retried step's
  * end, and the run's end (the rest). A run that never retries nor parks writes its timeline once,
  * with its end. Entries of steps run by several threads at once may be noted concurrently; a reader
- * orders them by time.
+ * orders them by time. A run keeps at most {@value #MAX_ENTRIES} entries per process; past that it
+ * counts what it leaves out ({@link Kind#OMITTED}).
  */
 final class RunTimeline {
+  static final int MAX_ENTRIES = 1_000;
+
   private final ConcurrentLinkedQueue<TimelineEntry> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger noted = new AtomicInteger();
+  private final AtomicInteger omitted = new AtomicInteger();
+  private volatile long lastOmittedAt;
   private final AtomicInteger retrying = new AtomicInteger();
-  private volatile String parkedOn;
+
+  /** The breakers the run's parked steps wait for, once per step. */
+  private final ConcurrentLinkedQueue<String> parkedOn = new ConcurrentLinkedQueue<>();
 
   /** Whether anything changed since the last {@link #drain}: only then is a write worth making. */
   private volatile boolean changed;
+
+  /**
+   * Held while the notes are taken and written, so that two threads of the run never write them at
+   * once: a write made later never holds older counts than one that lands after it.
+   */
+  final ReentrantLock writing = new ReentrantLock();
 
   private final Instant wallAtStart;
   private final long nanoAtStart;
@@ -40,64 +55,59 @@ final class RunTimeline {
         error == null
             ? Kind.SUCCEEDED
             : error instanceof TimeoutException ? Kind.TIMED_OUT : Kind.FAILED;
-    changed = true;
-    pending.add(
-        new TimelineEntry(
-            wallAt(started),
-            step,
-            kind,
-            attempt,
-            Duration.ofNanos(ended - started),
-            "",
-            error == null ? List.of() : DeadLetter.chainOf(error)));
+    note(step, kind, attempt, started, ended - started, "", error);
   }
 
   /** Attempt {@code attempt} of {@code step} met its open breaker: the agent was not called. */
   void circuitOpen(String step, int attempt, long at, Throwable error) {
-    changed = true;
-    pending.add(
-        new TimelineEntry(
-            wallAt(at),
-            step,
-            Kind.CIRCUIT_OPEN,
-            attempt,
-            Duration.ZERO,
-            "",
-            DeadLetter.chainOf(error)));
+    note(step, Kind.CIRCUIT_OPEN, attempt, at, 0, "", error);
   }
 
   /** {@code step} yielded its fallback's output or its default after {@code cause}. */
   void degraded(String step, long at, Throwable cause, boolean fallbackUsed) {
-    changed = true;
-    pending.add(
-        new TimelineEntry(
-            wallAt(at),
-            step,
-            Kind.DEGRADED,
-            0,
-            Duration.ZERO,
-            fallbackUsed ? "fallback" : "default",
-            DeadLetter.chainOf(cause)));
+    note(step, Kind.DEGRADED, 0, at, 0, fallbackUsed ? "fallback" : "default", cause);
   }
 
-  /** The run parked at {@code step}, waiting for {@code breaker}. */
+  /** {@code step} parked at {@code at}, waiting for {@code breaker}. */
   void parked(String step, long at, String breaker) {
+    note(step, Kind.PARKED, 0, at, 0, breaker, null);
+    parkedOn.add(breaker);
+  }
+
+  /** A step that waited for {@code breaker} left it. */
+  void unparked(String breaker) {
     changed = true;
-    pending.add(
-        new TimelineEntry(wallAt(at), step, Kind.PARKED, 0, Duration.ZERO, breaker, List.of()));
+    parkedOn.remove(breaker);
   }
 
   /** {@code step}'s compensation ended after {@code attempts} attempts, failed if {@code error}. */
   void compensation(String step, int attempts, long started, long ended, Throwable error) {
+    note(
+        step,
+        error == null ? Kind.COMPENSATED : Kind.COMPENSATION_FAILED,
+        attempts,
+        started,
+        ended - started,
+        "",
+        error);
+  }
+
+  private void note(
+      String step, Kind kind, int attempt, long at, long took, String detail, Throwable error) {
     changed = true;
+    if (noted.incrementAndGet() > MAX_ENTRIES) {
+      lastOmittedAt = at;
+      omitted.incrementAndGet();
+      return;
+    }
     pending.add(
         new TimelineEntry(
-            wallAt(started),
+            wallAt(at),
             step,
-            error == null ? Kind.COMPENSATED : Kind.COMPENSATION_FAILED,
-            attempts,
-            Duration.ofNanos(ended - started),
-            "",
+            kind,
+            attempt,
+            Duration.ofNanos(took),
+            detail,
             error == null ? List.of() : DeadLetter.chainOf(error)));
   }
 
@@ -107,12 +117,18 @@ final class RunTimeline {
    */
   List<TimelineEntry> drain() {
     changed = false;
-    if (pending.isEmpty()) {
+    int left = omitted.getAndSet(0);
+    if (pending.isEmpty() && left == 0) {
       return List.of();
     }
     List<TimelineEntry> out = new ArrayList<>();
     for (TimelineEntry e; (e = pending.poll()) != null; ) {
       out.add(e);
+    }
+    if (left > 0) {
+      out.add(
+          new TimelineEntry(
+              wallAt(lastOmittedAt), "*", Kind.OMITTED, left, Duration.ZERO, "", List.of()));
     }
     return out;
   }
@@ -126,6 +142,11 @@ final class RunTimeline {
   /** Whether there is anything new to write. */
   boolean changed() {
     return changed;
+  }
+
+  /** The stored notes may not be this process's (a resumed run): the next write replaces them. */
+  void touch() {
+    changed = true;
   }
 
   /** A step began its first retry. */
@@ -145,14 +166,9 @@ final class RunTimeline {
     return Math.max(0, retrying.get());
   }
 
-  /** The breaker the run is parked on, or null. */
+  /** A breaker the run is parked on, or null. */
   String parkedOn() {
-    return parkedOn;
-  }
-
-  void parkedOn(String breaker) {
-    changed = true;
-    parkedOn = breaker;
+    return parkedOn.peek();
   }
 
   private Instant wallAt(long nanos) {

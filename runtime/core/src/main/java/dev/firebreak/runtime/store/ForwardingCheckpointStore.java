@@ -22,7 +22,10 @@ import java.util.Set;
 /**
  * A store that forwards every call to another: extend it and override the calls you watch (to time
  * writes, count them, or fail them in a test), and the store keeps every promise of the one it
- * wraps, nodes and leases included.
+ * wraps, nodes and leases included. Each call goes straight to the wrapped store: the runtime ends
+ * a run through {@link #end} and writes a retry's attempt, parking and notes through the {@link
+ * RunNotes}-taking {@code saveAttempt}, {@code saveStatus} and {@code saveNotes}, so a subclass
+ * that watches those writes overrides these, not {@code finish}, {@code fail} or the shorter forms.
  */
 public abstract class ForwardingCheckpointStore implements CheckpointStore {
   /** The store every call goes to. */

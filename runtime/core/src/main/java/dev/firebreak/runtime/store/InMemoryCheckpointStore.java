@@ -150,11 +150,13 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   /**
-   * Adds {@code more} to the run's notes. The runtime writes one run from one thread at a time, so
-   * the run's record and its notes need not change in one step.
+   * Adds {@code more} to the notes of the run, if it is still here (a purge may have removed it
+   * since its record changed).
    */
   private void note(String runId, RunNotes more, boolean ended) {
-    notes.compute(runId, (id, n) -> (n == null ? Notes.NONE : n).then(more, ended));
+    notes.compute(
+        runId,
+        (id, n) -> runs.containsKey(id) ? (n == null ? Notes.NONE : n).then(more, ended) : null);
   }
 
   @Override

@@ -49,6 +49,8 @@ final class JdbcRunQueries {
       and(where, "entry_point = ?");
       params.add(query.entryPoint());
     }
+    // Every end clears both columns, and a node of an older release refuses a database of this
+    // schema, so no ended run is left with either set.
     if (query.retryingNow()) {
       and(where, "retrying > 0");
     }

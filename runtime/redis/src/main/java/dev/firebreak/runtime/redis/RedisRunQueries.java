@@ -116,7 +116,8 @@ final class RedisRunQueries {
             bytes(filtered && query.workflow() != null ? query.workflow() : ""),
             bytes(filtered && query.entryPoint() != null ? query.entryPoint() : ""),
             bytes(statuses.toString()),
-            bytes(filtered && query.retryingNow() ? "1" : "0"));
+            bytes(filtered && query.retryingNow() ? "1" : "0"),
+            bytes(query.parkedOn() != null ? query.parkedOn() : ""));
     List<byte[]> keys = sets.stream().map(RedisRunQueries::bytes).toList();
     Object reply = store.call(() -> redis.eval(bytes(RunIndex.LIST), keys, args));
     List<?> flat = (List<?>) reply;

@@ -323,7 +323,7 @@ public final class RedisStore implements CheckpointStore {
         eval(
             RedisScripts.SAVE_ATTEMPT,
             List.of(key("run:" + runId), key("att:" + runId)),
-            claiming(List.of(bytes(step), bytes(Integer.toString(attempts))))),
+            claiming(List.of(bytes(step), bytes(Integer.toString(attempts)), bytes("0")))),
         runId);
   }
 

@@ -102,18 +102,25 @@ final class RunIndex {
    * KEYS: the sets to read (one per status asked for, or one). ARGV: namespace, now (ms), max and
    * min (lexicographic bounds), how many runs from each set, '1' for their data; then filters for a
    * set that holds more than the query selects (of runs retrying, or parked on a breaker): the
-   * workflow, the entry point, the statuses between commas, '1' for runs retrying only (each empty
-   * for none). Returns per run its id, workflow, entry point, status, created_at, ended, owner,
-   * retrying, parked_on (then inputs and output): only the page's runs are read (and, behind a
-   * filter, the runs it passes over), all in one moment. A member whose run has expired is dropped
-   * from the set.
+   * workflow, the entry point, the statuses between commas, '1' for runs retrying only, the breaker
+   * for runs parked on it (each empty for none). A run such a set holds that no longer retries, or
+   * is no longer parked on that breaker (a node of an older release ended it), leaves the set.
+   * Returns per run its id, workflow, entry point, status, created_at, ended, owner, retrying,
+   * parked_on (then inputs and output): only the page's runs are read (and, behind a filter, the
+   * runs it passes over), all in one moment. A member whose run has expired is dropped from the
+   * set.
    */
   static final String LIST =
       "local P = ARGV[1]\n"
           + FUNCTIONS
           + "forgetExpired(tonumber(ARGV[2]), 1000)\n"
           + "local want = tonumber(ARGV[5])\n"
-          + "local fw, fe, fs, fr = ARGV[7], ARGV[8], ARGV[9], ARGV[10]\n"
+          + "local fw, fe, fs, fr, fp = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11]\n"
+          + "local function stale(f)\n"
+          + "  if fp ~= '' then return f[3] ~= 'PARKED' or f[8] ~= fp end\n"
+          + "  if fr ~= '1' then return false end\n"
+          + "  return (f[3] ~= 'RUNNING' and f[3] ~= 'PARKED') or tonumber(f[7] or '0') <= 0\n"
+          + "end\n"
           + "local function selected(f)\n"
           + "  return (fw == '' or f[1] == fw) and (fe == '' or f[2] == fe)\n"
           + "    and (fs == '' or string.find(fs, ',' .. f[3] .. ',', 1, true) ~= nil)\n"
@@ -137,7 +144,9 @@ final class RunIndex {
           + "      f = redis.call('HMGET', run, 'workflow', 'entry', 'status', 'created_at', 'ended',"
           + " 'owner', 'retrying', 'parked_on')\n"
           + "    end\n"
-          + "    if f[1] then\n"
+          + "    if f[1] and stale(f) then\n"
+          + "      redis.call('ZREM', set, m)\n"
+          + "    elseif f[1] then\n"
           + "      if selected(f) then\n"
           + "        found = found + 1\n"
           + "        table.insert(out, id)\n"

@@ -141,6 +141,25 @@ class RedisStoreTest extends StoreContract implements RunQueriesContract {
   }
 
   @Test
+  void aRunAnOlderNodeEndedLeavesTheSetsOfRunsRetryingAndParked() {
+    store.open("r1", "wf", "process", "h", null);
+    store.open("r2", "wf", "process", "h", null);
+    store.saveAttempt("r1", "ocr", 2, new dev.firebreak.runtime.RunNotes(List.of(), 1, null));
+    store.saveStatus(
+        "r2", WorkflowStatus.PARKED, new dev.firebreak.runtime.RunNotes(List.of(), 0, "ocr-api"));
+    // A node of the release before ends runs without a word about their notes.
+    redis.hset("firebreak:run:r1", "status", "COMPLETED");
+    redis.hset("firebreak:run:r2", "status", "FAILED");
+    assertEquals(1, redis.zcard("firebreak:idx:retrying"));
+
+    assertTrue(store.listRuns(dev.firebreak.runtime.RunQuery.all().retrying()).runs().isEmpty());
+    assertTrue(
+        store.listRuns(dev.firebreak.runtime.RunQuery.all().parkedOn("ocr-api")).runs().isEmpty());
+    assertEquals(0, redis.zcard("firebreak:idx:retrying"), "read once, left");
+    assertEquals(0, redis.zcard("firebreak:idx:parked:ocr-api"));
+  }
+
+  @Test
   void keysAreNamespacedAndFinishedRunsExpire() {
     RedisStore ttl = RedisStore.open(redis, "tenant-a:", Duration.ofMinutes(10));
     ttl.open("r1", "wf", "process", "h", null);
