@@ -1,0 +1,3 @@
+package com.example.trip;
+
+public record Booking(Room room, int priceEuros) {}

@@ -1,0 +1,3 @@
+package com.example.trip;
+
+public record Room(String city, String number) {}
