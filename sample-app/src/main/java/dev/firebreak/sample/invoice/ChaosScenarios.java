@@ -229,9 +229,9 @@ final class ChaosScenarios {
       facts.put("most runs in flight", maxInFlight);
       facts.put("admitted completed per second", String.format("%.1f", completed / seconds));
       facts.put("heap growth (MB, indicative)", (usedHeap() - heapBefore) / (1024 * 1024));
-      // Refused runs are not lost: they were never accepted, and the caller was told at once.
-      return new Outcome(
-          "saturation", admitted.size(), completed, admitted.size() - completed, facts);
+      // Refused runs are not lost: they were never accepted, and the caller was told at once. Lost
+      // is what was admitted and did not complete.
+      return new Outcome("saturation", burst.size(), completed, admitted.size() - completed, facts);
     } finally {
       app.runtime().close();
     }

@@ -46,7 +46,16 @@ final class DeadLettersCommand {
           app.workflow(); // binds the workflow, so that the run can be replayed
           WorkflowResult<Object> result =
               Main.await(app.runtime().replay(id).toCompletableFuture());
-          out.printf("replayed %s: %s%n", id, result.status());
+          out.printf(
+              "replayed %s: %s%s%n",
+              id,
+              result.status(),
+              result.failure() == null
+                  ? ""
+                  : " at step "
+                      + result.failedStep()
+                      + ": "
+                      + DeadLetter.chainOf(result.failure()).get(0));
           return result.isSuccess() ? 0 : 1;
         default:
           throw new Main.UsageException("unknown dlq command " + args.get(0));

@@ -67,6 +67,10 @@ public final class Main {
 
   /** Runs one command line; returns the exit code. */
   static int execute(List<String> args, PrintStream out) {
+    if (args.contains("--help") || args.contains("-h")) {
+      out.println(USAGE);
+      return 0;
+    }
     List<String> rest = new ArrayList<>(args);
     String command = rest.isEmpty() || rest.get(0).startsWith("--") ? "run" : rest.remove(0);
     Options o = Options.parse(rest);
@@ -83,11 +87,12 @@ public final class Main {
         return 0;
       case "serve":
         o.noPositional();
-        deleteStore(o.database);
+        deleteStore(o.database, out);
         InvoiceApp app = InvoiceApp.create(FaultProfile.caseStudy(o.seed), o.database);
         try (MetricsServer server = serve(app, o.port)) {
           out.printf(
-              "metrics on http://127.0.0.1:%d/metrics; processing %d invoices%n",
+              "metrics on http://127.0.0.1:%d/metrics (Prometheus text; / says where);"
+                  + " processing %d invoices%n",
               server.port(), o.invoices);
           out.print(run(app, FaultProfile.caseStudy(o.seed), o.invoices, out).render());
           out.printf("serving for %d s more (--seconds)%n", o.seconds);
@@ -102,9 +107,11 @@ public final class Main {
         if (o.positional.size() != 1) {
           throw new UsageException("chaos needs one scenario: " + ChaosScenarios.NAMES);
         }
+        Path scratch = null;
         try {
-          ChaosScenarios.Outcome outcome =
-              ChaosScenarios.run(o.positional.get(0), o.database.toAbsolutePath().getParent());
+          // Each scenario's store lives in a directory of its own, removed afterwards.
+          scratch = Files.createTempDirectory("firebreak-chaos-");
+          ChaosScenarios.Outcome outcome = ChaosScenarios.run(o.positional.get(0), scratch);
           out.print(outcome.render());
           return outcome.lost() == 0 ? 0 : 1;
         } catch (UsageException e) {
@@ -112,6 +119,8 @@ public final class Main {
         } catch (Exception e) {
           out.println("chaos scenario failed: " + e);
           return 1;
+        } finally {
+          deleteTree(scratch);
         }
       case "resume":
         o.noPositional();
@@ -123,7 +132,6 @@ public final class Main {
           throw new UsageException("dlq needs list, replay or discard");
         }
         return DeadLettersCommand.execute(o.positional, o.limit, o.after, o.database, out);
-      case "--help":
       case "help":
         out.println(USAGE);
         return 0;
@@ -261,7 +269,7 @@ public final class Main {
    */
   public static BatchReport run(
       FaultProfile faults, int count, Path database, PrintStream progress) {
-    deleteStore(database);
+    deleteStore(database, progress);
     InvoiceApp app = InvoiceApp.create(faults, database);
     try {
       return run(app, faults, count, progress);
@@ -302,13 +310,34 @@ public final class Main {
     return MetricsServer.start(app.metricsRegistry(), port);
   }
 
-  private static void deleteStore(Path database) {
+  /** Empties the store in {@code database} for a batch, saying so on {@code out} if it held one. */
+  private static void deleteStore(Path database, PrintStream out) {
+    boolean existed = Files.exists(database);
     try {
       for (String suffix : new String[] {"", "-wal", "-shm"}) {
         Files.deleteIfExists(Path.of(database + suffix));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reset the store " + database, e);
+    }
+    if (existed && out != null) {
+      out.printf(
+          "starting from an empty store: replaced %s (invoice numbers are run ids; --db FILE keeps"
+              + " another)%n",
+          database.toAbsolutePath());
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir, e);
     }
   }
 

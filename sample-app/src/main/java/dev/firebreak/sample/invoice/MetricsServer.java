@@ -9,7 +9,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
-/** Prometheus text at {@code /metrics}, on 127.0.0.1 only, from the JDK's own HTTP server. */
+/**
+ * Prometheus text at {@code /metrics}, on 127.0.0.1 only, from the JDK's own HTTP server; {@code /}
+ * says where the metrics are, any other path answers 404 saying the same.
+ */
 final class MetricsServer implements AutoCloseable {
   private final HttpServer server;
 
@@ -29,6 +32,21 @@ final class MetricsServer implements AutoCloseable {
                 .getResponseHeaders()
                 .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          });
+      server.createContext(
+          "/",
+          exchange -> {
+            boolean root = exchange.getRequestURI().getPath().equals("/");
+            byte[] body =
+                (root
+                        ? "Firebreak invoice sample: Prometheus metrics at /metrics\n"
+                        : "not found: the metrics are at /metrics\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(root ? 200 : 404, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
               out.write(body);
             }

@@ -1,6 +1,7 @@
 package dev.firebreak.sample.invoice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,8 +58,8 @@ class CommandLineTest {
             List.of("dlq", "replay", first, "--db", db),
             new PrintStream(bytes, true, StandardCharsets.UTF_8)));
     assertTrue(
-        bytes.toString(StandardCharsets.UTF_8).contains("FAILED"),
-        bytes.toString(StandardCharsets.UTF_8));
+        bytes.toString(StandardCharsets.UTF_8).contains("FAILED at step validate: "),
+        "a replay that fails says where and why: " + bytes.toString(StandardCharsets.UTF_8));
     int before =
         Integer.parseInt(
             run("dlq", "list", "--db", db).lines().findFirst().orElseThrow().split(" ")[0]);
@@ -73,6 +74,30 @@ class CommandLineTest {
             .anyMatch(l -> l.startsWith(first + " ") && l.contains("no dead letter (discarded")),
         "a failed run whose letter was discarded is still listed");
     assertTrue(run("resume", "--db", db).contains("resumed 0 unfinished runs"));
+  }
+
+  @Test
+  void helpPrintsTheUsageAndABatchSaysWhichStoreItReplaces() {
+    for (String help : new String[] {"--help", "-h", "help"}) {
+      assertTrue(run(help).startsWith("usage: firebreak-sample"), help);
+    }
+    assertTrue(run("runs", "--help").startsWith("usage: "), "after a command too");
+    String db = dir.resolve("again.db").toString();
+    String first = run("run", "--invoices", "5", "--db", db);
+    assertFalse(first.contains("replaced"), first);
+    String second = run("run", "--invoices", "5", "--db", db);
+    assertTrue(
+        second.contains("starting from an empty store: replaced " + Path.of(db).toAbsolutePath()),
+        second);
+  }
+
+  @Test
+  void aChaosScenarioLeavesNoStoreBehind() throws Exception {
+    String db = dir.resolve("chaos-home.db").toString();
+    assertTrue(run("chaos", "corrupt", "--db", db).contains(", 0 lost"));
+    try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(dir)) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList());
+    }
   }
 
   @Test

@@ -38,6 +38,16 @@ class MetricsEndpointTest {
                   HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode());
       String scrape = response.body();
+      for (String path : new String[] {"/", "/favicon.ico"}) {
+        HttpResponse<String> other =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertEquals(path.equals("/") ? 200 : 404, other.statusCode(), path);
+        assertTrue(other.body().contains("/metrics"), "says where the metrics are: " + path);
+      }
       String wf = "workflow=\"InvoiceWorkflow\"";
       assertEquals(
           report.count(dev.firebreak.runtime.WorkflowStatus.COMPLETED),
