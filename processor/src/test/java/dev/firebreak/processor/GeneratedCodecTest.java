@@ -55,11 +55,17 @@ class GeneratedCodecTest {
     int n = r.nextInt(12);
     for (int i = 0; i < n; i++) {
       // Printable ASCII, accents, quotes, control characters and a non-BMP emoji.
+      // The emoji is two chars (a surrogate pair), so a string: as a char literal it is refused.
       int pick = r.nextInt(10);
-      s.append(
-          pick < 6
-              ? (char) (32 + r.nextInt(95))
-              : pick < 8 ? "é\"\\\n\t".charAt(r.nextInt(5)) : pick < 9 ? '\u0001' : '😀');
+      if (pick < 6) {
+        s.append((char) (32 + r.nextInt(95)));
+      } else if (pick < 8) {
+        s.append("é\"\\\n\t".charAt(r.nextInt(5)));
+      } else if (pick < 9) {
+        s.append('\u0001');
+      } else {
+        s.append("\uD83D\uDE00");
+      }
     }
     return s.toString();
   }

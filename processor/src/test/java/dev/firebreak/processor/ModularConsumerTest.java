@@ -83,16 +83,20 @@ class ModularConsumerTest {
     List<String> path = new ArrayList<>(modulePath());
     path.add(0, classes.toString());
     path.add(location(org.sqlite.JDBC.class));
-    Process app =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path",
-                String.join(File.pathSeparator, path),
-                "--module",
-                "invoice.app/test.invoice.Main",
-                db.toString())
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 22) {
+      // sqlite-jdbc loads its native library: granted, as an app on Java 22+ should, or warned.
+      command.add("--enable-native-access=org.xerial.sqlitejdbc");
+    }
+    command.addAll(
+        List.of(
+            "--module-path",
+            String.join(File.pathSeparator, path),
+            "--module",
+            "invoice.app/test.invoice.Main",
+            db.toString()));
+    Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(app.waitFor(60, TimeUnit.SECONDS), out);
     assertEquals(0, app.exitValue(), out);
