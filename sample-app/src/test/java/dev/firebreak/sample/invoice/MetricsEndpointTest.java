@@ -72,6 +72,38 @@ class MetricsEndpointTest {
           scrape.contains(
               "firebreak_step_duration_seconds_bucket{step=\"extract\"," + wf + ",le=\"+Inf\"}"));
       assertTrue(scrape.contains("firebreak_breakers_open "), scrape);
+      // The error budget counts exactly the failed runs, from the counter this batch feeds.
+      String rules = java.nio.file.Files.readString(Path.of("../ops/prometheus-alerts.yml"));
+      Matcher failures =
+          Pattern.compile("firebreak_runs_total\\{status=~\"([A-Z_|]+)\"\\}").matcher(rules);
+      assertTrue(failures.find(), "the error ratio's numerator");
+      java.util.Set<String> counted = java.util.Set.of(failures.group(1).split("\\|"));
+      java.util.Set<String> failed = new java.util.HashSet<>();
+      double all = 0;
+      double failedRuns = 0;
+      for (dev.firebreak.runtime.WorkflowStatus status :
+          dev.firebreak.runtime.WorkflowStatus.values()) {
+        double n = value(scrape, "firebreak_runs_total{status=\"" + status + "\"," + wf + "}");
+        all += n;
+        if (status.isFailure()) {
+          failed.add(status.name());
+          failedRuns += n;
+        }
+      }
+      assertEquals(failed, counted, "every failure status, and only those");
+      assertEquals(200, (int) all, scrape);
+      assertEquals(
+          report.count(dev.firebreak.runtime.WorkflowStatus.FAILED)
+              + report.count(dev.firebreak.runtime.WorkflowStatus.COMPENSATION_FAILED),
+          (int) failedRuns);
+      for (String rule :
+          new String[] {
+            "record: firebreak:run_success_objective",
+            "alert: FirebreakErrorBudgetBurnFast",
+            "alert: FirebreakErrorBudgetBurnSlow"
+          }) {
+        assertTrue(rules.contains(rule), rule);
+      }
       // The shipped alert rules and dashboard only use series this endpoint really exports.
       for (String file :
           new String[] {"../ops/prometheus-alerts.yml", "../ops/grafana-dashboard.json"}) {
