@@ -192,6 +192,21 @@ public final class FirebreakProcessor extends AbstractProcessor {
           new java.io.OutputStreamWriter(diagram.openOutputStream(), StandardCharsets.UTF_8)) {
         w.write(mermaid);
       }
+      // An index entry per orchestrator, named after it and holding its workflow interface: how
+      // an integration (the Spring Boot starter) finds generated orchestrators without scanning.
+      String generated = OrchestratorWriter.generatedName(model).canonicalName();
+      javax.tools.FileObject index =
+          processingEnv
+              .getFiler()
+              .createResource(
+                  StandardLocation.CLASS_OUTPUT,
+                  "",
+                  "META-INF/firebreak/orchestrators/" + generated,
+                  workflow);
+      try (Writer w =
+          new java.io.OutputStreamWriter(index.openOutputStream(), StandardCharsets.UTF_8)) {
+        w.write(workflow.getQualifiedName() + "\n");
+      }
     } catch (IOException e) {
       failed = true;
       new Reporter(processingEnv.getMessager())

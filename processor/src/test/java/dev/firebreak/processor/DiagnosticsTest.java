@@ -758,7 +758,10 @@ class DiagnosticsTest {
             "  class A { @Step public String s(Integer i) { return \"\"; } }",
             "}");
     assertThat(generatedBy(new JavaFileObject[] {valid}))
-        .containsExactly("META-INF/firebreak/W.mmd", "test/FirebreakW.java");
+        .containsExactly(
+            "META-INF/firebreak/W.mmd",
+            "META-INF/firebreak/orchestrators/test.FirebreakW",
+            "test/FirebreakW.java");
   }
 
   @Test

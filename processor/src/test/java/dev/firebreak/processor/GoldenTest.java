@@ -45,6 +45,17 @@ class GoldenTest {
                 StandardLocation.CLASS_OUTPUT, "META-INF/firebreak/Invoice_InvoiceWorkflow.mmd")
             .orElseThrow();
     check("Invoice_InvoiceWorkflow.mmd", diagram.getCharContent(true).toString());
+
+    JavaFileObject index =
+        compilation
+            .generatedFile(
+                StandardLocation.CLASS_OUTPUT,
+                "META-INF/firebreak/orchestrators/test.invoice.FirebreakInvoice_InvoiceWorkflow")
+            .orElseThrow();
+    assertEquals(
+        "test.invoice.Invoice.InvoiceWorkflow\n",
+        index.getCharContent(true).toString(),
+        "the index names the workflow interface the orchestrator implements");
   }
 
   @Test

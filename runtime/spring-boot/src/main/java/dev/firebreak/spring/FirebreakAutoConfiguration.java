@@ -1,0 +1,56 @@
+package dev.firebreak.spring;
+
+import dev.firebreak.runtime.FirebreakRuntime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * What an application gets from the starter alone: one {@link FirebreakRuntime} bean from the
+ * {@code firebreak.*} properties (unless it defines its own), every orchestrator the processor
+ * generated on the class path as a bean injectable by its workflow interface ({@link
+ * OrchestratorRegistrar}), and the runtime's lifecycle tied to the context's ({@link
+ * FirebreakLifecycle}).
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(FirebreakProperties.class)
+@Import(OrchestratorRegistrar.class)
+public class FirebreakAutoConfiguration {
+  /**
+   * The runtime on the embedded SQLite store. The context closes it through {@link
+   * FirebreakLifecycle}, so it installs no shutdown hook of its own.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public FirebreakRuntime firebreakRuntime(FirebreakProperties properties) {
+    FirebreakRuntime.Builder builder =
+        FirebreakRuntime.builder()
+            .sqlite(properties.getSqlitePath())
+            .maxInFlightRuns(properties.getMaxInFlightRuns())
+            .shutdownGracePeriod(properties.getShutdownGracePeriod())
+            .overrides(overrides(properties.getOverrides()))
+            .shutdownHook(false);
+    if (!properties.getNodeId().isEmpty()) {
+      builder.nodeId(properties.getNodeId());
+    }
+    return builder.build();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public FirebreakLifecycle firebreakLifecycle(
+      FirebreakRuntime runtime, FirebreakProperties properties) {
+    return new FirebreakLifecycle(runtime, properties.isResumeOnStart());
+  }
+
+  /** {@code Workflow.step.policy.element} keys as the runtime names them. */
+  private static Map<String, String> overrides(Map<String, String> properties) {
+    Map<String, String> keys = new LinkedHashMap<>();
+    properties.forEach((key, value) -> keys.put("firebreak." + key, value));
+    return keys;
+  }
+}

@@ -1,0 +1,3 @@
+package dev.firebreak.spring.trip;
+
+public record Booking(Room room, int priceEuros) {}

@@ -1,0 +1,3 @@
+package dev.firebreak.spring.trip;
+
+public record Room(String city, String number) {}
