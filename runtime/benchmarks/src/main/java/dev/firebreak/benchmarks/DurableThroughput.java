@@ -3,9 +3,8 @@ package dev.firebreak.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.firebreak.runtime.CheckpointStore;
-import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.FirebreakRuntime;
-import dev.firebreak.runtime.RunNotes;
+import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
@@ -282,18 +281,10 @@ public final class DurableThroughput {
     }
 
     @Override
-    public void end(
-        String runId,
-        WorkflowStatus status,
-        byte[] output,
-        DeadLetter letter,
-        String step,
-        byte[] stepOutput,
-        int attempts,
-        RunNotes notes) {
+    public void end(String runId, RunEnd end) {
       long start = System.nanoTime();
-      delegate.end(runId, status, output, letter, step, stepOutput, attempts, notes);
-      if (step != null) {
+      delegate.end(runId, end);
+      if (end.lastStep() != null) {
         timed(start);
       }
     }

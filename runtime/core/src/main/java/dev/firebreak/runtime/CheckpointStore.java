@@ -151,7 +151,7 @@ public interface CheckpointStore extends AutoCloseable {
   void finish(String runId, WorkflowStatus status, byte[] output);
 
   /**
-   * {@link #saveStep} for the run's last step, then {@link #finish}: the runtime calls this when
+   * {@link #saveStep} for the run's last step, then {@link #finish}: what {@link #end} does when
    * the step that completes a run is checkpointed, so that the two can be one write. A store that
    * can should make them one atomic write; this default makes two, the step first (after a crash
    * between them the run has its step and is resumed to its end without running it again).
@@ -168,31 +168,26 @@ public interface CheckpointStore extends AutoCloseable {
   }
 
   /**
-   * The run's end: {@link #fail(String, WorkflowStatus, DeadLetter)} for a failure, else {@link
-   * #finish(String, WorkflowStatus, byte[], String, byte[], int)} (or, with no {@code lastStep},
-   * {@link #finish(String, WorkflowStatus, byte[])}); with the last of the run's {@code notes} in
-   * the same write. An ended run is retrying nothing and parked on nothing, whatever the notes say.
-   * This default drops the notes.
+   * Records the run's {@code end} in one write: {@link #fail(String, WorkflowStatus, DeadLetter)}
+   * for a failure, else {@link #finish(String, WorkflowStatus, byte[], String, byte[], int)} (or,
+   * with no last step, {@link #finish(String, WorkflowStatus, byte[])}), with the last of the run's
+   * notes. The runtime ends every run through this method. This default drops the notes.
    *
-   * @param letter the dead letter of a failure, or null
-   * @param lastStep the step whose checkpoint completes a successful run, or null
    * @throws IllegalStateException if the run has ended (nothing is written)
    */
-  default void end(
-      String runId,
-      WorkflowStatus status,
-      byte[] output,
-      DeadLetter letter,
-      String lastStep,
-      byte[] lastStepOutput,
-      int lastStepAttempts,
-      RunNotes notes) {
-    if (status.isFailure()) {
-      fail(runId, status, letter);
-    } else if (lastStep != null) {
-      finish(runId, status, output, lastStep, lastStepOutput, lastStepAttempts);
+  default void end(String runId, RunEnd end) {
+    if (end.status().isFailure()) {
+      fail(runId, end.status(), end.letter());
+    } else if (end.lastStep() != null) {
+      finish(
+          runId,
+          end.status(),
+          end.output(),
+          end.lastStep(),
+          end.lastStepOutput(),
+          end.lastStepAttempts());
     } else {
-      finish(runId, status, output);
+      finish(runId, end.status(), end.output());
     }
   }
 

@@ -5,6 +5,7 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.CorruptCheckpointException;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunRecord;
 import dev.firebreak.runtime.StoreUnavailableException;
@@ -278,25 +279,13 @@ final class RunJournal {
     byte[] encoded = outputCodec == null ? null : Codecs.encode(outputCodec, output);
     timeline.writing.lock();
     try {
-      end(runId, status, encoded, lastStep, lastStepOutput, lastStepAttempts, lastNotes(timeline));
-    } finally {
-      timeline.writing.unlock();
-    }
-  }
-
-  private void end(
-      String runId,
-      WorkflowStatus status,
-      byte[] encoded,
-      String lastStep,
-      byte[] lastStepOutput,
-      int lastStepAttempts,
-      RunNotes notes) {
-    if (lastStep != null) {
+      RunEnd end = RunEnd.success(status, encoded, lastNotes(timeline));
+      if (lastStep == null) {
+        durably(() -> store.end(runId, end), () -> find(runId).status() == status);
+        return;
+      }
       durably(
-          () ->
-              store.end(
-                  runId, status, encoded, null, lastStep, lastStepOutput, lastStepAttempts, notes),
+          () -> store.end(runId, end.withLastStep(lastStep, lastStepOutput, lastStepAttempts)),
           () -> {
             RunRecord stored = find(runId);
             if (stored.status() == status) {
@@ -306,15 +295,11 @@ final class RunJournal {
               return false;
             }
             // A store that writes the two apart recorded the step, not the end: end it now.
-            durably(
-                () -> store.end(runId, status, encoded, null, null, null, 0, notes),
-                () -> find(runId).status() == status);
+            durably(() -> store.end(runId, end), () -> find(runId).status() == status);
             return true;
           });
-    } else {
-      durably(
-          () -> store.end(runId, status, encoded, null, null, null, 0, notes),
-          () -> find(runId).status() == status);
+    } finally {
+      timeline.writing.unlock();
     }
   }
 
@@ -330,10 +315,8 @@ final class RunJournal {
     }
     timeline.writing.lock();
     try {
-      RunNotes notes = lastNotes(timeline);
-      durably(
-          () -> store.end(runId, status, null, inStore, null, null, 0, notes),
-          () -> find(runId).status() == status);
+      RunEnd end = RunEnd.failure(status, inStore, lastNotes(timeline));
+      durably(() -> store.end(runId, end), () -> find(runId).status() == status);
     } finally {
       timeline.writing.unlock();
     }

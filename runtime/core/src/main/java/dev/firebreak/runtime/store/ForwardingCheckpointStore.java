@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
@@ -72,16 +73,8 @@ public abstract class ForwardingCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public void end(
-      String runId,
-      WorkflowStatus status,
-      byte[] output,
-      DeadLetter letter,
-      String lastStep,
-      byte[] lastStepOutput,
-      int lastStepAttempts,
-      RunNotes notes) {
-    delegate.end(runId, status, output, letter, lastStep, lastStepOutput, lastStepAttempts, notes);
+  public void end(String runId, RunEnd end) {
+    delegate.end(runId, end);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.firebreak.runtime.store;
 
 import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
@@ -215,24 +216,10 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public void end(
-      String runId,
-      WorkflowStatus status,
-      byte[] output,
-      dev.firebreak.runtime.DeadLetter letter,
-      String lastStep,
-      byte[] lastStepOutput,
-      int lastStepAttempts,
-      RunNotes notes) {
-    if (status.isFailure()) {
-      fail(runId, status, letter);
-    } else if (lastStep != null) {
-      finish(runId, status, output, lastStep, lastStepOutput, lastStepAttempts);
-    } else {
-      finish(runId, status, output);
-    }
+  public void end(String runId, RunEnd end) {
+    CheckpointStore.super.end(runId, end);
     if (!forgetFinished) {
-      note(runId, notes, true);
+      note(runId, end.notes(), true);
     }
   }
 

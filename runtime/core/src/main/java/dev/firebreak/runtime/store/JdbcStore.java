@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
@@ -333,12 +334,12 @@ public abstract class JdbcStore implements CheckpointStore {
 
   @Override
   public void fail(String runId, WorkflowStatus status, DeadLetter letter) {
-    end(runId, status, null, letter, null, null, 0, RunNotes.NONE);
+    end(runId, RunEnd.failure(status, letter, RunNotes.NONE));
   }
 
   @Override
   public void finish(String runId, WorkflowStatus status, byte[] output) {
-    end(runId, status, output, null, null, null, 0, RunNotes.NONE);
+    end(runId, RunEnd.success(status, output, RunNotes.NONE));
   }
 
   @Override
@@ -349,7 +350,10 @@ public abstract class JdbcStore implements CheckpointStore {
       String lastStep,
       byte[] lastStepOutput,
       int lastStepAttempts) {
-    end(runId, status, output, null, lastStep, lastStepOutput, lastStepAttempts, RunNotes.NONE);
+    end(
+        runId,
+        RunEnd.success(status, output, RunNotes.NONE)
+            .withLastStep(lastStep, lastStepOutput, lastStepAttempts));
   }
 
   /**
@@ -357,37 +361,29 @@ public abstract class JdbcStore implements CheckpointStore {
    * letter), or a success with its last step's checkpoint; with the rest of its timeline.
    */
   @Override
-  public void end(
-      String runId,
-      WorkflowStatus status,
-      byte[] output,
-      DeadLetter letter,
-      String lastStep,
-      byte[] lastStepOutput,
-      int lastStepAttempts,
-      RunNotes notes) {
+  public void end(String runId, RunEnd end) {
     RunIds.check(runId);
-    if (status.isFailure()) {
+    if (end.status().isFailure()) {
       write(
           c -> {
-            runs.setStatus(c, runId, status, notes);
-            if (letter != null) {
-              JdbcDeadLetters.insert(c, letter);
+            runs.setStatus(c, runId, end.status(), end.notes());
+            if (end.letter() != null) {
+              JdbcDeadLetters.insert(c, end.letter());
             }
             return null;
           });
-    } else if (lastStep != null) {
+    } else if (end.lastStep() != null) {
       write(
           runs.stepAndEnd(
               runId,
-              status,
-              output,
-              lastStep,
-              lastStepOutput,
-              lastStepAttempts,
-              notes.timelineJson()));
+              end.status(),
+              end.output(),
+              end.lastStep(),
+              end.lastStepOutput(),
+              end.lastStepAttempts(),
+              end.notes().timelineJson()));
     } else {
-      write(runs.end(runId, status, output, notes.timelineJson()));
+      write(runs.end(runId, end.status(), end.output(), end.notes().timelineJson()));
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
@@ -253,7 +254,7 @@ public interface RunQueriesContract {
       store.saveAttempt("r3", "ocr", 2, notes(1, null));
       store.saveNotes("r3", notes(0, null)); // its retried step succeeded
       store.saveAttempt("r4", "ocr", 3, notes(1, null));
-      store.end("r4", WorkflowStatus.COMPLETED, null, null, null, null, 0, RunNotes.NONE);
+      store.end("r4", RunEnd.success(WorkflowStatus.COMPLETED, null, RunNotes.NONE));
       store.saveAttempt("r5", "ocr", 2, notes(2, null));
 
       assertEquals(List.of("r5", "r1"), ids(store.listRuns(RunQuery.all().retrying())));
@@ -279,13 +280,13 @@ public interface RunQueriesContract {
       assertEquals(List.of(), ids(store.listRuns(RunQuery.all().parkedOn("ocr-service"))));
       assertNull(store.summary("r2", false).orElseThrow().parkedOn());
       store.saveStatus("r2", WorkflowStatus.PARKED, notes(0, "ocr-service"));
-      store.end("r2", WorkflowStatus.FAILED, null, null, null, null, 0, notes(1, "x"));
+      store.end("r2", RunEnd.failure(WorkflowStatus.FAILED, null, notes(1, "x")));
       assertEquals(
           List.of(),
           ids(store.listRuns(RunQuery.all().parkedOn("ocr-service"))),
           "an ended run is parked on nothing, whatever its last notes say");
       assertEquals(List.of(), ids(store.listRuns(RunQuery.all().parkedOn("x"))));
-      store.end("r1", WorkflowStatus.FAILED, null, null, null, null, 0, notes(1, null));
+      store.end("r1", RunEnd.failure(WorkflowStatus.FAILED, null, notes(1, null)));
       assertEquals(List.of("r5"), ids(store.listRuns(RunQuery.all().retrying())));
     } finally {
       store.close();
@@ -306,13 +307,8 @@ public interface RunQueriesContract {
       store.saveStatus("r1", WorkflowStatus.PARKED, notes(1, "ocr-service", parked));
       store.end(
           "r1",
-          WorkflowStatus.COMPLETED,
-          null,
-          null,
-          "book",
-          new byte[] {0, 0, 0, 0, '1'},
-          1,
-          notes(0, null, succeeded, booked));
+          RunEnd.success(WorkflowStatus.COMPLETED, null, notes(0, null, succeeded, booked))
+              .withLastStep("book", new byte[] {0, 0, 0, 0, '1'}, 1));
       List<TimelineEntry> all = List.of(first, parked, succeeded, booked);
       assertEquals(all, TimelineJson.decode(store.timeline("r1")));
       assertThrows(

@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunOwnedElsewhereException;
@@ -410,23 +411,15 @@ public final class RedisStore implements CheckpointStore {
    * for a success that has one).
    */
   @Override
-  public void end(
-      String runId,
-      WorkflowStatus status,
-      byte[] output,
-      DeadLetter letter,
-      String lastStep,
-      byte[] lastStepOutput,
-      int lastStepAttempts,
-      RunNotes notes) {
-    if (status.isFailure()) {
-      status(runId, status, null, false, letter, notes);
+  public void end(String runId, RunEnd end) {
+    if (end.status().isFailure()) {
+      status(runId, end.status(), null, false, end.letter(), end.notes());
       return;
     }
-    if (lastStep != null) {
-      saveStep(runId, lastStep, lastStepOutput, lastStepAttempts);
+    if (end.lastStep() != null) {
+      saveStep(runId, end.lastStep(), end.lastStepOutput(), end.lastStepAttempts());
     }
-    status(runId, status, output, true, null, notes);
+    status(runId, end.status(), end.output(), true, null, end.notes());
   }
 
   private void status(
