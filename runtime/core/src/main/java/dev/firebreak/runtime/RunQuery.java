@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Which runs to list, newest first (by creation time, then run id), a page at a time: every filter
@@ -75,50 +76,29 @@ public record RunQuery(
 
   /** Only runs in one of {@code statuses}. */
   public RunQuery status(WorkflowStatus... statuses) {
-    return new RunQuery(
-        Set.of(statuses),
-        workflow,
-        entryPoint,
-        retryingNow,
-        parkedOn,
-        createdFrom,
-        createdBefore,
-        limit,
-        after,
-        data);
+    Set<WorkflowStatus> wanted = Set.of(statuses);
+    return copy(q -> q.statuses = wanted);
   }
 
   /** Only runs of {@code workflow} (the qualified name of its interface). */
   public RunQuery workflow(String workflow) {
     Objects.requireNonNull(workflow, "workflow");
-    return new RunQuery(
-        statuses,
-        workflow,
-        null,
-        retryingNow,
-        parkedOn,
-        createdFrom,
-        createdBefore,
-        limit,
-        after,
-        data);
+    return copy(
+        q -> {
+          q.workflow = workflow;
+          q.entryPoint = null;
+        });
   }
 
   /** Only runs of {@code entryPoint} of {@code workflow}. */
   public RunQuery entryPoint(String workflow, String entryPoint) {
     Objects.requireNonNull(workflow, "workflow");
     Objects.requireNonNull(entryPoint, "entryPoint");
-    return new RunQuery(
-        statuses,
-        workflow,
-        entryPoint,
-        retryingNow,
-        parkedOn,
-        createdFrom,
-        createdBefore,
-        limit,
-        after,
-        data);
+    return copy(
+        q -> {
+          q.workflow = workflow;
+          q.entryPoint = entryPoint;
+        });
   }
 
   /**
@@ -126,84 +106,81 @@ public record RunQuery(
    * failed for good, as of the run's last write.
    */
   public RunQuery retrying() {
-    return new RunQuery(
-        statuses,
-        workflow,
-        entryPoint,
-        true,
-        parkedOn,
-        createdFrom,
-        createdBefore,
-        limit,
-        after,
-        data);
+    return copy(q -> q.retryingNow = true);
   }
 
   /** Only runs parked on the circuit breaker named {@code breaker}. */
   public RunQuery parkedOn(String breaker) {
     Objects.requireNonNull(breaker, "breaker");
-    return new RunQuery(
-        statuses,
-        workflow,
-        entryPoint,
-        retryingNow,
-        breaker,
-        createdFrom,
-        createdBefore,
-        limit,
-        after,
-        data);
+    return copy(q -> q.parkedOn = breaker);
   }
 
   /** Only runs created at or after {@code from} and before {@code before} (either may be null). */
   public RunQuery createdBetween(Instant from, Instant before) {
-    return new RunQuery(
-        statuses, workflow, entryPoint, retryingNow, parkedOn, from, before, limit, after, data);
+    return copy(
+        q -> {
+          q.createdFrom = from;
+          q.createdBefore = before;
+        });
   }
 
   /** {@code limit} runs a page at most. */
   public RunQuery limit(int limit) {
-    return new RunQuery(
-        statuses,
-        workflow,
-        entryPoint,
-        retryingNow,
-        parkedOn,
-        createdFrom,
-        createdBefore,
-        limit,
-        after,
-        data);
+    return copy(q -> q.limit = limit);
   }
 
   /** The page after the one whose {@link RunPage#nextCursor()} is {@code cursor}. */
   public RunQuery after(String cursor) {
-    return new RunQuery(
-        statuses,
-        workflow,
-        entryPoint,
-        retryingNow,
-        parkedOn,
-        createdFrom,
-        createdBefore,
-        limit,
-        cursor,
-        data);
+    return copy(q -> q.after = cursor);
   }
 
   /** Each run with its stored inputs and output ({@link RunSummary#inputsJson()}). */
   public RunQuery withData() {
+    return copy(q -> q.data = true);
+  }
+
+  /** This query with {@code change} made to a copy of its fields; checked as any query is. */
+  private RunQuery copy(Consumer<Fields> change) {
+    Fields q = new Fields(this);
+    change.accept(q);
     return new RunQuery(
-        statuses,
-        workflow,
-        entryPoint,
-        retryingNow,
-        parkedOn,
-        createdFrom,
-        createdBefore,
-        limit,
-        after,
-        true);
+        q.statuses,
+        q.workflow,
+        q.entryPoint,
+        q.retryingNow,
+        q.parkedOn,
+        q.createdFrom,
+        q.createdBefore,
+        q.limit,
+        q.after,
+        q.data);
+  }
+
+  /** The components of a query being changed by one of its withers. */
+  private static final class Fields {
+    Set<WorkflowStatus> statuses;
+    String workflow;
+    String entryPoint;
+    boolean retryingNow;
+    String parkedOn;
+    Instant createdFrom;
+    Instant createdBefore;
+    int limit;
+    String after;
+    boolean data;
+
+    Fields(RunQuery q) {
+      statuses = q.statuses;
+      workflow = q.workflow;
+      entryPoint = q.entryPoint;
+      retryingNow = q.retryingNow;
+      parkedOn = q.parkedOn;
+      createdFrom = q.createdFrom;
+      createdBefore = q.createdBefore;
+      limit = q.limit;
+      after = q.after;
+      data = q.data;
+    }
   }
 
   /** Where a page ends: its last run's creation time (epoch millis) and id, opaque to callers. */
