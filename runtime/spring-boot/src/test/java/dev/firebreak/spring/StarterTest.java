@@ -39,6 +39,17 @@ class StarterTest {
         .run();
   }
 
+  /** The status run {@code runId} ends with, read from the store for up to 30 s. */
+  private static WorkflowStatus endOf(FirebreakRuntime runtime, String runId) {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    WorkflowStatus status = WorkflowStatus.RUNNING;
+    while (!status.isTerminal() && System.nanoTime() < until) {
+      status = runtime.runs().find(runId).orElseThrow().run().status();
+      Thread.onSpinWait();
+    }
+    return status;
+  }
+
   @Test
   void componentAgentsRunTheirWorkflowThroughTheGeneratedOrchestratorBean() {
     try (ConfigurableApplicationContext context = start()) {
@@ -70,13 +81,8 @@ class StarterTest {
     PaymentAgent.release.countDown();
     try (ConfigurableApplicationContext context = start()) {
       FirebreakRuntime runtime = context.getBean(FirebreakRuntime.class);
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      WorkflowStatus status = WorkflowStatus.RUNNING;
-      while (!status.isTerminal() && System.nanoTime() < until) {
-        status = runtime.runs().find("trip-2").orElseThrow().run().status();
-        Thread.onSpinWait();
-      }
-      assertEquals(WorkflowStatus.COMPLETED, status, "taken up by the next context, no code");
+      assertEquals(
+          WorkflowStatus.COMPLETED, endOf(runtime, "trip-2"), "taken up by the next context");
     }
   }
 
@@ -110,13 +116,8 @@ class StarterTest {
 
     try (ConfigurableApplicationContext context = start()) {
       FirebreakRuntime runtime = context.getBean(FirebreakRuntime.class);
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      WorkflowStatus status = WorkflowStatus.RUNNING;
-      while (!status.isTerminal() && System.nanoTime() < until) {
-        status = runtime.runs().find("trip-killed").orElseThrow().run().status();
-        Thread.onSpinWait();
-      }
-      assertEquals(WorkflowStatus.COMPLETED, status, "finished by the next start, no code");
+      assertEquals(
+          WorkflowStatus.COMPLETED, endOf(runtime, "trip-killed"), "finished by the next start");
       var details = runtime.runs().find("trip-killed").orElseThrow();
       assertEquals(List.of("reserve"), details.checkpoints());
       assertTrue(
