@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -57,6 +56,7 @@ public final class RedisStore implements CheckpointStore {
   private final Leases leases;
   private final RedisBreakerBoard breakers;
   private final RedisRunQueries queries;
+  private final RedisNodes nodes = new RedisNodes(this);
 
   private RedisStore(UnifiedJedis redis, String namespace, Duration finishedTtl, Leases leases) {
     this.redis = Objects.requireNonNull(redis, "redis");
@@ -103,66 +103,28 @@ public final class RedisStore implements CheckpointStore {
     return leases.owner();
   }
 
-  /** Whether this node's lease exists: the first open registers the node if no heartbeat has. */
-  private volatile boolean registered;
-
   @Override
   public boolean heartbeat() {
-    boolean continuous =
-        eval(
-                RedisScripts.HEARTBEAT,
-                List.of(),
-                claiming(List.of(bytes(Long.toString(leases.millis())))))
-            == 1;
-    registered = true;
-    return continuous;
+    return nodes.heartbeat();
   }
 
   @Override
   public Set<String> confirm(Collection<String> runIds) {
-    if (runIds.isEmpty()) {
-      return Set.of();
-    }
-    List<byte[]> args = new ArrayList<>();
-    runIds.forEach(id -> args.add(bytes(id)));
-    return new LinkedHashSet<>(
-        strings(call(() -> redis.eval(bytes(RedisScripts.CONFIRM), List.of(), claiming(args)))));
+    return nodes.confirm(runIds);
   }
 
   @Override
   public List<RunRecord> takeOver(Set<String> entryPoints, int max) {
-    if (entryPoints.isEmpty() || max <= 0) {
-      return List.of();
-    }
-    List<byte[]> args = new ArrayList<>();
-    args.add(bytes(Integer.toString(max)));
-    entryPoints.forEach(e -> args.add(bytes(e)));
-    List<RunRecord> taken = new ArrayList<>();
-    for (String id :
-        strings(call(() -> redis.eval(bytes(RedisScripts.TAKE_OVER), List.of(), claiming(args))))) {
-      find(id).ifPresent(taken::add);
-    }
-    return taken;
+    return nodes.takeOver(entryPoints, max);
   }
 
   @Override
   public void leave() {
-    eval(RedisScripts.LEAVE, List.of(), claiming(List.of()));
-    registered = false;
-  }
-
-  private static List<String> strings(Object reply) {
-    List<String> out = new ArrayList<>();
-    if (reply instanceof List<?> list) {
-      for (Object o : list) {
-        out.add(string(o));
-      }
-    }
-    return out;
+    nodes.leave();
   }
 
   /** The ARGV tail every claiming script reads: the namespace, this node's id, the time. */
-  private List<byte[]> claiming(List<byte[]> args) {
+  List<byte[]> claiming(List<byte[]> args) {
     List<byte[]> all = new ArrayList<>(args);
     all.add(bytes(ns));
     all.add(bytes(leases.owner()));
@@ -195,6 +157,11 @@ public final class RedisStore implements CheckpointStore {
   @Override
   public Map<WorkflowStatus, Long> countRuns() {
     return queries.count();
+  }
+
+  /** This node's id, lease and clock, for the classes of this store. */
+  Leases leases() {
+    return leases;
   }
 
   /** The client, for the classes of this store that read and write beside it. */
@@ -282,9 +249,7 @@ public final class RedisStore implements CheckpointStore {
   public RunRecord open(
       String runId, String workflow, String entryPoint, String graphHash, byte[] inputs) {
     RunIds.check(runId);
-    if (!registered) {
-      heartbeat();
-    }
+    nodes.registerOnce();
     List<byte[]> keys = List.of(key("run:" + runId), key("open"), key("seq"));
     mustExist(
         eval(
