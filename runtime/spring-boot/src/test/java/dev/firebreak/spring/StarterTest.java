@@ -130,6 +130,21 @@ class StarterTest {
     }
   }
 
+  @Test
+  void policyOverridesComeFromProperties() {
+    Exception refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            Exception.class,
+            () -> start("firebreak.overrides.TripWorkflow.reserve.retry.maxAttempts=0").close());
+    StringBuilder causes = new StringBuilder();
+    for (Throwable t = refused; t != null; t = t.getCause()) {
+      causes.append(t.getMessage()).append('\n');
+    }
+    assertTrue(
+        causes.toString().contains("firebreak.TripWorkflow.reserve.retry.maxAttempts"),
+        "the bad override is refused by its key: " + causes);
+  }
+
   @Configuration
   static class OwnRuntime {
     static final FirebreakRuntime RUNTIME =
