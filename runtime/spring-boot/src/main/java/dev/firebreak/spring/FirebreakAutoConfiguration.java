@@ -3,6 +3,7 @@ package dev.firebreak.spring;
 import dev.firebreak.runtime.FirebreakRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,12 +14,13 @@ import org.springframework.context.annotation.Import;
  * What an application gets from the starter alone: one {@link FirebreakRuntime} bean from the
  * {@code firebreak.*} properties (unless it defines its own), every orchestrator the processor
  * generated on the class path as a bean injectable by its workflow interface ({@link
- * OrchestratorRegistrar}), and the runtime's lifecycle tied to the context's ({@link
- * FirebreakLifecycle}).
+ * OrchestratorRegistrar}), the runtime's lifecycle tied to the context's ({@link
+ * FirebreakLifecycle}), and its meters in the application's registry ({@link
+ * FirebreakMetricsConfiguration}). {@link FirebreakRuntimeCustomizer} beans add to the runtime.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(FirebreakProperties.class)
-@Import(OrchestratorRegistrar.class)
+@Import({OrchestratorRegistrar.class, FirebreakMetricsConfiguration.class})
 public class FirebreakAutoConfiguration {
   /**
    * The runtime on the embedded SQLite store. The context closes it through {@link
@@ -26,7 +28,8 @@ public class FirebreakAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean
-  public FirebreakRuntime firebreakRuntime(FirebreakProperties properties) {
+  public FirebreakRuntime firebreakRuntime(
+      FirebreakProperties properties, ObjectProvider<FirebreakRuntimeCustomizer> customizers) {
     FirebreakRuntime.Builder builder =
         FirebreakRuntime.builder()
             .sqlite(properties.getSqlitePath())
@@ -37,7 +40,10 @@ public class FirebreakAutoConfiguration {
     if (!properties.getNodeId().isEmpty()) {
       builder.nodeId(properties.getNodeId());
     }
-    return builder.build();
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    FirebreakRuntime runtime = builder.build();
+    customizers.orderedStream().forEach(c -> c.built(runtime));
+    return runtime;
   }
 
   @Bean

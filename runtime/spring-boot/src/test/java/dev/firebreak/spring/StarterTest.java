@@ -146,6 +146,33 @@ class StarterTest {
   }
 
   @Configuration
+  static class Meters {
+    @Bean
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry() {
+      return new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    }
+  }
+
+  @Test
+  void theRuntimesMetersGoToTheApplicationsRegistry() {
+    try (ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(TripApplication.class, Meters.class)
+            .properties("firebreak.sqlite-path=" + dir.resolve("trips.db"))
+            .run()) {
+      context.getBean(TripDesk.class).book("trip-3", "Porto");
+      var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+      assertEquals(
+          1.0,
+          registry
+              .get("firebreak.runs")
+              .tags("workflow", "TripWorkflow", "status", "COMPLETED")
+              .counter()
+              .count());
+      assertEquals(0.0, registry.get("firebreak.runs.inflight").gauge().value());
+    }
+  }
+
+  @Configuration
   static class OwnRuntime {
     static final FirebreakRuntime RUNTIME =
         FirebreakRuntime.builder()
