@@ -28,6 +28,20 @@ final class Flow {
     this.inputs = inputs;
   }
 
+  /** {@code attempts} attempts (the first included), {@code delay} apart, on any exception. */
+  static dev.firebreak.runtime.graph.RetryPolicy fixedRetry(
+      int attempts, java.time.Duration delay) {
+    return new dev.firebreak.runtime.graph.RetryPolicy(
+        attempts,
+        delay,
+        1.0,
+        delay,
+        0,
+        java.util.List.of(Exception.class),
+        java.util.List.of(),
+        null);
+  }
+
   static Flow of(String name, int inputs) {
     return new Flow(name, inputs);
   }

@@ -78,16 +78,7 @@ class NodesTest {
    * fails its first attempt; on node B it succeeds.
    */
   private Flow payments(boolean onA, boolean chargeHangs) {
-    RetryPolicy threeTimes =
-        new RetryPolicy(
-            3,
-            Duration.ofSeconds(5),
-            1.0,
-            Duration.ofSeconds(5),
-            0,
-            List.of(Exception.class),
-            List.of(),
-            null);
+    RetryPolicy threeTimes = Flow.fixedRetry(3, Duration.ofSeconds(5));
     return Flow.of("pay", 1)
         .inputCodecs(Codecs.STRING)
         .outputCodec(Codecs.STRING)

@@ -34,16 +34,7 @@ class RunsTest {
 
   /** reserve (checkpointed) → charge (checkpointed, 3 attempts, fails on "declined"). */
   private BoundEntryPoint payments() {
-    RetryPolicy threeTimes =
-        new RetryPolicy(
-            3,
-            Duration.ofMillis(1),
-            1.0,
-            Duration.ofMillis(1),
-            0,
-            List.of(Exception.class),
-            List.of(),
-            null);
+    RetryPolicy threeTimes = Flow.fixedRetry(3, Duration.ofMillis(1));
     return Flow.of("com.acme.Payments", 1)
         .inputCodecs(Codecs.STRING)
         .outputCodec(Codecs.STRING)
