@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -198,6 +199,32 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** The state of the circuit breaker {@code name}, or empty if no bound step uses it. */
   public Optional<CircuitBreakerState> circuitBreakerState(String name) {
     return engine.breakerState(name);
+  }
+
+  /** Every circuit breaker a bound step uses, by name, with its state now. */
+  public SortedMap<String, CircuitBreakerState> circuitBreakers() {
+    return engine.breakerStates();
+  }
+
+  /**
+   * Opens the circuit breaker {@code name} now, as its failures would: calls fail fast for its
+   * {@code openFor}, then half-open trials decide. For an operator who knows the service behind it
+   * is down. With {@linkplain Builder#sharedBreakers shared breakers} it opens on every node.
+   *
+   * @return false if no bound step uses the breaker
+   */
+  public boolean forceOpen(String breaker) {
+    return engine.forceBreaker(breaker, CircuitBreakerState.OPEN);
+  }
+
+  /**
+   * Closes the circuit breaker {@code name} now, its failure counts cleared; the runs parked on it
+   * resume. With {@linkplain Builder#sharedBreakers shared breakers} it closes on every node.
+   *
+   * @return false if no bound step uses the breaker
+   */
+  public boolean forceClosed(String breaker) {
+    return engine.forceBreaker(breaker, CircuitBreakerState.CLOSED);
   }
 
   /**

@@ -272,4 +272,68 @@ class CircuitBreakerTest {
     assertEquals(4, result.attempts().get("call"), "the fourth attempt met the open breaker");
     assertInstanceOf(CircuitOpenException.class, result.failure());
   }
+
+  private List<String> transitions() {
+    return events.stream()
+        .filter(ev -> ev instanceof FirebreakEvent.BreakerTransition)
+        .map(ev -> (FirebreakEvent.BreakerTransition) ev)
+        .map(t -> t.breaker() + ":" + t.from() + "->" + t.to())
+        .toList();
+  }
+
+  @Test
+  void anOperatorOpensABreakerThatThenFailsFastForOpenForAndHalfOpensAsUsual() {
+    BoundEntryPoint e = entry("forced", breaker("forced-api", 5, 1));
+    e.runForResult(null, "ok");
+    assertEquals(
+        java.util.Map.of("forced-api", CircuitBreakerState.CLOSED), runtime.circuitBreakers());
+
+    org.junit.jupiter.api.Assertions.assertTrue(runtime.forceOpen("forced-api"));
+    assertEquals(
+        java.util.Map.of("forced-api", CircuitBreakerState.OPEN), runtime.circuitBreakers());
+    calls.set(0);
+    assertInstanceOf(CircuitOpenException.class, e.runForResult(null, "ok").failure());
+    assertEquals(0, calls.get(), "forced open, the agent is not called");
+
+    clock.advance(Duration.ofSeconds(20));
+    org.junit.jupiter.api.Assertions.assertTrue(runtime.forceOpen("forced-api"));
+    clock.advance(Duration.ofSeconds(20));
+    assertInstanceOf(
+        CircuitOpenException.class,
+        e.runForResult(null, "ok").failure(),
+        "forcing an open breaker open again starts its openFor again");
+    clock.advance(Duration.ofSeconds(10));
+    assertEquals(WorkflowStatus.COMPLETED, e.runForResult(null, "ok").status(), "the trial");
+    assertEquals(CircuitBreakerState.CLOSED, state("forced-api"));
+    assertEquals(
+        List.of(
+            "forced-api:CLOSED->OPEN",
+            "forced-api:OPEN->HALF_OPEN",
+            "forced-api:HALF_OPEN->CLOSED"),
+        transitions());
+  }
+
+  @Test
+  void anOperatorClosesAnOpenBreakerAndItsFailureCountStartsAfresh() {
+    BoundEntryPoint e = entry("closing", breaker("closing-api", 2, 1));
+    e.runForResult(null, "fail");
+    e.runForResult(null, "fail");
+    assertEquals(CircuitBreakerState.OPEN, state("closing-api"));
+
+    org.junit.jupiter.api.Assertions.assertTrue(runtime.forceClosed("closing-api"));
+    assertEquals(CircuitBreakerState.CLOSED, state("closing-api"));
+    calls.set(0);
+    assertEquals(WorkflowStatus.COMPLETED, e.runForResult(null, "ok").status());
+    assertEquals(1, calls.get(), "closed before openFor ended, the agent is called again");
+    e.runForResult(null, "fail");
+    assertEquals(CircuitBreakerState.CLOSED, state("closing-api"), "one failure of two");
+    assertEquals(List.of("closing-api:CLOSED->OPEN", "closing-api:OPEN->CLOSED"), transitions());
+  }
+
+  @Test
+  void forcingABreakerNoStepUsesSaysSo() {
+    org.junit.jupiter.api.Assertions.assertFalse(runtime.forceOpen("nobody"));
+    org.junit.jupiter.api.Assertions.assertFalse(runtime.forceClosed("nobody"));
+    assertEquals(java.util.Map.of(), runtime.circuitBreakers());
+  }
 }

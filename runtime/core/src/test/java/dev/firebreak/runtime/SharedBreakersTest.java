@@ -302,6 +302,42 @@ class SharedBreakersTest {
     assertTrue(e.getMessage().contains("keeps no shared breaker records"), e.getMessage());
   }
 
+  @Test
+  void aBreakerAnOperatorOpensOnOneNodeOpensOnTheOther() {
+    start();
+    onA.runForResult(null, "ok");
+    onB.runForResult(null, "ok");
+    assertTrue(a.forceOpen("api"));
+    awaitRecord(CircuitBreakerState.OPEN, null);
+    advanceBoth(POLL);
+    await(() -> b.circuitBreakerState("api").orElseThrow() == CircuitBreakerState.OPEN);
+    callsB.set(0);
+    assertInstanceOf(CircuitOpenException.class, onB.runForResult(null, "ok").failure());
+    assertEquals(0, callsB.get());
+  }
+
+  @Test
+  void aBreakerAnOperatorClosesClosesEverywhereWhileAnotherNodeHoldsTheTrial() {
+    start();
+    onA.runForResult(null, "fail");
+    onA.runForResult(null, "fail");
+    awaitRecord(CircuitBreakerState.OPEN, null);
+    advanceBoth(OPEN_FOR);
+    onA.runForResult(null, "ok"); // asks for the trial
+    awaitRecord(CircuitBreakerState.HALF_OPEN, "node-a");
+
+    assertTrue(b.forceClosed("api"), "B closes it though A holds the trial");
+    awaitRecord(CircuitBreakerState.CLOSED, null);
+    advanceBoth(POLL);
+    await(() -> a.circuitBreakerState("api").orElseThrow() == CircuitBreakerState.CLOSED);
+    callsA.set(0);
+    callsB.set(0);
+    assertEquals(WorkflowStatus.COMPLETED, onA.runForResult(null, "ok").status());
+    assertEquals(WorkflowStatus.COMPLETED, onB.runForResult(null, "ok").status());
+    assertEquals(1, callsA.get());
+    assertEquals(1, callsB.get());
+  }
+
   /** Advances both nodes' time, a poll interval at a time, each poll done before the next. */
   private void advanceBoth(Duration d) {
     for (Duration left = d; !left.isZero(); ) {

@@ -75,6 +75,9 @@ public final class Breaker {
     /** After this node's trials closed the breaker. */
     void closed(Breaker breaker);
 
+    /** After an operator closed the breaker on this node: closed everywhere, trial or not. */
+    void forcedClosed(Breaker breaker);
+
     /**
      * Whether this node holds the half-open trial now; if not, it asks for it, and the breaker's
      * parked steps are woken when it gets it ({@link #trialGranted}).
@@ -233,6 +236,50 @@ public final class Breaker {
       across.opened(this, now.openedAt() + openForNanos);
     } else if (now.kind() == CircuitBreakerState.CLOSED) {
       across.closed(this);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // An operator's hand
+
+  /**
+   * Opens this breaker at {@code now} (scheduler nanos), as its failures would: calls fail fast for
+   * {@code openFor}, then half-open trials decide. An open breaker's {@code openFor} starts again.
+   * Shared, it opens on every node.
+   */
+  public void forceOpen(long now) {
+    while (true) {
+      State s = state.get();
+      State open = opened(s, now);
+      if (state.compareAndSet(s, open)) {
+        if (s.kind() != CircuitBreakerState.OPEN) {
+          transitioned(s.kind(), CircuitBreakerState.OPEN);
+        } else if (!parked.isEmpty()) {
+          scheduleWake(openForNanos);
+        }
+        tellOtherNodes(open);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Closes this breaker with its counts cleared, whatever its state, and resumes the steps parked
+   * on it. Shared, it closes on every node, whichever holds the trial.
+   */
+  public void forceClosed() {
+    while (true) {
+      State s = state.get();
+      if (state.compareAndSet(s, State.closed(s.generation() + 1))) {
+        if (s.kind() != CircuitBreakerState.CLOSED) {
+          transitioned(s.kind(), CircuitBreakerState.CLOSED);
+        }
+        Shared across = shared;
+        if (across != null) {
+          across.forcedClosed(this);
+        }
+        return;
+      }
     }
   }
 

@@ -238,6 +238,30 @@ public final class Engine {
     return b == null ? Optional.empty() : Optional.of(b.state());
   }
 
+  /** Every breaker of this runtime by name, with its state now. */
+  public java.util.SortedMap<String, CircuitBreakerState> breakerStates() {
+    java.util.TreeMap<String, CircuitBreakerState> states = new java.util.TreeMap<>();
+    breakers.forEach((name, b) -> states.put(name, b.state()));
+    return states;
+  }
+
+  /**
+   * Forces breaker {@code name} OPEN or CLOSED ({@link Breaker#forceOpen}, {@link
+   * Breaker#forceClosed}); false if this runtime has no such breaker.
+   */
+  public boolean forceBreaker(String name, CircuitBreakerState to) {
+    Breaker b = breakers.get(name);
+    if (b == null) {
+      return false;
+    }
+    switch (to) {
+      case OPEN -> b.forceOpen(scheduler.nanoTime());
+      case CLOSED -> b.forceClosed();
+      default -> throw new IllegalArgumentException("a breaker is forced OPEN or CLOSED: " + to);
+    }
+    return true;
+  }
+
   /** Cancels the run {@code runId} if it is in flight here; returns whether it was. */
   public boolean cancel(String runId) {
     Run run = runs.get(runId);

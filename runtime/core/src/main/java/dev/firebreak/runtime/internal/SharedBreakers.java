@@ -100,6 +100,11 @@ final class SharedBreakers implements AutoCloseable {
     }
 
     @Override
+    public void forcedClosed(Breaker b) {
+      publish(this, () -> publishForcedClosed(this));
+    }
+
+    @Override
     public boolean holdsTrial(Breaker b) {
       Entry e = seen;
       if (e != null && heldHere(e, nowMillis())) {
@@ -185,6 +190,25 @@ final class SharedBreakers implements AutoCloseable {
       return null;
     }
     return stored;
+  }
+
+  /** Writes the breaker CLOSED over any record; returns the record to follow, if not this. */
+  private Entry publishForcedClosed(Tracked t) {
+    Entry e = fresh(t.breaker.name());
+    for (int tries = 0; tries < 5; tries++) {
+      if (e.state() == CircuitBreakerState.CLOSED) {
+        t.seen = e;
+        return null;
+      }
+      Entry next = e.next(CircuitBreakerState.CLOSED, 0, null, 0);
+      Entry stored = board.swap(next);
+      if (stored.equals(next)) {
+        t.seen = stored;
+        return null;
+      }
+      e = stored;
+    }
+    return e;
   }
 
   private void askForTrial(Tracked t) {
