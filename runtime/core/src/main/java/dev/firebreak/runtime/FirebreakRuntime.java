@@ -6,6 +6,7 @@ import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.GeneratedCode;
 import dev.firebreak.runtime.graph.WorkflowGraph;
 import dev.firebreak.runtime.internal.Engine;
+import dev.firebreak.runtime.internal.LibraryVersions;
 import dev.firebreak.runtime.internal.Overrides;
 import dev.firebreak.runtime.store.InMemoryCheckpointStore;
 import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
@@ -130,6 +131,7 @@ public final class FirebreakRuntime implements AutoCloseable {
               + "\") applies to the default store only; pin the id on the store you give, e.g."
               + " PostgresStore.open(dataSource, owner, lease, clock)");
     }
+    LibraryVersions.requireJackson();
     OwnedResources owned = new OwnedResources();
     try {
       CheckpointStore store = owned.storeOr(b.store, b.sqliteFile, b.nodeId);

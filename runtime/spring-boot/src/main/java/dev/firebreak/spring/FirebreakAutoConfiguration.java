@@ -1,5 +1,6 @@
 package dev.firebreak.spring;
 
+import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.FirebreakRuntime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,27 +19,39 @@ import org.springframework.context.annotation.Import;
  * FirebreakLifecycle}), and its meters in the application's registry ({@link
  * FirebreakMetricsConfiguration}). {@link FirebreakRuntimeCustomizer} beans add to the runtime.
  */
-@AutoConfiguration
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"
+    })
 @EnableConfigurationProperties(FirebreakProperties.class)
-@Import({OrchestratorRegistrar.class, FirebreakMetricsConfiguration.class})
+@Import({
+  OrchestratorRegistrar.class,
+  FirebreakStoreConfiguration.class,
+  FirebreakMetricsConfiguration.class
+})
 public class FirebreakAutoConfiguration {
   /**
-   * The runtime on the embedded SQLite store. The context closes it through {@link
-   * FirebreakLifecycle}, so it installs no shutdown hook of its own.
+   * The runtime on the store {@link FirebreakStoreConfiguration} chose (or the application's). The
+   * context closes it through {@link FirebreakLifecycle}, so it installs no shutdown hook of its
+   * own.
    */
   @Bean
   @ConditionalOnMissingBean
   public FirebreakRuntime firebreakRuntime(
-      FirebreakProperties properties, ObjectProvider<FirebreakRuntimeCustomizer> customizers) {
+      FirebreakProperties properties,
+      CheckpointStore store,
+      ObjectProvider<FirebreakRuntimeCustomizer> customizers) {
     FirebreakRuntime.Builder builder =
         FirebreakRuntime.builder()
-            .sqlite(properties.getSqlitePath())
+            .checkpointStore(store)
             .maxInFlightRuns(properties.getMaxInFlightRuns())
             .shutdownGracePeriod(properties.getShutdownGracePeriod())
             .overrides(overrides(properties.getOverrides()))
+            .sharedBreakers(properties.isSharedBreakers())
             .shutdownHook(false);
-    if (!properties.getNodeId().isEmpty()) {
-      builder.nodeId(properties.getNodeId());
+    if (properties.getRetention() != null) {
+      builder.retention(properties.getRetention());
     }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     FirebreakRuntime runtime = builder.build();

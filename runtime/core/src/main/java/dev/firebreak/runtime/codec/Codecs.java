@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.CorruptCheckpointException;
+import dev.firebreak.runtime.internal.LibraryVersions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -50,6 +51,11 @@ import java.util.zip.CRC32;
  */
 public final class Codecs {
   private Codecs() {}
+
+  static {
+    // Before JSON below: an older jackson-core fails here by name, not with a NoSuchMethodError.
+    LibraryVersions.requireJackson();
+  }
 
   /** How deep values may nest (records in lists in maps ...), the same when written and read. */
   public static final int MAX_NESTING_DEPTH = 1000;

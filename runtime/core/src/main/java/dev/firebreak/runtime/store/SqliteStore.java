@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.store;
 
+import dev.firebreak.runtime.internal.LibraryVersions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,6 +121,7 @@ public final class SqliteStore extends JdbcStore {
   private static SqliteStore open(Path file, Leases leases) {
     try {
       requireDriver();
+      requireSqliteVersion();
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
@@ -144,6 +146,16 @@ public final class SqliteStore extends JdbcStore {
               + " add it, or give FirebreakRuntime.builder() another store with"
               + " checkpointStore(...)",
           e);
+    }
+  }
+
+  /** Fails clearly when the SQLite that sqlite-jdbc bundles is too old for this store. */
+  private static void requireSqliteVersion() throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
+      rs.next();
+      LibraryVersions.requireSqlite(rs.getString(1));
     }
   }
 
