@@ -28,7 +28,8 @@ import org.springframework.context.annotation.Import;
 @Import({
   OrchestratorRegistrar.class,
   FirebreakStoreConfiguration.class,
-  FirebreakMetricsConfiguration.class
+  FirebreakMetricsConfiguration.class,
+  FirebreakActuatorConfiguration.class
 })
 public class FirebreakAutoConfiguration {
   /**

@@ -65,11 +65,28 @@ public class FirebreakProperties {
     }
   }
 
+  /** The health indicator's thresholds (it is on with management.health.firebreak.enabled). */
+  public static class Health {
+    /** Dead letters waiting from which the {@code firebreak} health indicator says DOWN. */
+    private int maxDeadLetters = 100;
+
+    public int getMaxDeadLetters() {
+      return maxDeadLetters;
+    }
+
+    public void setMaxDeadLetters(int maxDeadLetters) {
+      this.maxDeadLetters = maxDeadLetters;
+    }
+  }
+
   /** Where runs are kept. */
   private Store store = Store.AUTO;
 
   /** Redis settings, for {@code firebreak.store=redis}. */
   private final Redis redis = new Redis();
+
+  /** The health indicator's thresholds. */
+  private final Health health = new Health();
 
   /**
    * How long a node's runs stay its own past its last heartbeat; then another node of the store
@@ -123,6 +140,10 @@ public class FirebreakProperties {
 
   public Redis getRedis() {
     return redis;
+  }
+
+  public Health getHealth() {
+    return health;
   }
 
   public Duration getLeaseDuration() {

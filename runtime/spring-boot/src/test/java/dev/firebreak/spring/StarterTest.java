@@ -40,7 +40,7 @@ class StarterTest {
   }
 
   /** The status run {@code runId} ends with, read from the store for up to 30 s. */
-  private static WorkflowStatus endOf(FirebreakRuntime runtime, String runId) {
+  static WorkflowStatus endOf(FirebreakRuntime runtime, String runId) {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     WorkflowStatus status = WorkflowStatus.RUNNING;
     while (!status.isTerminal() && System.nanoTime() < until) {
