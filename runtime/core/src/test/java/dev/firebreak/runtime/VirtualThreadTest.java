@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +19,7 @@ class VirtualThreadTest {
 
   @Test
   void tenThousandBlockingStepsRunOnVirtualThreadsWithoutPinning() throws Exception {
-    Optional<Path> java = java21();
+    Optional<Path> java = Jdks.java21();
     assumeTrue(java.isPresent(), "no Java 21+ JDK on this machine");
     Process child =
         new ProcessBuilder(
@@ -44,44 +40,5 @@ class VirtualThreadTest {
     assertEquals(0, child.exitValue(), out);
     assertTrue(out.contains("completed=10000 "), out);
     assertTrue(out.contains("thread=VirtualThread"), "steps ran on virtual threads:\n" + out);
-  }
-
-  /** The current JVM if it is 21+, else the newest java under /usr/lib/jvm that is. */
-  private static Optional<Path> java21() throws IOException {
-    if (Runtime.version().feature() >= 21) {
-      return Optional.of(Path.of(System.getProperty("java.home"), "bin", "java"));
-    }
-    Path jvms = Path.of("/usr/lib/jvm");
-    if (!Files.isDirectory(jvms)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> dirs = Files.list(jvms)) {
-      List<Path> candidates =
-          dirs.filter(d -> Files.isExecutable(d.resolve("bin/java"))).sorted().toList();
-      Path best = null;
-      int bestVersion = 0;
-      for (Path d : candidates) {
-        int v = featureVersion(d.resolve("release"));
-        if (v >= 21 && v > bestVersion) {
-          best = d.resolve("bin/java");
-          bestVersion = v;
-        }
-      }
-      return Optional.ofNullable(best);
-    }
-  }
-
-  private static int featureVersion(Path release) {
-    try {
-      for (String line : Files.readAllLines(release)) {
-        if (line.startsWith("JAVA_VERSION=")) {
-          String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
-          return Integer.parseInt(v.split("[.+-]")[0]);
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
   }
 }

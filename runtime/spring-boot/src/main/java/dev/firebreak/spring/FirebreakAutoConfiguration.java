@@ -10,6 +10,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * What an application gets from the starter alone: one {@link FirebreakRuntime} bean from the
@@ -32,6 +34,8 @@ import org.springframework.context.annotation.Import;
   FirebreakActuatorConfiguration.class
 })
 public class FirebreakAutoConfiguration {
+  static final String VIRTUAL_THREADS = "spring.threads.virtual.enabled";
+
   /**
    * The runtime on the store {@link FirebreakStoreConfiguration} chose (or the application's). The
    * context closes it through {@link FirebreakLifecycle}, so it installs no shutdown hook of its
@@ -42,6 +46,7 @@ public class FirebreakAutoConfiguration {
   public FirebreakRuntime firebreakRuntime(
       FirebreakProperties properties,
       CheckpointStore store,
+      Environment environment,
       ObjectProvider<FirebreakRuntimeCustomizer> customizers) {
     FirebreakRuntime.Builder builder =
         FirebreakRuntime.builder()
@@ -51,6 +56,10 @@ public class FirebreakAutoConfiguration {
             .overrides(overrides(properties.getOverrides()))
             .sharedBreakers(properties.isSharedBreakers())
             .shutdownHook(false);
+    if (environment.getProperty(VIRTUAL_THREADS, Boolean.class, false)
+        && Runtime.version().feature() >= 21) {
+      builder.executor(virtualThreads());
+    }
     if (properties.getRetention() != null) {
       builder.retention(properties.getRetention());
     }
@@ -65,6 +74,18 @@ public class FirebreakAutoConfiguration {
   public FirebreakLifecycle firebreakLifecycle(
       FirebreakRuntime runtime, FirebreakProperties properties) {
     return new FirebreakLifecycle(runtime, properties.isResumeOnStart());
+  }
+
+  /**
+   * A virtual thread per step, named {@code firebreak-N}, as the application's {@value
+   * #VIRTUAL_THREADS} asks. Without it the runtime's default stands: unnamed virtual threads on
+   * Java 21+, a pool of platform threads before; like Spring, the switch means nothing before Java
+   * 21.
+   */
+  private static SimpleAsyncTaskExecutor virtualThreads() {
+    SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("firebreak-");
+    executor.setVirtualThreads(true);
+    return executor;
   }
 
   /** {@code Workflow.step.policy.element} keys as the runtime names them. */

@@ -6,9 +6,13 @@ import org.springframework.stereotype.Component;
 
 @Component
 public class HotelAgent {
+  /** The thread the last reservation ran on. */
+  public static volatile Thread lastThread;
+
   @Step
   @Checkpointed
   public Room reserve(String city) {
+    lastThread = Thread.currentThread();
     return new Room(city, "101");
   }
 }
