@@ -52,6 +52,7 @@ public class FirebreakAutoConfiguration {
         FirebreakRuntime.builder()
             .checkpointStore(store)
             .maxInFlightRuns(properties.getMaxInFlightRuns())
+            .maxParkedRunsPerBreaker(properties.getMaxParkedRunsPerBreaker())
             .shutdownGracePeriod(properties.getShutdownGracePeriod())
             .overrides(overrides(properties.getOverrides()))
             .sharedBreakers(properties.isSharedBreakers())

@@ -109,6 +109,12 @@ public class FirebreakProperties {
   /** Runs in flight at most; a start beyond it is refused with OverloadedException. */
   private int maxInFlightRuns = FirebreakRuntime.DEFAULT_MAX_IN_FLIGHT_RUNS;
 
+  /**
+   * Runs that may wait parked on one open circuit breaker; past it, runs meeting that breaker fail
+   * as CIRCUIT_OPEN.
+   */
+  private int maxParkedRunsPerBreaker = FirebreakRuntime.DEFAULT_MAX_PARKED_PER_BREAKER;
+
   /** How long a shutdown waits for runs in flight before handing them back to the store. */
   private Duration shutdownGracePeriod = Duration.ofSeconds(30);
 
@@ -176,6 +182,14 @@ public class FirebreakProperties {
 
   public void setMaxInFlightRuns(int maxInFlightRuns) {
     this.maxInFlightRuns = maxInFlightRuns;
+  }
+
+  public int getMaxParkedRunsPerBreaker() {
+    return maxParkedRunsPerBreaker;
+  }
+
+  public void setMaxParkedRunsPerBreaker(int maxParkedRunsPerBreaker) {
+    this.maxParkedRunsPerBreaker = maxParkedRunsPerBreaker;
   }
 
   public Duration getShutdownGracePeriod() {

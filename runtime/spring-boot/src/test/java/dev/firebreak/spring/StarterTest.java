@@ -145,6 +145,22 @@ class StarterTest {
         "the bad override is refused by its key: " + causes);
   }
 
+  @Test
+  void admissionOfParkedRunsComesFromProperties() {
+    try (ConfigurableApplicationContext context =
+        start("firebreak.max-parked-runs-per-breaker=0")) {
+      TripDesk desk = context.getBean(TripDesk.class);
+      assertEquals(WorkflowStatus.COMPLETED, desk.book("before", "Oslo").status());
+      FirebreakRuntime runtime = context.getBean(FirebreakRuntime.class);
+      assertTrue(runtime.forceOpen("payments"));
+      WorkflowResult<Booking> refused = desk.book("no-room-to-park", "Oslo");
+      assertEquals(WorkflowStatus.FAILED, refused.status(), "not parked: none may be");
+      assertTrue(
+          refused.failure() instanceof dev.firebreak.runtime.CircuitOpenException,
+          String.valueOf(refused.failure()));
+    }
+  }
+
   @Configuration
   static class Meters {
     @Bean
