@@ -16,7 +16,11 @@ import org.springframework.context.annotation.Import;
  * the indicator has one adapter per line, each guarded by its own class's presence.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+@ConditionalOnClass(
+    name = {
+      "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+      "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"
+    })
 @Import({
   FirebreakActuatorConfiguration.Boot3Health.class,
   FirebreakActuatorConfiguration.Boot4Health.class

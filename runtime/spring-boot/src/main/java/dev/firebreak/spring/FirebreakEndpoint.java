@@ -11,10 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 import org.springframework.lang.Nullable;
 
 /**
@@ -35,10 +36,11 @@ import org.springframework.lang.Nullable;
  *       letter.
  * </ul>
  *
- * Exposed like any endpoint ({@code management.endpoints.web.exposure.include=firebreak}); the
- * writes change production behaviour, so secure the actuator before exposing it.
+ * A web endpoint, exposed like any other ({@code
+ * management.endpoints.web.exposure.include=firebreak}); the writes change production behaviour, so
+ * secure the actuator before exposing it.
  */
-@Endpoint(id = "firebreak")
+@WebEndpoint(id = "firebreak")
 public class FirebreakEndpoint {
   static final String RUNS = "runs";
   static final String BREAKERS = "breakers";
@@ -94,9 +96,12 @@ public class FirebreakEndpoint {
     };
   }
 
-  /** Forces a breaker ({@code state}) or replays a dead-lettered run ({@code action=replay}). */
+  /**
+   * Forces a breaker ({@code state}) or replays a dead-lettered run ({@code action=replay}); 404
+   * for one this node does not know.
+   */
   @WriteOperation
-  public Object change(
+  public WebEndpointResponse<Object> change(
       @Selector String section,
       @Selector String name,
       @Nullable String state,
@@ -106,7 +111,7 @@ public class FirebreakEndpoint {
         CircuitBreakerState to = breakerState(state);
         boolean known =
             to == CircuitBreakerState.OPEN ? runtime.forceOpen(name) : runtime.forceClosed(name);
-        return known ? breaker(name, runtime.circuitBreakers().get(name)) : null;
+        return known ? ok(breaker(name, runtime.circuitBreakers().get(name))) : notFound();
       }
       case DEAD_LETTERS -> {
         if (!"replay".equals(action)) {
@@ -114,28 +119,35 @@ public class FirebreakEndpoint {
               "a dead letter takes {\"action\":\"replay\"}; DELETE discards it", "bad action");
         }
         if (runtime.deadLetters().find(name).isEmpty()) {
-          return null;
+          return notFound();
         }
         try {
           runtime.replay(name);
         } catch (IllegalStateException | IllegalArgumentException e) {
           throw new InvalidEndpointRequestException(e.getMessage(), "cannot replay");
         }
-        return Map.of("runId", name, "replay", "started");
+        return ok(Map.of("runId", name, "replay", "started"));
       }
       default -> {
-        return null;
+        return notFound();
       }
     }
   }
 
-  /** Discards a dead letter. */
+  /** Discards a dead letter; 404 if there is none. */
   @DeleteOperation
-  public Object discard(@Selector String section, @Selector String name) {
-    if (!DEAD_LETTERS.equals(section)) {
-      return null;
-    }
-    return runtime.deadLetters().discard(name) ? Map.of("runId", name, "discarded", true) : null;
+  public WebEndpointResponse<Object> discard(@Selector String section, @Selector String name) {
+    return DEAD_LETTERS.equals(section) && runtime.deadLetters().discard(name)
+        ? ok(Map.of("runId", name, "discarded", true))
+        : notFound();
+  }
+
+  private static WebEndpointResponse<Object> ok(Object body) {
+    return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_OK);
+  }
+
+  private static WebEndpointResponse<Object> notFound() {
+    return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
   }
 
   private Map<String, Object> breakers() {

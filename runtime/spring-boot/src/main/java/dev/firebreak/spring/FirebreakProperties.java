@@ -2,7 +2,6 @@ package dev.firebreak.spring;
 
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.store.Leases;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +31,7 @@ public class FirebreakProperties {
   /** Redis settings, when runs are kept in Redis. */
   public static class Redis {
     /** The server, e.g. {@code redis://user:secret@127.0.0.1:6379/0}; else a UnifiedJedis bean. */
-    private URI url;
+    private String url;
 
     /** Where Firebreak's keys start. */
     private String namespace = "firebreak:";
@@ -40,11 +39,11 @@ public class FirebreakProperties {
     /** How long finished runs are kept before Redis expires them; empty keeps them. */
     private Duration finishedTtl;
 
-    public URI getUrl() {
+    public String getUrl() {
       return url;
     }
 
-    public void setUrl(URI url) {
+    public void setUrl(String url) {
       this.url = url;
     }
 

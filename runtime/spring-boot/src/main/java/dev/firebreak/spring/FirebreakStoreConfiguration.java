@@ -1,6 +1,7 @@
 package dev.firebreak.spring;
 
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.postgres.PostgresStore;
 import dev.firebreak.runtime.redis.RedisStore;
 import dev.firebreak.runtime.store.Leases;
@@ -23,19 +24,20 @@ import redis.clients.jedis.providers.PooledConnectionProvider;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * The store the runtime keeps its runs in, unless the application has a {@link CheckpointStore}
- * bean of its own. {@code firebreak.store} names it; {@code auto} (the default) takes PostgreSQL
- * when {@code firebreak-postgres} is on the class path and the application has a {@code
- * DataSource}, else Redis when {@code firebreak-redis} is there and the application has a {@code
- * UnifiedJedis} bean or sets {@code firebreak.redis.url}, else the SQLite file {@code
- * firebreak.sqlite-path}. A store named but not available stops the start, saying what is missing.
+ * The store the runtime keeps its runs in, unless the application has a {@link CheckpointStore} or
+ * a {@link FirebreakRuntime} bean of its own. {@code firebreak.store} names it; {@code auto} (the
+ * default) takes PostgreSQL when {@code firebreak-postgres} is on the class path and the
+ * application has a {@code DataSource}, else Redis when {@code firebreak-redis} is there and the
+ * application has a {@code UnifiedJedis} bean or sets {@code firebreak.redis.url}, else the SQLite
+ * file {@code firebreak.sqlite-path}. A store named but not available stops the start, saying what
+ * is missing.
  */
 @Configuration(proxyBeanMethods = false)
 @Import({FirebreakStoreConfiguration.Postgres.class, FirebreakStoreConfiguration.Redis.class})
 class FirebreakStoreConfiguration {
   /** The store bean; the context closes it after the runtime. */
   @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean(CheckpointStore.class)
+  @ConditionalOnMissingBean({CheckpointStore.class, FirebreakRuntime.class})
   CheckpointStore firebreakStore(FirebreakProperties properties, List<StoreOpener> openers) {
     requireLibraries();
     StoreOpener opener = choose(properties, openers);
@@ -55,6 +57,9 @@ class FirebreakStoreConfiguration {
         throw new IllegalStateException(tooOld.getMessage(), e);
       }
       throw e;
+    } catch (NoClassDefFoundError e) {
+      throw new IllegalStateException(
+          "Firebreak's codecs failed to load earlier in this JVM; the first error says why", e);
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException("firebreak-runtime is not on the class path", e);
     }
@@ -171,19 +176,22 @@ class FirebreakStoreConfiguration {
 
         @Override
         public CheckpointStore open(String owner, Duration lease, Clock clock) {
-          UnifiedJedis client = clients.getIfUnique();
-          if (redis.getUrl() != null) {
-            made = RedisClients.of(redis.getUrl());
-            client = made;
-          }
+          URI url = redis.getUrl() == null ? null : RedisClients.parse(redis.getUrl());
+          String where =
+              url != null
+                  ? "at " + RedisClients.withoutSecrets(url)
+                  : "through the UnifiedJedis bean";
           try {
+            UnifiedJedis client;
+            if (url != null) {
+              made = RedisClients.of(url);
+              client = made;
+            } else {
+              client = clients.getObject();
+            }
             return RedisStore.open(
                 client, redis.getNamespace(), redis.getFinishedTtl(), owner, lease, clock);
           } catch (RuntimeException e) {
-            String where =
-                redis.getUrl() != null
-                    ? "at " + RedisClients.withoutSecrets(redis.getUrl())
-                    : "through the UnifiedJedis bean";
             throw new IllegalStateException(
                 "firebreak.store=redis: cannot open the store " + where + ": " + e.getMessage(), e);
           }
@@ -203,6 +211,21 @@ class FirebreakStoreConfiguration {
   /** A client from a {@code redis://} or {@code rediss://} URL, on every Jedis from 5 to 8. */
   static final class RedisClients {
     private RedisClients() {}
+
+    /**
+     * {@code firebreak.redis.url} as a URI; one that does not parse is refused without its text,
+     * which may hold a password.
+     */
+    static URI parse(String url) {
+      try {
+        return new URI(url);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException(
+            "firebreak.redis.url is not a valid URI at index "
+                + e.getIndex()
+                + " (its text is kept out of this message: it may hold a password)");
+      }
+    }
 
     /** {@code url} without its user and password, for messages. */
     static String withoutSecrets(URI url) {

@@ -125,6 +125,12 @@ class ActuatorTest {
       assertEquals(
           400, send("POST", "firebreak/breakers/payments", "{\"state\":\"AJAR\"}").statusCode());
       get("firebreak/breakers/nothing", 404);
+      assertEquals(
+          404, send("POST", "firebreak/breakers/nothing", "{\"state\":\"OPEN\"}").statusCode());
+      assertEquals(
+          404,
+          send("POST", "firebreak/dead-letters/nothing", "{\"action\":\"replay\"}").statusCode());
+      assertEquals(404, send("DELETE", "firebreak/dead-letters/nothing", null).statusCode());
 
       // Two dead letters: at the threshold, DOWN.
       assertEquals(WorkflowStatus.FAILED, desk.book("broke-again", "Broke").status());

@@ -211,6 +211,9 @@ class StarterTest {
             context -> {
               assertSame(OwnRuntime.RUNTIME, context.getBean(FirebreakRuntime.class));
               assertEquals(1, context.getBeansOfType(FirebreakRuntime.class).size());
+              assertTrue(
+                  context.getBeansOfType(dev.firebreak.runtime.CheckpointStore.class).isEmpty(),
+                  "no store of the starter's is opened beside the application's runtime");
             });
   }
 }

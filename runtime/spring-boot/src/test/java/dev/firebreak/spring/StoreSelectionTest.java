@@ -164,6 +164,9 @@ class StoreSelectionTest {
         nobody.contains("firebreak.store=redis: cannot open the store at redis://127.0.0.1:"),
         nobody);
     assertTrue(!nobody.contains("secret"), "the password stays out of the message: " + nobody);
+    String unparsable = startFailure("firebreak.redis.url=redis://u:se cret@127.0.0.1:1");
+    assertTrue(unparsable.contains("firebreak.redis.url is not a valid URI at index"), unparsable);
+    assertTrue(!unparsable.contains("cret"), "nor when the URL does not parse: " + unparsable);
   }
 
   private static int freePort() {

@@ -1,6 +1,7 @@
 package dev.firebreak.sample.spring;
 
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.OverloadedException;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.sample.invoice.Batch;
@@ -15,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -82,6 +85,19 @@ class InvoiceController {
               return ResponseEntity.ok(view);
             })
         .orElse(ResponseEntity.notFound().build());
+  }
+
+  /** A bad request: 400 with the reason. */
+  @ExceptionHandler(IllegalArgumentException.class)
+  ResponseEntity<Map<String, String>> badRequest(IllegalArgumentException e) {
+    return ResponseEntity.badRequest().body(Map.of("error", String.valueOf(e.getMessage())));
+  }
+
+  /** The runtime holds its maximum of runs in flight: 503, try again later. */
+  @ExceptionHandler(OverloadedException.class)
+  ResponseEntity<Map<String, String>> overloaded(OverloadedException e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .body(Map.of("error", String.valueOf(e.getMessage())));
   }
 
   private static Map<String, Object> view(WorkflowResult<AccountingEntry> result) {

@@ -73,6 +73,9 @@ class InvoiceApplicationTest {
       String found = send(base, "GET", "/invoices/INV-ONE", null).body();
       assertTrue(found.contains("\"checkpoints\":[\"extract\""), found);
       assertEquals(404, send(base, "GET", "/invoices/INV-NONE", null).statusCode());
+      HttpResponse<String> tooMany = send(base, "POST", "/invoices/batch?count=0", null);
+      assertEquals(400, tooMany.statusCode(), tooMany.body());
+      assertTrue(tooMany.body().contains("count is 1 to 10000, not 0"), tooMany.body());
 
       String overview = send(base, "GET", "/actuator/firebreak", null).body();
       assertTrue(overview.contains("\"ocr-api\":{\"state\":"), overview);

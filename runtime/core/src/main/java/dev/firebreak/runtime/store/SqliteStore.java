@@ -154,7 +154,9 @@ public final class SqliteStore extends JdbcStore {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
-      rs.next();
+      if (!rs.next()) {
+        throw new SQLException("SELECT sqlite_version() returned no row");
+      }
       LibraryVersions.requireSqlite(rs.getString(1));
     }
   }
