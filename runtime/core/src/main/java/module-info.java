@@ -19,6 +19,7 @@ module dev.firebreak.runtime {
   requires dev.firebreak.annotations;
 
   exports dev.firebreak.runtime;
+  exports dev.firebreak.runtime.bus;
   exports dev.firebreak.runtime.codec;
   exports dev.firebreak.runtime.generated;
   exports dev.firebreak.runtime.graph;

@@ -1,10 +1,14 @@
 package dev.firebreak.runtime;
 
+import dev.firebreak.runtime.bus.Intake;
+import dev.firebreak.runtime.bus.IntakeTopics;
+import dev.firebreak.runtime.bus.Transport;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.GeneratedCode;
 import dev.firebreak.runtime.graph.WorkflowGraph;
+import dev.firebreak.runtime.internal.BusIntake;
 import dev.firebreak.runtime.internal.Engine;
 import dev.firebreak.runtime.internal.LibraryVersions;
 import dev.firebreak.runtime.internal.Overrides;
@@ -196,6 +200,24 @@ public final class FirebreakRuntime implements AutoCloseable {
   public BoundEntryPoint bind(WorkflowGraph graph, String entryPoint, List<StepBinding> bindings) {
     GeneratedCode.check(graph);
     return bind(graph.entryPoint(entryPoint), bindings);
+  }
+
+  /**
+   * Binds entry point {@code entryPoint} of {@code workflow} (the {@code @Workflow} interface's
+   * qualified name), whose orchestrator is already created on this runtime, to the requests of
+   * {@code topics} on {@code transport}; see {@link Intake}.
+   *
+   * @throws IllegalStateException if the entry point is not bound here, or an input has no codec
+   */
+  public Intake intake(
+      Transport transport, String workflow, String entryPoint, IntakeTopics topics) {
+    return BusIntake.start(
+        engine,
+        Objects.requireNonNull(workflow, "workflow"),
+        Objects.requireNonNull(entryPoint, "entryPoint"),
+        Objects.requireNonNull(transport, "transport"),
+        Objects.requireNonNull(topics, "topics"),
+        deadLetters);
   }
 
   /** The state of the circuit breaker {@code name}, or empty if no bound step uses it. */

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletionStage;
  * Builds an entry point by hand, the way generated code does: slot 0.. are the inputs, then one
  * slot per step in order.
  */
-final class Flow {
+public final class Flow {
   private final String name;
   private final int inputs;
   private final List<StepDescriptor> steps = new ArrayList<>();
@@ -29,7 +29,7 @@ final class Flow {
   }
 
   /** {@code attempts} attempts (the first included), {@code delay} apart, on any exception. */
-  static dev.firebreak.runtime.graph.RetryPolicy fixedRetry(
+  public static dev.firebreak.runtime.graph.RetryPolicy fixedRetry(
       int attempts, java.time.Duration delay) {
     return new dev.firebreak.runtime.graph.RetryPolicy(
         attempts,
@@ -42,16 +42,16 @@ final class Flow {
         null);
   }
 
-  static Flow of(String name, int inputs) {
+  public static Flow of(String name, int inputs) {
     return new Flow(name, inputs);
   }
 
   /** A step with a 1-minute timeout. */
-  Flow step(StepDescriptor.Builder step, StepBinding binding) {
+  public Flow step(StepDescriptor.Builder step, StepBinding binding) {
     return step(step, Duration.ofMinutes(1), binding);
   }
 
-  Flow step(StepDescriptor.Builder step, Duration timeout, StepBinding binding) {
+  public Flow step(StepDescriptor.Builder step, Duration timeout, StepBinding binding) {
     if (binding.asyncCall() != null) {
       step.async();
     }
@@ -66,29 +66,29 @@ final class Flow {
     return this;
   }
 
-  Flow deadline(Duration deadline) {
+  public Flow deadline(Duration deadline) {
     this.deadline = deadline;
     return this;
   }
 
   /** Codecs for the inputs, so that a durable store keeps them for {@code resume}. */
-  Flow inputCodecs(dev.firebreak.runtime.CheckpointCodec<?>... codecs) {
+  public Flow inputCodecs(dev.firebreak.runtime.CheckpointCodec<?>... codecs) {
     this.inputCodecs = List.of(codecs);
     return this;
   }
 
   /** A codec for the output, so that a finished run's result can be returned again. */
-  Flow outputCodec(dev.firebreak.runtime.CheckpointCodec<?> codec) {
+  public Flow outputCodec(dev.firebreak.runtime.CheckpointCodec<?> codec) {
     this.outputCodec = codec;
     return this;
   }
 
-  Flow output(int slot) {
+  public Flow output(int slot) {
     this.output = slot;
     return this;
   }
 
-  int slotOf(String step) {
+  public int slotOf(String step) {
     for (int i = 0; i < steps.size(); i++) {
       if (steps.get(i).name().equals(step)) {
         return inputs + i;
@@ -97,7 +97,7 @@ final class Flow {
     throw new IllegalArgumentException(step);
   }
 
-  EntryPointPlan plan() {
+  public EntryPointPlan plan() {
     List<String> in = new ArrayList<>();
     for (int i = 0; i < inputs; i++) {
       in.add("java.lang.Object");
@@ -107,21 +107,21 @@ final class Flow {
         "test.Flow", name, in, steps, out, deadline, "hash-" + name, inputCodecs, outputCodec);
   }
 
-  BoundEntryPoint bind(FirebreakRuntime runtime) {
+  public BoundEntryPoint bind(FirebreakRuntime runtime) {
     return runtime.bind(plan(), bindings);
   }
 
   /** A sync binding that ignores its context. */
-  static StepBinding sync(StepBinding.SyncCall call) {
+  public static StepBinding sync(StepBinding.SyncCall call) {
     return StepBinding.sync(call);
   }
 
-  static StepBinding async(StepBinding.AsyncCall call) {
+  public static StepBinding async(StepBinding.AsyncCall call) {
     return StepBinding.async(call);
   }
 
   @SuppressWarnings("unchecked")
-  static <T> CompletionStage<WorkflowResult<T>> cast(CompletionStage<?> stage) {
+  public static <T> CompletionStage<WorkflowResult<T>> cast(CompletionStage<?> stage) {
     return (CompletionStage<WorkflowResult<T>>) stage;
   }
 }

@@ -347,6 +347,47 @@ public final class Codecs {
     };
   }
 
+  /**
+   * {@code value} as JSON text in UTF-8, without the checksum of {@link #encode}: what goes on a
+   * message bus.
+   */
+  public static <T> byte[] toJson(CheckpointCodec<T> codec, T value) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (JsonGenerator out = JSON.createGenerator(bytes)) {
+      codec.write(out, value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot encode " + describe(value) + ": " + e.getMessage(), e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The value of JSON text written by {@link #toJson} or by a producer following the same format.
+   *
+   * @throws IllegalArgumentException saying why the text does not hold one such value
+   */
+  public static <T> T fromJson(CheckpointCodec<T> codec, byte[] json) {
+    if (json == null) {
+      throw new IllegalArgumentException("no value");
+    }
+    try (JsonParser in = JSON.createParser(json)) {
+      if (in.nextToken() == null) {
+        throw new IllegalArgumentException("no value");
+      }
+      T value = codec.read(in);
+      if (in.nextToken() != null) {
+        throw new IllegalArgumentException("data after the value");
+      }
+      return value;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException && e.getCause() == null) {
+        throw (IllegalArgumentException) e;
+      }
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   /** {@code value} as stored bytes: a CRC-32 of the JSON, then the JSON. */
   public static <T> byte[] encode(CheckpointCodec<T> codec, T value) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);

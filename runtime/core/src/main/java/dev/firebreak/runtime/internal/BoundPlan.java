@@ -168,6 +168,47 @@ final class BoundPlan implements BoundEntryPoint {
     return plan.workflow();
   }
 
+  String entryPoint() {
+    return plan.name();
+  }
+
+  /**
+   * The inputs of a bus request: a JSON array holding each input in its codec's JSON.
+   *
+   * @throws IllegalArgumentException if {@code json} does not hold them
+   * @throws IllegalStateException if the entry point has inputs without codecs
+   */
+  Object[] inputsFromJson(byte[] json) {
+    requireInputCodecs();
+    return Codecs.fromJson(Codecs.tuple(plan.inputCodecs()), json);
+  }
+
+  /**
+   * @throws IllegalStateException if an input has no codec (a type the processor cannot encode), so
+   *     that no request could be read
+   */
+  void requireInputCodecs() {
+    if (!plan.storesInputs()) {
+      throw new IllegalStateException(
+          plan.workflow()
+              + "."
+              + plan.name()
+              + " has inputs without codecs, so it cannot read requests from a bus");
+    }
+  }
+
+  /** Starts (or attaches to) the run a bus request names; opening it happens on the executor. */
+  Run startFromBus(String runId, Object[] inputs) {
+    return start(runId, inputs, Start.ASYNC, null);
+  }
+
+  /** A run's output as JSON for the bus; null when the entry point has no output codec. */
+  @SuppressWarnings("unchecked")
+  byte[] outputJson(Object output) {
+    CheckpointCodec<Object> codec = (CheckpointCodec<Object>) plan.outputCodec();
+    return codec == null || output == null ? null : Codecs.toJson(codec, output);
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public <T> T run(String runId, Object... inputs) {
@@ -368,6 +409,7 @@ final class BoundPlan implements BoundEntryPoint {
           if (engine.journal.leaseDuration() == null) {
             throw owned;
           }
+          run.stored.complete(null); // the run is the other node's, in the store
           openLater(run, values, owned);
           return null;
         }
@@ -391,11 +433,13 @@ final class BoundPlan implements BoundEntryPoint {
     } catch (RuntimeException e) {
       engine.runs.remove(id, run);
       engine.inFlight.decrementAndGet();
+      run.stored.completeExceptionally(e);
       run.result.completeExceptionally(e);
       throw e;
     }
     run.inputSnapshot = record.inputs();
     run.opened = true;
+    run.stored.complete(null);
     return record;
   }
 

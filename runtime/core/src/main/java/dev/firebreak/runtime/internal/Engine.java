@@ -141,6 +141,25 @@ public final class Engine {
     }
   }
 
+  /**
+   * The bound plan of {@code workflow}'s entry point {@code entryPoint}.
+   *
+   * @throws IllegalStateException if no orchestrator on this runtime bound it
+   */
+  BoundPlan boundPlan(String workflow, String entryPoint) {
+    BoundPlan plan = plans.get(key(workflow, entryPoint));
+    if (plan == null) {
+      throw new IllegalStateException(
+          workflow
+              + "."
+              + entryPoint
+              + " is not bound on this runtime: create its orchestrator first (bound here: "
+              + plans.keySet()
+              + ")");
+    }
+    return plan;
+  }
+
   /** The plan {@code record} was started by, which must be bound here. */
   private BoundPlan boundPlanOf(RunRecord record) {
     BoundPlan plan = plans.get(key(record.workflow(), record.entryPoint()));

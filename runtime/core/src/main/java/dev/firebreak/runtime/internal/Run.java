@@ -90,6 +90,12 @@ final class Run {
   /** Whether the run is recorded in the store: only then can the node confirm it. */
   volatile boolean opened;
 
+  /**
+   * Completes once the run is in the store (opened here, or held there by another node), or fails
+   * with the store's refusal: what a bus request waits for before it is acknowledged.
+   */
+  final CompletableFuture<Void> stored = new CompletableFuture<>();
+
   /** The inputs as stored, for the dead letter; null if not stored. */
   byte[] inputSnapshot;
 

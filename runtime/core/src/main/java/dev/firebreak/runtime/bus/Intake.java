@@ -1,0 +1,25 @@
+package dev.firebreak.runtime.bus;
+
+/**
+ * An entry point bound to a topic of requests ({@code FirebreakRuntime.intake}). Each request
+ * starts a run named by its key; the request is acknowledged only once the run is durably opened in
+ * the store, so a crash delivers it again and the redelivery attaches to the run, never starting a
+ * second one. A runtime at its limit of runs in flight pauses the subscription, never drops a
+ * request. A request that cannot be read (no key, a bad run id, inputs that do not decode) becomes
+ * a dead letter named by its topic and position, and is acknowledged: it never stalls its
+ * partition, and never touches a run of the same key.
+ */
+public interface Intake extends AutoCloseable {
+  /** Requests that started (or attached to) a run so far. */
+  long started();
+
+  /** Requests refused as unreadable so far. */
+  long poisoned();
+
+  /** Whether the subscription is paused because the runtime is full. */
+  boolean paused();
+
+  /** Leaves the group: requests not yet acknowledged go to the other nodes. */
+  @Override
+  void close();
+}

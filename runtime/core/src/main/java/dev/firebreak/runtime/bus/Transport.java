@@ -1,0 +1,27 @@
+package dev.firebreak.runtime.bus;
+
+/**
+ * A message bus of topics (Kafka topics, Redis streams) holding keyed records, read by consumer
+ * groups: each record of a topic goes to one member of each group, and one not acknowledged is
+ * delivered again, to this member or another, after a crash or a rebalance. Implementations: the
+ * Kafka transport ({@code firebreak-kafka}) and Redis Streams ({@code firebreak-redis}).
+ */
+public interface Transport extends AutoCloseable {
+  /**
+   * Appends {@code value} under {@code key} to {@code topic}; returns once the bus has it.
+   *
+   * @throws RuntimeException if the bus did not take it
+   */
+  void publish(String topic, String key, byte[] value);
+
+  /**
+   * Starts reading {@code topic} as a member of {@code group}: its records go to {@code receiver},
+   * one at a time and in order per key, on a thread of the transport's. A new group starts at the
+   * topic's beginning.
+   */
+  Subscription subscribe(String topic, String group, Receiver receiver);
+
+  /** Stops every subscription and releases the transport's connections. */
+  @Override
+  void close();
+}

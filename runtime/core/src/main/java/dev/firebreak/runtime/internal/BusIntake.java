@@ -1,0 +1,293 @@
+package dev.firebreak.runtime.internal;
+
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
+import dev.firebreak.runtime.OverloadedException;
+import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.WorkflowResult;
+import dev.firebreak.runtime.bus.Delivery;
+import dev.firebreak.runtime.bus.Intake;
+import dev.firebreak.runtime.bus.IntakeTopics;
+import dev.firebreak.runtime.bus.Subscription;
+import dev.firebreak.runtime.bus.Transport;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Intake} of one entry point: each request starts (or attaches to) the run its key
+ * names, and is acknowledged once the run is in the store. While the runtime is full, requests wait
+ * here in arrival order and the subscription is paused (so they are at most one fetch's worth); a
+ * run ending, or a look every {@value #RETRY_MILLIS} ms, lets them in again.
+ */
+public final class BusIntake implements Intake {
+  private static final Logger log = LoggerFactory.getLogger("dev.firebreak.runtime.bus");
+
+  /** How often waiting requests try again while the runtime stays full for other reasons. */
+  static final long RETRY_MILLIS = 50;
+
+  private final Engine engine;
+  private final BoundPlan plan;
+  private final Transport transport;
+  private final IntakeTopics topics;
+  private final DeadLetterQueue deadLetters;
+
+  /** Guards {@link #waiting} and the pause state: the transport's thread and run endings meet. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
+  private boolean pausedNow;
+  private boolean retryScheduled;
+  private volatile boolean closed;
+  private final AtomicLong started = new AtomicLong();
+  private final AtomicLong poisoned = new AtomicLong();
+  private Subscription subscription;
+
+  private BusIntake(
+      Engine engine,
+      BoundPlan plan,
+      Transport transport,
+      IntakeTopics topics,
+      DeadLetterQueue deadLetters) {
+    this.engine = engine;
+    this.plan = plan;
+    this.transport = transport;
+    this.topics = topics;
+    this.deadLetters = deadLetters;
+  }
+
+  /** Binds {@code workflow.entryPoint}, bound on {@code engine}, to {@code topics.requests()}. */
+  public static Intake start(
+      Engine engine,
+      String workflow,
+      String entryPoint,
+      Transport transport,
+      IntakeTopics topics,
+      DeadLetterQueue deadLetters) {
+    BoundPlan plan = engine.boundPlan(workflow, entryPoint);
+    plan.requireInputCodecs();
+    BusIntake intake = new BusIntake(engine, plan, transport, topics, deadLetters);
+    intake.subscription = transport.subscribe(topics.requests(), topics.group(), intake::receive);
+    return intake;
+  }
+
+  /** On the transport's thread, in order. */
+  private void receive(Delivery delivery) {
+    lock.lock();
+    try {
+      if (closed) {
+        return; // not acknowledged: another node's, after this one leaves
+      }
+      if (!waiting.isEmpty() || !offer(delivery)) {
+        waiting.addLast(delivery);
+        pause();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Starts the request's run; false if the runtime is full (the request is left untouched). */
+  private boolean offer(Delivery delivery) {
+    String runId = delivery.key();
+    Object[] inputs;
+    try {
+      if (runId == null) {
+        throw new IllegalArgumentException("the request has no key: its key names the run");
+      }
+      RunIds.check(runId);
+      inputs = plan.inputsFromJson(delivery.value());
+    } catch (IllegalArgumentException e) {
+      poison(delivery, e);
+      return true;
+    }
+    Run run;
+    try {
+      run = plan.startFromBus(runId, inputs);
+    } catch (OverloadedException e) {
+      return false;
+    } catch (RuntimeException e) {
+      // A null input, a run id already used by another entry point: the request cannot start.
+      poison(delivery, e);
+      return true;
+    }
+    started.incrementAndGet();
+    run.stored.whenComplete(
+        (ok, refused) -> {
+          if (refused == null) {
+            delivery.ack();
+          } else {
+            refusedByStore(delivery, refused);
+          }
+        });
+    run.result.whenComplete((result, failure) -> ended(runId, result));
+    return true;
+  }
+
+  /**
+   * The store refused the run: an id another entry point uses, a graph that changed, are for good
+   * (a dead letter, acknowledged); a store away is not (left unacknowledged: the bus delivers the
+   * request again).
+   */
+  private void refusedByStore(Delivery delivery, Throwable refused) {
+    if (refused instanceof dev.firebreak.runtime.StoreUnavailableException) {
+      log.warn(
+          "request {}@{}: the store is away; the bus will deliver it again",
+          delivery.topic(),
+          delivery.position(),
+          refused);
+      return;
+    }
+    poison(delivery, refused);
+  }
+
+  private void ended(String runId, WorkflowResult<Object> result) {
+    if (result != null) {
+      publishOutcome(runId, result);
+    }
+    drain();
+  }
+
+  /**
+   * Lets waiting requests in while the runtime has room; resumes the subscription once none wait.
+   */
+  private void drain() {
+    lock.lock();
+    try {
+      // Taken off the queue before it is offered: a run that ends at once calls back into drain()
+      // on this thread (the lock is reentrant), which must see the queue without it.
+      while (!waiting.isEmpty() && !closed) {
+        Delivery next = waiting.pollFirst();
+        if (!offer(next)) {
+          waiting.addFirst(next);
+          scheduleRetry();
+          return;
+        }
+      }
+      if (pausedNow && !closed) {
+        pausedNow = false;
+        subscription.resume();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void pause() {
+    if (!pausedNow) {
+      pausedNow = true;
+      subscription.pause();
+    }
+    scheduleRetry();
+  }
+
+  private void scheduleRetry() {
+    if (!retryScheduled) {
+      retryScheduled = true;
+      engine.scheduler.schedule(
+          () -> {
+            lock.lock();
+            try {
+              retryScheduled = false;
+            } finally {
+              lock.unlock();
+            }
+            drain();
+          },
+          Duration.ofMillis(RETRY_MILLIS));
+    }
+  }
+
+  private void publishOutcome(String runId, WorkflowResult<Object> result) {
+    try {
+      if (topics.results() != null) {
+        byte[] output = result.status().isSuccess() ? plan.outputJson(result.output()) : null;
+        transport.publish(topics.results(), runId, BusMessages.result(result, output));
+      }
+      if (topics.deadLetters() != null && !result.status().isSuccess()) {
+        deadLetters
+            .find(runId)
+            .ifPresent(
+                letter ->
+                    transport.publish(topics.deadLetters(), runId, BusMessages.deadLetter(letter)));
+      }
+    } catch (RuntimeException e) {
+      log.warn("run {}: its outcome was not published", RunIds.forLog(runId), e);
+    }
+  }
+
+  /**
+   * A request that cannot start a run: a dead letter named by its topic and position (never by its
+   * key, which may name a real run), published, and acknowledged so that it never stalls its
+   * partition.
+   */
+  private void poison(Delivery delivery, Throwable why) {
+    poisoned.incrementAndGet();
+    String id = "poison:" + delivery.topic() + "@" + delivery.position();
+    DeadLetter letter =
+        new DeadLetter(
+            id,
+            plan.workflow(),
+            plan.entryPoint(),
+            DeadLetterReason.INVALID_INPUT,
+            "",
+            0,
+            List.of(
+                "request "
+                    + delivery.topic()
+                    + "@"
+                    + delivery.position()
+                    + " (key "
+                    + (delivery.key() == null ? "none" : RunIds.forLog(delivery.key()))
+                    + ") cannot start a run: "
+                    + why.getMessage()),
+            engine.scheduler.now());
+    try {
+      deadLetters.add(letter);
+      engine.events.deadLettered(letter, "an unreadable request");
+      if (topics.deadLetters() != null) {
+        transport.publish(topics.deadLetters(), id, BusMessages.deadLetter(letter));
+      }
+      delivery.ack();
+    } catch (RuntimeException e) {
+      log.warn("request {}: not dead-lettered; the bus will deliver it again", id, e);
+    }
+  }
+
+  @Override
+  public long started() {
+    return started.get();
+  }
+
+  @Override
+  public long poisoned() {
+    return poisoned.get();
+  }
+
+  @Override
+  public boolean paused() {
+    lock.lock();
+    try {
+      return pausedNow;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      waiting.clear();
+    } finally {
+      lock.unlock();
+    }
+    subscription.close();
+  }
+}
