@@ -19,6 +19,12 @@ public interface Intake extends AutoCloseable {
   /** Whether the subscription is paused because the runtime is full. */
   boolean paused();
 
+  /**
+   * Requests delivered and waiting here for room in the runtime: at most about one fetch, since the
+   * subscription is paused meanwhile.
+   */
+  int waiting();
+
   /** Leaves the group: requests not yet acknowledged go to the other nodes. */
   @Override
   void close();

@@ -31,6 +31,9 @@ public final class BusIntake implements Intake {
   /** How often waiting requests try again while the runtime stays full for other reasons. */
   static final long RETRY_MILLIS = 50;
 
+  /** How long a request whose run the store could not open waits before it is offered again. */
+  static final long STORE_RETRY_MILLIS = 500;
+
   private final Engine engine;
   private final BoundPlan plan;
   private final Transport transport;
@@ -131,16 +134,30 @@ public final class BusIntake implements Intake {
 
   /**
    * The store refused the run: an id another entry point uses, a graph that changed, are for good
-   * (a dead letter, acknowledged); a store away is not (left unacknowledged: the bus delivers the
-   * request again).
+   * (a dead letter, acknowledged); a store away is not: the request, still unacknowledged, is
+   * offered again after {@value #STORE_RETRY_MILLIS} ms, until the store takes the run.
    */
   private void refusedByStore(Delivery delivery, Throwable refused) {
     if (refused instanceof dev.firebreak.runtime.StoreUnavailableException) {
       log.warn(
-          "request {}@{}: the store is away; the bus will deliver it again",
+          "request {}@{}: the store is away; trying again in {} ms",
           delivery.topic(),
           delivery.position(),
+          STORE_RETRY_MILLIS,
           refused);
+      engine.scheduler.schedule(
+          () -> {
+            lock.lock();
+            try {
+              if (!closed) {
+                waiting.addFirst(delivery);
+              }
+            } finally {
+              lock.unlock();
+            }
+            drain();
+          },
+          Duration.ofMillis(STORE_RETRY_MILLIS));
       return;
     }
     poison(delivery, refused);
@@ -274,6 +291,16 @@ public final class BusIntake implements Intake {
     lock.lock();
     try {
       return pausedNow;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int waiting() {
+    lock.lock();
+    try {
+      return waiting.size();
     } finally {
       lock.unlock();
     }

@@ -1,0 +1,91 @@
+package dev.firebreak.runtime.kafka;
+
+import dev.firebreak.runtime.bus.Receiver;
+import dev.firebreak.runtime.bus.Subscription;
+import dev.firebreak.runtime.bus.Transport;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The bus on Kafka: a record's key is the Kafka key (UTF-8), its value the Kafka value. Publishing
+ * waits for the write to be acknowledged by all in-sync replicas ({@code acks=all}, idempotent).
+ * Each subscription is a {@link KafkaSubscription}: a consumer of its own on a thread of its own,
+ * committing offsets only up to the records acknowledged in order, so a crash delivers the rest
+ * again (to whichever member gets the partition).
+ */
+public final class KafkaTransport implements Transport {
+  private final Map<String, Object> config;
+  private final int batch;
+  private final KafkaProducer<String, byte[]> producer;
+  private final List<KafkaSubscription> subscriptions = new CopyOnWriteArrayList<>();
+
+  private KafkaTransport(Map<String, Object> config, int batch) {
+    this.config = Map.copyOf(config);
+    this.batch = batch;
+    Map<String, Object> producerConfig = new HashMap<>(config);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    this.producer =
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A transport on the cluster at {@code bootstrapServers}, fetching up to {@code batch} records at
+   * a time per subscription.
+   */
+  public static KafkaTransport open(String bootstrapServers, int batch) {
+    return open(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), batch);
+  }
+
+  /**
+   * A transport with the given Kafka client settings (bootstrap servers, security, ...), shared by
+   * its producer and consumers; the settings that make the delivery guarantees are the transport's
+   * own.
+   */
+  public static KafkaTransport open(Map<String, Object> clientConfig, int batch) {
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be positive: " + batch);
+    }
+    return new KafkaTransport(clientConfig, batch);
+  }
+
+  @Override
+  public void publish(String topic, String key, byte[] value) {
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing to " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "Kafka did not take the record for " + topic + ": " + e.getCause(), e.getCause());
+    }
+  }
+
+  @Override
+  public Subscription subscribe(String topic, String group, Receiver receiver) {
+    KafkaSubscription s =
+        new KafkaSubscription(config, batch, topic, group, receiver, subscriptions::remove);
+    subscriptions.add(s);
+    s.start();
+    return s;
+  }
+
+  @Override
+  public void close() {
+    for (KafkaSubscription s : subscriptions) {
+      s.close();
+    }
+    producer.close(Duration.ofSeconds(5));
+  }
+}

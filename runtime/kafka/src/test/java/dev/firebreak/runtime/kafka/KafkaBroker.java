@@ -1,0 +1,128 @@
+package dev.firebreak.runtime.kafka;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A one-node KRaft Kafka (broker and controller in one) in this JVM, listening on 127.0.0.1 only,
+ * its log in a temporary directory deleted on close.
+ */
+final class KafkaBroker implements AutoCloseable {
+  private final KafkaRaftServer server;
+  private final Path dir;
+  private final String bootstrap;
+
+  private KafkaBroker(KafkaRaftServer server, Path dir, String bootstrap) {
+    this.server = server;
+    this.dir = dir;
+    this.bootstrap = bootstrap;
+  }
+
+  static KafkaBroker start() throws Exception {
+    Path dir = Files.createTempDirectory("firebreak-kafka");
+    int broker = freePort();
+    int controller = freePort();
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + broker + ",CONTROLLER://127.0.0.1:" + controller);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + broker);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", dir.toString());
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "3");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("num.partitions", "3");
+    KafkaConfig config = KafkaConfig.fromProps(p);
+    new Formatter()
+        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .setNodeId(1)
+        .setClusterId(Uuid.randomUuid().toString())
+        .setDirectories(java.util.List.of(dir.toString()))
+        .setMetadataLogDirectory(dir.toString())
+        .setControllerListenerName("CONTROLLER")
+        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+        .run();
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    KafkaBroker started = new KafkaBroker(server, dir, "127.0.0.1:" + broker);
+    started.awaitReady();
+    return started;
+  }
+
+  /** Waits (up to 60 s) until the broker answers with itself as a live node. */
+  private void awaitReady() throws Exception {
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    try (Admin admin = admin()) {
+      while (true) {
+        try {
+          if (!admin.describeCluster().nodes().get().isEmpty()) {
+            return;
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (System.nanoTime() > until) {
+            throw e;
+          }
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  String bootstrapServers() {
+    return bootstrap;
+  }
+
+  Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+  }
+
+  void createTopics(int partitions, String... names) throws Exception {
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(
+              Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
+          .all()
+          .get();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.shutdown();
+    server.awaitShutdown();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+}
