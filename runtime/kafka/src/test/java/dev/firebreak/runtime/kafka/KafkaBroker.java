@@ -35,6 +35,30 @@ final class KafkaBroker implements AutoCloseable {
     this.bootstrap = bootstrap;
   }
 
+  private static KafkaBroker shared;
+
+  /**
+   * The broker every test class of this JVM shares, started on first use and stopped when the JVM
+   * exits.
+   */
+  static synchronized KafkaBroker shared() throws Exception {
+    if (shared == null) {
+      KafkaBroker started = start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      started.close();
+                    } catch (IOException e) {
+                      // The JVM is going; its temporary directory may stay.
+                    }
+                  }));
+      shared = started;
+    }
+    return shared;
+  }
+
   static KafkaBroker start() throws Exception {
     Path dir = Files.createTempDirectory("firebreak-kafka");
     int broker = freePort();

@@ -27,17 +27,14 @@ class KafkaIntakeTest extends IntakeContract {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    broker = KafkaBroker.start();
+    broker = KafkaBroker.shared();
     topics = new Topics(broker.bootstrapServers());
   }
 
   @AfterAll
-  static void stopBroker() throws Exception {
+  static void closeTopics() {
     if (topics != null) {
       topics.close();
-    }
-    if (broker != null) {
-      broker.close();
     }
   }
 
