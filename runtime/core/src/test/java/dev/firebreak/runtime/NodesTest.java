@@ -63,11 +63,30 @@ class NodesTest {
   }
 
   private FirebreakRuntime node(String id, ManualScheduler time, int maxInFlightRuns) {
+    return node(id, time, maxInFlightRuns, () -> {});
+  }
+
+  /**
+   * A node whose store runs {@code afterClaim} once a sweep has claimed runs, before they start.
+   */
+  private FirebreakRuntime node(
+      String id, ManualScheduler time, int maxInFlightRuns, Runnable afterClaim) {
+    CheckpointStore store = SqliteStore.open(dir.resolve("shared.db"), id, LEASE, clockOf(timeB));
     return FirebreakRuntime.builder()
         .maxInFlightRuns(maxInFlightRuns)
         .executor(Runnable::run)
         .scheduler(time)
-        .checkpointStore(SqliteStore.open(dir.resolve("shared.db"), id, LEASE, clockOf(timeB)))
+        .checkpointStore(
+            new dev.firebreak.runtime.store.ForwardingCheckpointStore(store) {
+              @Override
+              public List<RunRecord> takeOver(java.util.Set<String> entryPoints, int max) {
+                List<RunRecord> claimed = super.takeOver(entryPoints, max);
+                if (!claimed.isEmpty()) {
+                  afterClaim.run();
+                }
+                return claimed;
+              }
+            })
         .shutdownGracePeriod(Duration.ZERO)
         .shutdownHook(false)
         .build();
@@ -162,6 +181,29 @@ class NodesTest {
     IllegalStateException refused =
         assertThrows(IllegalStateException.class, () -> payOnA.runForResult("pay-3", "order 9"));
     assertTrue(refused.getMessage().contains("shutting down"), refused.getMessage());
+  }
+
+  @Test
+  void aRunClaimedWhileCallersTakeTheLastRoomIsStillRun() throws Exception {
+    dev.firebreak.runtime.generated.BoundEntryPoint[] hang =
+        new dev.firebreak.runtime.generated.BoundEntryPoint[1];
+    // Between B's claim and the start of what it claimed, a caller takes B's only room.
+    b = node("node-b", timeB, 1, () -> hang[0].runAsyncForResult("filler", "x"));
+    payments(false, false).bind(b);
+    hang[0] =
+        Flow.of("hang", 1)
+            .inputCodecs(Codecs.STRING)
+            .step(
+                StepDescriptor.builder("wait").inputs(0),
+                async((v, ctx) -> new CompletableFuture<>()))
+            .bind(b);
+    a = node("node-a", timeA);
+    payments(true, true).bind(a).runAsyncForResult("pay-20", "order 20");
+    a.close(); // hands pay-20 back
+
+    advanceUntil(timeB, () -> status("pay-20") == WorkflowStatus.COMPLETED);
+    assertEquals(1, chargesB.get(), "claimed, then run although B was full meanwhile");
+    advanceUntil(timeB, () -> b.inFlightRuns() == 1); // the filler still holds its room
   }
 
   @Test

@@ -342,7 +342,9 @@ final class BoundPlan implements BoundEntryPoint {
     if (attached != null) {
       return attached.attach(this);
     }
-    if (!engine.admit()) {
+    if (claimed != null) {
+      engine.admitClaimed();
+    } else if (!engine.admit()) {
       throw new OverloadedException(engine.maxInFlightRuns);
     }
     Run run = new Run(this, id, values);

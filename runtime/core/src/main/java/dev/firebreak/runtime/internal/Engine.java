@@ -423,6 +423,16 @@ public final class Engine {
    * Counts one more run in flight unless that would pass the limit. The count never goes above the
    * limit, even for an instant, so {@link #inFlightRuns} is a true gauge.
    */
+  /**
+   * Admits a run this node has already claimed in the store (a takeover, a resume at start): it
+   * counts as in flight whatever the limit, since refusing it now would leave it owned here and run
+   * by no one. The sweep claims only as many as there was room for, so the limit is passed only
+   * when a caller took that room between the claim and this.
+   */
+  void admitClaimed() {
+    inFlight.incrementAndGet();
+  }
+
   boolean admit() {
     if (closing) {
       throw new IllegalStateException("this runtime is shutting down: it admits no new run");
