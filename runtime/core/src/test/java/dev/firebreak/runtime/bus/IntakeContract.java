@@ -159,11 +159,11 @@ public abstract class IntakeContract {
     return java.util.stream.IntStream.range(0, n).mapToObj(i -> prefix + i).toList();
   }
 
-  protected static void await(String what, BooleanSupplier done) {
+  public static void await(String what, BooleanSupplier done) {
     await(what, done, () -> "");
   }
 
-  protected static void await(String what, BooleanSupplier done, Supplier<String> state) {
+  public static void await(String what, BooleanSupplier done, Supplier<String> state) {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!done.getAsBoolean()) {
       if (System.nanoTime() >= until) {

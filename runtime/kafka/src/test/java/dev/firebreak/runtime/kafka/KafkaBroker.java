@@ -25,11 +25,13 @@ import org.apache.kafka.server.common.MetadataVersion;
  * its log in a temporary directory deleted on close.
  */
 final class KafkaBroker implements AutoCloseable {
-  private final KafkaRaftServer server;
+  private final KafkaConfig config;
+  private KafkaRaftServer server;
   private final Path dir;
   private final String bootstrap;
 
-  private KafkaBroker(KafkaRaftServer server, Path dir, String bootstrap) {
+  private KafkaBroker(KafkaConfig config, KafkaRaftServer server, Path dir, String bootstrap) {
+    this.config = config;
     this.server = server;
     this.dir = dir;
     this.bootstrap = bootstrap;
@@ -91,7 +93,7 @@ final class KafkaBroker implements AutoCloseable {
         .run();
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     server.startup();
-    KafkaBroker started = new KafkaBroker(server, dir, "127.0.0.1:" + broker);
+    KafkaBroker started = new KafkaBroker(config, server, dir, "127.0.0.1:" + broker);
     started.awaitReady();
     return started;
   }
@@ -113,6 +115,15 @@ final class KafkaBroker implements AutoCloseable {
         Thread.sleep(50);
       }
     }
+  }
+
+  /** Stops the broker, and starts it again on its ports and its log: a broker restart. */
+  void restart() throws Exception {
+    server.shutdown();
+    server.awaitShutdown();
+    server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    awaitReady();
   }
 
   String bootstrapServers() {
