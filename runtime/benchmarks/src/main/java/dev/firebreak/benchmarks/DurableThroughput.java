@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.RunEnd;
-import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;

@@ -24,7 +24,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * A one-node KRaft Kafka (broker and controller in one) in this JVM, listening on 127.0.0.1 only,
  * its log in a temporary directory deleted on close.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
   private final KafkaConfig config;
   private KafkaRaftServer server;
   private final Path dir;
@@ -61,7 +61,7 @@ final class KafkaBroker implements AutoCloseable {
     return shared;
   }
 
-  static KafkaBroker start() throws Exception {
+  public static KafkaBroker start() throws Exception {
     Path dir = Files.createTempDirectory("firebreak-kafka");
     int broker = freePort();
     int controller = freePort();
@@ -126,7 +126,7 @@ final class KafkaBroker implements AutoCloseable {
     awaitReady();
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return bootstrap;
   }
 
@@ -134,7 +134,7 @@ final class KafkaBroker implements AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
-  void createTopics(int partitions, String... names) throws Exception {
+  public void createTopics(int partitions, String... names) throws Exception {
     try (Admin admin = admin()) {
       admin
           .createTopics(
