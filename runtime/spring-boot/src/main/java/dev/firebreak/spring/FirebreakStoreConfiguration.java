@@ -208,7 +208,10 @@ class FirebreakStoreConfiguration {
     }
   }
 
-  /** A client from a {@code redis://} or {@code rediss://} URL, on every Jedis from 5 to 8. */
+  /**
+   * A client from a {@code redis://} or {@code rediss://} URL, on Jedis 6, 7 and 8 (the versions
+   * Boot 3.5 and 4.0 manage, and the newest).
+   */
   static final class RedisClients {
     private RedisClients() {}
 
