@@ -12,7 +12,6 @@ import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.store.RunQueriesContract;
 import dev.firebreak.runtime.store.StoreContract;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,39 +20,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
-import redis.embedded.RedisServer;
 
 /**
  * The store contract on a real Redis server, started on 127.0.0.1 for this class and stopped after
  * it.
  */
 class RedisStoreTest extends StoreContract implements RunQueriesContract {
-  private static RedisServer server;
+  private static LocalRedis local;
   private static RedisClient redis;
-  private static int port;
 
   @BeforeAll
   static void startServer() throws IOException {
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    server =
-        RedisServer.newRedisServer()
-            .port(port)
-            .setting("bind 127.0.0.1")
-            .setting("appendonly no")
-            .build();
-    server.start();
-    redis = RedisClient.create("127.0.0.1", port);
+    local = LocalRedis.start();
+    redis = local.client();
   }
 
   @AfterAll
   static void stopServer() throws IOException {
-    if (redis != null) {
-      redis.close();
-    }
-    if (server != null) {
-      server.stop();
+    if (local != null) {
+      local.close();
     }
   }
 

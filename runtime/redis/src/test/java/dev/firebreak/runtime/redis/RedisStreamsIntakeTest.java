@@ -4,7 +4,6 @@ import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.bus.IntakeContract;
 import dev.firebreak.runtime.bus.Transport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,7 +15,6 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.embedded.RedisServer;
 
 /**
  * Redis as bus and store (the small end of the sizing table): the intake contract on Redis Streams
@@ -24,32 +22,19 @@ import redis.embedded.RedisServer;
  * claimed after {@code claimAfter} (300 ms here).
  */
 class RedisStreamsIntakeTest extends IntakeContract {
-  private static RedisServer server;
+  private static LocalRedis local;
   private static RedisClient redis;
 
   @BeforeAll
   static void startServer() throws IOException {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    server =
-        RedisServer.newRedisServer()
-            .port(port)
-            .setting("bind 127.0.0.1")
-            .setting("appendonly no")
-            .build();
-    server.start();
-    redis = RedisClient.create("127.0.0.1", port);
+    local = LocalRedis.start();
+    redis = local.client();
   }
 
   @AfterAll
   static void stopServer() throws IOException {
-    if (redis != null) {
-      redis.close();
-    }
-    if (server != null) {
-      server.stop();
+    if (local != null) {
+      local.close();
     }
   }
 
