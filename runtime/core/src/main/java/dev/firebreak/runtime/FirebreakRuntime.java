@@ -70,6 +70,7 @@ public final class FirebreakRuntime implements AutoCloseable {
   private final Scheduler scheduler;
   private final OwnedResources owned;
   private volatile boolean closed;
+  private final List<Intake> intakes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Executor executor;
   private final Duration shutdownGracePeriod;
   private final Thread hook;
@@ -205,19 +206,23 @@ public final class FirebreakRuntime implements AutoCloseable {
   /**
    * Binds entry point {@code entryPoint} of {@code workflow} (the {@code @Workflow} interface's
    * qualified name), whose orchestrator is already created on this runtime, to the requests of
-   * {@code topics} on {@code transport}; see {@link Intake}.
+   * {@code topics} on {@code transport}; see {@link Intake}. {@link #close} closes it first, so the
+   * requests not yet started go to the other nodes.
    *
    * @throws IllegalStateException if the entry point is not bound here, or an input has no codec
    */
   public Intake intake(
       Transport transport, String workflow, String entryPoint, IntakeTopics topics) {
-    return BusIntake.start(
-        engine,
-        Objects.requireNonNull(workflow, "workflow"),
-        Objects.requireNonNull(entryPoint, "entryPoint"),
-        Objects.requireNonNull(transport, "transport"),
-        Objects.requireNonNull(topics, "topics"),
-        deadLetters);
+    Intake intake =
+        BusIntake.start(
+            engine,
+            Objects.requireNonNull(workflow, "workflow"),
+            Objects.requireNonNull(entryPoint, "entryPoint"),
+            Objects.requireNonNull(transport, "transport"),
+            Objects.requireNonNull(topics, "topics"),
+            deadLetters);
+    intakes.add(intake);
+    return intake;
   }
 
   /** The state of the circuit breaker {@code name}, or empty if no bound step uses it. */
@@ -357,6 +362,10 @@ public final class FirebreakRuntime implements AutoCloseable {
       return;
     }
     closed = true;
+    // First: requests not yet started stay unacknowledged, for the other nodes.
+    for (Intake intake : intakes) {
+      intake.close();
+    }
     engine.stopAdmitting();
     awaitInFlight();
     engine.leave();

@@ -109,12 +109,18 @@ public final class BusIntake implements Intake {
       poison(delivery, e);
       return true;
     }
+    if (engine.closing()) {
+      return false; // left unacknowledged: another node takes it
+    }
     Run run;
     try {
       run = plan.startFromBus(runId, inputs);
     } catch (OverloadedException e) {
       return false;
     } catch (RuntimeException e) {
+      if (engine.closing()) {
+        return false; // shut down since the look above: not the request's fault
+      }
       // A null input, a run id already used by another entry point: the request cannot start.
       poison(delivery, e);
       return true;
@@ -244,7 +250,6 @@ public final class BusIntake implements Intake {
    * partition.
    */
   private void poison(Delivery delivery, Throwable why) {
-    poisoned.incrementAndGet();
     String id = "poison:" + delivery.topic() + "@" + delivery.position();
     DeadLetter letter =
         new DeadLetter(
@@ -270,10 +275,20 @@ public final class BusIntake implements Intake {
       if (topics.deadLetters() != null) {
         transport.publish(topics.deadLetters(), id, BusMessages.deadLetter(letter));
       }
-      delivery.ack();
     } catch (RuntimeException e) {
-      log.warn("request {}: not dead-lettered; the bus will deliver it again", id, e);
+      // Left unacknowledged (a Kafka partition commits no further until it is), and tried again.
+      log.warn("request {}: not dead-lettered; trying again in {} ms", id, STORE_RETRY_MILLIS, e);
+      engine.scheduler.schedule(
+          () -> {
+            if (!closed) {
+              poison(delivery, why);
+            }
+          },
+          Duration.ofMillis(STORE_RETRY_MILLIS));
+      return;
     }
+    poisoned.incrementAndGet();
+    delivery.ack();
   }
 
   @Override

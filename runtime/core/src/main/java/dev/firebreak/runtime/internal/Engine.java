@@ -423,6 +423,11 @@ public final class Engine {
    * Counts one more run in flight unless that would pass the limit. The count never goes above the
    * limit, even for an instant, so {@link #inFlightRuns} is a true gauge.
    */
+  /** Whether this runtime is shutting down: it admits no new run. */
+  boolean closing() {
+    return closing;
+  }
+
   /**
    * Admits a run this node has already claimed in the store (a takeover, a resume at start): it
    * counts as in flight whatever the limit, since refusing it now would leave it owned here and run

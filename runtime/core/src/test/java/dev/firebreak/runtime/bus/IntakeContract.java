@@ -291,6 +291,38 @@ public abstract class IntakeContract {
   }
 
   @Test
+  void aRuntimeShuttingDownLeavesItsWaitingRequestsToTheOtherNodes() throws Exception {
+    gate = new CountDownLatch(1);
+    List<String> ids = ids("shut-", 10);
+    ids.forEach(id -> request(id, "s"));
+    FirebreakRuntime first = node("node-a", 1);
+    Intake intake = intake(first, "node-a");
+    await("node-a full, the rest waiting", () -> calls.size() == 1 && intake.waiting() > 0);
+
+    first.close(); // grace period zero: its one run is handed back
+    assertEquals(0, intake.poisoned(), "a shutdown is not the requests' fault");
+    assertTrue(first.deadLetters().list().isEmpty(), first.deadLetters().list().toString());
+
+    gate.countDown();
+    FirebreakRuntime second = node("node-b", 1000);
+    intake(second, "node-b");
+    // The run node-a handed back is taken over by node-b's sweep, not started by its intake.
+    await(
+        "all ten completed",
+        () ->
+            ids.stream()
+                .allMatch(
+                    id ->
+                        second
+                            .runs()
+                            .find(id)
+                            .map(d -> d.run().status() == WorkflowStatus.COMPLETED)
+                            .orElse(false)));
+    await("every request acknowledged", () -> unacknowledged(requests, GROUP) == 0);
+    assertTrue(ids.stream().allMatch(calls::containsKey), "lost: " + calls.keySet());
+  }
+
+  @Test
   void requestsAMemberHeldUnacknowledgedWhenItLeftGoToAnother() {
     List<String> ids = ids("orphan-", 20);
     ids.forEach(id -> request(id, "y"));

@@ -100,7 +100,7 @@ public final class RedisStreamsTransport implements Transport {
     final Thread thread;
     volatile boolean paused;
     volatile boolean closed;
-    long nextClaim;
+    long nextClaim = System.nanoTime();
 
     Reader(String topic, String group, Receiver receiver) {
       this.topic = topic;
