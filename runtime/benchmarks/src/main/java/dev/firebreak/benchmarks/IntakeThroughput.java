@@ -74,9 +74,7 @@ public final class IntakeThroughput {
                           kafka.createTopics(6, topic);
                           try (Transport publisher =
                               KafkaTransport.open(kafka.bootstrapServers(), 100)) {
-                            for (int i = 0; i < requests; i++) {
-                              publisher.publish(topic, "r" + i, request(i));
-                            }
+                            publishAll(publisher, topic, requests);
                           }
                         },
                         node -> KafkaTransport.open(kafka.bootstrapServers(), 100)));
@@ -93,9 +91,7 @@ public final class IntakeThroughput {
                           try (Transport publisher =
                               RedisStreamsTransport.open(
                                   redis, "publisher", Duration.ofSeconds(30), 100)) {
-                            for (int i = 0; i < requests; i++) {
-                              publisher.publish(topic, "r" + i, request(i));
-                            }
+                            publishAll(publisher, topic, requests);
                           }
                         },
                         node ->
@@ -230,5 +226,14 @@ public final class IntakeThroughput {
 
   private interface ThrowingConsumer<T> {
     void accept(T t) throws Exception;
+  }
+
+  /** Publishes the requests without waiting for each, then waits until the bus has them all. */
+  private static void publishAll(Transport publisher, String topic, int requests) {
+    CompletableFuture<?>[] sent = new CompletableFuture<?>[requests];
+    for (int i = 0; i < requests; i++) {
+      sent[i] = publisher.publish(topic, "r" + i, request(i)).toCompletableFuture();
+    }
+    CompletableFuture.allOf(sent).join();
   }
 }

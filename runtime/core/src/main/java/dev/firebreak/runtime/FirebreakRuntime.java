@@ -61,6 +61,9 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** How long a closing runtime lets its runs in flight finish, unless configured. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE_PERIOD = Duration.ofSeconds(10);
 
+  /** How long a closing runtime waits, after its runs, for their outcomes to reach the bus. */
+  static final Duration OUTCOMES_GRACE_PERIOD = Duration.ofSeconds(5);
+
   /** Worker threads of the default pool on Java 17–20 (virtual threads are used from Java 21). */
   public static final int DEFAULT_POOL_THREADS = 64;
 
@@ -70,7 +73,7 @@ public final class FirebreakRuntime implements AutoCloseable {
   private final Scheduler scheduler;
   private final OwnedResources owned;
   private volatile boolean closed;
-  private final List<Intake> intakes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<BusIntake> intakes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Executor executor;
   private final Duration shutdownGracePeriod;
   private final Thread hook;
@@ -207,13 +210,15 @@ public final class FirebreakRuntime implements AutoCloseable {
    * Binds entry point {@code entryPoint} of {@code workflow} (the {@code @Workflow} interface's
    * qualified name), whose orchestrator is already created on this runtime, to the requests of
    * {@code topics} on {@code transport}; see {@link Intake}. {@link #close} closes it first, so the
-   * requests not yet started go to the other nodes.
+   * requests not yet started go to the other nodes, and publishes the outcomes of the runs that end
+   * within the grace period before it returns (waiting up to 5 s for the bus to take them): close
+   * the runtime before the transport.
    *
    * @throws IllegalStateException if the entry point is not bound here, or an input has no codec
    */
   public Intake intake(
       Transport transport, String workflow, String entryPoint, IntakeTopics topics) {
-    Intake intake =
+    BusIntake intake =
         BusIntake.start(
             engine,
             Objects.requireNonNull(workflow, "workflow"),
@@ -363,11 +368,14 @@ public final class FirebreakRuntime implements AutoCloseable {
     }
     closed = true;
     // First: requests not yet started stay unacknowledged, for the other nodes.
-    for (Intake intake : intakes) {
+    for (BusIntake intake : intakes) {
       intake.close();
     }
     engine.stopAdmitting();
     awaitInFlight();
+    for (BusIntake intake : intakes) {
+      intake.detach(OUTCOMES_GRACE_PERIOD);
+    }
     engine.leave();
     if (hook != null && Thread.currentThread() != hook) {
       try {

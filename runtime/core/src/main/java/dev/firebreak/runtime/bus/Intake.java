@@ -8,6 +8,12 @@ package dev.firebreak.runtime.bus;
  * request. A request that cannot be read (no key, a bad run id, inputs that do not decode) becomes
  * a dead letter named by its topic and position, and is acknowledged: it never stalls its
  * partition, and never touches a run of the same key.
+ *
+ * <p>The outcome of every run of the entry point that ends on this node is published, keyed by run
+ * id: whether a request here began it, a call, or another node's request whose run this node took
+ * over after that node died. So bind the intake on every node that binds the workflow. A run's
+ * outcome is published at least once, except after a crash between its end and its publication: a
+ * request sent again with the same key then attaches to the ended run and publishes it again.
  */
 public interface Intake extends AutoCloseable {
   /** Requests that started (or attached to) a run so far. */
@@ -25,7 +31,10 @@ public interface Intake extends AutoCloseable {
    */
   int waiting();
 
-  /** Leaves the group: requests not yet acknowledged go to the other nodes. */
+  /**
+   * Leaves the group: requests not yet acknowledged go to the other nodes. Outcomes of runs that
+   * end here are still published until the runtime closes.
+   */
   @Override
   void close();
 }

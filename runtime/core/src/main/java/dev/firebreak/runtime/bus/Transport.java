@@ -1,5 +1,7 @@
 package dev.firebreak.runtime.bus;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * A message bus of topics (Kafka topics, Redis streams) holding keyed records, read by consumer
  * groups: each record of a topic goes to one member of each group, and one not acknowledged is
@@ -8,11 +10,12 @@ package dev.firebreak.runtime.bus;
  */
 public interface Transport extends AutoCloseable {
   /**
-   * Appends {@code value} under {@code key} to {@code topic}; returns once the bus has it.
-   *
-   * @throws RuntimeException if the bus did not take it
+   * Appends {@code value} under {@code key} to {@code topic}. The stage completes once the bus has
+   * the record, or exceptionally if it did not take it, possibly on a thread of the transport's
+   * (continue elsewhere with an {@code ...Async} method). Kafka's returns as soon as its producer
+   * buffers the record; Redis Streams' once {@code XADD} has answered.
    */
-  void publish(String topic, String key, byte[] value);
+  CompletionStage<Void> publish(String topic, String key, byte[] value);
 
   /**
    * Starts reading {@code topic} as a member of {@code group}: its records go to {@code receiver},

@@ -23,7 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 /**
  * One entry point's plan bound to its agents: the graph turned into arrays the runs index into
@@ -72,6 +74,13 @@ final class BoundPlan implements BoundEntryPoint {
 
   /** Encodes the output for the store, or null. */
   final CheckpointCodec<Object> outputCodec;
+
+  /**
+   * Told of each run of this entry point that ends on this node, however it began (a call, a bus
+   * request, a resume, a takeover), on the thread that ends it; empty unless an intake is bound.
+   */
+  private final List<BiConsumer<String, WorkflowResult<Object>>> endListeners =
+      new CopyOnWriteArrayList<>();
 
   @SuppressWarnings("unchecked")
   BoundPlan(Engine engine, EntryPointPlan plan, List<StepBinding> bindings) {
@@ -194,6 +203,27 @@ final class BoundPlan implements BoundEntryPoint {
               + "."
               + plan.name()
               + " has inputs without codecs, so it cannot read requests from a bus");
+    }
+  }
+
+  /** Adds a listener told of every run of this entry point that ends on this node. */
+  void addEndListener(BiConsumer<String, WorkflowResult<Object>> listener) {
+    endListeners.add(listener);
+  }
+
+  void removeEndListener(BiConsumer<String, WorkflowResult<Object>> listener) {
+    endListeners.remove(listener);
+  }
+
+  /** {@code runId} ended here with {@code result} (or was found ended in the store). */
+  void ended(String runId, WorkflowResult<Object> result) {
+    for (BiConsumer<String, WorkflowResult<Object>> listener : endListeners) {
+      try {
+        listener.accept(runId, result);
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger("dev.firebreak.runtime")
+            .error("run {}: a listener of its end failed", RunIds.forLog(runId), e);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,13 @@ public final class BusIntake implements Intake {
   private final ReentrantLock lock = new ReentrantLock();
 
   private final ArrayDeque<Delivery> waiting = new ArrayDeque<>();
-  private boolean pausedNow;
+  private volatile boolean pausedNow;
   private boolean retryScheduled;
   private volatile boolean closed;
   private final AtomicLong started = new AtomicLong();
   private final AtomicLong poisoned = new AtomicLong();
   private Subscription subscription;
+  private BusOutcomes outcomes;
 
   private BusIntake(
       Engine engine,
@@ -65,7 +67,7 @@ public final class BusIntake implements Intake {
   }
 
   /** Binds {@code workflow.entryPoint}, bound on {@code engine}, to {@code topics.requests()}. */
-  public static Intake start(
+  public static BusIntake start(
       Engine engine,
       String workflow,
       String entryPoint,
@@ -75,6 +77,11 @@ public final class BusIntake implements Intake {
     BoundPlan plan = engine.boundPlan(workflow, entryPoint);
     plan.requireInputCodecs();
     BusIntake intake = new BusIntake(engine, plan, transport, topics, deadLetters);
+    if (BusOutcomes.wanted(topics)) {
+      intake.outcomes = new BusOutcomes(engine, plan, transport, topics, deadLetters);
+      plan.addEndListener(intake.outcomes);
+    }
+    plan.addEndListener(intake.onRunEnd);
     intake.subscription = transport.subscribe(topics.requests(), topics.group(), intake::receive);
     return intake;
   }
@@ -134,7 +141,6 @@ public final class BusIntake implements Intake {
             refusedByStore(delivery, refused);
           }
         });
-    run.result.whenComplete((result, failure) -> ended(runId, result));
     return true;
   }
 
@@ -169,11 +175,13 @@ public final class BusIntake implements Intake {
     poison(delivery, refused);
   }
 
-  private void ended(String runId, WorkflowResult<Object> result) {
-    if (result != null) {
-      publishOutcome(runId, result);
+  /** A run of the entry point ended here: its room may let a waiting request in. */
+  private final BiConsumer<String, WorkflowResult<Object>> onRunEnd = this::runEnded;
+
+  private void runEnded(String runId, WorkflowResult<Object> result) {
+    if (pausedNow && !closed) {
+      engine.execute(this::drain); // off the ending thread, which may be the store's writer
     }
-    drain();
   }
 
   /**
@@ -223,24 +231,6 @@ public final class BusIntake implements Intake {
             drain();
           },
           Duration.ofMillis(RETRY_MILLIS));
-    }
-  }
-
-  private void publishOutcome(String runId, WorkflowResult<Object> result) {
-    try {
-      if (topics.results() != null) {
-        byte[] output = result.status().isSuccess() ? plan.outputJson(result.output()) : null;
-        transport.publish(topics.results(), runId, BusMessages.result(result, output));
-      }
-      if (topics.deadLetters() != null && !result.status().isSuccess()) {
-        deadLetters
-            .find(runId)
-            .ifPresent(
-                letter ->
-                    transport.publish(topics.deadLetters(), runId, BusMessages.deadLetter(letter)));
-      }
-    } catch (RuntimeException e) {
-      log.warn("run {}: its outcome was not published", RunIds.forLog(runId), e);
     }
   }
 
@@ -330,6 +320,18 @@ public final class BusIntake implements Intake {
     } finally {
       lock.unlock();
     }
+    plan.removeEndListener(onRunEnd);
     subscription.close();
+  }
+
+  /**
+   * Stops publishing outcomes, once those not yet taken by the bus are, or {@code limit} is over:
+   * the runtime closes, after its runs in flight had their grace period. Until then, runs of the
+   * entry point that end here are published even after {@link #close}.
+   */
+  public void detach(Duration limit) {
+    if (outcomes != null) {
+      outcomes.detach(limit);
+    }
   }
 }

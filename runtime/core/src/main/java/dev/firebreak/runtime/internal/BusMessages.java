@@ -26,11 +26,12 @@ final class BusMessages {
 
   private BusMessages() {}
 
-  static byte[] result(WorkflowResult<Object> result, byte[] outputJson) {
+  static byte[] result(WorkflowResult<Object> result, String entryPoint, byte[] outputJson) {
     return write(
         out -> {
           out.writeStringField("runId", result.runId());
           out.writeStringField("workflow", result.workflow());
+          out.writeStringField("entryPoint", entryPoint);
           out.writeStringField("status", result.status().name());
           out.writeFieldName("output");
           if (outputJson == null) {

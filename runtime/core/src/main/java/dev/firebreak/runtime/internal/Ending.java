@@ -122,6 +122,7 @@ final class Ending {
       return;
     }
     run.engine.events.runFinished(run.runId, workflow, entryPoint, outcome.status(), elapsed);
+    run.plan.ended(run.runId, outcome); // first: whoever waits for the result finds it told
     run.result.complete(outcome);
   }
 
@@ -140,9 +141,10 @@ final class Ending {
   /** The run already finished in an earlier call (or process): its result, never a second run. */
   static void attachFinished(Run run, RunRecord record) {
     run.leaveFlight();
+    WorkflowResult<Object> found;
     try {
       Object output = run.engine.journal.outputOf(record, run.plan, run.slots);
-      run.result.complete(
+      found =
           new WorkflowResult<>(
               run.runId,
               run.plan.workflow(),
@@ -152,9 +154,12 @@ final class Ending {
               record.attempts(),
               null,
               null,
-              List.of()));
+              List.of());
     } catch (RuntimeException e) {
       run.result.completeExceptionally(e);
+      return;
     }
+    run.plan.ended(run.runId, found);
+    run.result.complete(found);
   }
 }

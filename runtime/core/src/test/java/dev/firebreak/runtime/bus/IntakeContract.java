@@ -49,6 +49,7 @@ public abstract class IntakeContract {
   private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
   private final AtomicBoolean storeAway = new AtomicBoolean();
   private volatile CountDownLatch gate = new CountDownLatch(0);
+  private volatile long slowMillis;
 
   /** A transport for node {@code node}, fetching at most {@code batch} records at a time. */
   protected abstract Transport transport(String node, int batch);
@@ -81,8 +82,15 @@ public abstract class IntakeContract {
     }
   }
 
-  /** A node: a runtime on the store (refusing to open runs while storeAway) and "shout" bound. */
   private FirebreakRuntime node(String id, int maxInFlight) {
+    return node(id, maxInFlight, Duration.ZERO);
+  }
+
+  /**
+   * A node: a runtime on the store (refusing to open runs while storeAway) and "shout" bound, which
+   * fails on "boom".
+   */
+  private FirebreakRuntime node(String id, int maxInFlight, Duration gracePeriod) {
     CheckpointStore store = store(id);
     FirebreakRuntime runtime =
         FirebreakRuntime.builder()
@@ -102,7 +110,7 @@ public abstract class IntakeContract {
                   }
                 })
             .maxInFlightRuns(maxInFlight)
-            .shutdownGracePeriod(Duration.ZERO)
+            .shutdownGracePeriod(gracePeriod)
             .shutdownHook(false)
             .build();
     open.add(store::close);
@@ -116,6 +124,12 @@ public abstract class IntakeContract {
                 (s, ctx) -> {
                   calls.computeIfAbsent(ctx.runId(), k -> new AtomicInteger()).incrementAndGet();
                   gate.await();
+                  if (slowMillis > 0) {
+                    Thread.sleep(slowMillis); // the work of a consumer slower than its producer
+                  }
+                  if (s[0].equals("boom")) {
+                    throw new IllegalStateException("the shouter lost its voice");
+                  }
                   return ((String) s[0]).toUpperCase(Locale.ROOT);
                 }))
         .bind(runtime);
@@ -137,10 +151,6 @@ public abstract class IntakeContract {
 
   private void request(String runId, String text) {
     publishRaw(requests, runId, "[\"" + text + "\"]");
-  }
-
-  private int resultCount() {
-    return published(results).values().stream().mapToInt(List::size).sum();
   }
 
   /** "lost=N duplicate_starts=M" over {@code ids}, by the agent's own count. */
@@ -189,7 +199,9 @@ public abstract class IntakeContract {
     FirebreakRuntime runtime = node("node-a", 1000);
     Intake intake = intake(runtime, "node-a");
 
-    await("110 results", () -> resultCount() >= 110);
+    // A request sent again while its run is in flight attaches to it, and the run's end is
+    // published once; one sent again after the end publishes it again.
+    await("100 results", () -> published(results).keySet().containsAll(ids), this::resultKeys);
     await("every request acknowledged", () -> unacknowledged(requests, GROUP) == 0);
     assertEquals("lost=0 duplicate_starts=0", ledger(ids));
     Map<String, List<String>> out = published(results);
@@ -198,7 +210,12 @@ public abstract class IntakeContract {
       assertEquals(
           WorkflowStatus.COMPLETED, runtime.runs().find(id).orElseThrow().run().status(), id);
       assertTrue(
-          out.get(id).get(0).contains("\"status\":\"COMPLETED\",\"output\":\"HELLO " + i + "\""),
+          out.get(id)
+              .get(0)
+              .contains(
+                  "\"entryPoint\":\"shout\",\"status\":\"COMPLETED\",\"output\":\"HELLO "
+                      + i
+                      + "\""),
           out.get(id).toString());
     }
     assertEquals(110, intake.started());
@@ -272,6 +289,37 @@ public abstract class IntakeContract {
   }
 
   @Test
+  void aConsumerSlowerThanItsProducerHoldsABoundedNumberOfRequests() throws Exception {
+    slowMillis = 2;
+    int n = 400;
+    List<String> ids = ids("slow-", n);
+    ids.forEach(id -> request(id, "s")); // the producer far ahead: a backlog of 400
+    FirebreakRuntime runtime = node("node-a", 4);
+    Intake intake = intake(runtime, "node-a");
+    int mostWaiting = 0;
+    int mostInFlight = 0;
+    long backlogInTheBus = -1;
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (intake.started() < n && System.nanoTime() < until) {
+      mostWaiting = Math.max(mostWaiting, intake.waiting());
+      mostInFlight = Math.max(mostInFlight, runtime.inFlightRuns());
+      if (backlogInTheBus < 0 && intake.started() >= 40) {
+        backlogInTheBus = n - intake.started() - intake.waiting(); // neither started nor held here
+      }
+      Thread.sleep(1);
+    }
+    await("every result", () -> published(results).size() == n, this::resultKeys);
+    assertTrue(backlogInTheBus >= 200, "the backlog waited in the bus: " + backlogInTheBus);
+    assertTrue(mostInFlight <= 4, "runs in flight: " + mostInFlight);
+    assertTrue(
+        mostWaiting <= 2 * 16,
+        "held in memory at most a fetch or two, never the backlog: " + mostWaiting);
+    await("resumed once the backlog is gone", () -> !intake.paused());
+    await("every request acknowledged", () -> unacknowledged(requests, GROUP) == 0);
+    assertEquals("lost=0 duplicate_starts=0", ledger(ids));
+  }
+
+  @Test
   void aRequestIsAcknowledgedOnlyOnceItsRunIsInTheStore() {
     storeAway.set(true);
     List<String> ids = ids("later-", 5);
@@ -320,6 +368,60 @@ public abstract class IntakeContract {
                             .orElse(false)));
     await("every request acknowledged", () -> unacknowledged(requests, GROUP) == 0);
     assertTrue(ids.stream().allMatch(calls::containsKey), "lost: " + calls.keySet());
+    // Its outcome too: published by node-b, which ended it, though node-a's intake began it.
+    await("ten results", () -> published(results).keySet().containsAll(ids), this::resultKeys);
+    for (String id : ids) {
+      assertTrue(
+          published(results).get(id).get(0).contains("\"status\":\"COMPLETED\""),
+          published(results).get(id).toString());
+    }
+  }
+
+  private String resultKeys() {
+    return "results for " + new java.util.TreeSet<>(published(results).keySet());
+  }
+
+  @Test
+  void aFailedRunPublishesItsResultAndItsDeadLetterUnderItsRunId() {
+    request("fails", "boom");
+    request("works", "fine");
+    FirebreakRuntime runtime = node("node-a", 1000);
+    intake(runtime, "node-a");
+
+    await("both results", () -> published(results).size() == 2, this::resultKeys);
+    await("the dead letter", () -> published(letters).containsKey("fails"));
+    String failed = published(results).get("fails").get(0);
+    assertTrue(failed.contains("\"status\":\"FAILED\",\"output\":null"), failed);
+    assertTrue(failed.contains("the shouter lost its voice"), failed);
+    String letter = published(letters).get("fails").get(0);
+    assertTrue(letter.contains("\"runId\":\"fails\""), letter);
+    assertTrue(letter.contains("\"step\":\"shout\""), letter);
+    assertTrue(letter.contains("the shouter lost its voice"), letter);
+    assertEquals(1, published(letters).size(), "no letter for the run that worked");
+  }
+
+  @Test
+  void aClosingRuntimePublishesTheOutcomesOfRunsThatEndWithinItsGracePeriod() throws Exception {
+    gate = new CountDownLatch(1);
+    List<String> ids = ids("grace-", 3);
+    ids.forEach(id -> request(id, "g"));
+    FirebreakRuntime runtime = node("node-a", 1000, Duration.ofSeconds(30));
+    intake(runtime, "node-a");
+    await("three runs in flight", () -> calls.size() == 3);
+
+    Thread closing = new Thread(runtime::close);
+    closing.start();
+    await(
+        "close waiting for the runs in flight",
+        () ->
+            java.util.Arrays.stream(closing.getStackTrace())
+                .anyMatch(frame -> frame.getMethodName().equals("awaitInFlight")));
+    gate.countDown(); // the runs end within the grace period
+    closing.join(TimeUnit.SECONDS.toMillis(60));
+    assertTrue(!closing.isAlive(), "close returned");
+
+    assertTrue(published(results).keySet().containsAll(ids), resultKeys());
+    assertEquals("lost=0 duplicate_starts=0", ledger(ids));
   }
 
   @Test

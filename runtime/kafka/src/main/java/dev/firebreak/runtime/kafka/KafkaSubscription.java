@@ -11,10 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -34,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class KafkaSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(KafkaSubscription.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration PAUSED_POLL = Duration.ofMillis(5);
+  private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final String topic;
   private final Receiver receiver;
@@ -116,20 +120,23 @@ final class KafkaSubscription implements Subscription {
     try {
       consumer.subscribe(List.of(topic), new Rebalance());
       while (!closed) {
-        applyPause();
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-          Partition p = partitions.computeIfAbsent(tp, k -> new Partition());
-          Record delivery = new Record(p, r);
-          p.inFlight.add(delivery);
-          receiver.receive(delivery);
+        try {
+          applyPause();
+          // Paused, a poll fetches nothing and only waits: a short one notices a resume sooner.
+          deliver(consumer.poll(pausedNow ? PAUSED_POLL : POLL));
+          commitAcknowledged(false);
+        } catch (WakeupException e) {
+          // closing: the loop ends
+        } catch (RuntimeException e) {
+          if (closed) {
+            break;
+          }
+          // A broker away, a failed commit: the consumer goes on from its position, and what was
+          // delivered but not yet acknowledged stays in flight.
+          log.warn("reading {} failed; trying again in {}", topic, RETRY, e);
+          LockSupport.parkNanos(this, RETRY.toNanos());
         }
-        commitAcknowledged(false);
       }
-    } catch (WakeupException e) {
-      // closing
-    } catch (RuntimeException e) {
-      log.error("the Kafka subscription to {} stopped", topic, e);
     } finally {
       try {
         commitAcknowledged(true);
@@ -137,6 +144,26 @@ final class KafkaSubscription implements Subscription {
         log.warn("the last commit of {} failed: its records will be delivered again", topic, e);
       }
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * Hands the polled records to the receiver in order. A record the receiver throws on stays in
+   * flight unacknowledged (so its partition commits no further, and it is delivered again after a
+   * rebalance or restart): never skipped.
+   */
+  private void deliver(ConsumerRecords<String, byte[]> records) {
+    for (ConsumerRecord<String, byte[]> r : records) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      Partition p = partitions.computeIfAbsent(tp, k -> new Partition());
+      Record delivery = new Record(p, r);
+      p.inFlight.add(delivery);
+      try {
+        receiver.receive(delivery);
+      } catch (RuntimeException e) {
+        log.error(
+            "the receiver of {} failed on {}; left unacknowledged", topic, delivery.position(), e);
+      }
     }
   }
 
@@ -226,6 +253,7 @@ final class KafkaSubscription implements Subscription {
     }
     closed = true;
     consumer.wakeup();
+    LockSupport.unpark(thread);
     try {
       thread.join(Duration.ofSeconds(10).toMillis());
     } catch (InterruptedException e) {

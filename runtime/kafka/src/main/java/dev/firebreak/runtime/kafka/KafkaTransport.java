@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,7 +19,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The bus on Kafka: a record's key is the Kafka key (UTF-8), its value the Kafka value. Publishing
- * waits for the write to be acknowledged by all in-sync replicas ({@code acks=all}, idempotent).
+ * completes once the write is acknowledged by all in-sync replicas ({@code acks=all}, idempotent).
  * Each subscription is a {@link KafkaSubscription}: a consumer of its own on a thread of its own,
  * committing offsets only up to the records acknowledged in order, so a crash delivers the rest
  * again (to whichever member gets the partition).
@@ -60,16 +61,24 @@ public final class KafkaTransport implements Transport {
   }
 
   @Override
-  public void publish(String topic, String key, byte[] value) {
+  public CompletionStage<Void> publish(String topic, String key, byte[] value) {
+    CompletableFuture<Void> taken = new CompletableFuture<>();
     try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while publishing to " + topic, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "Kafka did not take the record for " + topic + ": " + e.getCause(), e.getCause());
+      producer.send(
+          new ProducerRecord<>(topic, key, value),
+          (metadata, failure) -> {
+            if (failure == null) {
+              taken.complete(null);
+            } else {
+              taken.completeExceptionally(
+                  new IllegalStateException(
+                      "Kafka did not take the record for " + topic + ": " + failure, failure));
+            }
+          });
+    } catch (RuntimeException e) {
+      taken.completeExceptionally(e);
     }
+    return taken;
   }
 
   @Override

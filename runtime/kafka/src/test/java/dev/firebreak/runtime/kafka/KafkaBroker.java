@@ -134,6 +134,12 @@ public final class KafkaBroker implements AutoCloseable {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
+  /**
+   * Creates the topics and returns once every partition has its leader. A producer that writes to a
+   * partition the broker does not lead yet meets a Kafka race: its first batch is refused
+   * (NOT_LEADER_OR_FOLLOWER) while the next ones are appended, and the idempotent producer then
+   * retries the first with an out-of-order sequence until its delivery timeout.
+   */
   public void createTopics(int partitions, String... names) throws Exception {
     try (Admin admin = admin()) {
       admin
@@ -141,6 +147,35 @@ public final class KafkaBroker implements AutoCloseable {
               Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
           .all()
           .get();
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (!led(admin, names)) {
+        if (System.nanoTime() > until) {
+          throw new IllegalStateException("no leaders for " + Arrays.toString(names) + " in 30 s");
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  /**
+   * Whether the broker leads every partition of the topics: it answers a leader-only request
+   * (ListOffsets) for each, which its metadata alone does not prove.
+   */
+  private static boolean led(Admin admin, String... names) throws Exception {
+    try {
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> all =
+          new java.util.HashMap<>();
+      admin.describeTopics(Arrays.asList(names)).allTopicNames().get().values().stream()
+          .flatMap(t -> t.partitions().stream().map(p -> Map.entry(t.name(), p.partition())))
+          .forEach(
+              e ->
+                  all.put(
+                      new org.apache.kafka.common.TopicPartition(e.getKey(), e.getValue()),
+                      org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      admin.listOffsets(all).all().get();
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false; // not led yet
     }
   }
 

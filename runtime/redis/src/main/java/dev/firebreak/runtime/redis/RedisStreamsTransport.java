@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -63,11 +65,16 @@ public final class RedisStreamsTransport implements Transport {
   }
 
   @Override
-  public void publish(String topic, String key, byte[] value) {
-    redis.xadd(
-        topic,
-        XAddParams.xAddParams(),
-        Map.of(KEY, key, VALUE, new String(value, StandardCharsets.UTF_8)));
+  public CompletionStage<Void> publish(String topic, String key, byte[] value) {
+    try {
+      redis.xadd(
+          topic,
+          XAddParams.xAddParams(),
+          Map.of(KEY, key, VALUE, new String(value, StandardCharsets.UTF_8)));
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override
