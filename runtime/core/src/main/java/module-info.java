@@ -23,6 +23,7 @@ module dev.firebreak.runtime {
   exports dev.firebreak.runtime.codec;
   exports dev.firebreak.runtime.generated;
   exports dev.firebreak.runtime.graph;
+  exports dev.firebreak.runtime.remote;
   exports dev.firebreak.runtime.store;
   exports dev.firebreak.runtime.time;
 }

@@ -12,6 +12,8 @@ import dev.firebreak.runtime.internal.BusIntake;
 import dev.firebreak.runtime.internal.Engine;
 import dev.firebreak.runtime.internal.LibraryVersions;
 import dev.firebreak.runtime.internal.Overrides;
+import dev.firebreak.runtime.internal.RemoteCalls;
+import dev.firebreak.runtime.remote.RemoteTopics;
 import dev.firebreak.runtime.store.InMemoryCheckpointStore;
 import dev.firebreak.runtime.store.InMemoryDeadLetterQueue;
 import dev.firebreak.runtime.store.Leases;
@@ -114,6 +116,10 @@ public final class FirebreakRuntime implements AutoCloseable {
           () -> engine.purgeFinished(this.scheduler.now().minus(retention)));
     }
     this.shutdownGracePeriod = b.shutdownGracePeriod;
+    if (b.remoteTransport != null) {
+      engine.callRemoteAgents(
+          new RemoteCalls(b.remoteTransport, b.remoteTopics, b.remoteAgents, scheduler));
+    }
     engine.joinCluster();
     if (b.sharedBreakers) {
       engine.shareBreakers(store.breakerBoard().orElseThrow());
@@ -377,6 +383,7 @@ public final class FirebreakRuntime implements AutoCloseable {
       intake.detach(OUTCOMES_GRACE_PERIOD);
     }
     engine.leave();
+    engine.closeRemoteCalls();
     if (hook != null && Thread.currentThread() != hook) {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -420,6 +427,9 @@ public final class FirebreakRuntime implements AutoCloseable {
     private Duration shutdownGracePeriod = DEFAULT_SHUTDOWN_GRACE_PERIOD;
     private boolean shutdownHook = true;
     private boolean sharedBreakers;
+    private Transport remoteTransport;
+    private RemoteTopics remoteTopics = RemoteTopics.DEFAULT;
+    private Set<String> remoteAgents = Set.of();
 
     private Builder() {}
 
@@ -598,6 +608,25 @@ public final class FirebreakRuntime implements AutoCloseable {
      */
     public Builder sharedBreakers(boolean shared) {
       this.sharedBreakers = shared;
+      return this;
+    }
+
+    /**
+     * Calls the steps of the remotable agents named ({@code @Remotable} classes, by qualified name)
+     * over {@code transport}, on the {@linkplain RemoteTopics#DEFAULT default topics}: workers
+     * ({@link dev.firebreak.runtime.remote.FirebreakWorker}) run them, and every policy (timeout,
+     * retry, breaker, degradation, checkpoint, compensation) stays here. Other agents run in
+     * process. The transport stays the caller's: close the runtime first.
+     */
+    public Builder remoteAgents(Transport transport, String... agents) {
+      return remoteAgents(transport, RemoteTopics.DEFAULT, agents);
+    }
+
+    /** {@link #remoteAgents(Transport, String...)} on the topics given. */
+    public Builder remoteAgents(Transport transport, RemoteTopics topics, String... agents) {
+      this.remoteTransport = Objects.requireNonNull(transport, "transport");
+      this.remoteTopics = Objects.requireNonNull(topics, "topics");
+      this.remoteAgents = Set.of(agents);
       return this;
     }
 

@@ -24,6 +24,14 @@ public interface Transport extends AutoCloseable {
    */
   Subscription subscribe(String topic, String group, Receiver receiver);
 
+  /**
+   * Starts reading every record published to {@code topic} from now on, outside any group: every
+   * listener of the topic gets every record, in order per key, on a thread of the transport's, and
+   * acknowledging does nothing (a listener that was away misses what was published meanwhile).
+   * Replies to remote steps travel this way. The topic must exist where the bus needs that.
+   */
+  Subscription listen(String topic, Receiver receiver);
+
   /** Stops every subscription and releases the transport's connections. */
   @Override
   void close();

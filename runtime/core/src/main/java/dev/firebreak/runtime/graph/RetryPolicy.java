@@ -1,6 +1,7 @@
 package dev.firebreak.runtime.graph;
 
 import dev.firebreak.annotations.PolicyLimits;
+import dev.firebreak.runtime.RemoteFailureException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -89,7 +90,9 @@ public record RetryPolicy(
 
   static boolean matches(List<Class<? extends Throwable>> types, Throwable failure) {
     for (int i = 0, n = types.size(); i < n; i++) {
-      if (types.get(i).isInstance(failure)) {
+      Class<? extends Throwable> type = types.get(i);
+      if (type.isInstance(failure)
+          || (failure instanceof RemoteFailureException remote && remote.isA(type))) {
         return true;
       }
     }

@@ -118,7 +118,13 @@ final class BoundPlan implements BoundEntryPoint {
     for (int i = 0; i < n; i++) {
       StepDescriptor step = steps[i];
       StepBinding binding = this.bindings[i];
-      if (step.isAsync() != (binding.asyncCall() != null)) {
+      RemoteCalls remote = engine.remoteCalls;
+      if (binding.remotable() != null
+          && remote != null
+          && remote.isRemote(binding.remotable().agent())) {
+        binding = binding.overBus(remote.call(binding.remotable(), step, step.timeout().toNanos()));
+        this.bindings[i] = binding;
+      } else if (step.isAsync() != (binding.asyncCall() != null)) {
         throw new IllegalArgumentException(
             "step " + step.name() + ": binding and descriptor disagree on async");
       }

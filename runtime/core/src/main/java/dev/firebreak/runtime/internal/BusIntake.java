@@ -180,7 +180,8 @@ public final class BusIntake implements Intake {
 
   private void runEnded(String runId, WorkflowResult<Object> result) {
     if (pausedNow && !closed) {
-      engine.execute(this::drain); // off the ending thread, which may be the store's writer
+      drain(); // on the ending thread, at once: nothing in it blocks (a poison request's letter is
+      // written on the executor)
     }
   }
 
@@ -240,6 +241,11 @@ public final class BusIntake implements Intake {
    * partition.
    */
   private void poison(Delivery delivery, Throwable why) {
+    // Off this thread: it may be a run's ending thread, even the store's writer.
+    engine.execute(() -> poisonNow(delivery, why));
+  }
+
+  private void poisonNow(Delivery delivery, Throwable why) {
     String id = "poison:" + delivery.topic() + "@" + delivery.position();
     DeadLetter letter =
         new DeadLetter(

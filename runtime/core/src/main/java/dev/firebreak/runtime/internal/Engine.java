@@ -51,6 +51,9 @@ public final class Engine {
   /** The store's breaker records this node's breakers follow; null if they are its own. */
   private volatile SharedBreakers sharedBreakers;
 
+  /** The remote steps' calls and replies; null when no agent runs remote. */
+  volatile RemoteCalls remoteCalls;
+
   /** Set by a graceful shutdown: no run is admitted any more. */
   private volatile boolean closing;
 
@@ -77,6 +80,18 @@ public final class Engine {
     this.mdc = mdc;
     this.maxParkedPerBreaker = maxParkedPerBreaker;
     this.overrides = overrides;
+  }
+
+  /** Calls the steps of remote agents through {@code calls}; set before anything is bound. */
+  public void callRemoteAgents(RemoteCalls calls) {
+    this.remoteCalls = calls;
+  }
+
+  /** Stops listening for replies: the runs are over. */
+  public void closeRemoteCalls() {
+    if (remoteCalls != null) {
+      remoteCalls.close();
+    }
   }
 
   public BoundEntryPoint bind(EntryPointPlan plan, List<StepBinding> bindings) {

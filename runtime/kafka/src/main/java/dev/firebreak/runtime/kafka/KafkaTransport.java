@@ -29,6 +29,7 @@ public final class KafkaTransport implements Transport {
   private final int batch;
   private final KafkaProducer<String, byte[]> producer;
   private final List<KafkaSubscription> subscriptions = new CopyOnWriteArrayList<>();
+  private final List<KafkaListener> listeners = new CopyOnWriteArrayList<>();
 
   private KafkaTransport(Map<String, Object> config, int batch) {
     this.config = Map.copyOf(config);
@@ -91,9 +92,20 @@ public final class KafkaTransport implements Transport {
   }
 
   @Override
+  public Subscription listen(String topic, Receiver receiver) {
+    KafkaListener l = new KafkaListener(config, batch, topic, receiver, listeners::remove);
+    listeners.add(l);
+    l.start();
+    return l;
+  }
+
+  @Override
   public void close() {
     for (KafkaSubscription s : subscriptions) {
       s.close();
+    }
+    for (KafkaListener l : listeners) {
+      l.close();
     }
     producer.close(Duration.ofSeconds(5));
   }

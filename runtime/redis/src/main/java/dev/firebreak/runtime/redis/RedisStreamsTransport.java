@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -21,7 +23,9 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -29,8 +33,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * and {@code v} (the value, UTF-8 text such as JSON), a group a consumer group. Each subscription
  * reads with {@code XREADGROUP} on a thread of its own, as a consumer named by this process, and
  * takes over with {@code XAUTOCLAIM} the entries another consumer left unacknowledged for longer
- * than {@code claimAfter} (it died, or hangs): so a request a crashed node held is delivered again
- * within about {@code claimAfter}. Acknowledging is {@code XACK}.
+ * than {@code claimAfter} (it died): so a request a crashed node held is delivered again within
+ * about {@code claimAfter}. A live member claims what it still holds again every third of {@code
+ * claimAfter}, so a long call stays its own. Acknowledging is {@code XACK}.
  */
 public final class RedisStreamsTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(RedisStreamsTransport.class);
@@ -93,14 +98,55 @@ public final class RedisStreamsTransport implements Transport {
   }
 
   @Override
+  public Subscription listen(String topic, Receiver receiver) {
+    List<StreamEntry> last = redis.xrevrange(topic, (StreamEntryID) null, (StreamEntryID) null, 1);
+    Listener listener =
+        new Listener(
+            topic, receiver, last.isEmpty() ? new StreamEntryID(0, 0) : last.get(0).getID());
+    readers.add(listener);
+    listener.thread.start();
+    return listener;
+  }
+
+  @Override
   public void close() {
     for (Reader r : readers) {
       r.close();
     }
   }
 
+  /**
+   * A listen: {@code XREAD} from the entry that was last when it began, outside any group; its
+   * deliveries' acknowledgements do nothing.
+   */
+  private final class Listener extends Reader {
+    private StreamEntryID after;
+
+    Listener(String topic, Receiver receiver, StreamEntryID after) {
+      super(topic, null, receiver);
+      this.after = after;
+    }
+
+    @Override
+    void readOnce() {
+      List<Map.Entry<String, List<StreamEntry>>> read =
+          redis.xread(XReadParams.xReadParams().count(batch).block(200), Map.of(topic, after));
+      if (read != null) {
+        for (Map.Entry<String, List<StreamEntry>> stream : read) {
+          for (StreamEntry entry : stream.getValue()) {
+            after = entry.getID();
+            if (closed) {
+              return;
+            }
+            receiver.receive(new Entry(topic, null, entry, null));
+          }
+        }
+      }
+    }
+  }
+
   /** One subscription's reading thread. */
-  private final class Reader implements Subscription {
+  private class Reader implements Subscription {
     final String topic;
     final String group;
     final Receiver receiver;
@@ -108,6 +154,10 @@ public final class RedisStreamsTransport implements Transport {
     volatile boolean paused;
     volatile boolean closed;
     long nextClaim = System.nanoTime();
+    long nextTouch = System.nanoTime();
+
+    /** Entries delivered here and not yet acknowledged: still this member's, never re-delivered. */
+    final Set<StreamEntryID> held = ConcurrentHashMap.newKeySet();
 
     Reader(String topic, String group, Receiver receiver) {
       this.topic = topic;
@@ -119,32 +169,57 @@ public final class RedisStreamsTransport implements Transport {
 
     private void loop() {
       while (!closed) {
-        if (paused) {
-          LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(20));
-          continue;
-        }
         try {
-          if (System.nanoTime() - nextClaim >= 0) {
-            claim();
-            nextClaim = System.nanoTime() + claimAfter.toNanos() / 2;
+          touch();
+          if (paused) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(20));
+            continue;
           }
-          List<Map.Entry<String, List<StreamEntry>>> read =
-              redis.xreadGroup(
-                  group,
-                  consumer,
-                  XReadGroupParams.xReadGroupParams().count(batch).block(200),
-                  Map.of(topic, StreamEntryID.UNRECEIVED_ENTRY));
-          if (read != null) {
-            for (Map.Entry<String, List<StreamEntry>> stream : read) {
-              deliver(stream.getValue());
-            }
-          }
+          readOnce();
         } catch (RuntimeException e) {
           if (closed) {
             return;
           }
           log.warn("reading stream {} as {}/{} failed; trying again", topic, group, consumer, e);
           LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(500));
+        }
+      }
+    }
+
+    /**
+     * Every third of {@code claimAfter}, claims the entries still held here for this member again
+     * ({@code XCLAIM ... JUSTID}), which resets their idle time: a long call is not taken by
+     * another member while this one lives.
+     */
+    private void touch() {
+      if (held.isEmpty() || System.nanoTime() - nextTouch < 0) {
+        return;
+      }
+      nextTouch = System.nanoTime() + claimAfter.toNanos() / 3;
+      redis.xclaimJustId(
+          topic,
+          group,
+          consumer,
+          0,
+          XClaimParams.xClaimParams(),
+          held.toArray(new StreamEntryID[0]));
+    }
+
+    /** Claims what other members left (now and then), then reads new entries as the group. */
+    void readOnce() {
+      if (System.nanoTime() - nextClaim >= 0) {
+        claim();
+        nextClaim = System.nanoTime() + claimAfter.toNanos() / 2;
+      }
+      List<Map.Entry<String, List<StreamEntry>>> read =
+          redis.xreadGroup(
+              group,
+              consumer,
+              XReadGroupParams.xReadGroupParams().count(batch).block(200),
+              Map.of(topic, StreamEntryID.UNRECEIVED_ENTRY));
+      if (read != null) {
+        for (Map.Entry<String, List<StreamEntry>> stream : read) {
+          deliver(stream.getValue());
         }
       }
     }
@@ -171,7 +246,10 @@ public final class RedisStreamsTransport implements Transport {
         if (closed) {
           return;
         }
-        receiver.receive(new Entry(topic, group, entry));
+        if (!held.add(entry.getID())) {
+          continue; // claimed back from this member itself: still in flight here
+        }
+        receiver.receive(new Entry(topic, group, entry, held));
       }
     }
 
@@ -204,11 +282,13 @@ public final class RedisStreamsTransport implements Transport {
     final String topic;
     final String group;
     final StreamEntry entry;
+    final Set<StreamEntryID> held;
 
-    Entry(String topic, String group, StreamEntry entry) {
+    Entry(String topic, String group, StreamEntry entry, Set<StreamEntryID> held) {
       this.topic = topic;
       this.group = group;
       this.entry = entry;
+      this.held = held;
     }
 
     @Override
@@ -234,7 +314,10 @@ public final class RedisStreamsTransport implements Transport {
 
     @Override
     public void ack() {
-      redis.xack(topic, group, entry.getID());
+      if (group != null) { // null: a listen's entry, outside any group
+        redis.xack(topic, group, entry.getID());
+        held.remove(entry.getID());
+      }
     }
   }
 }

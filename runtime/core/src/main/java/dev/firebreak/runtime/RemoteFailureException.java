@@ -1,0 +1,43 @@
+package dev.firebreak.runtime;
+
+import java.util.List;
+
+/**
+ * A remote step's agent method threw: its exception crossed the bus as the names of its class and
+ * superclasses and its chain of messages. {@code retryOn}, {@code abortOn}, {@code failOn} and
+ * {@code skipOn} match it by those names, as they would match the exception itself in process.
+ */
+public final class RemoteFailureException extends RuntimeException {
+  private final List<String> types;
+  private final List<String> chain;
+
+  /**
+   * @param types the exception's class and superclasses, most specific first (qualified names)
+   * @param chain the messages of the exception and its causes, each "Class: message"
+   */
+  public RemoteFailureException(List<String> types, List<String> chain) {
+    super(
+        (types.isEmpty() ? "a remote failure" : types.get(0))
+            + (chain.isEmpty() ? "" : " (remote): " + chain.get(0)),
+        null,
+        false,
+        false);
+    this.types = List.copyOf(types);
+    this.chain = List.copyOf(chain);
+  }
+
+  /** The remote exception's class and superclasses, most specific first. */
+  public List<String> types() {
+    return types;
+  }
+
+  /** The remote exception's messages and its causes', outermost first. */
+  public List<String> chain() {
+    return chain;
+  }
+
+  /** Whether the remote exception was a {@code type} (its class or a superclass). */
+  public boolean isA(Class<? extends Throwable> type) {
+    return types.contains(type.getName());
+  }
+}

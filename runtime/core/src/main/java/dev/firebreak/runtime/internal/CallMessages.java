@@ -1,0 +1,258 @@
+package dev.firebreak.runtime.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.firebreak.runtime.DeadLetter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A remote step's call and its reply, as JSON on the bus:
+ *
+ * <ul>
+ *   <li>a call: {@code {"callId", "agent", "step", "runId", "workflow", "attempt",
+ *       "idempotencyKey", "deadline", "timeoutAt", "replyTo", "inputs"}}, the times in epoch
+ *       milliseconds ({@code deadline} null without one), {@code inputs} an array of each input in
+ *       its codec's JSON;
+ *   <li>a reply: {@code {"callId", "idempotencyKey", "output"}} on success, the output in its
+ *       codec's JSON; {@code {"callId", "idempotencyKey", "failure": {"types", "chain"}}} on
+ *       failure, the exception's class and superclasses and its chain of messages.
+ * </ul>
+ */
+public final class CallMessages {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private CallMessages() {}
+
+  /** One call of a remote step. */
+  public record Call(
+      String callId,
+      String agent,
+      String step,
+      String runId,
+      String workflow,
+      int attempt,
+      String idempotencyKey,
+      Instant deadline,
+      Instant timeoutAt,
+      String replyTo,
+      List<byte[]> inputs) {}
+
+  /** A worker's answer to a call: its output, or (output null) its failure. */
+  public record Reply(
+      String callId, String idempotencyKey, byte[] output, List<String> types, List<String> chain) {
+    public boolean succeeded() {
+      return output != null;
+    }
+  }
+
+  /** The reply to {@code call} that it failed with {@code failure}. */
+  public static Reply failed(Call call, Throwable failure) {
+    List<String> types = new ArrayList<>();
+    for (Class<?> c = failure.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+      types.add(c.getName());
+    }
+    return new Reply(
+        call.callId(), call.idempotencyKey(), null, types, DeadLetter.chainOf(failure));
+  }
+
+  public static byte[] write(Call c) {
+    return write(
+        out -> {
+          out.writeStringField("callId", c.callId());
+          out.writeStringField("agent", c.agent());
+          out.writeStringField("step", c.step());
+          out.writeStringField("runId", c.runId());
+          out.writeStringField("workflow", c.workflow());
+          out.writeNumberField("attempt", c.attempt());
+          out.writeStringField("idempotencyKey", c.idempotencyKey());
+          out.writeFieldName("deadline");
+          if (c.deadline() == null) {
+            out.writeNull();
+          } else {
+            out.writeNumber(c.deadline().toEpochMilli());
+          }
+          out.writeNumberField("timeoutAt", c.timeoutAt().toEpochMilli());
+          out.writeStringField("replyTo", c.replyTo());
+          out.writeArrayFieldStart("inputs");
+          for (byte[] input : c.inputs()) {
+            out.writeRawValue(new String(input, StandardCharsets.UTF_8));
+          }
+          out.writeEndArray();
+        });
+  }
+
+  public static byte[] write(Reply r) {
+    return write(
+        out -> {
+          out.writeStringField("callId", r.callId());
+          out.writeStringField("idempotencyKey", r.idempotencyKey());
+          if (r.succeeded()) {
+            out.writeFieldName("output");
+            out.writeRawValue(new String(r.output(), StandardCharsets.UTF_8));
+          } else {
+            out.writeObjectFieldStart("failure");
+            strings(out, "types", r.types());
+            strings(out, "chain", r.chain());
+            out.writeEndObject();
+          }
+        });
+  }
+
+  /**
+   * Reads a call.
+   *
+   * @throws IllegalArgumentException if {@code json} is not one
+   */
+  public static Call readCall(byte[] json) {
+    String callId = null, agent = null, step = null, runId = null, workflow = null, key = null;
+    String replyTo = null;
+    int attempt = 0;
+    Instant deadline = null, timeoutAt = null;
+    List<byte[]> inputs = null;
+    try (JsonParser in = JSON.createParser(json)) {
+      expect(in.nextToken(), JsonToken.START_OBJECT);
+      while (in.nextToken() == JsonToken.FIELD_NAME) {
+        String field = in.currentName();
+        JsonToken t = in.nextToken();
+        switch (field) {
+          case "callId" -> callId = in.getValueAsString();
+          case "agent" -> agent = in.getValueAsString();
+          case "step" -> step = in.getValueAsString();
+          case "runId" -> runId = in.getValueAsString();
+          case "workflow" -> workflow = in.getValueAsString();
+          case "attempt" -> attempt = in.getIntValue();
+          case "idempotencyKey" -> key = in.getValueAsString();
+          case "deadline" ->
+              deadline = t == JsonToken.VALUE_NULL ? null : Instant.ofEpochMilli(in.getLongValue());
+          case "timeoutAt" -> timeoutAt = Instant.ofEpochMilli(in.getLongValue());
+          case "replyTo" -> replyTo = in.getValueAsString();
+          case "inputs" -> {
+            expect(t, JsonToken.START_ARRAY);
+            inputs = new ArrayList<>();
+            while (in.nextToken() != JsonToken.END_ARRAY) {
+              inputs.add(raw(in));
+            }
+          }
+          default -> in.skipChildren();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("not a call: " + e.getMessage(), e);
+    }
+    if (callId == null
+        || agent == null
+        || step == null
+        || runId == null
+        || key == null
+        || timeoutAt == null
+        || replyTo == null
+        || inputs == null) {
+      throw new IllegalArgumentException(
+          "not a call: callId, agent, step, runId, idempotencyKey, timeoutAt, replyTo and inputs"
+              + " are required");
+    }
+    return new Call(
+        callId, agent, step, runId, workflow, attempt, key, deadline, timeoutAt, replyTo, inputs);
+  }
+
+  /**
+   * Reads a reply.
+   *
+   * @throws IllegalArgumentException if {@code json} is not one
+   */
+  public static Reply readReply(byte[] json) {
+    String callId = null, key = null;
+    byte[] output = null;
+    List<String> types = null, chain = null;
+    try (JsonParser in = JSON.createParser(json)) {
+      expect(in.nextToken(), JsonToken.START_OBJECT);
+      while (in.nextToken() == JsonToken.FIELD_NAME) {
+        String field = in.currentName();
+        JsonToken t = in.nextToken();
+        switch (field) {
+          case "callId" -> callId = in.getValueAsString();
+          case "idempotencyKey" -> key = in.getValueAsString();
+          case "output" -> output = raw(in);
+          case "failure" -> {
+            expect(t, JsonToken.START_OBJECT);
+            while (in.nextToken() == JsonToken.FIELD_NAME) {
+              String name = in.currentName();
+              in.nextToken();
+              switch (name) {
+                case "types" -> types = strings(in);
+                case "chain" -> chain = strings(in);
+                default -> in.skipChildren();
+              }
+            }
+          }
+          default -> in.skipChildren();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("not a reply: " + e.getMessage(), e);
+    }
+    if (callId == null || (output == null && types == null)) {
+      throw new IllegalArgumentException(
+          "not a reply: callId, and output or failure, are required");
+    }
+    return new Reply(
+        callId, key, output, types == null ? List.of() : types, chain == null ? List.of() : chain);
+  }
+
+  private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+    if (actual != expected) {
+      throw new IOException("expected " + expected + ", found " + actual);
+    }
+  }
+
+  /** The value at the parser's current token, as its own JSON document. */
+  private static byte[] raw(JsonParser in) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (JsonGenerator out = JSON.createGenerator(bytes)) {
+      out.copyCurrentStructure(in);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static List<String> strings(JsonParser in) throws IOException {
+    expect(in.currentToken(), JsonToken.START_ARRAY);
+    List<String> out = new ArrayList<>();
+    while (in.nextToken() != JsonToken.END_ARRAY) {
+      out.add(in.getValueAsString());
+    }
+    return out;
+  }
+
+  private interface Fields {
+    void write(JsonGenerator out) throws IOException;
+  }
+
+  private static byte[] write(Fields fields) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (JsonGenerator out = JSON.createGenerator(bytes)) {
+      out.writeStartObject();
+      fields.write(out);
+      out.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void strings(JsonGenerator out, String name, List<String> values)
+      throws IOException {
+    out.writeArrayFieldStart(name);
+    for (String v : values) {
+      out.writeString(v);
+    }
+    out.writeEndArray();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.firebreak.runtime.remote;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A worker's record of the calls it served, keyed by idempotency key: what makes a call delivered
+ * twice take effect once. It keeps a successful call's output (answered again from here, not called
+ * again) and a mark while a worker runs a call; never a failure, so a retry is a real call. Workers
+ * of one agent share one record (the worker's store: {@link #inMemory()} for one process, {@link
+ * dev.firebreak.runtime.store.SqliteCallRecords} for processes on one host).
+ */
+public interface CallRecords extends AutoCloseable {
+  /** What {@link #claim} found. */
+  enum State {
+    /** The call is this worker's to run now: no output, no live mark of another worker. */
+    CLAIMED,
+    /** Another claim is live: a worker runs the call now. */
+    BUSY,
+    /** The call succeeded before: {@link Claim#output} is its output. */
+    DONE
+  }
+
+  /** What {@link #claim} found; {@code output} is set when DONE, {@code until} when BUSY. */
+  record Claim(State state, byte[] output, Instant until) {}
+
+  /**
+   * Claims {@code key} for {@code worker} until {@code until}, unless it is done, or claimed by a
+   * claim that lasts past {@code now}.
+   */
+  Claim claim(String key, String worker, Instant now, Instant until);
+
+  /** Extends {@code worker}'s claim of {@code key}; false if it is no longer its own. */
+  boolean renew(String key, String worker, Instant until);
+
+  /** Records {@code key}'s output, kept until {@code keepUntil}; the claim ends. */
+  void done(String key, byte[] output, Instant keepUntil);
+
+  /** Drops {@code worker}'s claim of {@code key} (the call failed): the next call is a real one. */
+  void release(String key, String worker);
+
+  /** Forgets outputs kept past their time; returns how many. */
+  int expire(Instant now);
+
+  /** The output recorded for {@code key}, if any. */
+  Optional<byte[]> output(String key);
+
+  @Override
+  void close();
+
+  /** Records in this process's memory: for workers of one process (and tests). */
+  static CallRecords inMemory() {
+    return new InMemoryCallRecords();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.firebreak.runtime.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CallMessagesTest {
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aCallKeepsEveryFieldAndItsInputsAsTheirOwnJson() {
+    CallMessages.Call call =
+        new CallMessages.Call(
+            "c1",
+            "com.acme.OcrAgent",
+            "extract",
+            "INV-1",
+            "com.acme.InvoiceWorkflow",
+            2,
+            "INV-1:extract",
+            Instant.ofEpochMilli(1_800_000_000_000L),
+            Instant.ofEpochMilli(1_700_000_000_000L),
+            "replies",
+            List.of(bytes("{\"id\":\"INV-1\",\"lines\":[1,2]}"), bytes("\"text\"")));
+    CallMessages.Call back = CallMessages.readCall(CallMessages.write(call));
+    assertEquals(call.callId(), back.callId());
+    assertEquals(call.agent(), back.agent());
+    assertEquals(call.step(), back.step());
+    assertEquals(call.runId(), back.runId());
+    assertEquals(call.workflow(), back.workflow());
+    assertEquals(2, back.attempt());
+    assertEquals(call.idempotencyKey(), back.idempotencyKey());
+    assertEquals(call.deadline(), back.deadline());
+    assertEquals(call.timeoutAt(), back.timeoutAt());
+    assertEquals("replies", back.replyTo());
+    assertArrayEquals(bytes("{\"id\":\"INV-1\",\"lines\":[1,2]}"), back.inputs().get(0));
+    assertArrayEquals(bytes("\"text\""), back.inputs().get(1));
+  }
+
+  @Test
+  void aFailedReplyCarriesTheClassAndItsSuperclassesAndTheChain() {
+    CallMessages.Call call =
+        new CallMessages.Call(
+            "c1", "a", "s", "r", "w", 1, "r:s", null, Instant.EPOCH, "replies", List.of());
+    CallMessages.Reply reply =
+        CallMessages.readReply(
+            CallMessages.write(
+                CallMessages.failed(
+                    call, new IllegalStateException("outer", new RuntimeException("inner")))));
+    assertFalse(reply.succeeded());
+    assertNull(reply.output());
+    assertEquals(
+        List.of(
+            "java.lang.IllegalStateException",
+            "java.lang.RuntimeException",
+            "java.lang.Exception",
+            "java.lang.Throwable"),
+        reply.types());
+    assertTrue(reply.chain().get(0).contains("outer"), reply.chain().toString());
+    assertTrue(reply.chain().get(1).contains("inner"), reply.chain().toString());
+    assertNull(CallMessages.readCall(CallMessages.write(call)).deadline());
+  }
+
+  @Test
+  void somethingElseIsRefusedByName() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CallMessages.readCall(bytes("{\"callId\":\"x\"}")));
+    assertTrue(e.getMessage().contains("idempotencyKey"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> CallMessages.readReply(bytes("[1")));
+    assertThrows(
+        IllegalArgumentException.class, () -> CallMessages.readReply(bytes("{\"callId\":\"x\"}")));
+  }
+}

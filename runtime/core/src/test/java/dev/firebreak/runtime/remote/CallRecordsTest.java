@@ -1,0 +1,92 @@
+package dev.firebreak.runtime.remote;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.firebreak.runtime.remote.CallRecords.State;
+import dev.firebreak.runtime.store.SqliteCallRecords;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The call records' rules, in memory and in SQLite, on explicit instants (no clock, no sleep). */
+class CallRecordsTest {
+  private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+  private static final byte[] OUT = "\"DONE\"".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir static Path dir;
+
+  static Stream<Function<String, CallRecords>> records() {
+    return Stream.of(
+        name -> CallRecords.inMemory(), name -> SqliteCallRecords.open(dir.resolve(name + ".db")));
+  }
+
+  private static int files;
+
+  private static CallRecords open(Function<String, CallRecords> kind) {
+    return kind.apply("calls-" + ++files);
+  }
+
+  @ParameterizedTest
+  @MethodSource("records")
+  void aLiveClaimMakesOthersBusyAndALapsedOneIsTakenOver(Function<String, CallRecords> kind) {
+    try (CallRecords r = open(kind)) {
+      assertEquals(State.CLAIMED, r.claim("k", "w1", T0, T0.plusSeconds(10)).state());
+      CallRecords.Claim busy = r.claim("k", "w2", T0.plusSeconds(5), T0.plusSeconds(15));
+      assertEquals(State.BUSY, busy.state());
+      assertEquals(T0.plusSeconds(10), busy.until());
+      assertEquals(
+          State.BUSY,
+          r.claim("k", "w1", T0.plusSeconds(6), T0.plusSeconds(16)).state(),
+          "a call delivered again to the worker running it waits too");
+      assertEquals(
+          State.CLAIMED,
+          r.claim("k", "w2", T0.plusSeconds(10), T0.plusSeconds(20)).state(),
+          "lapsed at its until: its worker is gone");
+      assertFalse(r.renew("k", "w1", T0.plusSeconds(30)), "w1 lost it");
+      assertTrue(r.renew("k", "w2", T0.plusSeconds(30)));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("records")
+  void aDoneCallIsAnsweredFromItsOutputUntilItExpires(Function<String, CallRecords> kind) {
+    try (CallRecords r = open(kind)) {
+      r.claim("k", "w1", T0, T0.plusSeconds(10));
+      r.done("k", OUT, T0.plusSeconds(60));
+      CallRecords.Claim done = r.claim("k", "w2", T0.plusSeconds(1), T0.plusSeconds(11));
+      assertEquals(State.DONE, done.state());
+      assertArrayEquals(OUT, done.output());
+      assertFalse(r.renew("k", "w1", T0.plusSeconds(20)), "a done call has no claim to renew");
+      r.release("k", "w1");
+      assertArrayEquals(OUT, r.output("k").orElseThrow(), "release never drops an output");
+
+      assertEquals(0, r.expire(T0.plusSeconds(59)));
+      assertEquals(1, r.expire(T0.plusSeconds(60)));
+      assertTrue(r.output("k").isEmpty());
+      assertEquals(
+          State.CLAIMED, r.claim("k", "w2", T0.plusSeconds(61), T0.plusSeconds(70)).state());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("records")
+  void aFailedCallIsReleasedSoTheRetryIsARealCall(Function<String, CallRecords> kind) {
+    try (CallRecords r = open(kind)) {
+      r.claim("k", "w1", T0, T0.plusSeconds(10));
+      r.release("k", "w2"); // not its claim: nothing happens
+      assertEquals(State.BUSY, r.claim("k", "w3", T0.plusSeconds(1), T0.plusSeconds(11)).state());
+      r.release("k", "w1");
+      assertEquals(
+          State.CLAIMED, r.claim("k", "w3", T0.plusSeconds(1), T0.plusSeconds(11)).state());
+      assertTrue(r.output("k").isEmpty(), "no failure is ever recorded");
+    }
+  }
+}
