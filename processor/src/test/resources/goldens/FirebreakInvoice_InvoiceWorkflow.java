@@ -355,7 +355,7 @@ public final class FirebreakInvoice_InvoiceWorkflow implements Invoice.InvoiceWo
   }
 
   /**
-   * Checkpoint codecs of the record types that checkpointed steps produce.
+   * Codecs of the record types a run stores (inputs, checkpoints, output) or sends over the bus.
    */
   static final class Checkpoints {
     static final CheckpointCodec<Invoice.Line> LINE_CODEC = new CheckpointCodec<Invoice.Line>() {

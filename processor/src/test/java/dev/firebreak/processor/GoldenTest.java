@@ -59,6 +59,20 @@ class GoldenTest {
   }
 
   @Test
+  void remotableAgentWorkflowMatchesGolden() throws IOException {
+    Compilation compilation =
+        Compiler.compile(JavaFileObjects.forResource("fixtures/remote/Scan.java"));
+    assertThat(compilation).succeededWithoutWarnings();
+    check(
+        "FirebreakScan_ScanWorkflow.java",
+        compilation
+            .generatedSourceFile("test.remote.FirebreakScan_ScanWorkflow")
+            .orElseThrow()
+            .getCharContent(true)
+            .toString());
+  }
+
+  @Test
   void outputIsDeterministic() throws IOException {
     String first = generated();
     String second = generated();

@@ -206,6 +206,13 @@ public enum Message {
       "NotEncodable",
       "@Checkpointed step %s produces %s, which cannot be checkpointed: %s is %s. Use records, enums, String, primitives and boxes, BigDecimal/BigInteger, java.time types, UUID, byte[], or List/Set/Map/Optional of those"),
 
+  REMOTE_NOT_ENCODABLE(
+      "RemoteNotEncodable",
+      "step %s of @Remotable agent %s cannot cross the bus: its %s is %s, and %s is %s. Use records, enums, String, primitives and boxes, BigDecimal/BigInteger, java.time types, UUID, byte[], or List/Set/Map/Optional of those"),
+  REMOTE_POLICY_METHOD(
+      "RemotePolicyMethod",
+      "step %s of @Remotable agent %s declares a %s method, which would run on the agent: the steps of a remotable agent cannot have one yet"),
+
   // Warnings
   INPUTS_NOT_ENCODABLE(
       Kind.WARNING,

@@ -26,6 +26,7 @@ import javax.lang.model.type.TypeMirror;
  * @param codec how the output is encoded if checkpointed, else null
  * @param neutralDefault what a failed non-critical step yields
  * @param nullOutput what a null output of the method or its fallback means
+ * @param remote how its call crosses the bus if its agent is {@code @Remotable}, else null
  */
 public record StepModel(
     String name,
@@ -46,7 +47,13 @@ public record StepModel(
     Call compensation,
     CodecPlan codec,
     NeutralValue neutralDefault,
-    NullOutput nullOutput) {
+    NullOutput nullOutput,
+    Remote remote) {
+
+  /**
+   * The codecs of a remotable step's call: one per non-context parameter, in order, and its output.
+   */
+  public record Remote(List<CodecPlan> inputs, CodecPlan output) {}
 
   /**
    * What a null output means: a failed attempt, unless the output is declared nullable or Optional.

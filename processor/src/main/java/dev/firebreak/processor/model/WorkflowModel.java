@@ -46,4 +46,9 @@ public record WorkflowModel(
       List<int[]> inputSlots,
       int outputSlot,
       String graphHash) {}
+
+  /** Whether agent {@code i} is {@code @Remotable}: its steps carry the codecs of their calls. */
+  public boolean isRemotable(int agentIndex) {
+    return steps.stream().anyMatch(s -> s.agentIndex() == agentIndex && s.remote() != null);
+  }
 }

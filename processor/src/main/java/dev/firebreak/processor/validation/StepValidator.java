@@ -38,6 +38,7 @@ public final class StepValidator {
   private final PolicyValidator policies;
   private final FallbackValidator fallbacks;
   private final CompensationValidator compensations;
+  private final RemotableValidator remotables;
 
   public StepValidator(
       ValidationContext context, Accessibility accessibility, CheckpointTypes checkpointTypes) {
@@ -50,6 +51,7 @@ public final class StepValidator {
     AgentMethods methods = new AgentMethods(context, accessibility, keys);
     this.fallbacks = new FallbackValidator(context, keys, methods);
     this.compensations = new CompensationValidator(context, keys, methods);
+    this.remotables = new RemotableValidator(checkpointTypes);
   }
 
   /**
@@ -169,6 +171,11 @@ public final class StepValidator {
       }
     }
 
+    StepModel.Remote remote = null;
+    if (AnnotationValues.find(agent, ANNOTATIONS + "Remotable").isPresent()) {
+      remote = remotables.remote(method, agent, produced, fallback, compensation, report);
+    }
+
     if (!report.isClean()
         || produces == null
         || parameters.stream().anyMatch(p -> !p.context() && p.key() == null)) {
@@ -194,7 +201,8 @@ public final class StepValidator {
             compensation,
             codec,
             CheckpointTypes.neutral(produced),
-            nullOutput(method, returned, produced)));
+            nullOutput(method, returned, produced),
+            remote));
   }
 
   /**

@@ -58,7 +58,8 @@ final class CodecWriter {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(holder)
             .addModifiers(Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc("Checkpoint codecs of the record types that checkpointed steps produce.\n")
+            .addJavadoc(
+                "Codecs of the record types a run stores (inputs, checkpoints, output) or sends over the bus.\n")
             .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     for (CodecModel codec : codecs) {
       // Composite component codecs (lists, maps, enums) are built once, not per call.

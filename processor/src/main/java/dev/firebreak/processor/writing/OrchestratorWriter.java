@@ -39,6 +39,7 @@ public final class OrchestratorWriter {
   private final MemberNames names;
   private final StepWriter steps;
   private final CodecExpressions codecs;
+  private final DispatchWriter dispatches;
 
   public OrchestratorWriter(WorkflowModel model, String graphHash, String mermaid) {
     this.model = model;
@@ -51,6 +52,17 @@ public final class OrchestratorWriter {
     this.names = new MemberNames(model);
     this.codecs = new CodecExpressions(CodecWriter.className(generated));
     this.steps = new StepWriter(model, agents, slots, names, codecs);
+    this.dispatches = new DispatchWriter(model, generated, agents, steps, codecs);
+  }
+
+  /**
+   * How the orchestrator holds agent {@code i}: itself, or for a {@code @Remotable} agent a {@code
+   * Provider} of it, resolved only when the agent runs in process.
+   */
+  private TypeName held(int i) {
+    return model.isRemotable(i)
+        ? ParameterizedTypeName.get(Types.PROVIDER, agents.get(i))
+        : agents.get(i);
   }
 
   /** {@code Firebreak<Outer>_<Workflow>}, in the workflow's package. */
@@ -78,7 +90,7 @@ public final class OrchestratorWriter {
             .initializer(graphInitializer())
             .build());
     for (int i = 0; i < agents.size(); i++) {
-      type.addField(agents.get(i), model.agentFields().get(i), Modifier.PRIVATE, Modifier.FINAL);
+      type.addField(held(i), model.agentFields().get(i), Modifier.PRIVATE, Modifier.FINAL);
     }
     for (WorkflowModel.Plan plan : model.entryPoints()) {
       type.addField(
@@ -92,6 +104,11 @@ public final class OrchestratorWriter {
             .addJavadoc("A builder for code without dependency injection.\n")
             .addStatement("return new $T()", builderName())
             .build());
+    for (int i = 0; i < agents.size(); i++) {
+      if (model.isRemotable(i)) {
+        type.addMethod(dispatches.factory(i));
+      }
+    }
     for (WorkflowModel.Plan plan : model.entryPoints()) {
       type.addMethod(entryPoint(plan.entryPoint()));
     }
@@ -103,6 +120,11 @@ public final class OrchestratorWriter {
     type.addType(slots.type());
     if (!model.codecs().isEmpty()) {
       type.addType(new CodecWriter(generated, model.codecs(), codecs).write());
+    }
+    for (int i = 0; i < agents.size(); i++) {
+      if (model.isRemotable(i)) {
+        type.addType(dispatches.type(i));
+      }
     }
     type.addType(builder());
     return JavaFile.builder(generated.packageName(), type.build())
@@ -222,7 +244,7 @@ public final class OrchestratorWriter {
     NameAllocator locals = new NameAllocator();
     for (int i = 0; i < agents.size(); i++) {
       String field = model.agentFields().get(i);
-      ctor.addParameter(agents.get(i), field);
+      ctor.addParameter(held(i), field);
       locals.newName(field, "agent" + i);
     }
     ctor.addParameter(Types.FIREBREAK_RUNTIME, "runtime");
@@ -334,7 +356,10 @@ public final class OrchestratorWriter {
                 generated);
     b.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     List<String> fields = new ArrayList<>(model.agentFields());
-    List<TypeName> types = new ArrayList<>(agents);
+    List<TypeName> types = new ArrayList<>();
+    for (int i = 0; i < agents.size(); i++) {
+      types.add(held(i));
+    }
     fields.add("runtime");
     types.add(Types.FIREBREAK_RUNTIME);
     for (int i = 0; i < fields.size(); i++) {

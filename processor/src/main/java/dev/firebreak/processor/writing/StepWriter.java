@@ -5,6 +5,7 @@ import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.MethodSpec;
 import com.squareup.javapoet.ParameterizedTypeName;
 import com.squareup.javapoet.TypeName;
+import dev.firebreak.processor.model.CodecPlan;
 import dev.firebreak.processor.model.Policies;
 import dev.firebreak.processor.model.StepModel;
 import dev.firebreak.processor.model.WorkflowModel;
@@ -72,6 +73,14 @@ final class StepWriter {
     if (step.compensation() != null) {
       b.add(".compensation(this::$L)", names.compensation(i));
     }
+    if (step.remote() != null) {
+      b.add(
+          "\n.remotable(new $T($S, $L, $L))",
+          Types.REMOTABLE,
+          agents.get(step.agentIndex()).toString(),
+          codecList(step.remote().inputs()),
+          codecs.of(step.remote().output()));
+    }
     return b.build();
   }
 
@@ -87,7 +96,12 @@ final class StepWriter {
         .returns(outputType(step, step.async()))
         .addParameter(Object[].class, "s")
         .addParameter(Types.STEP_CONTEXT, "ctx")
-        .addStatement("return this.$L.$L($L)", agent(step), step.method(), args.build())
+        .addStatement(
+            "return this.$L$L.$L($L)",
+            agent(step),
+            model.isRemotable(step.agentIndex()) ? ".get()" : "",
+            step.method(),
+            args.build())
         .build();
   }
 
@@ -144,6 +158,15 @@ final class StepWriter {
     return stage
         ? ParameterizedTypeName.get(Types.COMPLETION_STAGE, TypeName.get(step.producedType()).box())
         : TypeName.get(step.producedType());
+  }
+
+  /** {@code List.of(codec, …)}. */
+  CodeBlock codecList(List<CodecPlan> plans) {
+    CodeBlock.Builder list = CodeBlock.builder().add("$T.of(", Types.LIST);
+    for (int k = 0; k < plans.size(); k++) {
+      list.add(k == 0 ? "$L" : ", $L", codecs.of(plans.get(k)));
+    }
+    return list.add(")").build();
   }
 
   private String agent(StepModel step) {

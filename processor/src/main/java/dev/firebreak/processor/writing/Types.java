@@ -28,6 +28,9 @@ final class Types {
   static final ClassName KEY_CODEC = ClassName.get(RuntimeNames.CODEC, "KeyCodec");
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final ClassName INJECT = ClassName.get("jakarta.inject", "Inject");
+  static final ClassName PROVIDER = ClassName.get("jakarta.inject", "Provider");
+  static final ClassName REMOTABLE = STEP_BINDING.nestedClass("Remotable");
+  static final ClassName AGENT_DISPATCH = ClassName.get(RuntimeNames.GENERATED, "AgentDispatch");
   static final ClassName JSON_GENERATOR =
       ClassName.get("com.fasterxml.jackson.core", "JsonGenerator");
   static final ClassName JSON_PARSER = ClassName.get("com.fasterxml.jackson.core", "JsonParser");

@@ -379,10 +379,12 @@ public final class FirebreakRuntime implements AutoCloseable {
     }
     engine.stopAdmitting();
     awaitInFlight();
-    for (BusIntake intake : intakes) {
-      intake.detach(OUTCOMES_GRACE_PERIOD);
-    }
+    // No run ends here after this: its last outcomes are then all waiting to be published.
     engine.leave();
+    long until = System.nanoTime() + OUTCOMES_GRACE_PERIOD.toNanos();
+    for (BusIntake intake : intakes) {
+      intake.detach(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+    }
     engine.closeRemoteCalls();
     if (hook != null && Thread.currentThread() != hook) {
       try {

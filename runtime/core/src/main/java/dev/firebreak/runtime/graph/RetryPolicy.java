@@ -91,8 +91,11 @@ public record RetryPolicy(
   static boolean matches(List<Class<? extends Throwable>> types, Throwable failure) {
     for (int i = 0, n = types.size(); i < n; i++) {
       Class<? extends Throwable> type = types.get(i);
-      if (type.isInstance(failure)
-          || (failure instanceof RemoteFailureException remote && remote.isA(type))) {
+      // A remote failure is matched by its remote class names only: as a RuntimeException here, it
+      // would match RuntimeException even where the remote exception was checked.
+      if (failure instanceof RemoteFailureException remote
+          ? remote.isA(type)
+          : type.isInstance(failure)) {
         return true;
       }
     }

@@ -267,10 +267,6 @@ public final class BusIntake implements Intake {
             engine.scheduler.now());
     try {
       deadLetters.add(letter);
-      engine.events.deadLettered(letter, "an unreadable request");
-      if (topics.deadLetters() != null) {
-        transport.publish(topics.deadLetters(), id, BusMessages.deadLetter(letter));
-      }
     } catch (RuntimeException e) {
       // Left unacknowledged (a Kafka partition commits no further until it is), and tried again.
       log.warn("request {}: not dead-lettered; trying again in {} ms", id, STORE_RETRY_MILLIS, e);
@@ -283,8 +279,42 @@ public final class BusIntake implements Intake {
           Duration.ofMillis(STORE_RETRY_MILLIS));
       return;
     }
-    poisoned.incrementAndGet();
-    delivery.ack();
+    engine.events.deadLettered(letter, "an unreadable request");
+    publishPoison(delivery, letter);
+  }
+
+  /** Publishes the letter, if wanted; the request is acknowledged once the bus has it. */
+  private void publishPoison(Delivery delivery, DeadLetter letter) {
+    java.util.concurrent.CompletionStage<Void> sent;
+    try {
+      sent =
+          topics.deadLetters() == null
+              ? java.util.concurrent.CompletableFuture.completedFuture(null)
+              : transport.publish(
+                  topics.deadLetters(), letter.runId(), BusMessages.deadLetter(letter));
+    } catch (RuntimeException e) {
+      sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete(
+        (ok, failure) -> {
+          if (failure == null) {
+            poisoned.incrementAndGet();
+            delivery.ack();
+            return;
+          }
+          log.warn(
+              "request {}: its dead letter was not published; trying again in {} ms",
+              letter.runId(),
+              STORE_RETRY_MILLIS,
+              failure);
+          engine.scheduler.schedule(
+              () -> {
+                if (!closed) {
+                  engine.execute(() -> publishPoison(delivery, letter));
+                }
+              },
+              Duration.ofMillis(STORE_RETRY_MILLIS));
+        });
   }
 
   @Override

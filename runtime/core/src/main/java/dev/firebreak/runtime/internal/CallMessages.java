@@ -53,6 +53,11 @@ public final class CallMessages {
     }
   }
 
+  /** The reply to {@code call} that it succeeded with {@code output} (its codec's JSON). */
+  public static Reply succeeded(Call call, byte[] output) {
+    return new Reply(call.callId(), call.idempotencyKey(), output, List.of(), List.of());
+  }
+
   /** The reply to {@code call} that it failed with {@code failure}. */
   public static Reply failed(Call call, Throwable failure) {
     List<String> types = new ArrayList<>();

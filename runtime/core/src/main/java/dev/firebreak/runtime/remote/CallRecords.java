@@ -33,13 +33,16 @@ public interface CallRecords extends AutoCloseable {
   /** Extends {@code worker}'s claim of {@code key}; false if it is no longer its own. */
   boolean renew(String key, String worker, Instant until);
 
-  /** Records {@code key}'s output, kept until {@code keepUntil}; the claim ends. */
-  void done(String key, byte[] output, Instant keepUntil);
+  /**
+   * Records {@code key}'s output, kept until {@code keepUntil}, if {@code worker} still holds its
+   * claim (or the claim lapsed and nobody took it); false if another worker claimed it meanwhile.
+   */
+  boolean done(String key, String worker, byte[] output, Instant keepUntil);
 
   /** Drops {@code worker}'s claim of {@code key} (the call failed): the next call is a real one. */
   void release(String key, String worker);
 
-  /** Forgets outputs kept past their time; returns how many. */
+  /** Forgets outputs kept past their time, and claims that lapsed; returns how many. */
   int expire(Instant now);
 
   /** The output recorded for {@code key}, if any. */

@@ -43,7 +43,10 @@ public final class FirebreakWorker implements AutoCloseable {
   final Duration keepOutputs;
   private final int concurrency;
   private final List<AutoCloseable> owned;
-  private final List<Served> served = new ArrayList<>();
+  private final List<Served> served = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Where claims are renewed: a thread of its own, never queued behind agent calls. */
+  final ExecutorService renewals;
 
   /** Guards the running count, the waiting calls and the pause state. */
   private final ReentrantLock lock = new ReentrantLock();
@@ -74,19 +77,21 @@ public final class FirebreakWorker implements AutoCloseable {
       owned.add(system);
       this.scheduler = system;
     }
+    this.renewals = Executors.newSingleThreadExecutor(daemon("firebreak-worker-renewals"));
+    owned.add(renewals::shutdown);
     if (b.executor != null) {
       this.executor = b.executor;
     } else {
-      ExecutorService pool = Executors.newCachedThreadPool(daemon());
+      ExecutorService pool = Executors.newCachedThreadPool(daemon("firebreak-worker-call"));
       owned.add(pool::shutdown);
       this.executor = pool;
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon() {
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
     AtomicLong n = new AtomicLong();
     return task -> {
-      Thread t = new Thread(task, "firebreak-worker-call-" + n.incrementAndGet());
+      Thread t = new Thread(task, name + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
@@ -131,7 +136,17 @@ public final class FirebreakWorker implements AutoCloseable {
       lock.unlock();
     }
     calls.incrementAndGet();
-    executor.execute(() -> agent.serve(delivery));
+    start(agent, delivery);
+  }
+
+  private void start(Served agent, Delivery delivery) {
+    try {
+      executor.execute(() -> agent.serve(delivery));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.warn(
+          "call {}@{} not started: the executor refused it", delivery.topic(), delivery.position());
+      ended(); // unacknowledged: delivered again
+    }
   }
 
   /** A call ended (replied, dropped or given up): the next waiting one may run. */
@@ -152,8 +167,7 @@ public final class FirebreakWorker implements AutoCloseable {
     }
     if (next != null) {
       calls.incrementAndGet();
-      Waiting call = next;
-      executor.execute(() -> call.agent().serve(call.delivery()));
+      start(next.agent(), next.delivery());
     }
   }
 
@@ -164,13 +178,37 @@ public final class FirebreakWorker implements AutoCloseable {
     }
   }
 
+  /** Adds an agent whose subscription just started, paused if the worker is (under the lock). */
+  private void serving(Served s) {
+    lock.lock();
+    try {
+      served.add(s);
+      if (paused) {
+        s.subscription.pause();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   boolean isClosed() {
     return closed;
   }
 
+  /** Calls running now (waiting on a record included). */
+  int running() {
+    lock.lock();
+    try {
+      return running;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
-   * Leaves the workers groups: calls not yet answered go to the other workers. Calls running here
-   * are not waited for; their replies still go out if the transport is open.
+   * Leaves the workers groups (calls not yet started go to the other workers), then waits, up to
+   * one claim lease, for the calls running here to reply, their claims renewed meanwhile. Close the
+   * worker before its transport.
    */
   @Override
   public void close() {
@@ -185,6 +223,10 @@ public final class FirebreakWorker implements AutoCloseable {
       lock.unlock();
     }
     served.forEach(s -> s.subscription.close());
+    long until = System.nanoTime() + claimLease.toNanos();
+    while (running() > 0 && System.nanoTime() < until) {
+      java.util.concurrent.locks.LockSupport.parkNanos(this, 10_000_000L);
+    }
     for (int i = owned.size() - 1; i >= 0; i--) {
       try {
         owned.get(i).close();
@@ -291,12 +333,12 @@ public final class FirebreakWorker implements AutoCloseable {
       FirebreakWorker worker = new FirebreakWorker(this);
       for (AgentDispatch agent : agents.values()) {
         Served s = new Served(worker, agent);
-        worker.served.add(s);
         s.subscription =
             transport.subscribe(
                 topics.calls(agent.agent()),
                 topics.workers(agent.agent()),
                 delivery -> worker.receive(s, delivery));
+        worker.serving(s);
       }
       worker.scheduler.schedule(
           () -> worker.executor.execute(worker::expire), Duration.ofMinutes(1));

@@ -43,8 +43,12 @@ final class InMemoryCallRecords implements CallRecords {
   }
 
   @Override
-  public void done(String key, byte[] output, Instant keepUntil) {
-    entries.put(key, new Entry(null, output.clone(), keepUntil));
+  public boolean done(String key, String worker, byte[] output, Instant keepUntil) {
+    Entry mine = new Entry(null, output.clone(), keepUntil);
+    Entry after =
+        entries.compute(
+            key, (k, e) -> e == null || (e.output == null && worker.equals(e.worker)) ? mine : e);
+    return after == mine;
   }
 
   @Override
@@ -55,7 +59,7 @@ final class InMemoryCallRecords implements CallRecords {
   @Override
   public int expire(Instant now) {
     int before = entries.size();
-    entries.values().removeIf(e -> e.output != null && !e.until.isAfter(now));
+    entries.values().removeIf(e -> !e.until.isAfter(now));
     return before - entries.size();
   }
 

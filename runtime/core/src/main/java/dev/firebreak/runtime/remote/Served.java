@@ -24,6 +24,9 @@ import java.util.concurrent.ExecutionException;
 final class Served {
   static final long RECHECK_MILLIS = 50;
 
+  /** How long a call waits when the records or the bus failed it, before it is tried again. */
+  static final long RETRY_MILLIS = 500;
+
   private final FirebreakWorker worker;
   private final AgentDispatch agent;
   Subscription subscription;
@@ -33,7 +36,7 @@ final class Served {
     this.agent = agent;
   }
 
-  /** On the worker's executor; ends with {@link FirebreakWorker#ended()} whatever happens. */
+  /** On the worker's executor; ends with {@link #finish} whatever happens. */
   void serve(Delivery delivery) {
     CallMessages.Call call;
     try {
@@ -41,15 +44,54 @@ final class Served {
     } catch (IllegalArgumentException e) {
       FirebreakWorker.log.warn(
           "call {}@{} dropped: {}", delivery.topic(), delivery.position(), e.getMessage());
-      delivery.ack(); // no reply is possible: the orchestrator's timeout ends the attempt
-      worker.ended();
+      finish(delivery, true); // no reply is possible: the orchestrator's timeout ends the attempt
       return;
     }
+    serve(call, delivery);
+  }
+
+  private void serve(CallMessages.Call call, Delivery delivery) {
     try {
       claimAndRun(call, delivery);
     } catch (RuntimeException e) {
-      // The records are out of reach: unacknowledged, the call comes again.
-      FirebreakWorker.log.warn("call {} of {} not served", call.callId(), call.step(), e);
+      // The records are out of reach: the call is tried again while its attempt lasts.
+      FirebreakWorker.log.warn("call {} of {} not served yet", call.callId(), call.step(), e);
+      later(call, delivery, () -> serve(call, delivery), RETRY_MILLIS);
+    }
+  }
+
+  /**
+   * Runs {@code again} after {@code millis}, unless the call's attempt has timed out by then: then
+   * the call is acknowledged and dropped (the orchestrator's retry is a new call, answered from the
+   * record if this one succeeded).
+   */
+  private void later(CallMessages.Call call, Delivery delivery, Runnable again, long millis) {
+    worker.scheduler.schedule(
+        () ->
+            worker.executor.execute(
+                () -> {
+                  if (worker.isClosed() || !call.timeoutAt().isAfter(worker.scheduler.now())) {
+                    finish(delivery, !worker.isClosed());
+                  } else {
+                    again.run();
+                  }
+                }),
+        Duration.ofMillis(millis));
+  }
+
+  /** Acknowledges the delivery (if {@code ack}) and frees the call's place, whatever happens. */
+  private void finish(Delivery delivery, boolean ack) {
+    try {
+      if (ack) {
+        delivery.ack();
+      }
+    } catch (RuntimeException e) {
+      FirebreakWorker.log.warn(
+          "acknowledging {}@{} failed: it may be delivered again, and answered from the record",
+          delivery.topic(),
+          delivery.position(),
+          e);
+    } finally {
       worker.ended();
     }
   }
@@ -58,10 +100,7 @@ final class Served {
     Instant now = worker.scheduler.now();
     if (!call.timeoutAt().isAfter(now) || worker.isClosed()) {
       // The orchestrator has given this attempt up (a retry is a new call), or this worker leaves.
-      if (!worker.isClosed()) {
-        delivery.ack();
-      }
-      worker.ended();
+      finish(delivery, !worker.isClosed());
       return;
     }
     CallRecords.Claim claim =
@@ -70,32 +109,16 @@ final class Served {
     switch (claim.state()) {
       case DONE -> {
         worker.answeredFromRecord.incrementAndGet();
-        reply(
-            call,
-            delivery,
-            new CallMessages.Reply(
-                call.callId(), call.idempotencyKey(), claim.output(), List.of(), List.of()));
+        reply(call, delivery, CallMessages.succeeded(call, claim.output()));
       }
-      case BUSY ->
-          worker.scheduler.schedule(
-              () -> worker.executor.execute(() -> serveAgain(call, delivery)),
-              Duration.ofMillis(RECHECK_MILLIS));
+      case BUSY -> later(call, delivery, () -> serve(call, delivery), RECHECK_MILLIS);
       case CLAIMED -> run(call, delivery);
-    }
-  }
-
-  private void serveAgain(CallMessages.Call call, Delivery delivery) {
-    try {
-      claimAndRun(call, delivery);
-    } catch (RuntimeException e) {
-      FirebreakWorker.log.warn("call {} of {} not served", call.callId(), call.step(), e);
-      worker.ended();
     }
   }
 
   /** Calls the agent method, holding the claim while it runs. */
   private void run(CallMessages.Call call, Delivery delivery) {
-    Renewal renewal = new Renewal(call.idempotencyKey());
+    Renewal renewal = new Renewal(call);
     Object output;
     try {
       Object[] inputs = inputs(call);
@@ -147,20 +170,26 @@ final class Served {
     byte[] json;
     try {
       json = Codecs.toJson((CheckpointCodec<Object>) agent.outputCodec(call.step()), value);
-      Instant keep =
-          call.deadline() != null
-              ? call.deadline()
-              : worker.scheduler.now().plus(worker.keepOutputs);
-      worker.records.done(
-          call.idempotencyKey(), json, keep.isAfter(call.timeoutAt()) ? keep : call.timeoutAt());
     } catch (RuntimeException e) {
       failed(call, delivery, e);
       return;
     }
-    reply(
-        call,
-        delivery,
-        new CallMessages.Reply(call.callId(), call.idempotencyKey(), json, List.of(), List.of()));
+    Instant keep =
+        call.deadline() != null ? call.deadline() : worker.scheduler.now().plus(worker.keepOutputs);
+    try {
+      if (!worker.records.done(
+          call.idempotencyKey(),
+          worker.workerId,
+          json,
+          keep.isAfter(call.timeoutAt()) ? keep : call.timeoutAt())) {
+        FirebreakWorker.log.warn(
+            "call {} succeeded after its claim passed to another worker", call.idempotencyKey());
+      }
+    } catch (RuntimeException e) {
+      // The effect happened: the output is the answer, recorded or not.
+      FirebreakWorker.log.warn("the output of {} was not recorded", call.idempotencyKey(), e);
+    }
+    reply(call, delivery, CallMessages.succeeded(call, json));
   }
 
   private void failed(CallMessages.Call call, Delivery delivery, Throwable failure) {
@@ -173,22 +202,38 @@ final class Served {
     reply(call, delivery, CallMessages.failed(call, failure));
   }
 
-  /** Publishes the reply; the call is acknowledged once the bus has it. */
+  /**
+   * Publishes the reply; the call is acknowledged once the bus has it, or published again after
+   * {@value #RETRY_MILLIS} ms while its attempt lasts.
+   */
   private void reply(CallMessages.Call call, Delivery delivery, CallMessages.Reply reply) {
-    worker
-        .transport
-        .publish(call.replyTo(), call.idempotencyKey(), CallMessages.write(reply))
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure == null) {
-                delivery.ack();
-              } else {
-                // Unacknowledged: delivered again, and answered from the record if it succeeded.
-                FirebreakWorker.log.warn(
-                    "the reply to call {} was not published", call.callId(), failure);
-              }
-              worker.ended();
-            });
+    byte[] message = CallMessages.write(reply);
+    Runnable send =
+        new Runnable() {
+          @Override
+          public void run() {
+            CompletionStage<Void> sent;
+            try {
+              sent = worker.transport.publish(call.replyTo(), call.idempotencyKey(), message);
+            } catch (RuntimeException e) {
+              sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+            Runnable again = this;
+            sent.whenComplete(
+                (ok, failure) -> {
+                  if (failure == null) {
+                    finish(delivery, true);
+                  } else {
+                    FirebreakWorker.log.warn(
+                        "the reply to call {} was not published; trying again",
+                        call.callId(),
+                        failure);
+                    later(call, delivery, again, RETRY_MILLIS);
+                  }
+                });
+          }
+        };
+    send.run();
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -199,35 +244,40 @@ final class Served {
     return t;
   }
 
-  /** Keeps a running call's claim alive, every third of the lease, until stopped. */
+  /**
+   * Keeps a running call's claim alive, every third of the lease, on the worker's renewal thread
+   * (never behind agent calls), until stopped or until the call's attempt has timed out: a call
+   * that hangs past it lets its claim lapse, so that the orchestrator's next attempt runs.
+   */
   private final class Renewal {
-    private final String key;
+    private final CallMessages.Call call;
     private volatile boolean stopped;
     private volatile Cancellable next;
 
-    Renewal(String key) {
-      this.key = key;
+    Renewal(CallMessages.Call call) {
+      this.call = call;
       schedule();
     }
 
     private void schedule() {
       next =
           worker.scheduler.schedule(
-              () -> worker.executor.execute(this::renew), worker.claimLease.dividedBy(3));
+              () -> worker.renewals.execute(this::renew), worker.claimLease.dividedBy(3));
     }
 
     private void renew() {
-      if (stopped) {
+      Instant now = worker.scheduler.now();
+      if (stopped || !call.timeoutAt().isAfter(now)) {
         return;
       }
       try {
         if (!worker.records.renew(
-            key, worker.workerId, worker.scheduler.now().plus(worker.claimLease))) {
-          FirebreakWorker.log.warn("call {} lost its claim while running", key);
+            call.idempotencyKey(), worker.workerId, now.plus(worker.claimLease))) {
+          FirebreakWorker.log.warn("call {} lost its claim while running", call.idempotencyKey());
           return;
         }
       } catch (RuntimeException e) {
-        FirebreakWorker.log.warn("renewing the claim of {} failed", key, e);
+        FirebreakWorker.log.warn("renewing the claim of {} failed", call.idempotencyKey(), e);
       }
       schedule();
     }

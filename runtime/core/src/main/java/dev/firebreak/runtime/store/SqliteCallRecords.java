@@ -32,7 +32,8 @@ public final class SqliteCallRecords implements CallRecords {
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA busy_timeout=10000");
+        // Well under a third of a claim's lease: a renewal that waits longer lets the claim lapse.
+        s.execute("PRAGMA busy_timeout=2000");
         s.execute(
             "CREATE TABLE IF NOT EXISTS firebreak_call (key TEXT PRIMARY KEY, worker TEXT,"
                 + " output BLOB, until INTEGER NOT NULL)");
@@ -127,17 +128,20 @@ public final class SqliteCallRecords implements CallRecords {
   }
 
   @Override
-  public void done(String key, byte[] output, Instant keepUntil) {
-    inTransaction(
+  public boolean done(String key, String worker, byte[] output, Instant keepUntil) {
+    return inTransaction(
         () -> {
           try (PreparedStatement p =
               connection.prepareStatement(
-                  "INSERT OR REPLACE INTO firebreak_call (key, worker, output, until)"
-                      + " VALUES (?, NULL, ?, ?)")) {
+                  "INSERT INTO firebreak_call (key, worker, output, until) VALUES (?, NULL, ?, ?)"
+                      + " ON CONFLICT(key) DO UPDATE SET worker = NULL, output = excluded.output,"
+                      + " until = excluded.until"
+                      + " WHERE firebreak_call.output IS NULL AND firebreak_call.worker = ?")) {
             p.setString(1, key);
             p.setBytes(2, output);
             p.setLong(3, keepUntil.toEpochMilli());
-            return p.executeUpdate();
+            p.setString(4, worker);
+            return p.executeUpdate() == 1;
           }
         });
   }
@@ -161,8 +165,7 @@ public final class SqliteCallRecords implements CallRecords {
     return inTransaction(
         () -> {
           try (PreparedStatement p =
-              connection.prepareStatement(
-                  "DELETE FROM firebreak_call WHERE output IS NOT NULL AND until <= ?")) {
+              connection.prepareStatement("DELETE FROM firebreak_call WHERE until <= ?")) {
             p.setLong(1, now.toEpochMilli());
             return p.executeUpdate();
           }

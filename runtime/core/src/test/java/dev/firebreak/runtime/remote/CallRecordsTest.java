@@ -60,7 +60,7 @@ class CallRecordsTest {
   void aDoneCallIsAnsweredFromItsOutputUntilItExpires(Function<String, CallRecords> kind) {
     try (CallRecords r = open(kind)) {
       r.claim("k", "w1", T0, T0.plusSeconds(10));
-      r.done("k", OUT, T0.plusSeconds(60));
+      assertTrue(r.done("k", "w1", OUT, T0.plusSeconds(60)));
       CallRecords.Claim done = r.claim("k", "w2", T0.plusSeconds(1), T0.plusSeconds(11));
       assertEquals(State.DONE, done.state());
       assertArrayEquals(OUT, done.output());
@@ -73,6 +73,24 @@ class CallRecordsTest {
       assertTrue(r.output("k").isEmpty());
       assertEquals(
           State.CLAIMED, r.claim("k", "w2", T0.plusSeconds(61), T0.plusSeconds(70)).state());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("records")
+  void aWorkerWhoseClaimPassedToAnotherRecordsNothingAndLapsedClaimsExpire(
+      Function<String, CallRecords> kind) {
+    try (CallRecords r = open(kind)) {
+      r.claim("k", "w1", T0, T0.plusSeconds(10));
+      r.claim("k", "w2", T0.plusSeconds(10), T0.plusSeconds(20)); // w1's lapsed
+      assertFalse(r.done("k", "w1", OUT, T0.plusSeconds(60)), "w1 lost its claim");
+      assertTrue(r.output("k").isEmpty(), "nothing recorded over w2's claim");
+      assertEquals(State.BUSY, r.claim("k", "w3", T0.plusSeconds(11), T0.plusSeconds(21)).state());
+
+      r.claim("lapsed", "w1", T0, T0.plusSeconds(10));
+      assertEquals(2, r.expire(T0.plusSeconds(30)), "both claims lapsed by then");
+      assertEquals(
+          State.CLAIMED, r.claim("k", "w3", T0.plusSeconds(30), T0.plusSeconds(40)).state());
     }
   }
 

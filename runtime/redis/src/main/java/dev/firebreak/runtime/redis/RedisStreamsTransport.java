@@ -315,8 +315,13 @@ public final class RedisStreamsTransport implements Transport {
     @Override
     public void ack() {
       if (group != null) { // null: a listen's entry, outside any group
-        redis.xack(topic, group, entry.getID());
-        held.remove(entry.getID());
+        try {
+          redis.xack(topic, group, entry.getID());
+        } finally {
+          // Not held any more even if XACK failed: then it is claimed after claimAfter and
+          // delivered again (its run attaches, its call is answered from the record).
+          held.remove(entry.getID());
+        }
       }
     }
   }
