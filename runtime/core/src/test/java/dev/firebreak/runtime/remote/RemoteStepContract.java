@@ -69,6 +69,9 @@ public abstract class RemoteStepContract {
   /** A transport for node {@code node}, fetching at most {@code batch} records at a time. */
   protected abstract Transport transport(String node, int batch);
 
+  /** The store of orchestrator node {@code node}; every node of a test shares its runs. */
+  protected abstract dev.firebreak.runtime.CheckpointStore durableStore(String node);
+
   /** Creates the topics where the bus needs that done first. */
   protected abstract void createTopics(String... topics) throws Exception;
 
@@ -330,6 +333,54 @@ public abstract class RemoteStepContract {
     assertEquals(WorkflowStatus.COMPLETED, result.status(), result.toString());
     assertEquals("ONCE", result.output());
     assertEquals("lost=0 duplicate_effects=0", ledger(List.of("orphan:shout"), effects));
+  }
+
+  @Test
+  void anOrchestratorThatLeavesMidCallHasItsRunFinishedElsewhereWithOneEffect() throws Exception {
+    CountDownLatch slow = new CountDownLatch(1);
+    AtomicInteger entered = new AtomicInteger();
+    behaviour =
+        (text, ctx) -> {
+          entered.incrementAndGet();
+          slow.await(60, TimeUnit.SECONDS);
+          return text.toUpperCase(Locale.ROOT);
+        };
+    FirebreakWorker worker = worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
+    FirebreakRuntime first = durableOrchestrator("node-a");
+    bind(first, null, Duration.ofSeconds(60)).runAsyncForResult("handoff", "moved");
+    IntakeContract.await("the call at the worker", () -> entered.get() == 1);
+
+    first.close(); // grace period zero: the run, its call outstanding, is handed back
+    FirebreakRuntime second = durableOrchestrator("node-b");
+    bind(second, null, Duration.ofSeconds(60));
+    // node-b's sweep takes the run over and calls again under the same idempotency key: the
+    // worker waits for the call it still runs, then answers both from the record.
+    IntakeContract.await("node-b's call at the worker", () -> worker.calls() == 2);
+    slow.countDown();
+    IntakeContract.await(
+        "the run completed by node-b",
+        () ->
+            second
+                .runs()
+                .find("handoff")
+                .map(d -> d.run().status() == WorkflowStatus.COMPLETED)
+                .orElse(false));
+    assertEquals(1, entered.get(), "one call of the agent");
+    assertEquals(1, worker.answeredFromRecord());
+    assertEquals("lost=0 duplicate_effects=0", ledger(List.of("handoff:shout"), effects));
+  }
+
+  /** An orchestrator node on the test's durable store, shared with its other nodes. */
+  private FirebreakRuntime durableOrchestrator(String node) {
+    dev.firebreak.runtime.CheckpointStore store = durableStore(node);
+    closedAfter((AutoCloseable) store::close);
+    return closedAfter(
+        FirebreakRuntime.builder()
+            .checkpointStore(store)
+            .remoteAgents(closedAfter(transport("orchestrator-" + node, 16)), topics, AGENT)
+            .shutdownGracePeriod(Duration.ZERO)
+            .shutdownHook(false)
+            .build());
   }
 
   @Test

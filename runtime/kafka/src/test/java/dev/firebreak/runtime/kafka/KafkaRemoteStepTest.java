@@ -21,6 +21,14 @@ class KafkaRemoteStepTest extends RemoteStepContract {
     return KafkaTransport.open(broker.bootstrapServers(), batch);
   }
 
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+  @Override
+  protected dev.firebreak.runtime.CheckpointStore durableStore(String node) {
+    return dev.firebreak.runtime.store.SqliteStore.open(
+        dir.resolve("runs.db"), node, java.time.Duration.ofSeconds(6), java.time.Clock.systemUTC());
+  }
+
   @Override
   protected void createTopics(String... names) throws Exception {
     broker.createTopics(3, names);

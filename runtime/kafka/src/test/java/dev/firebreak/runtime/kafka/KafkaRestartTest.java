@@ -55,15 +55,15 @@ class KafkaRestartTest {
                     return "ok";
                   }))
           .bind(runtime);
+      for (int i = 0; i < 100; i++) {
+        topics.publish("requests", "before-" + i, "[\"x\"]"); // all there before the node reads
+      }
       try (Intake intake =
           runtime.intake(
               transport,
               "test.Flow",
               "shout",
               IntakeTopics.of("requests", "g").results("results"))) {
-        for (int i = 0; i < 100; i++) {
-          topics.publish("requests", "before-" + i, "[\"x\"]");
-        }
         IntakeContract.await("some runs before the restart", () -> calls.size() >= 20);
         int beforeRestart = calls.size();
         broker.restart();

@@ -33,6 +33,17 @@ class RedisRemoteStepTest extends RemoteStepContract {
   }
 
   @Override
+  protected dev.firebreak.runtime.CheckpointStore durableStore(String node) {
+    return RedisStore.open(
+        local.client(),
+        topics.replies() + ":",
+        null,
+        node,
+        Duration.ofSeconds(6),
+        java.time.Clock.systemUTC());
+  }
+
+  @Override
   protected void createTopics(String... names) {
     // Streams are made by their first entry or group.
   }

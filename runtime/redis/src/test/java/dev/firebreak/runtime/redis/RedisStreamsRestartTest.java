@@ -79,15 +79,15 @@ class RedisStreamsRestartTest {
                     return "ok";
                   }))
           .bind(runtime);
+      for (int i = 0; i < 100; i++) {
+        publish(redis, "before-" + i); // all there before the node reads
+      }
       try (Intake intake =
           runtime.intake(
               transport,
               "test.Flow",
               "shout",
               IntakeTopics.of("requests", "g").results("results"))) {
-        for (int i = 0; i < 100; i++) {
-          publish(redis, "before-" + i);
-        }
         IntakeContract.await("some runs before the restart", () -> calls.size() >= 20);
         server.stop();
         int beforeRestart = calls.size();
