@@ -1,12 +1,7 @@
 package dev.firebreak.runtime.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.WorkflowResult;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -22,12 +17,11 @@ import java.util.List;
  * </ul>
  */
 final class BusMessages {
-  private static final JsonFactory JSON = new JsonFactory();
 
   private BusMessages() {}
 
   static byte[] result(WorkflowResult<Object> result, String entryPoint, byte[] outputJson) {
-    return write(
+    return JsonObjects.write(
         out -> {
           out.writeStringField("runId", result.runId());
           out.writeStringField("workflow", result.workflow());
@@ -40,7 +34,7 @@ final class BusMessages {
             out.writeRawValue(new String(outputJson, StandardCharsets.UTF_8));
           }
           out.writeStringField("failedStep", result.failedStep());
-          strings(
+          JsonObjects.strings(
               out,
               "error",
               result.failure() == null ? List.of() : DeadLetter.chainOf(result.failure()));
@@ -48,7 +42,7 @@ final class BusMessages {
   }
 
   static byte[] deadLetter(DeadLetter letter) {
-    return write(
+    return JsonObjects.write(
         out -> {
           out.writeStringField("runId", letter.runId());
           out.writeStringField("workflow", letter.workflow());
@@ -56,33 +50,8 @@ final class BusMessages {
           out.writeStringField("reason", letter.reason().name());
           out.writeStringField("step", letter.step());
           out.writeNumberField("attempts", letter.attempts());
-          strings(out, "errorChain", letter.errorChain());
+          JsonObjects.strings(out, "errorChain", letter.errorChain());
           out.writeStringField("time", letter.time().toString());
         });
-  }
-
-  private interface Fields {
-    void write(JsonGenerator out) throws IOException;
-  }
-
-  private static byte[] write(Fields fields) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (JsonGenerator out = JSON.createGenerator(bytes)) {
-      out.writeStartObject();
-      fields.write(out);
-      out.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void strings(JsonGenerator out, String name, List<String> values)
-      throws IOException {
-    out.writeArrayFieldStart(name);
-    for (String v : values) {
-      out.writeString(v);
-    }
-    out.writeEndArray();
   }
 }

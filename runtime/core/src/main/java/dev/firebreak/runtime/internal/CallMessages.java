@@ -1,13 +1,11 @@
 package dev.firebreak.runtime.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.firebreak.runtime.DeadLetter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +25,6 @@ import java.util.List;
  * </ul>
  */
 public final class CallMessages {
-  private static final JsonFactory JSON = new JsonFactory();
 
   private CallMessages() {}
 
@@ -69,7 +66,7 @@ public final class CallMessages {
   }
 
   public static byte[] write(Call c) {
-    return write(
+    return JsonObjects.write(
         out -> {
           out.writeStringField("callId", c.callId());
           out.writeStringField("agent", c.agent());
@@ -95,7 +92,7 @@ public final class CallMessages {
   }
 
   public static byte[] write(Reply r) {
-    return write(
+    return JsonObjects.write(
         out -> {
           out.writeStringField("callId", r.callId());
           out.writeStringField("idempotencyKey", r.idempotencyKey());
@@ -104,8 +101,8 @@ public final class CallMessages {
             out.writeRawValue(new String(r.output(), StandardCharsets.UTF_8));
           } else {
             out.writeObjectFieldStart("failure");
-            strings(out, "types", r.types());
-            strings(out, "chain", r.chain());
+            JsonObjects.strings(out, "types", r.types());
+            JsonObjects.strings(out, "chain", r.chain());
             out.writeEndObject();
           }
         });
@@ -122,7 +119,7 @@ public final class CallMessages {
     int attempt = 0;
     Instant deadline = null, timeoutAt = null;
     List<byte[]> inputs = null;
-    try (JsonParser in = JSON.createParser(json)) {
+    try (JsonParser in = JsonObjects.JSON.createParser(json)) {
       expect(in.nextToken(), JsonToken.START_OBJECT);
       while (in.nextToken() == JsonToken.FIELD_NAME) {
         String field = in.currentName();
@@ -177,7 +174,7 @@ public final class CallMessages {
     String callId = null, key = null;
     byte[] output = null;
     List<String> types = null, chain = null;
-    try (JsonParser in = JSON.createParser(json)) {
+    try (JsonParser in = JsonObjects.JSON.createParser(json)) {
       expect(in.nextToken(), JsonToken.START_OBJECT);
       while (in.nextToken() == JsonToken.FIELD_NAME) {
         String field = in.currentName();
@@ -221,7 +218,7 @@ public final class CallMessages {
   /** The value at the parser's current token, as its own JSON document. */
   private static byte[] raw(JsonParser in) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (JsonGenerator out = JSON.createGenerator(bytes)) {
+    try (JsonGenerator out = JsonObjects.JSON.createGenerator(bytes)) {
       out.copyCurrentStructure(in);
     }
     return bytes.toByteArray();
@@ -234,30 +231,5 @@ public final class CallMessages {
       out.add(in.getValueAsString());
     }
     return out;
-  }
-
-  private interface Fields {
-    void write(JsonGenerator out) throws IOException;
-  }
-
-  private static byte[] write(Fields fields) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (JsonGenerator out = JSON.createGenerator(bytes)) {
-      out.writeStartObject();
-      fields.write(out);
-      out.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void strings(JsonGenerator out, String name, List<String> values)
-      throws IOException {
-    out.writeArrayFieldStart(name);
-    for (String v : values) {
-      out.writeString(v);
-    }
-    out.writeEndArray();
   }
 }
