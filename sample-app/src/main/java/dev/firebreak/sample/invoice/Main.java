@@ -40,6 +40,9 @@ public final class Main {
           "                                                    failed runs, newest first, with their dead letters",
           "       firebreak-sample dlq replay <invoice> [--db FILE]",
           "       firebreak-sample dlq discard <invoice> [--db FILE]",
+          "       firebreak-sample remote [--invoices N (default 300)] [--seed S]",
+          "                                                    the OCR agent in worker processes behind Redis Streams;",
+          "                                                    one worker SIGKILLed mid-batch, lost and duplicate effects counted",
           "FILE defaults to firebreak-sample.db in the working directory.");
 
   private Main() {}
@@ -132,11 +135,44 @@ public final class Main {
           throw new UsageException("dlq needs list, replay or discard");
         }
         return DeadLettersCommand.execute(o.positional, o.limit, o.after, o.database, out);
+      case "remote":
+        o.noPositional();
+        return remote(args.contains("--invoices") ? o.invoices : 300, o.seed, out);
+      case "worker":
+        // Started by `remote`: worker <redis port> <directory> <name>
+        if (o.positional.size() != 3) {
+          throw new UsageException("worker needs a Redis port, a directory and a name");
+        }
+        try {
+          return RemoteOcr.worker(
+              Integer.parseInt(o.positional.get(0)),
+              Path.of(o.positional.get(1)),
+              o.positional.get(2));
+        } catch (Exception e) {
+          out.println("worker failed: " + e);
+          return 1;
+        }
       case "help":
         out.println(USAGE);
         return 0;
       default:
         throw new UsageException("unknown command " + command);
+    }
+  }
+
+  /** The case study with remote OCR workers, in a directory of its own, removed afterwards. */
+  private static int remote(int invoices, long seed, PrintStream out) {
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory("firebreak-remote-");
+      RemoteOcr.Outcome outcome = RemoteOcr.demo(invoices, seed, scratch, out);
+      out.print(outcome.render());
+      return outcome.lost() == 0 && outcome.failed() == 0 ? 0 : 1;
+    } catch (Exception e) {
+      out.println("remote demo failed: " + e);
+      return 1;
+    } finally {
+      deleteTree(scratch);
     }
   }
 

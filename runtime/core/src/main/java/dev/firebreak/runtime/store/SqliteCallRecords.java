@@ -32,6 +32,9 @@ public final class SqliteCallRecords implements CallRecords {
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
+        // Survives a killed process (what a worker must outlive); a power cut may lose the last
+        // records, whose calls then run again.
+        s.execute("PRAGMA synchronous=NORMAL");
         // Well under a third of a claim's lease: a renewal that waits longer lets the claim lapse.
         s.execute("PRAGMA busy_timeout=2000");
         s.execute(

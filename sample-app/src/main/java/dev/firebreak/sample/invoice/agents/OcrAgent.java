@@ -3,6 +3,7 @@ package dev.firebreak.sample.invoice.agents;
 import dev.firebreak.annotations.Checkpointed;
 import dev.firebreak.annotations.CircuitBreaker;
 import dev.firebreak.annotations.Critical;
+import dev.firebreak.annotations.Remotable;
 import dev.firebreak.annotations.Retry;
 import dev.firebreak.annotations.Step;
 import dev.firebreak.annotations.Timeout;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeoutException;
  * {@code ocr-api} breaker, so an OCR outage fails fast instead of tying up every run. Timeouts are
  * short in the sample so that a batch runs in seconds; production values would be ~30 s.
  */
+@Remotable
 public final class OcrAgent {
   private final OcrClient client;
 
