@@ -166,6 +166,41 @@ public final class CallMessages {
   }
 
   /**
+   * Where a call that does not read as one should be answered: a call with only {@code callId},
+   * {@code idempotencyKey} and {@code replyTo} read from {@code json} (at its top level, as far as
+   * it parses), so that its caller learns at once instead of waiting out its timeout; empty if
+   * those are not there.
+   */
+  public static java.util.Optional<Call> replyAddress(byte[] json) {
+    String callId = null, key = null, replyTo = null;
+    try (JsonParser in = JsonObjects.JSON.createParser(json)) {
+      if (in.nextToken() == JsonToken.START_OBJECT) {
+        while (in.nextToken() == JsonToken.FIELD_NAME) {
+          String field = in.currentName();
+          JsonToken t = in.nextToken();
+          if (t == JsonToken.VALUE_STRING) {
+            switch (field) {
+              case "callId" -> callId = in.getText();
+              case "idempotencyKey" -> key = in.getText();
+              case "replyTo" -> replyTo = in.getText();
+              default -> {}
+            }
+          } else {
+            in.skipChildren();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // as far as it parsed
+    }
+    if (callId == null || replyTo == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new Call(callId, "", "", "", "", 0, key, null, Instant.EPOCH, replyTo, List.of()));
+  }
+
+  /**
    * Reads a reply.
    *
    * @throws IllegalArgumentException if {@code json} is not one

@@ -43,11 +43,31 @@ final class Served {
       call = CallMessages.readCall(delivery.value());
     } catch (IllegalArgumentException e) {
       FirebreakWorker.log.warn(
-          "call {}@{} dropped: {}", delivery.topic(), delivery.position(), e.getMessage());
-      finish(delivery, true); // no reply is possible: the orchestrator's timeout ends the attempt
+          "call {}@{} unreadable: {}", delivery.topic(), delivery.position(), e.getMessage());
+      java.util.Optional<CallMessages.Call> address = CallMessages.replyAddress(delivery.value());
+      if (address.isPresent()) {
+        unreadable(address.get(), delivery, e);
+      } else {
+        finish(delivery, true); // no reply is possible: the caller's timeout ends the attempt
+      }
       return;
     }
     serve(call, delivery);
+  }
+
+  /** Answers a call that does not read as one with that failure, once (no retry of the reply). */
+  private void unreadable(CallMessages.Call address, Delivery delivery, Exception why) {
+    CompletionStage<Void> sent;
+    try {
+      sent =
+          worker.transport.publish(
+              address.replyTo(),
+              address.idempotencyKey() == null ? address.callId() : address.idempotencyKey(),
+              CallMessages.write(CallMessages.failed(address, why)));
+    } catch (RuntimeException e) {
+      sent = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((ok, failure) -> finish(delivery, true));
   }
 
   private void serve(CallMessages.Call call, Delivery delivery) {

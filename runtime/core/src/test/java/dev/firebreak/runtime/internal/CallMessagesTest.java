@@ -82,4 +82,18 @@ class CallMessagesTest {
     assertThrows(
         IllegalArgumentException.class, () -> CallMessages.readReply(bytes("{\"callId\":\"x\"}")));
   }
+
+  @Test
+  void aCallThatDoesNotReadStillSaysWhereToAnswer() {
+    CallMessages.Call address =
+        CallMessages.replyAddress(
+                bytes(
+                    "{\"callId\":\"c1\",\"idempotencyKey\":\"r:s\",\"replyTo\":\"replies\",\"inputs\":[1,"))
+            .orElseThrow();
+    assertEquals("c1", address.callId());
+    assertEquals("r:s", address.idempotencyKey());
+    assertEquals("replies", address.replyTo());
+    assertTrue(CallMessages.replyAddress(bytes("{\"callId\":\"c1\"}")).isEmpty());
+    assertTrue(CallMessages.replyAddress(bytes("not json")).isEmpty());
+  }
 }

@@ -384,6 +384,30 @@ public abstract class RemoteStepContract {
   }
 
   @Test
+  void aCallThatDoesNotReadIsAnsweredWithWhy() throws Exception {
+    worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
+    Transport caller = closedAfter(transport("caller", 16));
+    List<byte[]> replies = new CopyOnWriteArrayList<>();
+    closedAfter(caller.listen(topics.replies(), d -> replies.add(d.value())));
+    caller
+        .publish(
+            topics.calls(AGENT),
+            "k",
+            ("{\"callId\":\"c-1\",\"idempotencyKey\":\"k\",\"replyTo\":\""
+                    + topics.replies()
+                    + "\",\"step\":\"shout\",\"inputs\":[\"no timeoutAt\"]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    IntakeContract.await("the failure's reply", () -> !replies.isEmpty());
+    String reply = new String(replies.get(0), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(reply.contains("\"callId\":\"c-1\""), reply);
+    assertTrue(reply.contains("java.lang.IllegalArgumentException"), reply);
+    assertTrue(reply.contains("not a call"), reply);
+    assertTrue(effects.isEmpty(), "nothing ran");
+  }
+
+  @Test
   void aWorkerRunsAtMostItsConcurrencyAndTheBacklogWaitsInTheBus() throws Exception {
     AtomicInteger now = new AtomicInteger();
     AtomicInteger most = new AtomicInteger();
