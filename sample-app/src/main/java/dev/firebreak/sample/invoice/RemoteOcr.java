@@ -5,10 +5,10 @@ import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.generated.AgentDispatch;
+import dev.firebreak.runtime.redis.RedisCallRecords;
 import dev.firebreak.runtime.redis.RedisStreamsTransport;
 import dev.firebreak.runtime.remote.FirebreakWorker;
 import dev.firebreak.runtime.remote.RemoteTopics;
-import dev.firebreak.runtime.store.SqliteCallRecords;
 import dev.firebreak.sample.invoice.agents.AccountingAgent;
 import dev.firebreak.sample.invoice.agents.MatchingAgent;
 import dev.firebreak.sample.invoice.agents.OcrAgent;
@@ -225,7 +225,8 @@ final class RemoteOcr {
 
   /**
    * A worker process: serves the OCR agent's calls from the Redis on 127.0.0.1:{@code redisPort},
-   * its call records and the effects ledger in {@code dir}, until it is killed.
+   * which keeps the workers' call records too, with the effects ledger in {@code dir}, until it is
+   * killed.
    */
   static int worker(int redisPort, Path dir, String name) throws Exception {
     Connection ledger = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("effects.db"));
@@ -284,7 +285,7 @@ final class RemoteOcr {
     FirebreakWorker.builder(bus)
         .workerId(name)
         .topics(RemoteTopics.DEFAULT)
-        .records(SqliteCallRecords.open(dir.resolve("calls.db")))
+        .records(RedisCallRecords.open(redis, "firebreak:"))
         .claimLease(CLAIM_LEASE)
         .concurrency(16)
         .agent(counted)

@@ -6,38 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.remote.CallRecords.State;
-import dev.firebreak.runtime.store.SqliteCallRecords;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.function.Function;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
 
-/** The call records' rules, in memory and in SQLite, on explicit instants (no clock, no sleep). */
-class CallRecordsTest {
+/**
+ * The call records' rules, on explicit instants (no clock, no sleep), for every kind of records.
+ */
+public abstract class CallRecordsContract {
   private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
   private static final byte[] OUT = "\"DONE\"".getBytes(StandardCharsets.UTF_8);
 
-  @TempDir static Path dir;
+  /** Fresh, empty records. */
+  protected abstract CallRecords open();
 
-  static Stream<Function<String, CallRecords>> records() {
-    return Stream.of(
-        name -> CallRecords.inMemory(), name -> SqliteCallRecords.open(dir.resolve(name + ".db")));
-  }
-
-  private static int files;
-
-  private static CallRecords open(Function<String, CallRecords> kind) {
-    return kind.apply("calls-" + ++files);
-  }
-
-  @ParameterizedTest
-  @MethodSource("records")
-  void aLiveClaimMakesOthersBusyAndALapsedOneIsTakenOver(Function<String, CallRecords> kind) {
-    try (CallRecords r = open(kind)) {
+  @Test
+  void aLiveClaimMakesOthersBusyAndALapsedOneIsTakenOver() {
+    try (CallRecords r = open()) {
       assertEquals(State.CLAIMED, r.claim("k", "w1", T0, T0.plusSeconds(10)).state());
       CallRecords.Claim busy = r.claim("k", "w2", T0.plusSeconds(5), T0.plusSeconds(15));
       assertEquals(State.BUSY, busy.state());
@@ -55,10 +40,9 @@ class CallRecordsTest {
     }
   }
 
-  @ParameterizedTest
-  @MethodSource("records")
-  void aDoneCallIsAnsweredFromItsOutputUntilItExpires(Function<String, CallRecords> kind) {
-    try (CallRecords r = open(kind)) {
+  @Test
+  void aDoneCallIsAnsweredFromItsOutputUntilItExpires() {
+    try (CallRecords r = open()) {
       r.claim("k", "w1", T0, T0.plusSeconds(10));
       assertTrue(r.done("k", "w1", OUT, T0.plusSeconds(60)));
       CallRecords.Claim done = r.claim("k", "w2", T0.plusSeconds(1), T0.plusSeconds(11));
@@ -76,11 +60,9 @@ class CallRecordsTest {
     }
   }
 
-  @ParameterizedTest
-  @MethodSource("records")
-  void aWorkerWhoseClaimPassedToAnotherRecordsNothingAndLapsedClaimsExpire(
-      Function<String, CallRecords> kind) {
-    try (CallRecords r = open(kind)) {
+  @Test
+  void aWorkerWhoseClaimPassedToAnotherRecordsNothingAndLapsedClaimsExpire() {
+    try (CallRecords r = open()) {
       r.claim("k", "w1", T0, T0.plusSeconds(10));
       r.claim("k", "w2", T0.plusSeconds(10), T0.plusSeconds(20)); // w1's lapsed
       assertFalse(r.done("k", "w1", OUT, T0.plusSeconds(60)), "w1 lost its claim");
@@ -94,10 +76,9 @@ class CallRecordsTest {
     }
   }
 
-  @ParameterizedTest
-  @MethodSource("records")
-  void aFailedCallIsReleasedSoTheRetryIsARealCall(Function<String, CallRecords> kind) {
-    try (CallRecords r = open(kind)) {
+  @Test
+  void aFailedCallIsReleasedSoTheRetryIsARealCall() {
+    try (CallRecords r = open()) {
       r.claim("k", "w1", T0, T0.plusSeconds(10));
       r.release("k", "w2"); // not its claim: nothing happens
       assertEquals(State.BUSY, r.claim("k", "w3", T0.plusSeconds(1), T0.plusSeconds(11)).state());
