@@ -9,7 +9,6 @@ import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.crash.CrashWorker;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
-import redis.embedded.RedisServer;
 
 /**
  * Redis restarted under a running runtime (append-only file, fsync always): every run is in its
@@ -37,23 +34,10 @@ class RedisOutageTest {
 
   @Test
   void runsInFlightWaitForARestartedRedisAndGoOn() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    RedisServer server =
-        RedisServer.newRedisServer()
-            .port(port)
-            .setting("bind 127.0.0.1")
-            .setting("dir " + dir)
-            .setting("appendonly yes")
-            .setting("appendfsync always")
-            .build();
-    server.start();
     Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (RedisClient redis = RedisClient.create("127.0.0.1", port);
-        RedisStore store = RedisStore.open(redis, "firebreak:", null);
+    try (LocalRedis local = LocalRedis.appendOnly(dir);
+        RedisStore store = RedisStore.open(local.client(), "firebreak:", null);
         FirebreakRuntime runtime =
             FirebreakRuntime.builder().checkpointStore(store).shutdownHook(false).build()) {
       BoundEntryPoint entry =
@@ -66,19 +50,17 @@ class RedisOutageTest {
       while (total(calls) < 3 * results.size() && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      server.stop();
+      local.stopServer();
       stopped.countDown(); // every run's last step ends now, and writes its end
       Thread.sleep(1500); // Redis is away; the runs wait
       assertTrue(results.stream().noneMatch(CompletableFuture::isDone), "nothing ended meanwhile");
-      server.start();
+      local.startServer();
       for (CompletableFuture<WorkflowResult<Object>> result : results) {
         assertEquals(WorkflowStatus.COMPLETED, result.get(60, TimeUnit.SECONDS).status());
       }
       assertEquals(0, store.deadLetters().size());
       calls.forEach((call, n) -> assertEquals(1, n.get(), call + " ran " + n + " times"));
       assertEquals(3 * results.size(), calls.size());
-    } finally {
-      server.stop();
     }
   }
 

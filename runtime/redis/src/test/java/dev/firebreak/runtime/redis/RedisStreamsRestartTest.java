@@ -11,8 +11,6 @@ import dev.firebreak.runtime.bus.IntakeContract;
 import dev.firebreak.runtime.bus.IntakeTopics;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.graph.StepDescriptor;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +25,6 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.embedded.RedisServer;
 
 /**
  * Redis, bus and store at once, restarts under a node reading requests (append-only file, fsync
@@ -40,24 +37,16 @@ class RedisStreamsRestartTest {
 
   @Test
   void aRedisRestartLosesNoRequestStartsNoRunTwiceAndPublishesEveryResult() throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = free.getLocalPort();
-    }
-    RedisServer server =
-        RedisServer.newRedisServer()
-            .port(port)
-            .setting("bind 127.0.0.1")
-            .setting("dir " + dir)
-            .setting("appendonly yes")
-            .setting("appendfsync always")
-            .build();
-    server.start();
     Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    try (RedisClient redis = RedisClient.create("127.0.0.1", port);
+    try (LocalRedis local = LocalRedis.appendOnly(dir);
         RedisStore store =
             RedisStore.open(
-                redis, "firebreak:", null, "node-1", Duration.ofSeconds(6), Clock.systemUTC());
+                local.client(),
+                "firebreak:",
+                null,
+                "node-1",
+                Duration.ofSeconds(6),
+                Clock.systemUTC());
         FirebreakRuntime runtime =
             FirebreakRuntime.builder()
                 .checkpointStore(store)
@@ -66,7 +55,8 @@ class RedisStreamsRestartTest {
                 .shutdownHook(false)
                 .build();
         RedisStreamsTransport transport =
-            RedisStreamsTransport.open(redis, "node-1", Duration.ofSeconds(2), 16)) {
+            RedisStreamsTransport.open(local.client(), "node-1", Duration.ofSeconds(2), 16)) {
+      RedisClient redis = local.client();
       Flow.of("shout", 1)
           .inputCodecs(Codecs.STRING)
           .outputCodec(Codecs.STRING)
@@ -89,10 +79,10 @@ class RedisStreamsRestartTest {
               "shout",
               IntakeTopics.of("requests", "g").results("results"))) {
         IntakeContract.await("some runs before the restart", () -> calls.size() >= 20);
-        server.stop();
+        local.stopServer();
         int beforeRestart = calls.size();
         Thread.sleep(1500); // Redis is away: reads, acknowledgements, writes and results wait
-        server.start();
+        local.startServer();
         for (int i = 0; i < 100; i++) {
           publish(redis, "after-" + i);
         }
@@ -117,8 +107,6 @@ class RedisStreamsRestartTest {
         assertEquals(0, intake.poisoned(), "an outage is not the requests' fault");
         assertEquals(0, runtime.deadLetters().list().size());
       }
-    } finally {
-      server.stop();
     }
   }
 
