@@ -8,7 +8,8 @@ import java.util.Optional;
  * twice take effect once. It keeps a successful call's output (answered again from here, not called
  * again) and a mark while a worker runs a call; never a failure, so a retry is a real call. Workers
  * of one agent share one record (the worker's store: {@link #inMemory()} for one process, {@link
- * dev.firebreak.runtime.store.SqliteCallRecords} for processes on one host).
+ * dev.firebreak.runtime.store.SqliteCallRecords} for processes on one host, {@code
+ * RedisCallRecords} of {@code firebreak-redis} for any host).
  */
 public interface CallRecords extends AutoCloseable {
   /** What {@link #claim} found. */

@@ -264,7 +264,8 @@ public final class FirebreakWorker implements AutoCloseable {
     /**
      * Where calls are recorded by idempotency key. Default: in memory, which holds for workers in
      * one process; workers in several processes share {@link
-     * dev.firebreak.runtime.store.SqliteCallRecords} (one host) or another shared store.
+     * dev.firebreak.runtime.store.SqliteCallRecords} (one host) or {@code RedisCallRecords} (any
+     * host).
      */
     public Builder records(CallRecords records) {
       this.records = Objects.requireNonNull(records, "records");
