@@ -2,15 +2,18 @@ package dev.firebreak.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.WorkflowFailedException;
 import dev.firebreak.runtime.bus.LocalTransport;
 import dev.firebreak.runtime.generated.AgentDispatch;
 import dev.firebreak.runtime.remote.FirebreakWorker;
 import dev.firebreak.runtime.store.InMemoryCheckpointStore;
 import jakarta.inject.Provider;
+import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -34,10 +37,37 @@ class RemotableAgentTest {
 
   private static Object summarize(ClassLoader loader, FirebreakRuntime runtime, Provider<?> ocr)
       throws Exception {
-    return loader
-        .loadClass("test.remote.RemoteDriver")
-        .getMethod("summarize", FirebreakRuntime.class, Provider.class)
-        .invoke(null, runtime, ocr);
+    return summarize(loader, runtime, ocr, "p-1");
+  }
+
+  private static Object summarize(
+      ClassLoader loader, FirebreakRuntime runtime, Provider<?> ocr, String page) throws Exception {
+    try {
+      return loader
+          .loadClass("test.remote.RemoteDriver")
+          .getMethod("summarize", FirebreakRuntime.class, Provider.class, String.class)
+          .invoke(null, runtime, ocr, page);
+    } catch (InvocationTargetException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
+  /** The fixture's record of what its compensation undid. */
+  @SuppressWarnings("unchecked")
+  private static List<String> forgotten(ClassLoader loader) throws Exception {
+    return (List<String>)
+        loader.loadClass("test.remote.Scan$OcrAgent").getField("FORGOTTEN").get(null);
+  }
+
+  /** A page the summary refuses: the run fails and compensates OCR, wherever it ran. */
+  private static void failsAndCompensates(
+      ClassLoader loader, FirebreakRuntime runtime, Provider<?> ocr) throws Exception {
+    WorkflowFailedException failed =
+        assertThrows(
+            WorkflowFailedException.class, () -> summarize(loader, runtime, ocr, "unreadable-1"));
+    assertEquals("summary", failed.failedStep());
+    assertEquals(
+        List.of("unreadable-1/unreadable-1@" + failed.runId() + ":read"), forgotten(loader));
   }
 
   @Test
@@ -59,8 +89,16 @@ class RemotableAgentTest {
                 return agent;
               });
       assertEquals("Summary[pageId=p-1, lines=2, words=4]", summary.toString());
+      assertEquals(2, resolved.get(), "once per step of the agent that ran");
+      failsAndCompensates(
+          loader,
+          runtime,
+          () -> {
+            resolved.incrementAndGet();
+            return agent;
+          });
     }
-    assertEquals(2, resolved.get(), "once per step of the agent that ran");
+    assertEquals(5, resolved.get(), "and for the compensation");
   }
 
   @Test
@@ -89,6 +127,13 @@ class RemotableAgentTest {
               });
       assertEquals("Summary[pageId=p-1, lines=2, words=4]", summary.toString());
       assertEquals(2, worker.calls(), "read and count ran on the worker");
+      failsAndCompensates(
+          loader,
+          runtime,
+          () -> {
+            throw new AssertionError("the OCR agent runs remote: never resolved here");
+          });
+      assertEquals(5, worker.calls(), "read, count and forget ran on the worker");
     }
   }
 }

@@ -27,7 +27,8 @@ final class RemotableValidator {
 
   /**
    * The codecs of a remotable agent's step: every non-context parameter and the output must be
-   * encodable, and the step has no fallback or compensation (they would run on the agent). Null if
+   * encodable (a compensation, called over the bus too, takes only those), and the step has no
+   * fallback: it would run on the agent, in the worker the step's failure came from. Null if
    * anything is wrong, reported on the parameter or the method.
    */
   StepModel.Remote remote(
@@ -35,18 +36,11 @@ final class RemotableValidator {
       TypeElement agent,
       TypeMirror produced,
       StepModel.Call fallback,
-      StepModel.Call compensation,
       ValidationReport report) {
     String where = describe(method);
     boolean ok = true;
     if (fallback != null) {
-      report.report(
-          Message.REMOTE_POLICY_METHOD, method, where, agent.getQualifiedName(), "fallback");
-      ok = false;
-    }
-    if (compensation != null) {
-      report.report(
-          Message.REMOTE_POLICY_METHOD, method, where, agent.getQualifiedName(), "compensation");
+      report.report(Message.REMOTE_FALLBACK, method, where, agent.getQualifiedName());
       ok = false;
     }
     List<CodecPlan> inputs = new ArrayList<>();

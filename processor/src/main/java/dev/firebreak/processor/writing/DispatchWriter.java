@@ -59,6 +59,80 @@ final class DispatchWriter {
         .build();
   }
 
+  /**
+   * {@code compensate(step, output, inputs, context)}: each compensated step's compensation, with
+   * the output it undoes and the step's inputs it takes.
+   */
+  private MethodSpec compensate(List<StepModel> own) {
+    CodeBlock.Builder calls = CodeBlock.builder().beginControlFlow("switch (step)");
+    boolean unchecked = false;
+    for (StepModel step : own) {
+      if (step.compensation() == null) {
+        continue;
+      }
+      CodeBlock.Builder args = CodeBlock.builder();
+      List<StepModel.Argument> arguments = step.compensation().arguments();
+      for (int a = 0; a < arguments.size(); a++) {
+        StepModel.Argument argument = arguments.get(a);
+        args.add(a == 0 ? "" : ", ");
+        TypeName type;
+        switch (argument.kind()) {
+          case OUTPUT -> {
+            type = TypeName.get(step.producedType());
+            args.add("($T) output", type);
+          }
+          case CONTEXT -> {
+            type = null;
+            args.add("context");
+          }
+          default -> {
+            type = TypeName.get(step.parameters().get(argument.parameterIndex()).type());
+            args.add("($T) inputs[$L]", type, inputIndex(step, argument.parameterIndex()));
+          }
+        }
+        unchecked |= type instanceof ParameterizedTypeName;
+      }
+      calls.add("case $S:\n", step.name()).indent();
+      calls.addStatement("agent.$L($L)", step.compensation().method(), args.build());
+      calls.addStatement("return").unindent();
+    }
+    calls
+        .add("default:\n")
+        .indent()
+        .addStatement(
+            "throw new $T($S + step)",
+            IllegalArgumentException.class,
+            "no compensation of a step named ")
+        .unindent()
+        .endControlFlow();
+    MethodSpec.Builder method =
+        MethodSpec.methodBuilder("compensate")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(String.class, "step")
+            .addParameter(Object.class, "output")
+            .addParameter(Object[].class, "inputs")
+            .addParameter(Types.STEP_CONTEXT, "context")
+            .addException(Exception.class)
+            .addCode(calls.build());
+    if (unchecked) {
+      method.addAnnotation(
+          AnnotationSpec.builder(SuppressWarnings.class)
+              .addMember("value", "$S", "unchecked")
+              .build());
+    }
+    return method.build();
+  }
+
+  /** Where parameter {@code p} of {@code step} is among the inputs a call carries. */
+  private static int inputIndex(StepModel step, int p) {
+    int index = 0;
+    for (int q = 0; q < p; q++) {
+      index += step.parameters().get(q).context() ? 0 : 1;
+    }
+    return index;
+  }
+
   /** The nested dispatch class of agent {@code agent}. */
   TypeSpec type(int agent) {
     ClassName name = className(agent);
@@ -124,48 +198,53 @@ final class DispatchWriter {
               .addMember("value", "$S", "unchecked")
               .build());
     }
-    return TypeSpec.classBuilder(name)
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .addSuperinterface(Types.AGENT_DISPATCH)
-        .addJavadoc("The steps of {@link $T}, called by name for a worker.\n", agentType)
-        .addField(agentType, "agent", Modifier.PRIVATE, Modifier.FINAL)
-        .addMethod(
-            MethodSpec.constructorBuilder()
-                .addParameter(agentType, "agent")
-                .addStatement("this.agent = $T.requireNonNull(agent, $S)", Types.OBJECTS, "agent")
-                .build())
-        .addMethod(
-            MethodSpec.methodBuilder("agent")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(String.class)
-                .addStatement("return $S", agentType.toString())
-                .build())
-        .addMethod(
-            MethodSpec.methodBuilder("steps")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(ParameterizedTypeName.get(Types.LIST, TypeName.get(String.class)))
-                .addStatement("return $T.of($L)", Types.LIST, names.build())
-                .build())
-        .addMethod(
-            MethodSpec.methodBuilder("inputCodecs")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(ParameterizedTypeName.get(Types.LIST, codec))
-                .addParameter(String.class, "step")
-                .addCode(inputs.build())
-                .build())
-        .addMethod(
-            MethodSpec.methodBuilder("outputCodec")
-                .addAnnotation(Override.class)
-                .addModifiers(Modifier.PUBLIC)
-                .returns(codec)
-                .addParameter(String.class, "step")
-                .addCode(outputs.build())
-                .build())
-        .addMethod(call.build())
-        .addMethod(
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(name)
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addSuperinterface(Types.AGENT_DISPATCH)
+            .addJavadoc("The steps of {@link $T}, called by name for a worker.\n", agentType)
+            .addField(agentType, "agent", Modifier.PRIVATE, Modifier.FINAL)
+            .addMethod(
+                MethodSpec.constructorBuilder()
+                    .addParameter(agentType, "agent")
+                    .addStatement(
+                        "this.agent = $T.requireNonNull(agent, $S)", Types.OBJECTS, "agent")
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("agent")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(String.class)
+                    .addStatement("return $S", agentType.toString())
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("steps")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(ParameterizedTypeName.get(Types.LIST, TypeName.get(String.class)))
+                    .addStatement("return $T.of($L)", Types.LIST, names.build())
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("inputCodecs")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(ParameterizedTypeName.get(Types.LIST, codec))
+                    .addParameter(String.class, "step")
+                    .addCode(inputs.build())
+                    .build())
+            .addMethod(
+                MethodSpec.methodBuilder("outputCodec")
+                    .addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(codec)
+                    .addParameter(String.class, "step")
+                    .addCode(outputs.build())
+                    .build())
+            .addMethod(call.build());
+    if (own.stream().anyMatch(step -> step.compensation() != null)) {
+      type.addMethod(compensate(own));
+    }
+    return type.addMethod(
             MethodSpec.methodBuilder("noStep")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .returns(String.class)

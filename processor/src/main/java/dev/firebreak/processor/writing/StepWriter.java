@@ -96,12 +96,7 @@ final class StepWriter {
         .returns(outputType(step, step.async()))
         .addParameter(Object[].class, "s")
         .addParameter(Types.STEP_CONTEXT, "ctx")
-        .addStatement(
-            "return this.$L$L.$L($L)",
-            agent(step),
-            model.isRemotable(step.agentIndex()) ? ".get()" : "",
-            step.method(),
-            args.build())
+        .addStatement("return this.$L.$L($L)", agent(step), step.method(), args.build())
         .build();
   }
 
@@ -169,8 +164,12 @@ final class StepWriter {
     return list.add(")").build();
   }
 
+  /**
+   * The agent of {@code step} as the generated code reaches it: its field, or its provider's get.
+   */
   private String agent(StepModel step) {
-    return model.agentFields().get(step.agentIndex());
+    String field = model.agentFields().get(step.agentIndex());
+    return model.isRemotable(step.agentIndex()) ? field + ".get()" : field;
   }
 
   /** Parameter {@code p} of step {@code i}: the context, or a read of its slot. */

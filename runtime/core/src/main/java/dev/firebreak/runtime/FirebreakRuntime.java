@@ -116,13 +116,21 @@ public final class FirebreakRuntime implements AutoCloseable {
           () -> engine.purgeFinished(this.scheduler.now().minus(retention)));
     }
     this.shutdownGracePeriod = b.shutdownGracePeriod;
-    if (b.remoteTransport != null) {
-      engine.callRemoteAgents(
-          new RemoteCalls(b.remoteTransport, b.remoteTopics, b.remoteAgents, scheduler));
-    }
-    engine.joinCluster();
-    if (b.sharedBreakers) {
-      engine.shareBreakers(store.breakerBoard().orElseThrow());
+    RemoteCalls calls = null;
+    try {
+      if (b.remoteTransport != null) {
+        calls = new RemoteCalls(b.remoteTransport, b.remoteTopics, b.remoteAgents, scheduler);
+        engine.callRemoteAgents(calls);
+      }
+      engine.joinCluster();
+      if (b.sharedBreakers) {
+        engine.shareBreakers(store.breakerBoard().orElseThrow());
+      }
+    } catch (RuntimeException | Error e) {
+      if (calls != null) {
+        calls.close(); // the replies listener; the caller closes what else was opened
+      }
+      throw e;
     }
     if (b.shutdownHook) {
       hook = new Thread(this::close, "firebreak-shutdown");

@@ -30,4 +30,17 @@ public interface AgentDispatch {
    * CompletionStage} of it.
    */
   Object call(String step, Object[] inputs, StepContext context) throws Exception;
+
+  /**
+   * Calls the compensation of {@code step}: with the output it undoes (decoded with {@link
+   * #outputCodec}) and the step's inputs (as {@link #call} takes them), from which it picks its own
+   * arguments.
+   *
+   * @throws IllegalArgumentException if {@code step} has no compensation
+   */
+  default void compensate(String step, Object output, Object[] inputs, StepContext context)
+      throws Exception {
+    throw new IllegalArgumentException(
+        "step " + step + " of agent " + agent() + " has no compensation");
+  }
 }

@@ -36,6 +36,10 @@ final class BoundPlan implements BoundEntryPoint {
   final EntryPointPlan plan;
   final StepDescriptor[] steps;
   final StepBinding[] bindings;
+
+  /** Per step: its compensation over the bus, if its agent is remote; else null. */
+  final RemoteCalls.Undo[] remoteUndo;
+
   final Breaker[] breakers;
   final int[][] successors;
   final int[] prerequisites;
@@ -106,6 +110,7 @@ final class BoundPlan implements BoundEntryPoint {
       stepSlots[i] = plan.slotOf(i);
       producerOf[stepSlots[i]] = i;
     }
+    this.remoteUndo = new RemoteCalls.Undo[n];
     this.breakers = new Breaker[n];
     this.timeoutNanos = new long[n];
     this.declaredByNotes = new String[n];
@@ -124,6 +129,9 @@ final class BoundPlan implements BoundEntryPoint {
           && remote.isRemote(binding.remotable().agent())) {
         binding = binding.overBus(remote.call(binding.remotable(), step, step.timeout().toNanos()));
         this.bindings[i] = binding;
+        if (binding.compensationCall() != null) {
+          remoteUndo[i] = remote.compensation(binding.remotable(), step, step.timeout().toNanos());
+        }
       } else if (step.isAsync() != (binding.asyncCall() != null)) {
         throw new IllegalArgumentException(
             "step " + step.name() + ": binding and descriptor disagree on async");

@@ -82,7 +82,15 @@ public final class BusIntake implements Intake {
       plan.addEndListener(intake.outcomes);
     }
     plan.addEndListener(intake.onRunEnd);
-    intake.subscription = transport.subscribe(topics.requests(), topics.group(), intake::receive);
+    try {
+      intake.subscription = transport.subscribe(topics.requests(), topics.group(), intake::receive);
+    } catch (RuntimeException | Error e) {
+      plan.removeEndListener(intake.onRunEnd); // nothing of this intake stays behind
+      if (intake.outcomes != null) {
+        plan.removeEndListener(intake.outcomes);
+      }
+      throw e;
+    }
     return intake;
   }
 

@@ -18,7 +18,8 @@ import java.util.List;
  *   <li>a call: {@code {"callId", "agent", "step", "runId", "workflow", "attempt",
  *       "idempotencyKey", "deadline", "timeoutAt", "replyTo", "inputs"}}, the times in epoch
  *       milliseconds ({@code deadline} null without one), {@code inputs} an array of each input in
- *       its codec's JSON;
+ *       its codec's JSON; a call of the step's compensation adds {@code "undo"}, the output it
+ *       undoes in its codec's JSON (and is answered with the output {@code null});
  *   <li>a reply: {@code {"callId", "idempotencyKey", "output"}} on success, the output in its
  *       codec's JSON; {@code {"callId", "idempotencyKey", "failure": {"types", "chain"}}} on
  *       failure, the exception's class and superclasses and its chain of messages.
@@ -40,7 +41,21 @@ public final class CallMessages {
       Instant deadline,
       Instant timeoutAt,
       String replyTo,
-      List<byte[]> inputs) {}
+      List<byte[]> inputs,
+      byte[] undo) {
+    /** Whether this calls the step's compensation, to undo output {@link #undo}. */
+    public boolean compensates() {
+      return undo != null;
+    }
+
+    /**
+     * The key of the call's record at the worker: its idempotency key, which a compensation shares
+     * with its step (as the agent sees it), set apart from the step's own record.
+     */
+    public String recordKey() {
+      return undo == null ? idempotencyKey : idempotencyKey + "#compensation";
+    }
+  }
 
   /** A worker's answer to a call: its output, or (output null) its failure. */
   public record Reply(
@@ -88,6 +103,10 @@ public final class CallMessages {
             out.writeRawValue(new String(input, StandardCharsets.UTF_8));
           }
           out.writeEndArray();
+          if (c.undo() != null) {
+            out.writeFieldName("undo");
+            out.writeRawValue(new String(c.undo(), StandardCharsets.UTF_8));
+          }
         });
   }
 
@@ -119,6 +138,7 @@ public final class CallMessages {
     int attempt = 0;
     Instant deadline = null, timeoutAt = null;
     List<byte[]> inputs = null;
+    byte[] undo = null;
     try (JsonParser in = JsonObjects.JSON.createParser(json)) {
       expect(in.nextToken(), JsonToken.START_OBJECT);
       while (in.nextToken() == JsonToken.FIELD_NAME) {
@@ -143,6 +163,7 @@ public final class CallMessages {
               inputs.add(raw(in));
             }
           }
+          case "undo" -> undo = raw(in);
           default -> in.skipChildren();
         }
       }
@@ -162,7 +183,8 @@ public final class CallMessages {
               + " are required");
     }
     return new Call(
-        callId, agent, step, runId, workflow, attempt, key, deadline, timeoutAt, replyTo, inputs);
+        callId, agent, step, runId, workflow, attempt, key, deadline, timeoutAt, replyTo, inputs,
+        undo);
   }
 
   /**
@@ -197,7 +219,7 @@ public final class CallMessages {
       return java.util.Optional.empty();
     }
     return java.util.Optional.of(
-        new Call(callId, "", "", "", "", 0, key, null, Instant.EPOCH, replyTo, List.of()));
+        new Call(callId, "", "", "", "", 0, key, null, Instant.EPOCH, replyTo, List.of(), null));
   }
 
   /**

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * failing compensation is retried by the steps' rule ({@link Retrying#delayBeforeNext}) with its
  * step's {@code @Retry}, or {@link RetryPolicy#DEFAULTS} without one; its delays wait on the
  * scheduler. A compensation that fails for good is recorded and the others still run; then the run
- * is {@link DeadLettering dead-lettered}.
+ * is {@link DeadLettering dead-lettered}. The compensation of a remote agent's step is a call over
+ * the bus ({@link RemoteCalls#compensation}); the run goes on when its reply comes, holding no
+ * thread meanwhile.
  */
 final class Compensation {
   private static final Logger log = LoggerFactory.getLogger(Compensation.class);
@@ -41,6 +43,16 @@ final class Compensation {
     new Compensation(run, failure, completionOrder).from(completionOrder.length - 1, 1);
   }
 
+  /** What comes after one try of a compensation. */
+  private enum Next {
+    /** Its next attempt, now. */
+    AGAIN,
+    /** Nothing here: a delayed retry or a reply over the bus goes on later. */
+    LATER,
+    /** The compensation of the step completed before it. */
+    ON
+  }
+
   /** Goes on with step {@code order[k]}, attempt {@code attempt}, and the ones before it. */
   private void from(int k, int attempt) {
     while (k >= 0) {
@@ -49,42 +61,77 @@ final class Compensation {
       if (attempt == 1) {
         undoStarted = run.engine.scheduler.nanoTime();
       }
+      Object output = run.slots[run.plan.stepSlots[i]];
+      Context context = new Context(run, step.name(), attempt);
+      RemoteCalls.Undo remote = run.plan.remoteUndo[i];
+      Throwable thrown = null;
       try {
-        run.plan
-            .bindings[i]
-            .compensationCall()
-            .call(
-                run.slots[run.plan.stepSlots[i]],
-                run.slots,
-                new Context(run, step.name(), attempt));
-        run.timeline.compensation(
-            step.name(), attempt, undoStarted, run.engine.scheduler.nanoTime(), null);
-        run.engine.events.compensated(run.runId, run.plan, i, attempt);
-        if (step.isCheckpointed()) {
-          forgetCheckpoint(step);
-        }
-      } catch (Throwable t) {
-        RetryPolicy policy = step.retry().maxAttempts() > 1 ? step.retry() : RetryPolicy.DEFAULTS;
-        long delay = Retrying.delayBeforeNext(policy, attempt, t);
-        if (delay == 0) {
-          attempt++;
-          continue;
-        }
-        if (delay > 0) {
+        if (remote != null) {
           int at = k;
-          int next = attempt + 1;
-          run.engine.scheduler.schedule(() -> run.execute(() -> from(at, next)), delay);
+          int tried = attempt;
+          remote
+              .undo(output, run.slots, context)
+              .whenComplete((ok, t) -> run.execute(() -> after(at, tried, Attempt.unwrap(t))));
           return;
         }
-        failed.add(step.name());
-        run.timeline.compensation(
-            step.name(), attempt, undoStarted, run.engine.scheduler.nanoTime(), t);
-        run.engine.events.compensationFailed(run.runId, run.plan, i, attempt, t);
+        run.plan.bindings[i].compensationCall().call(output, run.slots, context);
+      } catch (Throwable t) {
+        thrown = t;
       }
-      k--;
-      attempt = 1;
+      switch (next(k, attempt, thrown)) {
+        case AGAIN -> attempt++;
+        case LATER -> {
+          return;
+        }
+        case ON -> {
+          k--;
+          attempt = 1;
+        }
+      }
     }
     DeadLettering.fail(run, failure, failed);
+  }
+
+  /** Goes on after the reply to the compensation of step {@code order[k]} over the bus. */
+  private void after(int k, int attempt, Throwable failure) {
+    switch (next(k, attempt, failure)) {
+      case AGAIN -> from(k, attempt + 1);
+      case LATER -> {}
+      case ON -> from(k - 1, 1);
+    }
+  }
+
+  /**
+   * Records attempt {@code attempt} of step {@code order[k]}'s compensation, which ended with
+   * {@code failure} (null: it completed), and says what comes next.
+   */
+  private Next next(int k, int attempt, Throwable failure) {
+    int i = order[k];
+    StepDescriptor step = run.plan.steps[i];
+    if (failure == null) {
+      run.timeline.compensation(
+          step.name(), attempt, undoStarted, run.engine.scheduler.nanoTime(), null);
+      run.engine.events.compensated(run.runId, run.plan, i, attempt);
+      if (step.isCheckpointed()) {
+        forgetCheckpoint(step);
+      }
+      return Next.ON;
+    }
+    RetryPolicy policy = step.retry().maxAttempts() > 1 ? step.retry() : RetryPolicy.DEFAULTS;
+    long delay = Retrying.delayBeforeNext(policy, attempt, failure);
+    if (delay == 0) {
+      return Next.AGAIN;
+    }
+    if (delay > 0) {
+      int next = attempt + 1;
+      run.engine.scheduler.schedule(() -> run.execute(() -> from(k, next)), delay);
+      return Next.LATER;
+    }
+    failed.add(step.name());
+    run.timeline.compensation(
+        step.name(), attempt, undoStarted, run.engine.scheduler.nanoTime(), failure);
+    run.engine.events.compensationFailed(run.runId, run.plan, i, attempt, failure);
+    return Next.ON;
   }
 
   /** Undone: a replay of the run must run the step again, not reuse its checkpoint. */

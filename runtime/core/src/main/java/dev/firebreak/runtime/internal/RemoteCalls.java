@@ -3,6 +3,8 @@ package dev.firebreak.runtime.internal;
 import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.InvalidInputException;
 import dev.firebreak.runtime.RemoteFailureException;
+import dev.firebreak.runtime.StepContext;
+import dev.firebreak.runtime.StepTimeoutException;
 import dev.firebreak.runtime.bus.Delivery;
 import dev.firebreak.runtime.bus.Subscription;
 import dev.firebreak.runtime.bus.Transport;
@@ -10,8 +12,9 @@ import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import dev.firebreak.runtime.remote.RemoteTopics;
+import dev.firebreak.runtime.time.Cancellable;
 import dev.firebreak.runtime.time.Scheduler;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +41,7 @@ public final class RemoteCalls implements AutoCloseable {
   private final ConcurrentHashMap<String, Waiting> waiting = new ConcurrentHashMap<>();
   private final Subscription replies;
 
-  /** A call sent and not yet answered. */
+  /** A call sent and not yet answered; {@code outputCodec} null for a compensation. */
   private record Waiting(CompletableFuture<Object> result, CheckpointCodec<?> outputCodec) {}
 
   public RemoteCalls(
@@ -75,38 +78,98 @@ public final class RemoteCalls implements AutoCloseable {
               + codecs.size());
     }
     String topic = topics.calls(remotable.agent());
-    return (values, context) -> {
-      List<byte[]> inputs = new ArrayList<>(slots.length);
-      for (int k = 0; k < slots.length; k++) {
-        inputs.add(json(codecs.get(k), values[slots[k]]));
-      }
-      Instant now = scheduler.now();
-      CallMessages.Call call =
-          new CallMessages.Call(
-              UUID.randomUUID().toString(),
-              remotable.agent(),
-              step.name(),
-              context.runId(),
-              context.workflow(),
-              context.attempt(),
-              context.idempotencyKey(),
-              context.deadline().orElse(null),
-              now.plusNanos(timeoutNanos),
-              topics.replies(),
-              inputs);
-      CompletableFuture<Object> result = new CompletableFuture<>();
-      waiting.put(call.callId(), new Waiting(result, remotable.outputCodec()));
-      result.whenComplete((value, failure) -> waiting.remove(call.callId()));
-      transport
-          .publish(topic, call.idempotencyKey(), CallMessages.write(call))
-          .whenComplete(
-              (sent, failure) -> {
-                if (failure != null) {
-                  result.completeExceptionally(failure);
-                }
-              });
+    return (values, context) ->
+        send(
+            topic,
+            call(remotable, step, inputs(values, slots, codecs), context, timeoutNanos, null),
+            remotable.outputCodec());
+  }
+
+  /** Calls the compensation of a step over the bus: a call without an output. */
+  @FunctionalInterface
+  interface Undo {
+    CompletableFuture<Object> undo(Object output, Object[] slots, StepContext context);
+  }
+
+  /**
+   * The call of {@code step}'s compensation over the bus: the step's inputs and the output it
+   * undoes; the wait ends with a {@link StepTimeoutException} after the step's timeout, so that a
+   * lost reply is retried (as a new call, answered from the worker's record if the first one ran).
+   */
+  Undo compensation(StepBinding.Remotable remotable, StepDescriptor step, long timeoutNanos) {
+    int[] slots = step.inputSlots();
+    List<CheckpointCodec<?>> codecs = remotable.inputCodecs();
+    String topic = topics.calls(remotable.agent());
+    return (output, values, context) -> {
+      byte[] undo = json(remotable.outputCodec(), output);
+      CompletableFuture<Object> result =
+          send(
+              topic,
+              call(remotable, step, inputs(values, slots, codecs), context, timeoutNanos, undo),
+              null);
+      Cancellable timeout =
+          scheduler.schedule(
+              () ->
+                  result.completeExceptionally(
+                      new StepTimeoutException(
+                          step.name() + " (compensation)",
+                          context.attempt(),
+                          Duration.ofNanos(timeoutNanos))),
+              timeoutNanos);
+      result.whenComplete((value, failure) -> timeout.cancel());
       return result;
     };
+  }
+
+  private static List<byte[]> inputs(
+      Object[] values, int[] slots, List<CheckpointCodec<?>> codecs) {
+    List<byte[]> inputs = new ArrayList<>(slots.length);
+    for (int k = 0; k < slots.length; k++) {
+      inputs.add(json(codecs.get(k), values[slots[k]]));
+    }
+    return inputs;
+  }
+
+  private CallMessages.Call call(
+      StepBinding.Remotable remotable,
+      StepDescriptor step,
+      List<byte[]> inputs,
+      StepContext context,
+      long timeoutNanos,
+      byte[] undo) {
+    return new CallMessages.Call(
+        UUID.randomUUID().toString(),
+        remotable.agent(),
+        step.name(),
+        context.runId(),
+        context.workflow(),
+        context.attempt(),
+        context.idempotencyKey(),
+        context.deadline().orElse(null),
+        scheduler.now().plusNanos(timeoutNanos),
+        topics.replies(),
+        inputs,
+        undo);
+  }
+
+  /**
+   * Publishes {@code call} and returns its reply's output, decoded with {@code outputCodec} (null:
+   * none expected).
+   */
+  private CompletableFuture<Object> send(
+      String topic, CallMessages.Call call, CheckpointCodec<?> outputCodec) {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    waiting.put(call.callId(), new Waiting(result, outputCodec));
+    result.whenComplete((value, failure) -> waiting.remove(call.callId()));
+    transport
+        .publish(topic, call.idempotencyKey(), CallMessages.write(call))
+        .whenComplete(
+            (sent, failure) -> {
+              if (failure != null) {
+                result.completeExceptionally(failure);
+              }
+            });
+    return result;
   }
 
   @SuppressWarnings("unchecked")
@@ -129,6 +192,10 @@ public final class RemoteCalls implements AutoCloseable {
     }
     if (!reply.succeeded()) {
       call.result().completeExceptionally(failure(reply));
+      return;
+    }
+    if (call.outputCodec() == null) {
+      call.result().complete(null);
       return;
     }
     try {

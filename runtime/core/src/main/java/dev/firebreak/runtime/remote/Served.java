@@ -17,15 +17,20 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One agent served by a {@link FirebreakWorker}: each call is claimed by its idempotency key, then
- * answered from the record (done before), re-checked every {@value #RECHECK_MILLIS} ms (another
- * worker runs it now), or run.
+ * One agent served by a {@link FirebreakWorker}: each call (of a step, or of its compensation) is
+ * claimed by its {@linkplain CallMessages.Call#recordKey() record key}, then answered from the
+ * record (done before), re-checked every {@value #RECHECK_MILLIS} ms (another worker runs it now),
+ * or run.
  */
 final class Served {
   static final long RECHECK_MILLIS = 50;
 
   /** How long a call waits when the records or the bus failed it, before it is tried again. */
   static final long RETRY_MILLIS = 500;
+
+  /** The output a compensation's reply carries. */
+  private static final byte[] COMPENSATED =
+      "null".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private final FirebreakWorker worker;
   private final AgentDispatch agent;
@@ -124,8 +129,7 @@ final class Served {
       return;
     }
     CallRecords.Claim claim =
-        worker.records.claim(
-            call.idempotencyKey(), worker.workerId, now, now.plus(worker.claimLease));
+        worker.records.claim(call.recordKey(), worker.workerId, now, now.plus(worker.claimLease));
     switch (claim.state()) {
       case DONE -> {
         worker.answeredFromRecord.incrementAndGet();
@@ -142,7 +146,16 @@ final class Served {
     Object output;
     try {
       Object[] inputs = inputs(call);
-      output = agent.call(call.step(), inputs, new Context(call));
+      if (call.compensates()) {
+        agent.compensate(
+            call.step(),
+            Codecs.fromJson(agent.outputCodec(call.step()), call.undo()),
+            inputs,
+            new Context(call));
+        output = null;
+      } else {
+        output = agent.call(call.step(), inputs, new Context(call));
+      }
     } catch (Exception | Error e) {
       renewal.stop();
       failed(call, delivery, e);
@@ -189,7 +202,10 @@ final class Served {
   private void succeeded(CallMessages.Call call, Delivery delivery, Object value) {
     byte[] json;
     try {
-      json = Codecs.toJson((CheckpointCodec<Object>) agent.outputCodec(call.step()), value);
+      json =
+          call.compensates()
+              ? COMPENSATED
+              : Codecs.toJson((CheckpointCodec<Object>) agent.outputCodec(call.step()), value);
     } catch (RuntimeException e) {
       failed(call, delivery, e);
       return;
@@ -198,26 +214,25 @@ final class Served {
         call.deadline() != null ? call.deadline() : worker.scheduler.now().plus(worker.keepOutputs);
     try {
       if (!worker.records.done(
-          call.idempotencyKey(),
+          call.recordKey(),
           worker.workerId,
           json,
           keep.isAfter(call.timeoutAt()) ? keep : call.timeoutAt())) {
         FirebreakWorker.log.warn(
-            "call {} succeeded after its claim passed to another worker", call.idempotencyKey());
+            "call {} succeeded after its claim passed to another worker", call.recordKey());
       }
     } catch (RuntimeException e) {
       // The effect happened: the output is the answer, recorded or not.
-      FirebreakWorker.log.warn("the output of {} was not recorded", call.idempotencyKey(), e);
+      FirebreakWorker.log.warn("the output of {} was not recorded", call.recordKey(), e);
     }
     reply(call, delivery, CallMessages.succeeded(call, json));
   }
 
   private void failed(CallMessages.Call call, Delivery delivery, Throwable failure) {
     try {
-      worker.records.release(call.idempotencyKey(), worker.workerId);
+      worker.records.release(call.recordKey(), worker.workerId);
     } catch (RuntimeException e) {
-      FirebreakWorker.log.warn(
-          "the claim of {} was not released; it lapses", call.idempotencyKey(), e);
+      FirebreakWorker.log.warn("the claim of {} was not released; it lapses", call.recordKey(), e);
     }
     reply(call, delivery, CallMessages.failed(call, failure));
   }
@@ -291,13 +306,12 @@ final class Served {
         return;
       }
       try {
-        if (!worker.records.renew(
-            call.idempotencyKey(), worker.workerId, now.plus(worker.claimLease))) {
-          FirebreakWorker.log.warn("call {} lost its claim while running", call.idempotencyKey());
+        if (!worker.records.renew(call.recordKey(), worker.workerId, now.plus(worker.claimLease))) {
+          FirebreakWorker.log.warn("call {} lost its claim while running", call.recordKey());
           return;
         }
       } catch (RuntimeException e) {
-        FirebreakWorker.log.warn("renewing the claim of {} failed", call.idempotencyKey(), e);
+        FirebreakWorker.log.warn("renewing the claim of {} failed", call.recordKey(), e);
       }
       schedule();
     }

@@ -31,7 +31,8 @@ class CallMessagesTest {
             Instant.ofEpochMilli(1_800_000_000_000L),
             Instant.ofEpochMilli(1_700_000_000_000L),
             "replies",
-            List.of(bytes("{\"id\":\"INV-1\",\"lines\":[1,2]}"), bytes("\"text\"")));
+            List.of(bytes("{\"id\":\"INV-1\",\"lines\":[1,2]}"), bytes("\"text\"")),
+            null);
     CallMessages.Call back = CallMessages.readCall(CallMessages.write(call));
     assertEquals(call.callId(), back.callId());
     assertEquals(call.agent(), back.agent());
@@ -45,13 +46,38 @@ class CallMessagesTest {
     assertEquals("replies", back.replyTo());
     assertArrayEquals(bytes("{\"id\":\"INV-1\",\"lines\":[1,2]}"), back.inputs().get(0));
     assertArrayEquals(bytes("\"text\""), back.inputs().get(1));
+    assertFalse(back.compensates());
+    assertEquals("INV-1:extract", back.recordKey());
+  }
+
+  @Test
+  void aCompensationCallCarriesTheOutputItUndoesAndHasARecordKeyOfItsOwn() {
+    CallMessages.Call call =
+        new CallMessages.Call(
+            "c2",
+            "com.acme.Booking",
+            "book",
+            "TRIP-1",
+            "com.acme.Trips",
+            1,
+            "TRIP-1:book",
+            null,
+            Instant.ofEpochMilli(1_700_000_000_000L),
+            "replies",
+            List.of(bytes("\"Lisbon\"")),
+            bytes("{\"ref\":\"H-7\"}"));
+    CallMessages.Call back = CallMessages.readCall(CallMessages.write(call));
+    assertTrue(back.compensates());
+    assertArrayEquals(bytes("{\"ref\":\"H-7\"}"), back.undo());
+    assertEquals("TRIP-1:book", back.idempotencyKey(), "the key the agent sees, as in process");
+    assertEquals("TRIP-1:book#compensation", back.recordKey());
   }
 
   @Test
   void aFailedReplyCarriesTheClassAndItsSuperclassesAndTheChain() {
     CallMessages.Call call =
         new CallMessages.Call(
-            "c1", "a", "s", "r", "w", 1, "r:s", null, Instant.EPOCH, "replies", List.of());
+            "c1", "a", "s", "r", "w", 1, "r:s", null, Instant.EPOCH, "replies", List.of(), null);
     CallMessages.Reply reply =
         CallMessages.readReply(
             CallMessages.write(

@@ -9,6 +9,7 @@ import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.Flow;
 import dev.firebreak.runtime.RemoteFailureException;
 import dev.firebreak.runtime.StepContext;
+import dev.firebreak.runtime.TimelineEntry;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
 import dev.firebreak.runtime.bus.IntakeContract;
@@ -55,6 +56,14 @@ public abstract class RemoteStepContract {
 
   /** Effects applied, per idempotency key: the ledger. */
   final Map<String, AtomicInteger> effects = new ConcurrentHashMap<>();
+
+  /** Compensations applied, per idempotency key: what each undid, "input->output". */
+  final Map<String, List<String>> undone = new ConcurrentHashMap<>();
+
+  /** Compensation calls of the agent, and how many of the first ones fail. */
+  final AtomicInteger undoCalls = new AtomicInteger();
+
+  volatile int undoFailures;
 
   private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
@@ -119,6 +128,16 @@ public abstract class RemoteStepContract {
       String out = behaviour.shout((String) inputs[0], context);
       effects.computeIfAbsent(context.idempotencyKey(), k -> new AtomicInteger()).incrementAndGet();
       return out;
+    }
+
+    @Override
+    public void compensate(String step, Object output, Object[] inputs, StepContext context) {
+      if (undoCalls.incrementAndGet() <= undoFailures) {
+        throw new Flaky("undo failed (attempt " + context.attempt() + ")");
+      }
+      undone
+          .computeIfAbsent(context.idempotencyKey(), k -> new CopyOnWriteArrayList<>())
+          .add(inputs[0] + "->" + output);
     }
   }
 
@@ -251,6 +270,49 @@ public abstract class RemoteStepContract {
         assertInstanceOf(RemoteFailureException.class, refused.failure());
     assertEquals(Refused.class.getName(), failure.types().get(0));
     assertTrue(failure.getMessage().contains("no, never"), failure.getMessage());
+  }
+
+  @Test
+  void aRemoteStepsCompensationRunsOnTheWorkerWithTheOutputItUndoes() throws Exception {
+    worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
+    undoFailures = 1; // the first compensation call fails: its retry is a real call
+    FirebreakRuntime runtime = orchestrator(null);
+    Flow flow = Flow.of("saga", 1).inputCodecs(Codecs.STRING).outputCodec(Codecs.STRING);
+    flow.step(
+        StepDescriptor.builder("shout")
+            .inputs(0)
+            .retry(
+                RetryPolicy.builder()
+                    .maxAttempts(2)
+                    .delay(Duration.ofMillis(1))
+                    .jitter(0)
+                    .retryOn(Exception.class)
+                    .build()),
+        Duration.ofSeconds(30),
+        StepBinding.sync(
+                (s, ctx) -> {
+                  throw new AssertionError("ran in process: the agent is remote");
+                })
+            .compensation(
+                (out, s, ctx) -> {
+                  throw new AssertionError("compensated in process: the agent is remote");
+                })
+            .remotable(new StepBinding.Remotable(AGENT, List.of(Codecs.STRING), Codecs.STRING)));
+    flow.step(
+        StepDescriptor.builder("charge").inputs(flow.slotOf("shout")),
+        StepBinding.sync(
+            (s, ctx) -> {
+              throw new IllegalArgumentException("card declined");
+            }));
+    WorkflowResult<Object> result = flow.bind(runtime).runForResult("saga-1", "book");
+
+    assertEquals(WorkflowStatus.FAILED, result.status(), result.toString());
+    assertEquals(2, undoCalls.get(), "a failed compensation call, then its retry");
+    assertEquals(List.of("book->BOOK"), undone.get("saga-1:shout"), "undone once, on the worker");
+    assertEquals("lost=0 duplicate_effects=0", ledger(List.of("saga-1:shout"), effects));
+    List<TimelineEntry> undo = runtime.runs().find("saga-1").orElseThrow().compensations();
+    assertEquals(1, undo.size(), undo.toString());
+    assertEquals(2, undo.get(0).attempt(), "the compensation on the run's timeline, at its retry");
   }
 
   @Test
