@@ -50,7 +50,7 @@ public final class FirebreakScan_ScanWorkflow implements Scan.ScanWorkflow {
           + "flowchart LR\n"
           + "  in0[/\"Scan.Page\"/]\n"
           + "  s0[\"read<br/>Scan.Text · retry 3x · timeout 20s · breaker ocr · compensate forget\"]\n"
-          + "  s1[\"count<br/>Integer · timeout 1m\"]\n"
+          + "  s1[\"count<br/>Integer · timeout 1m · fallback guess\"]\n"
           + "  s2[\"summary<br/>Scan.Summary · timeout 1m\"]\n"
           + "  in0 -->|Scan.Page| s0\n"
           + "  s0 -->|Scan.Text| s1\n"
@@ -77,7 +77,7 @@ public final class FirebreakScan_ScanWorkflow implements Scan.ScanWorkflow {
     Objects.requireNonNull(runtime, "runtime");
     StepBinding read = StepBinding.sync(this::read).compensation(this::readCompensation)
         .remotable(new StepBinding.Remotable("test.remote.Scan.OcrAgent", List.of(Checkpoints.PAGE_CODEC), Checkpoints.TEXT_CODEC));
-    StepBinding count = StepBinding.async(this::count)
+    StepBinding count = StepBinding.async(this::count).fallback(this::countFallback)
         .remotable(new StepBinding.Remotable("test.remote.Scan.OcrAgent", List.of(Checkpoints.TEXT_CODEC), Codecs.INT));
     StepBinding summary = StepBinding.sync(this::summary);
     this.summarize = runtime.bind(GRAPH, "summarize", List.of(read, count, summary));
@@ -162,6 +162,13 @@ public final class FirebreakScan_ScanWorkflow implements Scan.ScanWorkflow {
   }
 
   /**
+   * Falls back for step {@code count}: calls {@link Scan.OcrAgent#guess}.
+   */
+  private Integer countFallback(Object[] s, Throwable failure) throws Exception {
+    return this.ocrAgent.get().guess((Scan.Text) s[Slots.TEXT], failure);
+  }
+
+  /**
    * Step {@code count}: {@link Scan.OcrAgent#count}, what it reads and writes, and its policies.
    */
   private static StepDescriptor countStep() {
@@ -171,6 +178,7 @@ public final class FirebreakScan_ScanWorkflow implements Scan.ScanWorkflow {
         .inputs(Slots.TEXT)
         .output(Slots.INTEGER)
         .async()
+        .fallback()
         .timeout(Duration.ofMinutes(1))
         .build();
   }
@@ -447,6 +455,16 @@ public final class FirebreakScan_ScanWorkflow implements Scan.ScanWorkflow {
           return agent.count((Scan.Text) inputs[0]);
         default:
           throw new IllegalArgumentException(noStep(step));
+      }
+    }
+
+    @Override
+    public Object fallback(String step, Object[] inputs, Throwable failure) throws Exception {
+      switch (step) {
+        case "count":
+          return agent.guess((Scan.Text) inputs[0], failure);
+        default:
+          throw new IllegalArgumentException("no fallback of a step named " + step);
       }
     }
 

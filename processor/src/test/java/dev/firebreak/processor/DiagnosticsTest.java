@@ -644,18 +644,6 @@ class DiagnosticsTest {
             "    @Step public Out s(Integer i, StepContext context) { return null; }",
             "  }",
             "}"),
-        error(
-            "RemoteFallback",
-            "step A.s(Integer) of @Remotable agent test.W.A declares a fallback method, which would run in the agent's worker, where the step has just failed: drop the fallback for the neutral default of @Critical(false), or do not make the agent @Remotable",
-            "public String s",
-            "@Workflow(agents = W.A.class)",
-            "interface W {",
-            "  String run(Integer i);",
-            "  @Remotable class A {",
-            "    @Step @Critical(fallback = \"later\") public String s(Integer i) { return \"\"; }",
-            "    public String later(Integer i) { return \"\"; }",
-            "  }",
-            "}"),
         // --- warnings
         warning(
             "UnusedStep",

@@ -97,8 +97,22 @@ class RemotableAgentTest {
             resolved.incrementAndGet();
             return agent;
           });
+      assertEquals(5, resolved.get(), "and for the compensation");
+      Object degraded =
+          summarize(
+              loader,
+              runtime,
+              () -> {
+                resolved.incrementAndGet();
+                return agent;
+              },
+              "uncountable-1");
+      assertEquals(
+          "Summary[pageId=uncountable-1, lines=2, words=-2]",
+          degraded.toString(),
+          "the fallback saw the IllegalStateException itself");
     }
-    assertEquals(5, resolved.get(), "and for the compensation");
+    assertEquals(8, resolved.get(), "and for the fallback");
   }
 
   @Test
@@ -134,6 +148,19 @@ class RemotableAgentTest {
             throw new AssertionError("the OCR agent runs remote: never resolved here");
           });
       assertEquals(5, worker.calls(), "read, count and forget ran on the worker");
+      Object degraded =
+          summarize(
+              loader,
+              runtime,
+              () -> {
+                throw new AssertionError("the OCR agent runs remote: never resolved here");
+              },
+              "uncountable-1");
+      assertEquals(
+          "Summary[pageId=uncountable-1, lines=2, words=-1]",
+          degraded.toString(),
+          "the fallback saw a RemoteFailureException naming IllegalStateException");
+      assertEquals(8, worker.calls(), "read, count and guess ran on the worker");
     }
   }
 }

@@ -209,9 +209,6 @@ public enum Message {
   REMOTE_NOT_ENCODABLE(
       "RemoteNotEncodable",
       "step %s of @Remotable agent %s cannot cross the bus: its %s is %s, and %s is %s. Use records, enums, String, primitives and boxes, BigDecimal/BigInteger, java.time types, UUID, byte[], or List/Set/Map/Optional of those"),
-  REMOTE_FALLBACK(
-      "RemoteFallback",
-      "step %s of @Remotable agent %s declares a fallback method, which would run in the agent's worker, where the step has just failed: drop the fallback for the neutral default of @Critical(false), or do not make the agent @Remotable"),
 
   // Warnings
   INPUTS_NOT_ENCODABLE(

@@ -27,22 +27,13 @@ final class RemotableValidator {
 
   /**
    * The codecs of a remotable agent's step: every non-context parameter and the output must be
-   * encodable (a compensation, called over the bus too, takes only those), and the step has no
-   * fallback: it would run on the agent, in the worker the step's failure came from. Null if
-   * anything is wrong, reported on the parameter or the method.
+   * encodable (its fallback and compensation, called over the bus too, take only those, the failure
+   * and the context). Null if anything is wrong, reported on the parameter or the method.
    */
   StepModel.Remote remote(
-      ExecutableElement method,
-      TypeElement agent,
-      TypeMirror produced,
-      StepModel.Call fallback,
-      ValidationReport report) {
+      ExecutableElement method, TypeElement agent, TypeMirror produced, ValidationReport report) {
     String where = describe(method);
     boolean ok = true;
-    if (fallback != null) {
-      report.report(Message.REMOTE_FALLBACK, method, where, agent.getQualifiedName());
-      ok = false;
-    }
     List<CodecPlan> inputs = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       if (ValidationContext.is(p.asType(), RuntimeNames.STEP_CONTEXT)) {

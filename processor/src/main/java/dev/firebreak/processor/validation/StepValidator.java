@@ -173,7 +173,7 @@ public final class StepValidator {
 
     StepModel.Remote remote = null;
     if (AnnotationValues.find(agent, ANNOTATIONS + "Remotable").isPresent()) {
-      remote = remotables.remote(method, agent, produced, fallback, report);
+      remote = remotables.remote(method, agent, produced, report);
     }
 
     if (!report.isClean()

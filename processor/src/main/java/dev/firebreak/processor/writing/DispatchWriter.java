@@ -1,6 +1,5 @@
 package dev.firebreak.processor.writing;
 
-import com.squareup.javapoet.AnnotationSpec;
 import com.squareup.javapoet.ClassName;
 import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.MethodSpec;
@@ -15,8 +14,9 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes, for each {@code @Remotable} agent, the worker's view of it: a nested {@code
- * <Agent>Dispatch implements AgentDispatch} that calls each step method by the step's name, with
- * the codecs of its parameters and output, and a static {@code <agent>Dispatch(agent)} factory.
+ * <Agent>Dispatch implements AgentDispatch} with the codecs of each step's parameters and output
+ * and the calls of its methods by step name ({@link DispatchCalls}), and a static {@code
+ * <agent>Dispatch(agent)} factory.
  */
 final class DispatchWriter {
   private final WorkflowModel model;
@@ -59,80 +59,6 @@ final class DispatchWriter {
         .build();
   }
 
-  /**
-   * {@code compensate(step, output, inputs, context)}: each compensated step's compensation, with
-   * the output it undoes and the step's inputs it takes.
-   */
-  private MethodSpec compensate(List<StepModel> own) {
-    CodeBlock.Builder calls = CodeBlock.builder().beginControlFlow("switch (step)");
-    boolean unchecked = false;
-    for (StepModel step : own) {
-      if (step.compensation() == null) {
-        continue;
-      }
-      CodeBlock.Builder args = CodeBlock.builder();
-      List<StepModel.Argument> arguments = step.compensation().arguments();
-      for (int a = 0; a < arguments.size(); a++) {
-        StepModel.Argument argument = arguments.get(a);
-        args.add(a == 0 ? "" : ", ");
-        TypeName type;
-        switch (argument.kind()) {
-          case OUTPUT -> {
-            type = TypeName.get(step.producedType());
-            args.add("($T) output", type);
-          }
-          case CONTEXT -> {
-            type = null;
-            args.add("context");
-          }
-          default -> {
-            type = TypeName.get(step.parameters().get(argument.parameterIndex()).type());
-            args.add("($T) inputs[$L]", type, inputIndex(step, argument.parameterIndex()));
-          }
-        }
-        unchecked |= type instanceof ParameterizedTypeName;
-      }
-      calls.add("case $S:\n", step.name()).indent();
-      calls.addStatement("agent.$L($L)", step.compensation().method(), args.build());
-      calls.addStatement("return").unindent();
-    }
-    calls
-        .add("default:\n")
-        .indent()
-        .addStatement(
-            "throw new $T($S + step)",
-            IllegalArgumentException.class,
-            "no compensation of a step named ")
-        .unindent()
-        .endControlFlow();
-    MethodSpec.Builder method =
-        MethodSpec.methodBuilder("compensate")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .addParameter(String.class, "step")
-            .addParameter(Object.class, "output")
-            .addParameter(Object[].class, "inputs")
-            .addParameter(Types.STEP_CONTEXT, "context")
-            .addException(Exception.class)
-            .addCode(calls.build());
-    if (unchecked) {
-      method.addAnnotation(
-          AnnotationSpec.builder(SuppressWarnings.class)
-              .addMember("value", "$S", "unchecked")
-              .build());
-    }
-    return method.build();
-  }
-
-  /** Where parameter {@code p} of {@code step} is among the inputs a call carries. */
-  private static int inputIndex(StepModel step, int p) {
-    int index = 0;
-    for (int q = 0; q < p; q++) {
-      index += step.parameters().get(q).context() ? 0 : 1;
-    }
-    return index;
-  }
-
   /** The nested dispatch class of agent {@code agent}. */
   TypeSpec type(int agent) {
     ClassName name = className(agent);
@@ -144,8 +70,6 @@ final class DispatchWriter {
     CodeBlock.Builder names = CodeBlock.builder();
     CodeBlock.Builder inputs = CodeBlock.builder().beginControlFlow("switch (step)");
     CodeBlock.Builder outputs = CodeBlock.builder().beginControlFlow("switch (step)");
-    CodeBlock.Builder calls = CodeBlock.builder().beginControlFlow("switch (step)");
-    boolean unchecked = false;
     for (int k = 0; k < own.size(); k++) {
       StepModel step = own.get(k);
       names.add(k == 0 ? "$S" : ", $S", step.name());
@@ -153,21 +77,6 @@ final class DispatchWriter {
       inputs.addStatement("return $L", steps.codecList(step.remote().inputs())).unindent();
       outputs.add("case $S:\n", step.name()).indent();
       outputs.addStatement("return $L", codecs.of(step.remote().output())).unindent();
-      CodeBlock.Builder args = CodeBlock.builder();
-      int input = 0;
-      for (int p = 0; p < step.parameters().size(); p++) {
-        StepModel.Parameter parameter = step.parameters().get(p);
-        args.add(p == 0 ? "" : ", ");
-        if (parameter.context()) {
-          args.add("context");
-        } else {
-          TypeName type = TypeName.get(parameter.type());
-          unchecked |= type instanceof ParameterizedTypeName;
-          args.add("($T) inputs[$L]", type, input++);
-        }
-      }
-      calls.add("case $S:\n", step.name()).indent();
-      calls.addStatement("return agent.$L($L)", step.method(), args.build()).unindent();
     }
     inputs.add("default:\n").indent().addStatement("return null").unindent().endControlFlow();
     outputs
@@ -176,28 +85,6 @@ final class DispatchWriter {
         .addStatement("throw new $T(noStep(step))", IllegalArgumentException.class)
         .unindent()
         .endControlFlow();
-    calls
-        .add("default:\n")
-        .indent()
-        .addStatement("throw new $T(noStep(step))", IllegalArgumentException.class)
-        .unindent()
-        .endControlFlow();
-    MethodSpec.Builder call =
-        MethodSpec.methodBuilder("call")
-            .addAnnotation(Override.class)
-            .addModifiers(Modifier.PUBLIC)
-            .returns(Object.class)
-            .addParameter(String.class, "step")
-            .addParameter(Object[].class, "inputs")
-            .addParameter(Types.STEP_CONTEXT, "context")
-            .addException(Exception.class)
-            .addCode(calls.build());
-    if (unchecked) {
-      call.addAnnotation(
-          AnnotationSpec.builder(SuppressWarnings.class)
-              .addMember("value", "$S", "unchecked")
-              .build());
-    }
     TypeSpec.Builder type =
         TypeSpec.classBuilder(name)
             .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
@@ -240,9 +127,12 @@ final class DispatchWriter {
                     .addParameter(String.class, "step")
                     .addCode(outputs.build())
                     .build())
-            .addMethod(call.build());
-    if (own.stream().anyMatch(step -> step.compensation() != null)) {
-      type.addMethod(compensate(own));
+            .addMethod(DispatchCalls.call(own));
+    if (DispatchCalls.any(own, StepModel::fallback)) {
+      type.addMethod(DispatchCalls.fallback(own));
+    }
+    if (DispatchCalls.any(own, StepModel::compensation)) {
+      type.addMethod(DispatchCalls.compensate(own));
     }
     return type.addMethod(
             MethodSpec.methodBuilder("noStep")

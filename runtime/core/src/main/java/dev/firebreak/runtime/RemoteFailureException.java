@@ -20,7 +20,7 @@ public final class RemoteFailureException extends RuntimeException {
         (types.isEmpty() ? "a remote failure" : types.get(0))
             + (chain.isEmpty() ? "" : " (remote): " + chain.get(0)),
         null,
-        false,
+        true, // a failed fallback's failure is added to it
         false);
     this.types = List.copyOf(types);
     this.chain = List.copyOf(chain);

@@ -32,6 +32,18 @@ public interface AgentDispatch {
   Object call(String step, Object[] inputs, StepContext context) throws Exception;
 
   /**
+   * Calls the fallback of {@code step}, with the step's inputs (as {@link #call} takes them), from
+   * which it picks its own arguments, and the failure it stands in for; returns the step's output,
+   * or a {@code CompletionStage} of it.
+   *
+   * @throws IllegalArgumentException if {@code step} has no fallback
+   */
+  default Object fallback(String step, Object[] inputs, Throwable failure) throws Exception {
+    throw new IllegalArgumentException(
+        "step " + step + " of agent " + agent() + " has no fallback");
+  }
+
+  /**
    * Calls the compensation of {@code step}: with the output it undoes (decoded with {@link
    * #outputCodec}) and the step's inputs (as {@link #call} takes them), from which it picks its own
    * arguments.

@@ -40,6 +40,9 @@ final class BoundPlan implements BoundEntryPoint {
   /** Per step: its compensation over the bus, if its agent is remote; else null. */
   final RemoteCalls.Undo[] remoteUndo;
 
+  /** Per step: its fallback over the bus, if its agent is remote; else null. */
+  final RemoteCalls.FallBack[] remoteFallBack;
+
   final Breaker[] breakers;
   final int[][] successors;
   final int[] prerequisites;
@@ -111,6 +114,7 @@ final class BoundPlan implements BoundEntryPoint {
       producerOf[stepSlots[i]] = i;
     }
     this.remoteUndo = new RemoteCalls.Undo[n];
+    this.remoteFallBack = new RemoteCalls.FallBack[n];
     this.breakers = new Breaker[n];
     this.timeoutNanos = new long[n];
     this.declaredByNotes = new String[n];
@@ -131,6 +135,9 @@ final class BoundPlan implements BoundEntryPoint {
         this.bindings[i] = binding;
         if (binding.compensationCall() != null) {
           remoteUndo[i] = remote.compensation(binding.remotable(), step, step.timeout().toNanos());
+        }
+        if (binding.fallbackCall() != null) {
+          remoteFallBack[i] = remote.fallback(binding.remotable(), step, step.timeout().toNanos());
         }
       } else if (step.isAsync() != (binding.asyncCall() != null)) {
         throw new IllegalArgumentException(

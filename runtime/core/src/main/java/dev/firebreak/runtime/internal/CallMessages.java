@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.RemoteFailureException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,8 @@ import java.util.List;
  *       "idempotencyKey", "deadline", "timeoutAt", "replyTo", "inputs"}}, the times in epoch
  *       milliseconds ({@code deadline} null without one), {@code inputs} an array of each input in
  *       its codec's JSON; a call of the step's compensation adds {@code "undo"}, the output it
- *       undoes in its codec's JSON (and is answered with the output {@code null});
+ *       undoes in its codec's JSON (and is answered with the output {@code null}); a call of its
+ *       fallback adds {@code "fallbackFor": {"types", "chain"}}, the failure it stands in for;
  *   <li>a reply: {@code {"callId", "idempotencyKey", "output"}} on success, the output in its
  *       codec's JSON; {@code {"callId", "idempotencyKey", "failure": {"types", "chain"}}} on
  *       failure, the exception's class and superclasses and its chain of messages.
@@ -42,20 +44,27 @@ public final class CallMessages {
       Instant timeoutAt,
       String replyTo,
       List<byte[]> inputs,
-      byte[] undo) {
-    /** Whether this calls the step's compensation, to undo output {@link #undo}. */
-    public boolean compensates() {
-      return undo != null;
-    }
-
+      Purpose purpose) {
     /**
-     * The key of the call's record at the worker: its idempotency key, which a compensation shares
-     * with its step (as the agent sees it), set apart from the step's own record.
+     * The key of the call's record at the worker: its idempotency key, which a compensation and a
+     * fallback share with their step (as the agent sees it), set apart from the step's own record.
      */
     public String recordKey() {
-      return undo == null ? idempotencyKey : idempotencyKey + "#compensation";
+      if (purpose instanceof Undo) {
+        return idempotencyKey + "#compensation";
+      }
+      return purpose instanceof FallBack ? idempotencyKey + "#fallback" : idempotencyKey;
     }
   }
+
+  /** What a call asks of the step's agent besides the step itself. */
+  public sealed interface Purpose permits Undo, FallBack {}
+
+  /** The step's compensation, undoing {@code output} (its codec's JSON). */
+  public record Undo(byte[] output) implements Purpose {}
+
+  /** The step's fallback, standing in for a failure of these classes, with these messages. */
+  public record FallBack(List<String> types, List<String> chain) implements Purpose {}
 
   /** A worker's answer to a call: its output, or (output null) its failure. */
   public record Reply(
@@ -72,12 +81,24 @@ public final class CallMessages {
 
   /** The reply to {@code call} that it failed with {@code failure}. */
   public static Reply failed(Call call, Throwable failure) {
+    FallBack described = describe(failure);
+    return new Reply(
+        call.callId(), call.idempotencyKey(), null, described.types(), described.chain());
+  }
+
+  /**
+   * {@code failure} as the bus carries it: its class and superclasses, and its chain of messages; a
+   * failure that came over the bus keeps the names and messages it came with.
+   */
+  public static FallBack describe(Throwable failure) {
+    if (failure instanceof RemoteFailureException remote) {
+      return new FallBack(remote.types(), remote.chain());
+    }
     List<String> types = new ArrayList<>();
     for (Class<?> c = failure.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
       types.add(c.getName());
     }
-    return new Reply(
-        call.callId(), call.idempotencyKey(), null, types, DeadLetter.chainOf(failure));
+    return new FallBack(types, DeadLetter.chainOf(failure));
   }
 
   public static byte[] write(Call c) {
@@ -103,9 +124,14 @@ public final class CallMessages {
             out.writeRawValue(new String(input, StandardCharsets.UTF_8));
           }
           out.writeEndArray();
-          if (c.undo() != null) {
+          if (c.purpose() instanceof Undo undo) {
             out.writeFieldName("undo");
-            out.writeRawValue(new String(c.undo(), StandardCharsets.UTF_8));
+            out.writeRawValue(new String(undo.output(), StandardCharsets.UTF_8));
+          } else if (c.purpose() instanceof FallBack fallBack) {
+            out.writeObjectFieldStart("fallbackFor");
+            JsonObjects.strings(out, "types", fallBack.types());
+            JsonObjects.strings(out, "chain", fallBack.chain());
+            out.writeEndObject();
           }
         });
   }
@@ -138,7 +164,7 @@ public final class CallMessages {
     int attempt = 0;
     Instant deadline = null, timeoutAt = null;
     List<byte[]> inputs = null;
-    byte[] undo = null;
+    Purpose purpose = null;
     try (JsonParser in = JsonObjects.JSON.createParser(json)) {
       expect(in.nextToken(), JsonToken.START_OBJECT);
       while (in.nextToken() == JsonToken.FIELD_NAME) {
@@ -163,7 +189,8 @@ public final class CallMessages {
               inputs.add(raw(in));
             }
           }
-          case "undo" -> undo = raw(in);
+          case "undo" -> purpose = new Undo(raw(in));
+          case "fallbackFor" -> purpose = failure(in);
           default -> in.skipChildren();
         }
       }
@@ -184,7 +211,7 @@ public final class CallMessages {
     }
     return new Call(
         callId, agent, step, runId, workflow, attempt, key, deadline, timeoutAt, replyTo, inputs,
-        undo);
+        purpose);
   }
 
   /**
@@ -241,16 +268,9 @@ public final class CallMessages {
           case "idempotencyKey" -> key = in.getValueAsString();
           case "output" -> output = raw(in);
           case "failure" -> {
-            expect(t, JsonToken.START_OBJECT);
-            while (in.nextToken() == JsonToken.FIELD_NAME) {
-              String name = in.currentName();
-              in.nextToken();
-              switch (name) {
-                case "types" -> types = strings(in);
-                case "chain" -> chain = strings(in);
-                default -> in.skipChildren();
-              }
-            }
+            FallBack failure = failure(in);
+            types = failure.types();
+            chain = failure.chain();
           }
           default -> in.skipChildren();
         }
@@ -264,6 +284,23 @@ public final class CallMessages {
     }
     return new Reply(
         callId, key, output, types == null ? List.of() : types, chain == null ? List.of() : chain);
+  }
+
+  /** {@code {"types": [...], "chain": [...]}} at the parser's current token. */
+  private static FallBack failure(JsonParser in) throws IOException {
+    expect(in.currentToken(), JsonToken.START_OBJECT);
+    List<String> types = List.of();
+    List<String> chain = List.of();
+    while (in.nextToken() == JsonToken.FIELD_NAME) {
+      String name = in.currentName();
+      in.nextToken();
+      switch (name) {
+        case "types" -> types = strings(in);
+        case "chain" -> chain = strings(in);
+        default -> in.skipChildren();
+      }
+    }
+    return new FallBack(types, chain);
   }
 
   private static void expect(JsonToken actual, JsonToken expected) throws IOException {

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
  * retries spent) yields. Its fallback, if it has one, produces the output another way; without one,
  * or when the fallback fails too, a critical step fails the run and a non-critical one yields its
  * neutral default. Either way the run records the step as degraded and why. Bad input fails the
- * run: no fallback or default can make wrong data right.
+ * run: no fallback or default can make wrong data right. The fallback of a remote agent's step is a
+ * call to its worker ({@link RemoteCalls#fallback}), awaited holding no thread.
  */
 final class Degradation {
   private Degradation() {}
@@ -27,14 +28,18 @@ final class Degradation {
     if (binding.fallbackCall() == null) {
       return withoutFallback(run, sr, error);
     }
+    RemoteCalls.FallBack remote = run.plan.remoteFallBack[sr.index];
     Object value;
     try {
-      value = binding.fallbackCall().call(run.slots, error);
+      value =
+          remote != null
+              ? remote.fallBack(run.slots, error, sr)
+              : binding.fallbackCall().call(run.slots, error);
     } catch (Throwable t) {
       error.addSuppressed(t);
       return withoutFallback(run, sr, error);
     }
-    if (!binding.isAsyncFallback()) {
+    if (remote == null && !binding.isAsyncFallback()) {
       return fallenBackTo(run, sr, error, value);
     }
     CompletionStage<?> stage = (CompletionStage<?>) value;

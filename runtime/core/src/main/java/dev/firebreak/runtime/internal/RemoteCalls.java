@@ -91,34 +91,70 @@ public final class RemoteCalls implements AutoCloseable {
     CompletableFuture<Object> undo(Object output, Object[] slots, StepContext context);
   }
 
+  /** Calls the fallback of a step over the bus: its output, as the step's would be. */
+  @FunctionalInterface
+  interface FallBack {
+    CompletableFuture<Object> fallBack(Object[] slots, Throwable failure, StepContext context);
+  }
+
   /**
    * The call of {@code step}'s compensation over the bus: the step's inputs and the output it
    * undoes; the wait ends with a {@link StepTimeoutException} after the step's timeout, so that a
    * lost reply is retried (as a new call, answered from the worker's record if the first one ran).
    */
   Undo compensation(StepBinding.Remotable remotable, StepDescriptor step, long timeoutNanos) {
-    int[] slots = step.inputSlots();
-    List<CheckpointCodec<?>> codecs = remotable.inputCodecs();
-    String topic = topics.calls(remotable.agent());
-    return (output, values, context) -> {
-      byte[] undo = json(remotable.outputCodec(), output);
-      CompletableFuture<Object> result =
-          send(
-              topic,
-              call(remotable, step, inputs(values, slots, codecs), context, timeoutNanos, undo),
-              null);
-      Cancellable timeout =
-          scheduler.schedule(
-              () ->
-                  result.completeExceptionally(
-                      new StepTimeoutException(
-                          step.name() + " (compensation)",
-                          context.attempt(),
-                          Duration.ofNanos(timeoutNanos))),
-              timeoutNanos);
-      result.whenComplete((value, failure) -> timeout.cancel());
-      return result;
-    };
+    return (output, values, context) ->
+        awaited(
+            remotable,
+            step,
+            values,
+            context,
+            timeoutNanos,
+            new CallMessages.Undo(json(remotable.outputCodec(), output)),
+            null);
+  }
+
+  /**
+   * The call of {@code step}'s fallback over the bus: the step's inputs and its failure, as class
+   * names and messages; the wait ends with a {@link StepTimeoutException} after the step's timeout.
+   */
+  FallBack fallback(StepBinding.Remotable remotable, StepDescriptor step, long timeoutNanos) {
+    return (values, failure, context) ->
+        awaited(
+            remotable,
+            step,
+            values,
+            context,
+            timeoutNanos,
+            CallMessages.describe(failure),
+            remotable.outputCodec());
+  }
+
+  /** Sends a call of {@code purpose} and waits for its reply at most {@code timeoutNanos}. */
+  private CompletableFuture<Object> awaited(
+      StepBinding.Remotable remotable,
+      StepDescriptor step,
+      Object[] values,
+      StepContext context,
+      long timeoutNanos,
+      CallMessages.Purpose purpose,
+      CheckpointCodec<?> outputCodec) {
+    List<byte[]> inputs = inputs(values, step.inputSlots(), remotable.inputCodecs());
+    CompletableFuture<Object> result =
+        send(
+            topics.calls(remotable.agent()),
+            call(remotable, step, inputs, context, timeoutNanos, purpose),
+            outputCodec);
+    String what = purpose instanceof CallMessages.Undo ? " (compensation)" : " (fallback)";
+    Cancellable timeout =
+        scheduler.schedule(
+            () ->
+                result.completeExceptionally(
+                    new StepTimeoutException(
+                        step.name() + what, context.attempt(), Duration.ofNanos(timeoutNanos))),
+            timeoutNanos);
+    result.whenComplete((value, failure) -> timeout.cancel());
+    return result;
   }
 
   private static List<byte[]> inputs(
@@ -136,7 +172,7 @@ public final class RemoteCalls implements AutoCloseable {
       List<byte[]> inputs,
       StepContext context,
       long timeoutNanos,
-      byte[] undo) {
+      CallMessages.Purpose purpose) {
     return new CallMessages.Call(
         UUID.randomUUID().toString(),
         remotable.agent(),
@@ -149,7 +185,7 @@ public final class RemoteCalls implements AutoCloseable {
         scheduler.now().plusNanos(timeoutNanos),
         topics.replies(),
         inputs,
-        undo);
+        purpose);
   }
 
   /**

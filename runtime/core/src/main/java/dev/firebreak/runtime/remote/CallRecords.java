@@ -9,7 +9,8 @@ import java.util.Optional;
  * again) and a mark while a worker runs a call; never a failure, so a retry is a real call. Workers
  * of one agent share one record (the worker's store: {@link #inMemory()} for one process, {@link
  * dev.firebreak.runtime.store.SqliteCallRecords} for processes on one host, {@code
- * RedisCallRecords} of {@code firebreak-redis} for any host).
+ * RedisCallRecords} of {@code firebreak-redis} or {@code PostgresCallRecords} of {@code
+ * firebreak-postgres} for any host).
  */
 public interface CallRecords extends AutoCloseable {
   /** What {@link #claim} found. */

@@ -1,6 +1,7 @@
 package dev.firebreak.runtime.remote;
 
 import dev.firebreak.runtime.CheckpointCodec;
+import dev.firebreak.runtime.RemoteFailureException;
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.bus.Delivery;
 import dev.firebreak.runtime.bus.Subscription;
@@ -17,10 +18,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One agent served by a {@link FirebreakWorker}: each call (of a step, or of its compensation) is
- * claimed by its {@linkplain CallMessages.Call#recordKey() record key}, then answered from the
- * record (done before), re-checked every {@value #RECHECK_MILLIS} ms (another worker runs it now),
- * or run.
+ * One agent served by a {@link FirebreakWorker}: each call (of a step, its fallback or its
+ * compensation) is claimed by its {@linkplain CallMessages.Call#recordKey() record key}, then
+ * answered from the record (done before), re-checked every {@value #RECHECK_MILLIS} ms (another
+ * worker runs it now), or run.
  */
 final class Served {
   static final long RECHECK_MILLIS = 50;
@@ -146,13 +147,17 @@ final class Served {
     Object output;
     try {
       Object[] inputs = inputs(call);
-      if (call.compensates()) {
+      if (call.purpose() instanceof CallMessages.Undo undo) {
         agent.compensate(
             call.step(),
-            Codecs.fromJson(agent.outputCodec(call.step()), call.undo()),
+            Codecs.fromJson(agent.outputCodec(call.step()), undo.output()),
             inputs,
             new Context(call));
         output = null;
+      } else if (call.purpose() instanceof CallMessages.FallBack failure) {
+        output =
+            agent.fallback(
+                call.step(), inputs, new RemoteFailureException(failure.types(), failure.chain()));
       } else {
         output = agent.call(call.step(), inputs, new Context(call));
       }
@@ -203,7 +208,7 @@ final class Served {
     byte[] json;
     try {
       json =
-          call.compensates()
+          call.purpose() instanceof CallMessages.Undo
               ? COMPENSATED
               : Codecs.toJson((CheckpointCodec<Object>) agent.outputCodec(call.step()), value);
     } catch (RuntimeException e) {

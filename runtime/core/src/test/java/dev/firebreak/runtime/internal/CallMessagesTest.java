@@ -3,10 +3,12 @@ package dev.firebreak.runtime.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.firebreak.runtime.RemoteFailureException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +48,7 @@ class CallMessagesTest {
     assertEquals("replies", back.replyTo());
     assertArrayEquals(bytes("{\"id\":\"INV-1\",\"lines\":[1,2]}"), back.inputs().get(0));
     assertArrayEquals(bytes("\"text\""), back.inputs().get(1));
-    assertFalse(back.compensates());
+    assertNull(back.purpose());
     assertEquals("INV-1:extract", back.recordKey());
   }
 
@@ -65,12 +67,45 @@ class CallMessagesTest {
             Instant.ofEpochMilli(1_700_000_000_000L),
             "replies",
             List.of(bytes("\"Lisbon\"")),
-            bytes("{\"ref\":\"H-7\"}"));
+            new CallMessages.Undo(bytes("{\"ref\":\"H-7\"}")));
     CallMessages.Call back = CallMessages.readCall(CallMessages.write(call));
-    assertTrue(back.compensates());
-    assertArrayEquals(bytes("{\"ref\":\"H-7\"}"), back.undo());
+    CallMessages.Undo undo = assertInstanceOf(CallMessages.Undo.class, back.purpose());
+    assertArrayEquals(bytes("{\"ref\":\"H-7\"}"), undo.output());
     assertEquals("TRIP-1:book", back.idempotencyKey(), "the key the agent sees, as in process");
     assertEquals("TRIP-1:book#compensation", back.recordKey());
+  }
+
+  @Test
+  void aFallbackCallCarriesTheFailureItStandsInForAndHasARecordKeyOfItsOwn() {
+    CallMessages.Call call =
+        new CallMessages.Call(
+            "c3",
+            "com.acme.Booking",
+            "book",
+            "TRIP-2",
+            "com.acme.Trips",
+            3,
+            "TRIP-2:book",
+            null,
+            Instant.ofEpochMilli(1_700_000_000_000L),
+            "replies",
+            List.of(bytes("\"Porto\"")),
+            CallMessages.describe(new IllegalStateException("sold out")));
+    CallMessages.Call back = CallMessages.readCall(CallMessages.write(call));
+    CallMessages.FallBack failure = assertInstanceOf(CallMessages.FallBack.class, back.purpose());
+    assertEquals("java.lang.IllegalStateException", failure.types().get(0));
+    assertTrue(failure.chain().get(0).contains("sold out"), failure.chain().toString());
+    assertEquals("TRIP-2:book#fallback", back.recordKey());
+  }
+
+  @Test
+  void aFailureThatCameOverTheBusIsDescribedByTheNamesItCameWith() {
+    RemoteFailureException remote =
+        new RemoteFailureException(
+            List.of("com.acme.SoldOut", "java.lang.Exception"), List.of("x"));
+    CallMessages.FallBack described = CallMessages.describe(remote);
+    assertEquals(List.of("com.acme.SoldOut", "java.lang.Exception"), described.types());
+    assertEquals(List.of("x"), described.chain());
   }
 
   @Test

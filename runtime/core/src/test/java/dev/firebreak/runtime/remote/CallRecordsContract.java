@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.firebreak.runtime.remote.CallRecords.State;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +93,35 @@ public abstract class CallRecordsContract {
       assertEquals(
           State.CLAIMED, r.claim("k", "w3", T0.plusSeconds(1), T0.plusSeconds(11)).state());
       assertTrue(r.output("k").isEmpty(), "no failure is ever recorded");
+    }
+  }
+
+  @Test
+  void ofWorkersClaimingOneKeyAtOnceExactlyOneWins() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (CallRecords r = open()) {
+      for (int k = 0; k < 20; k++) {
+        String key = "race-" + k;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<State>> claims = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+          String worker = "w" + w;
+          claims.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return r.claim(key, worker, T0, T0.plusSeconds(10)).state();
+                  }));
+        }
+        go.countDown();
+        int won = 0;
+        for (Future<State> claim : claims) {
+          won += claim.get(30, TimeUnit.SECONDS) == State.CLAIMED ? 1 : 0;
+        }
+        assertEquals(1, won, key);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 }

@@ -131,6 +131,12 @@ public abstract class RemoteStepContract {
     }
 
     @Override
+    public Object fallback(String step, Object[] inputs, Throwable failure) {
+      RemoteFailureException remote = (RemoteFailureException) failure;
+      return "standing in for " + inputs[0] + " after " + remote.types().get(0);
+    }
+
+    @Override
     public void compensate(String step, Object output, Object[] inputs, StepContext context) {
       if (undoCalls.incrementAndGet() <= undoFailures) {
         throw new Flaky("undo failed (attempt " + context.attempt() + ")");
@@ -270,6 +276,43 @@ public abstract class RemoteStepContract {
         assertInstanceOf(RemoteFailureException.class, refused.failure());
     assertEquals(Refused.class.getName(), failure.types().get(0));
     assertTrue(failure.getMessage().contains("no, never"), failure.getMessage());
+  }
+
+  @Test
+  void aRemoteStepsFallbackRunsOnTheWorkerAndSeesTheFailureByItsClassNames() throws Exception {
+    worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
+    behaviour =
+        (text, ctx) -> {
+          throw new Refused("down for maintenance");
+        };
+    FirebreakRuntime runtime = orchestrator(null);
+    WorkflowResult<Object> result =
+        Flow.of("degrade", 1)
+            .inputCodecs(Codecs.STRING)
+            .outputCodec(Codecs.STRING)
+            .step(
+                StepDescriptor.builder("shout").inputs(0),
+                Duration.ofSeconds(30),
+                StepBinding.sync(
+                        (s, ctx) -> {
+                          throw new AssertionError("ran in process: the agent is remote");
+                        })
+                    .fallback(
+                        (s, failure) -> {
+                          throw new AssertionError("fell back in process: the agent is remote");
+                        })
+                    .remotable(
+                        new StepBinding.Remotable(AGENT, List.of(Codecs.STRING), Codecs.STRING)))
+            .bind(runtime)
+            .runForResult("degraded-1", "hello");
+
+    assertEquals(
+        WorkflowStatus.COMPLETED_DEGRADED,
+        result.status(),
+        () -> result + " " + java.util.Arrays.toString(result.failure().getSuppressed()));
+    assertEquals("standing in for hello after " + Refused.class.getName(), result.output());
+    assertEquals(1, result.degradedSteps().size());
+    assertTrue(result.degradedSteps().get(0).fallbackUsed());
   }
 
   @Test
