@@ -12,9 +12,9 @@ import java.lang.annotation.Target;
  * <p>If {@link #fallback()} names a method, it produces the step's output another way and the run
  * ends {@code COMPLETED_DEGRADED}, naming the step. Otherwise (or if the fallback fails too) a
  * critical step fails the run — completed {@link Compensate compensable} steps are undone in
- * reverse order — while a non-critical step yields a neutral default ({@code null}, an empty
- * collection or map, {@code Optional.empty()}) and the run goes on, degraded. Unannotated steps are
- * critical without fallback.
+ * reverse order — while a non-critical step yields its {@link #orElse()} constant, or else a
+ * neutral default ({@code null}, an empty collection or map, {@code Optional.empty()}), and the run
+ * goes on, degraded. Unannotated steps are critical without fallback.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -32,4 +32,21 @@ public @interface Critical {
    * since it has no neutral default.
    */
   String fallback() default "";
+
+  /**
+   * The default a non-critical step yields when it has failed for good, as a constant the processor
+   * parses against the step's output type at compile time (the generated code holds the typed
+   * value): {@code "0"}, {@code "true"}, {@code "x"} for a {@code char}; a {@code String} as it is;
+   * an enum constant by name ({@code "UNKNOWN"}); {@code BigDecimal} and {@code BigInteger} in
+   * their decimal form; {@code java.time} values in ISO form ({@code "2026-01-31"}, {@code
+   * "2026-01-31T10:15:30Z"}, {@code "P1M"}); a {@code Duration} in Firebreak's duration grammar
+   * ({@code "30s"}); a {@code UUID} in its usual form. Default {@code ""}: none, so the empty
+   * string is stated in quotes, {@code orElse = "\"\""} (a quoted string loses its quotes: {@code
+   * "\"a\""} is {@code a}).
+   *
+   * <p>Prefer a default that reads as "unknown" ({@code UNKNOWN}, {@code -1}, an empty string) to
+   * one that looks like a real answer: code downstream cannot tell a plausible default from data.
+   * Only on a non-critical step, and not with {@link #fallback()}.
+   */
+  String orElse() default "";
 }

@@ -73,6 +73,20 @@ class GoldenTest {
   }
 
   @Test
+  void constantDefaultsWorkflowMatchesGolden() throws IOException {
+    Compilation compilation =
+        Compiler.compile(JavaFileObjects.forResource("fixtures/defaults/Defaults.java"));
+    assertThat(compilation).succeededWithoutWarnings();
+    check(
+        "FirebreakDefaults_DefaultsWorkflow.java",
+        compilation
+            .generatedSourceFile("test.defaults.FirebreakDefaults_DefaultsWorkflow")
+            .orElseThrow()
+            .getCharContent(true)
+            .toString());
+  }
+
+  @Test
   void outputIsDeterministic() throws IOException {
     String first = generated();
     String second = generated();

@@ -57,8 +57,8 @@ class GraphDiagnosticsTest {
         .hadErrorContaining(
             "[Firebreak/NullIntoPrimitive] parameter count of step Agent.twice(int) is the"
                 + " primitive int, but step count may yield null (it is non-critical without a"
-                + " fallback, and degrades to null): declare it Integer, or make count critical"
-                + " or give it a fallback")
+                + " fallback or orElse, and degrades to null): declare it Integer, or make count"
+                + " critical or give it a fallback or an orElse")
         .inFile(src)
         .onLineContaining("public Long twice(int count)");
   }

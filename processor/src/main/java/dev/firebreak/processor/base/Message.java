@@ -188,9 +188,26 @@ public enum Message {
   FALLBACK_WRONG_PARAMETER(
       "FallbackParameter",
       "fallback method %s: parameter %s of type %s is neither a parameter of step %s nor Throwable"),
+  OR_ELSE_ON_CRITICAL(
+      "OrElseOnCritical",
+      "step %s is critical, so its orElse default would never be used: add value = false to @Critical to make the step yield it"),
+
+  OR_ELSE_WITH_FALLBACK(
+      "OrElseWithFallback",
+      "step %s names both a fallback and an orElse default: keep one (a fallback computes the output, orElse states it)"),
+
+  OR_ELSE_NOT_PARSEABLE("OrElseNotParseable", "orElse \"%s\" of step %s is not %s%s"),
+
+  OR_ELSE_UNKNOWN_CONSTANT(
+      "OrElseUnknownConstant", "orElse \"%s\" of step %s is not a constant of %s%s"),
+
+  OR_ELSE_NO_CONSTANT_FORM(
+      "OrElseNoConstantForm",
+      "step %s returns %s, which has no constant form for orElse: name a fallback instead. The types with one: %s"),
+
   PRIMITIVE_NON_CRITICAL(
       "PrimitiveNonCritical",
-      "non-critical step %s returns the primitive %s, which has no neutral default: name a fallback, return %s, or make the step critical"),
+      "non-critical step %s returns the primitive %s, which has no neutral default: state one with orElse (e.g. orElse = \"0\"), name a fallback, return %s, or make the step critical"),
 
   // @Compensate
   COMPENSATION_MISSING("CompensationMissing", "compensation method '%s' for %s not found on %s%s"),

@@ -69,6 +69,7 @@ final class PrimitiveInputs {
     boolean degradesToNull =
         !producer.critical()
             && producer.fallback() == null
+            && producer.orElse() == null
             && producer.neutralDefault().kind() == NeutralValue.Kind.NULL;
     boolean nullable = producer.nullOutput() == StepModel.NullOutput.ALLOWED;
     if (!degradesToNull && !nullable) {
@@ -81,11 +82,11 @@ final class PrimitiveInputs {
         primitive,
         producer.name(),
         degradesToNull
-            ? "it is non-critical without a fallback, and degrades to null"
+            ? "it is non-critical without a fallback or orElse, and degrades to null"
             : "its output is @Nullable",
         boxed(primitive),
         degradesToNull
-            ? "make " + producer.name() + " critical or give it a fallback"
+            ? "make " + producer.name() + " critical or give it a fallback or an orElse"
             : "drop @Nullable from " + producer.name());
   }
 

@@ -24,7 +24,9 @@ import javax.lang.model.type.TypeMirror;
  * @param fallback the fallback call, or null
  * @param compensation the compensation call, or null
  * @param codec how the output is encoded if checkpointed, else null
- * @param neutralDefault what a failed non-critical step yields
+ * @param neutralDefault what a failed non-critical step yields without {@code orElse}
+ * @param orElse the constant a failed non-critical step yields, from {@code @Critical(orElse)}, or
+ *     null
  * @param nullOutput what a null output of the method or its fallback means
  * @param remote how its call crosses the bus if its agent is {@code @Remotable}, else null
  */
@@ -47,6 +49,7 @@ public record StepModel(
     Call compensation,
     CodecPlan codec,
     NeutralValue neutralDefault,
+    ConstantDefault orElse,
     NullOutput nullOutput,
     Remote remote) {
 

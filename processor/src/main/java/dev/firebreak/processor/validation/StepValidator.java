@@ -23,9 +23,9 @@ import javax.lang.model.type.TypeMirror;
 /**
  * Validates one {@code @Step} method of an agent and builds its {@link StepModel}: its name,
  * parameters and output here, its shape in {@link StepShape}, its policies in {@link
- * PolicyValidator}, its fallback and compensation in {@link FallbackValidator} and {@link
- * CompensationValidator}, its checkpoint codec in {@link CheckpointTypes}. Reports every problem it
- * finds (not only the first) and returns empty if any.
+ * PolicyValidator}, what it yields once failed for good in {@link CriticalValidator}, its
+ * compensation in {@link CompensationValidator}, its checkpoint codec in {@link CheckpointTypes}.
+ * Reports every problem it finds (not only the first) and returns empty if any.
  */
 public final class StepValidator {
   static final String ANNOTATIONS = AnnotationValues.ANNOTATIONS;
@@ -36,7 +36,7 @@ public final class StepValidator {
   private final Accessibility accessibility;
   private final CheckpointTypes checkpointTypes;
   private final PolicyValidator policies;
-  private final FallbackValidator fallbacks;
+  private final CriticalValidator criticals;
   private final CompensationValidator compensations;
   private final RemotableValidator remotables;
 
@@ -49,7 +49,7 @@ public final class StepValidator {
     this.checkpointTypes = checkpointTypes;
     this.policies = new PolicyValidator(context);
     AgentMethods methods = new AgentMethods(context, accessibility, keys);
-    this.fallbacks = new FallbackValidator(context, keys, methods);
+    this.criticals = new CriticalValidator(context, new FallbackValidator(context, keys, methods));
     this.compensations = new CompensationValidator(context, keys, methods);
     this.remotables = new RemotableValidator(checkpointTypes);
   }
@@ -111,38 +111,8 @@ public final class StepValidator {
     Duration timeout = policies.timeout(method, report);
     Policies.Breaker breaker = policies.breaker(method, report);
 
-    boolean critical = true;
-    StepModel.Call fallback = null;
-    Optional<AnnotationMirror> criticalMirror =
-        AnnotationValues.find(method, ANNOTATIONS + "Critical");
-    if (criticalMirror.isPresent()) {
-      critical = values.bool(criticalMirror.get(), "value");
-      String fallbackName = values.string(criticalMirror.get(), "fallback");
-      if (!fallbackName.isEmpty()) {
-        fallback =
-            fallbacks.fallback(
-                method,
-                agent,
-                criticalMirror.get(),
-                fallbackName,
-                produced,
-                async,
-                parameters,
-                report);
-      } else if (!critical && produced.getKind().isPrimitive()) {
-        report.reportOn(
-            Message.PRIMITIVE_NON_CRITICAL,
-            method,
-            criticalMirror.get(),
-            "value",
-            where,
-            produced,
-            context
-                .types
-                .boxedClass((javax.lang.model.type.PrimitiveType) produced)
-                .getSimpleName());
-      }
-    }
+    CriticalValidator.Degradation degradation =
+        criticals.degradation(method, agent, produced, async, parameters, report);
 
     StepModel.Call compensation = null;
     Optional<AnnotationMirror> compensate =
@@ -196,11 +166,12 @@ public final class StepValidator {
             retry,
             timeout,
             breaker,
-            critical,
-            fallback,
+            degradation.critical(),
+            degradation.fallback(),
             compensation,
             codec,
             CheckpointTypes.neutral(produced),
+            degradation.orElse(),
             nullOutput(method, returned, produced),
             remote));
   }

@@ -95,7 +95,10 @@ public final class MermaidWriter {
       parts.add("breaker " + step.breaker().name());
     }
     if (!step.critical()) {
-      parts.add("non-critical");
+      parts.add(
+          step.orElse() == null
+              ? "non-critical"
+              : "non-critical, or else " + step.orElse().stated().strip());
     }
     if (step.fallback() != null) {
       parts.add("fallback " + step.fallback().method());

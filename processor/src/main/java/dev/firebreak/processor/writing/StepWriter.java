@@ -255,7 +255,9 @@ final class StepWriter {
     if (step.async()) {
       b.add("\n.async()");
     }
-    if (!step.critical()) {
+    if (step.orElse() != null) {
+      b.add("\n.orElse($L)", ConstantExpressions.of(step.orElse()));
+    } else if (!step.critical()) {
       b.add("\n.nonCritical($L)", CodecExpressions.neutral(step.neutralDefault()));
     }
     if (step.fallback() != null) {

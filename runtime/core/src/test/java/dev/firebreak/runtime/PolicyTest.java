@@ -353,7 +353,31 @@ class PolicyTest {
     assertEquals("enrich", d.step());
     assertFalse(d.fallbackUsed());
     assertEquals("enrichment down", d.cause().getMessage());
+    assertEquals(List.of(), d.defaultUsed());
     assertEquals(0, runtime.deadLetters().size());
+  }
+
+  @Test
+  void aStatedDefaultIsYieldedAndNamedOnTheResultAndTheTimeline() {
+    BoundEntryPoint entry =
+        Flow.of("stated", 1)
+            .step(
+                StepDescriptor.builder("risk").inputs(0).orElse("UNKNOWN"),
+                sync(
+                    (s, ctx) -> {
+                      throw new IOException("scoring down");
+                    }))
+            .step(StepDescriptor.builder("use").inputs(1), sync((s, ctx) -> "risk " + s[1]))
+            .bind(runtime);
+    WorkflowResult<String> result = entry.runForResult("stated-1", "in");
+    assertEquals("risk UNKNOWN", result.output());
+    assertEquals(WorkflowStatus.COMPLETED_DEGRADED, result.status());
+    DegradedStep d = result.degradedSteps().get(0);
+    assertEquals("UNKNOWN", d.defaultUsed());
+    assertTrue(d.toString().startsWith("risk (default UNKNOWN) after"), d.toString());
+    assertEquals(
+        "default UNKNOWN",
+        runtime.runs().find("stated-1").orElseThrow().degradations().get(0).detail());
   }
 
   @Test

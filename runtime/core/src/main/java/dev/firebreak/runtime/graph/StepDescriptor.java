@@ -38,6 +38,7 @@ public final class StepDescriptor {
   private final boolean critical;
   private final boolean hasFallback;
   private final Object neutralDefault;
+  private final boolean statedDefault;
   private final RetryPolicy retry;
   private final Duration timeout;
   private final CircuitBreakerPolicy circuitBreaker;
@@ -57,6 +58,7 @@ public final class StepDescriptor {
     this.critical = b.critical;
     this.hasFallback = b.hasFallback;
     this.neutralDefault = b.neutralDefault;
+    this.statedDefault = b.statedDefault;
     this.retry = b.retry;
     this.timeout = Objects.requireNonNull(b.timeout, "every step has a timeout");
     this.circuitBreaker = b.circuitBreaker;
@@ -115,9 +117,17 @@ public final class StepDescriptor {
     return hasFallback;
   }
 
-  /** What a failed non-critical step without fallback yields: null, an empty collection, … */
+  /**
+   * What a failed non-critical step without fallback yields: its stated {@code orElse} constant, or
+   * null, an empty collection, …
+   */
   public Object neutralDefault() {
     return neutralDefault;
+  }
+
+  /** Whether {@link #neutralDefault()} is the constant the step states ({@code orElse}). */
+  public boolean hasStatedDefault() {
+    return statedDefault;
   }
 
   public RetryPolicy retry() {
@@ -189,6 +199,7 @@ public final class StepDescriptor {
     b.critical = critical;
     b.hasFallback = hasFallback;
     b.neutralDefault = neutralDefault;
+    b.statedDefault = statedDefault;
     b.retry = retry;
     b.timeout = timeout;
     b.circuitBreaker = circuitBreaker;
@@ -221,6 +232,7 @@ public final class StepDescriptor {
     private boolean critical = true;
     private boolean hasFallback;
     private Object neutralDefault;
+    private boolean statedDefault;
     private RetryPolicy retry = RetryPolicy.NONE;
     private Duration timeout;
     private CircuitBreakerPolicy circuitBreaker;
@@ -280,6 +292,17 @@ public final class StepDescriptor {
     public Builder nonCritical(Object neutralDefault) {
       this.critical = false;
       this.neutralDefault = neutralDefault;
+      this.statedDefault = false;
+      return this;
+    }
+
+    /**
+     * Marks the step non-critical with a stated default ({@code @Critical(orElse)}): on final
+     * failure it yields {@code value}.
+     */
+    public Builder orElse(Object value) {
+      nonCritical(value);
+      this.statedDefault = true;
       return this;
     }
 

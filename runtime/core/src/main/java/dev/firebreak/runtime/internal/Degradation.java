@@ -83,10 +83,13 @@ final class Degradation {
 
   private static int degradedTo(
       Run run, StepRun sr, Throwable cause, Object value, boolean fallbackUsed) {
-    String step = run.plan.steps[sr.index].name();
-    run.degraded.add(new DegradedStep(step, cause, fallbackUsed));
-    run.timeline.degraded(step, run.engine.scheduler.nanoTime(), cause, fallbackUsed);
-    run.engine.events.degraded(run.runId, run.plan, sr.index, cause, fallbackUsed);
+    StepDescriptor descriptor = run.plan.steps[sr.index];
+    String step = descriptor.name();
+    run.degraded.add(new DegradedStep(step, cause, fallbackUsed, fallbackUsed ? null : value));
+    String how =
+        fallbackUsed ? "fallback" : descriptor.hasStatedDefault() ? "default " + value : "default";
+    run.timeline.degraded(step, run.engine.scheduler.nanoTime(), cause, how);
+    run.engine.events.degraded(run.runId, run.plan, sr.index, cause, fallbackUsed, how);
     return run.succeeded(sr, value, fallbackUsed ? Run.Origin.FALLBACK : Run.Origin.NEUTRAL);
   }
 }

@@ -134,14 +134,15 @@ public final class Events {
     }
   }
 
-  void degraded(String runId, BoundPlan plan, int step, Throwable cause, boolean fallbackUsed) {
+  void degraded(
+      String runId, BoundPlan plan, int step, Throwable cause, boolean fallbackUsed, String how) {
     String name = plan.steps[step].name();
     log.info(
         "run {}: step {}{} degraded to its {} after {}",
         RunIds.forLog(runId),
         name,
         plan.declaredByNotes[step],
-        fallbackUsed ? "fallback" : "neutral default",
+        how,
         cause.toString());
     if (active()) {
       emit(

@@ -63,9 +63,12 @@ final class RunTimeline {
     note(step, Kind.CIRCUIT_OPEN, attempt, at, 0, "", error);
   }
 
-  /** {@code step} yielded its fallback's output or its default after {@code cause}. */
-  void degraded(String step, long at, Throwable cause, boolean fallbackUsed) {
-    note(step, Kind.DEGRADED, 0, at, 0, fallbackUsed ? "fallback" : "default", cause);
+  /**
+   * {@code step} yielded its fallback's output or its default after {@code cause}; {@code how} says
+   * which: "fallback", "default", or "default" and the constant the step states.
+   */
+  void degraded(String step, long at, Throwable cause, String how) {
+    note(step, Kind.DEGRADED, 0, at, 0, how, cause);
   }
 
   /** {@code step} parked at {@code at}, waiting for {@code breaker}. */
