@@ -32,7 +32,9 @@ class GraphDiagnosticsTest {
     Compilation compilation = compile(src);
     assertThat(compilation).failed();
     assertThat(compilation)
-        .hadErrorContaining("[Firebreak/DependencyCycle] steps form a cycle: a -> b -> c -> a")
+        .hadErrorContaining(
+            "[Firebreak/DependencyCycle] steps form a cycle:"
+                + " a -[Cycle.A]-> b -[Cycle.B]-> c -[Cycle.C]-> a")
         .inFile(src)
         .onLineContaining("public A a(C c)");
   }

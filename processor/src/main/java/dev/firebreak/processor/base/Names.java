@@ -30,6 +30,19 @@ public final class Names {
     return nearest(name, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
   }
 
+  /**
+   * {@code "; did you mean 'x'?"} when a candidate is near {@code name}; else the candidates,
+   * {@code "; <listing> a, b, c"}, so that the fix is on the screen; {@code ""} if there are none.
+   */
+  public static String didYouMeanOrList(
+      String name, Collection<String> candidates, String listing) {
+    String near = didYouMean(name, candidates);
+    if (!near.isEmpty() || candidates.isEmpty()) {
+      return near;
+    }
+    return "; " + listing + " " + String.join(", ", new java.util.TreeSet<>(candidates));
+  }
+
   /** Levenshtein distance. */
   static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];

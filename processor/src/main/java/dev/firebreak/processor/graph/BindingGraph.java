@@ -155,7 +155,12 @@ public final class BindingGraph {
               "parameter " + parameter.name() + " of step " + describe(method),
               parameter.key(),
               "",
-              candidates(parameter.key()));
+              sentence(candidates(parameter.key()))
+                  + " To provide it, take it as a parameter of an entry point of "
+                  + workflow.getSimpleName()
+                  + ", or add a @Step method that returns "
+                  + parameter.key().simpleType()
+                  + ".");
         }
       }
       for (String after : step.after()) {
@@ -171,7 +176,7 @@ public final class BindingGraph {
               after,
               describe(method),
               workflow.getSimpleName(),
-              Names.didYouMean(after, byName.keySet()));
+              Names.didYouMeanOrList(after, byName.keySet(), "its steps are"));
         } else if (target == i) {
           report.reportOn(Message.AFTER_SELF, method, mirror, "after", after, describe(method));
         } else if (!preds.contains(target)) {
@@ -185,6 +190,10 @@ public final class BindingGraph {
   private boolean isSomeInput(BindingKey key) {
     return entryPoints.stream()
         .anyMatch(e -> e.inputs().stream().anyMatch(in -> in.key().equals(key)));
+  }
+
+  private static String sentence(String text) {
+    return text.endsWith(".") ? text : text + ".";
   }
 
   /** Bindings that look like {@code key}: same raw type, or same simple name; else all of them. */
@@ -210,16 +219,29 @@ public final class BindingGraph {
     return "Available bindings: " + String.join(", ", all);
   }
 
-  /** Prints one cycle path of each set of steps that wait for each other. */
+  /**
+   * Prints one cycle path of each set of steps that wait for each other, each edge named by what
+   * makes the next step wait: the type it consumes ({@code a -[Long]-> b}) or its {@code after}.
+   */
   private void reportCycles() {
     for (List<Integer> cycle : DependencyCycles.of(predecessors)) {
       StringBuilder text = new StringBuilder();
-      for (int step : cycle) {
-        text.append(steps.get(step).name()).append(" -> ");
+      for (int k = 0; k < cycle.size(); k++) {
+        int from = cycle.get(k);
+        int to = cycle.get((k + 1) % cycle.size());
+        text.append(steps.get(from).name())
+            .append(" -[")
+            .append(edge(steps.get(from), steps.get(to)))
+            .append("]-> ");
       }
       text.append(steps.get(cycle.get(0)).name());
       report.report(Message.DEPENDENCY_CYCLE, stepElements.get(cycle.get(0)), text);
     }
+  }
+
+  /** What makes {@code to} wait for {@code from}: the type it consumes from it, or "after". */
+  private static String edge(StepModel from, StepModel to) {
+    return to.dependencies().contains(from.produces()) ? from.produces().simpleType() : "after";
   }
 
   private Optional<WorkflowModel.Plan> plan(int e, BitSet neededByAny) {

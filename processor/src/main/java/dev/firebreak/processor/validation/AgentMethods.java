@@ -94,6 +94,22 @@ final class AgentMethods {
     return names;
   }
 
+  /**
+   * Reports why {@code candidate} does not fit twice: at the value of {@code attribute} on the
+   * step, where the name is, and at the method itself, where the fix usually is.
+   */
+  static void explain(
+      ValidationReport report,
+      Message message,
+      ExecutableElement step,
+      AnnotationMirror mirror,
+      String attribute,
+      ExecutableElement candidate,
+      Object... args) {
+    report.reportOn(message, step, mirror, attribute, args);
+    report.report(message, candidate, args);
+  }
+
   /** Checks whether one method fits; explains why not on {@code report} when {@code explain}. */
   @FunctionalInterface
   interface Fit {
@@ -124,7 +140,7 @@ final class AgentMethods {
           name,
           describe(step),
           agent.getSimpleName(),
-          Names.didYouMean(name, methodNames(agent, step)));
+          Names.didYouMeanOrList(name, methodNames(agent, step), "the methods it could name are"));
       return null;
     }
     for (ExecutableElement candidate : candidates) {

@@ -67,18 +67,27 @@ final class CompensationValidator {
     String modifierProblem = methods.modifierProblem(candidate);
     if (modifierProblem != null) {
       if (explain) {
-        report.reportOn(
-            Message.COMPENSATION_INACCESSIBLE, step, mirror, "value", name, modifierProblem);
+        AgentMethods.explain(
+            report,
+            Message.COMPENSATION_INACCESSIBLE,
+            step,
+            mirror,
+            "value",
+            candidate,
+            name,
+            modifierProblem);
       }
       return null;
     }
     if (candidate.getReturnType().getKind() != TypeKind.VOID) {
       if (explain) {
-        report.reportOn(
+        AgentMethods.explain(
+            report,
             Message.COMPENSATION_NOT_VOID,
             step,
             mirror,
             "value",
+            candidate,
             name,
             Descriptions.simple(candidate.getReturnType()));
       }
@@ -93,11 +102,13 @@ final class CompensationValidator {
             params.isEmpty()
                 ? "it takes no parameter"
                 : "its first parameter is " + Descriptions.simple(params.get(0).asType());
-        report.reportOn(
+        AgentMethods.explain(
+            report,
             Message.COMPENSATION_WRONG_PARAMETERS,
             step,
             mirror,
             "value",
+            candidate,
             name,
             producedType,
             found);
@@ -115,11 +126,13 @@ final class CompensationValidator {
       int index = methods.matchParameter(p, stepParameters, used, report);
       if (index < 0) {
         if (explain) {
-          report.reportOn(
+          AgentMethods.explain(
+              report,
               Message.COMPENSATION_WRONG_PARAMETERS,
               step,
               mirror,
               "value",
+              candidate,
               name,
               producedType,
               "parameter "

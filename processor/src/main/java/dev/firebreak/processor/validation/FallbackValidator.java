@@ -75,8 +75,15 @@ final class FallbackValidator {
     String modifierProblem = methods.modifierProblem(candidate);
     if (modifierProblem != null) {
       if (explain) {
-        report.reportOn(
-            Message.FALLBACK_INACCESSIBLE, step, mirror, attribute, name, modifierProblem);
+        AgentMethods.explain(
+            report,
+            Message.FALLBACK_INACCESSIBLE,
+            step,
+            mirror,
+            attribute,
+            candidate,
+            name,
+            modifierProblem);
       }
       return null;
     }
@@ -91,11 +98,13 @@ final class FallbackValidator {
     // A stage of the output fits an async step only; the output itself fits any step.
     if (returnsStage ? !async : !returnsOutput) {
       if (explain) {
-        report.reportOn(
+        AgentMethods.explain(
+            report,
             Message.FALLBACK_WRONG_RETURN,
             step,
             mirror,
             attribute,
+            candidate,
             name,
             Descriptions.simple(returned),
             describe(step),
@@ -115,11 +124,13 @@ final class FallbackValidator {
       int index = methods.matchParameter(p, stepParameters, used, report);
       if (index < 0) {
         if (explain) {
-          report.reportOn(
+          AgentMethods.explain(
+              report,
               Message.FALLBACK_WRONG_PARAMETER,
               step,
               mirror,
               attribute,
+              candidate,
               name,
               p.getSimpleName(),
               Descriptions.simple(p.asType()),
