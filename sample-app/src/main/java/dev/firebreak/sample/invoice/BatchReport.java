@@ -14,7 +14,8 @@ import java.util.TreeMap;
  *
  * @param invoices runs started
  * @param byStatus runs per final status
- * @param pendingReview completed runs whose PO match was only suggested
+ * @param pendingReview completed runs whose entry waits for review: its PO match only suggested, or
+ *     its supplier's tax region unknown
  * @param failuresByStep failed runs per step that failed them
  * @param deadLettersByReason dead letters per reason
  * @param elapsed wall time of the batch

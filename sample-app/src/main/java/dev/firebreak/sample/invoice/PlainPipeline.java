@@ -4,6 +4,7 @@ import dev.firebreak.runtime.StepContext;
 import dev.firebreak.sample.invoice.model.ExtractedInvoice;
 import dev.firebreak.sample.invoice.model.InvoiceFile;
 import dev.firebreak.sample.invoice.model.PoMatch;
+import dev.firebreak.sample.invoice.model.TaxRegion;
 import dev.firebreak.sample.invoice.model.ValidatedAmounts;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,10 +77,13 @@ final class PlainPipeline {
       ExtractedInvoice invoice = app.ocrAgent().extract(file);
       step = "validate";
       ValidatedAmounts amounts = app.validationAgent().validate(invoice);
+      step = "taxRegion";
+      TaxRegion region = app.validationAgent().taxRegion(invoice);
       step = "match";
       PoMatch match = app.matchingAgent().match(invoice, amounts);
       step = "post";
-      app.accountingAgent().post(invoice, amounts, match, new PlainContext(file.id(), "post"));
+      app.accountingAgent()
+          .post(invoice, amounts, match, region, new PlainContext(file.id(), "post"));
       return match.exact() ? "ok" : "review";
     } catch (Exception e) {
       return "failed:" + step;

@@ -3,8 +3,12 @@ package dev.firebreak.sample.invoice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.firebreak.runtime.DegradedStep;
+import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.sample.invoice.model.AccountingEntry;
 import dev.firebreak.sample.invoice.model.InvoiceFile;
+import dev.firebreak.sample.invoice.model.TaxRegion;
 import dev.firebreak.sample.invoice.services.FaultProfile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,5 +52,26 @@ class CaseStudyTest {
         report.manualQueue(),
         report.deadLettersByReason().values().stream().mapToInt(Integer::intValue).sum());
     assertTrue(report.succeeded() >= count * 0.9, report.render());
+  }
+
+  @Test
+  void aSupplierWithoutVatRegistrationDegradesToAnUnknownRegionAndWaitsForReview()
+      throws Exception {
+    InvoiceApp app = InvoiceApp.create(FaultProfile.none(7), dir.resolve("unknown.db"));
+    try (var runtime = app.runtime()) {
+      InvoiceFile file =
+          new InvoiceFile(
+              "INV-UNREGISTERED",
+              "Unheard-of Freight",
+              0.9,
+              new java.math.BigDecimal("120.00"),
+              "PO-100");
+      WorkflowResult<AccountingEntry> result = app.workflow().process(file.id(), file);
+      assertEquals(WorkflowStatus.COMPLETED_DEGRADED, result.status(), result.toString());
+      DegradedStep degraded = result.degradedSteps().get(0);
+      assertEquals("taxRegion", degraded.step());
+      assertEquals(TaxRegion.UNKNOWN, degraded.defaultUsed());
+      assertTrue(result.output().pendingReview(), "an unknown tax region waits for review");
+    }
   }
 }

@@ -9,14 +9,16 @@ import dev.firebreak.runtime.StepContext;
 import dev.firebreak.sample.invoice.model.AccountingEntry;
 import dev.firebreak.sample.invoice.model.ExtractedInvoice;
 import dev.firebreak.sample.invoice.model.PoMatch;
+import dev.firebreak.sample.invoice.model.TaxRegion;
 import dev.firebreak.sample.invoice.model.ValidatedAmounts;
 import dev.firebreak.sample.invoice.services.Ledger;
 import dev.firebreak.sample.invoice.services.LedgerException;
 import jakarta.inject.Inject;
 
 /**
- * Posts the accounting entry. The ledger call carries the step's idempotency key, so a retry or a
- * resume never books twice; a failed run reverses the entry (saga compensation).
+ * Posts the accounting entry, for review when the PO match was only suggested or the supplier's tax
+ * region is unknown. The ledger call carries the step's idempotency key, so a retry or a resume
+ * never books twice; a failed run reverses the entry (saga compensation).
  */
 public final class AccountingAgent {
   private final Ledger ledger;
@@ -32,13 +34,17 @@ public final class AccountingAgent {
   @Checkpointed
   @Compensate("reverse")
   public AccountingEntry post(
-      ExtractedInvoice invoice, ValidatedAmounts amounts, PoMatch match, StepContext context) {
+      ExtractedInvoice invoice,
+      ValidatedAmounts amounts,
+      PoMatch match,
+      TaxRegion region,
+      StepContext context) {
     return ledger.post(
         context.idempotencyKey(),
         invoice.invoiceId(),
         amounts.gross(),
         match.poNumber(),
-        !match.exact());
+        !match.exact() || region == TaxRegion.UNKNOWN);
   }
 
   /** Compensation: a reversing entry, keyed like the original so a replay reverses once. */
