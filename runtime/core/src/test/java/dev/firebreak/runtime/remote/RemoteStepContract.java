@@ -192,7 +192,11 @@ public abstract class RemoteStepContract {
         .bind(runtime);
   }
 
-  static String ledger(List<String> keys, Map<String, AtomicInteger> effects) {
+  /**
+   * The ledger's verdict on {@code keys}: a key without an effect is lost, one with more than one
+   * is a duplicate.
+   */
+  public static String ledger(List<String> keys, Map<String, AtomicInteger> effects) {
     int lost = 0;
     int duplicates = 0;
     for (String key : keys) {

@@ -12,6 +12,7 @@ import dev.firebreak.runtime.bus.IntakeContract;
 import dev.firebreak.runtime.codec.Codecs;
 import dev.firebreak.runtime.generated.AgentDispatch;
 import dev.firebreak.runtime.remote.FirebreakWorker;
+import dev.firebreak.runtime.remote.RemoteStepContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +89,7 @@ class RedisOrchestratorKillTest {
         assertEquals(Optional.of("\"TEXT " + i + "\""), run.outputJson(), run.toString());
         keys.add("run-" + i + ":shout");
       }
-      assertEquals("lost=0 duplicate_effects=0", ledger(keys));
+      assertEquals("lost=0 duplicate_effects=0", RemoteStepContract.ledger(keys, effects));
       // The four calls running at the kill finished with nobody to reply to; node-b's calls of
       // them were answered from the worker's record.
       assertTrue(
@@ -140,17 +141,6 @@ class RedisOrchestratorKillTest {
       n += summary(node, i).map(r -> r.status() == WorkflowStatus.COMPLETED).orElse(false) ? 1 : 0;
     }
     return n;
-  }
-
-  private String ledger(List<String> keys) {
-    int lost = 0;
-    int duplicates = 0;
-    for (String key : keys) {
-      AtomicInteger n = effects.get(key);
-      lost += n == null ? 1 : 0;
-      duplicates += n != null && n.get() > 1 ? 1 : 0;
-    }
-    return "lost=" + lost + " duplicate_effects=" + duplicates;
   }
 
   /** shout(String) -> String, taking {@link #CALL_MILLIS}; its effect counted per key. */
