@@ -212,6 +212,96 @@ class PolicyTest {
     assertEquals(3, result.attempts().get("a"));
   }
 
+  /** A failure whose source asked to be retried after {@code delay}, as HTTP Retry-After does. */
+  static final class RateLimited extends IOException implements RetryAfter {
+    private final Duration delay;
+
+    RateLimited(Duration delay) {
+      super("429 Too Many Requests");
+      this.delay = delay;
+    }
+
+    @Override
+    public java.util.Optional<Duration> retryAfter() {
+      return java.util.Optional.of(delay);
+    }
+  }
+
+  @Test
+  void aRetryWaitsAtLeastTheDelayTheFailureAskedForFoundOnACause() {
+    AtomicInteger calls = new AtomicInteger();
+    BoundEntryPoint entry =
+        Flow.of("retryAfter", 1)
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(3, "0.1S", 1.0, "1S", 0)),
+                sync(
+                    (s, ctx) -> {
+                      if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException(
+                            "wrapped", new RateLimited(Duration.ofSeconds(2)));
+                      }
+                      if (calls.get() == 2) {
+                        throw new IOException("no ask: the backoff alone");
+                      }
+                      return "ok";
+                    }))
+            .bind(runtime);
+    CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult(null, "in");
+    clock.advance(Duration.ofMillis(1999));
+    assertEquals(1, calls.get(), "not before the 2 s the failure asked for");
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(2, calls.get());
+    clock.advance(Duration.ofMillis(100));
+    assertEquals(3, calls.get(), "the next retry after its backoff");
+    assertEquals("ok", done(run).output());
+  }
+
+  /** A failure no retry can mend. */
+  static final class Refused extends IllegalStateException implements PermanentFailure {
+    Refused() {
+      super("401 Unauthorized");
+    }
+  }
+
+  @Test
+  void aPermanentFailureIsNeverRetriedWhateverRetryOnSays() {
+    AtomicInteger calls = new AtomicInteger();
+    BoundEntryPoint entry =
+        Flow.of("permanent", 1)
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(3, "0.1S", 1.0, "1S", 0)),
+                sync(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      throw new Refused();
+                    }))
+            .bind(runtime);
+    WorkflowResult<String> result = done(entry.runAsyncForResult(null, "in"));
+    assertEquals(WorkflowStatus.FAILED, result.status());
+    assertEquals(1, calls.get(), "retryOn = Exception.class, yet one call");
+    assertInstanceOf(Refused.class, result.failure());
+  }
+
+  @Test
+  void anAskedDelayPastTheDeadlineFailsTheStepInsteadOfWaiting() {
+    AtomicInteger calls = new AtomicInteger();
+    BoundEntryPoint entry =
+        Flow.of("retryAfterDeadline", 1)
+            .deadline(Duration.ofSeconds(10))
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(3, "0.1S", 1.0, "1S", 0)),
+                sync(
+                    (s, ctx) -> {
+                      calls.incrementAndGet();
+                      throw new RateLimited(Duration.ofSeconds(60));
+                    }))
+            .bind(runtime);
+    WorkflowResult<String> result = done(entry.runAsyncForResult(null, "in"));
+    assertEquals(WorkflowStatus.FAILED, result.status());
+    assertEquals(1, calls.get(), "no retry scheduled past the deadline");
+    assertInstanceOf(DeadlineExceededException.class, result.failure(), result.toString());
+  }
+
   @Test
   void asyncTimeoutCancelsTheStageAndEveryAttemptGetsAFreshTimeout() {
     List<CompletableFuture<String>> stages = new ArrayList<>();

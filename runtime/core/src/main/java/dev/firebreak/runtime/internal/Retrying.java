@@ -4,12 +4,18 @@ import dev.firebreak.runtime.CircuitOpenException;
 import dev.firebreak.runtime.CorruptCheckpointException;
 import dev.firebreak.runtime.DeadlineExceededException;
 import dev.firebreak.runtime.InvalidInputException;
+import dev.firebreak.runtime.PermanentFailure;
+import dev.firebreak.runtime.RetryAfter;
 import dev.firebreak.runtime.graph.RetryPolicy;
 import dev.firebreak.runtime.graph.StepDescriptor;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Retry, the policy between degradation and the breaker: after a failed attempt, whether and when
- * the step is attempted again. A retry waits on the scheduler, never in a sleeping thread.
+ * the step is attempted again: after the policy's backoff, or the delay the failure's source asked
+ * for ({@link RetryAfter}) if that is longer. A retry waits on the scheduler, never in a sleeping
+ * thread.
  */
 final class Retrying {
   /** What {@link #delayBeforeNext} answers when there is no next attempt. */
@@ -26,12 +32,38 @@ final class Retrying {
     if (attemptsMade >= policy.maxAttempts() || !policy.retries(error)) {
       return NO_RETRY;
     }
-    return Backoff.delayNanos(policy, attemptsMade);
+    return Math.max(Backoff.delayNanos(policy, attemptsMade), askedDelayNanos(error));
+  }
+
+  /**
+   * The delay the failure's source asked for ({@link RetryAfter}, on the failure or a cause), in
+   * nanoseconds; 0 if none.
+   */
+  static long askedDelayNanos(Throwable error) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof RetryAfter asked) {
+        Optional<Duration> delay = asked.retryAfter();
+        if (delay.isPresent() && !delay.get().isNegative()) {
+          return saturatedNanos(delay.get());
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 4; // past any deadline, without overflowing the sums it meets
+    }
   }
 
   /** Failures no retry can mend, whatever {@code retryOn} says. */
   private static boolean neverRetried(Throwable error) {
     return error instanceof InvalidInputException
+        || error instanceof PermanentFailure
         || error instanceof CircuitOpenException
         || error instanceof DeadlineExceededException
         || error instanceof CorruptCheckpointException;
