@@ -1,0 +1,98 @@
+package dev.firebreak.runtime.langchain4j;
+
+import dev.langchain4j.model.ModelProvider;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.ChatRequestOptions;
+import dev.langchain4j.model.chat.listener.ChatModelListener;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A LangChain4j {@link ChatModel} for use inside Firebreak steps: its failures come as {@link
+ * TransientModelException}, {@link PermanentModelException} or {@link InvalidModelOutputException}
+ * (the LangChain4j exception as the cause), for the step's {@code @Retry} and
+ * {@code @CircuitBreaker} to name, and a model that retries on its own beneath them is refused.
+ * Build the model with {@code maxRetries(0)} and {@link FirebreakHttpClientBuilder}:
+ *
+ * <pre>{@code
+ * ChatModel model = FirebreakChatModel.of("primary", OpenAiChatModel.builder()
+ *     .baseUrl(url).apiKey(key).modelName("gpt-4o-mini")
+ *     .maxRetries(0)
+ *     .httpClientBuilder(new FirebreakHttpClientBuilder())
+ *     .build());
+ * }</pre>
+ */
+public final class FirebreakChatModel implements ChatModel {
+  private final String name;
+  private final ChatModel model;
+
+  private FirebreakChatModel(String name, ChatModel model) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.model = Objects.requireNonNull(model, "model");
+  }
+
+  /** {@code model}, named {@code name} in its failures' messages. */
+  public static FirebreakChatModel of(String name, ChatModel model) {
+    return new FirebreakChatModel(name, model);
+  }
+
+  /** The name its failures' messages give the model. */
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ChatResponse chat(ChatRequest request, ChatRequestOptions options) {
+    ModelCalls call = ModelCalls.open(name);
+    try {
+      return model.chat(request, options);
+    } catch (RuntimeException e) {
+      throw ModelFailures.classify(name, e);
+    } finally {
+      call.close();
+    }
+  }
+
+  @Override
+  public ChatResponse doChat(ChatRequest request) {
+    ModelCalls call = ModelCalls.open(name);
+    try {
+      return model.doChat(request);
+    } catch (RuntimeException e) {
+      throw ModelFailures.classify(name, e);
+    } finally {
+      call.close();
+    }
+  }
+
+  @Override
+  public ChatRequestParameters defaultRequestParameters() {
+    return model.defaultRequestParameters();
+  }
+
+  /** None here: the wrapped model calls its own listeners. */
+  @Override
+  public List<ChatModelListener> listeners() {
+    return List.of();
+  }
+
+  @Override
+  public ModelProvider provider() {
+    return model.provider();
+  }
+
+  @Override
+  public Set<Capability> supportedCapabilities() {
+    return model.supportedCapabilities();
+  }
+
+  @Override
+  public String toString() {
+    return "FirebreakChatModel[" + name + "]";
+  }
+}
