@@ -126,4 +126,33 @@ class ConstantDefaultsTest {
       assertTrue(source.contains(expected), expected + " in\n" + source);
     }
   }
+
+  @Test
+  void aSpaceIsACharAndADurationPastLongMillisecondsStillCompiles() throws Exception {
+    javax.tools.JavaFileObject src =
+        Compiler.source(
+            "Edges",
+            "import dev.firebreak.annotations.*;",
+            "@Workflow(agents = Edges.A.class)",
+            "interface Edges {",
+            "  record Out(char c, java.time.Duration d) {}",
+            "  Out run(Integer i);",
+            "  class A {",
+            "    @Step @Critical(value = false, orElse = \" \") public char c(Integer i) { return 'x'; }",
+            "    @Step @Critical(value = false, orElse = \"200000000000d\")",
+            "    public java.time.Duration d(Integer i) { return null; }",
+            "    @Step public Out out(char c, java.time.Duration d) { return new Out(c, d); }",
+            "  }",
+            "}");
+    Compilation compilation = Compiler.compile(src);
+    assertThat(compilation).succeededWithoutWarnings();
+    String generated =
+        compilation
+            .generatedSourceFile("test.FirebreakEdges")
+            .orElseThrow()
+            .getCharContent(true)
+            .toString();
+    assertTrue(generated.contains(".orElse(' ')"), generated);
+    assertTrue(generated.contains(".orElse(Duration.ofSeconds(17280000000000000L, 0))"), generated);
+  }
 }

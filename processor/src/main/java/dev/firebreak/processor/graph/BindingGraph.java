@@ -159,7 +159,9 @@ public final class BindingGraph {
                   + " To provide it, take it as a parameter of an entry point of "
                   + workflow.getSimpleName()
                   + ", or add a @Step method that returns "
-                  + parameter.key().simpleType()
+                  + (parameter.key().qualifier().isEmpty()
+                      ? parameter.key().simpleType()
+                      : parameter.key().qualifier() + " " + parameter.key().simpleType())
                   + ".");
         }
       }

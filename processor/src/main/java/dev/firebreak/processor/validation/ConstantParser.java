@@ -152,7 +152,8 @@ final class ConstantParser {
       return new NoConstantForm();
     }
     try {
-      String input = form.equals("java.lang.String") ? text : text.trim();
+      // A String and a char are taken as written: " " is a char, the space.
+      String input = form.equals("java.lang.String") || form.equals("char") ? text : text.trim();
       return new Parsed(new ConstantDefault(type, f.parse().apply(input), false, text));
     } catch (DateTimeParseException e) {
       return new NotParseable(f.expected(), e.getMessage());

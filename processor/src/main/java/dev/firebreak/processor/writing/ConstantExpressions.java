@@ -75,7 +75,7 @@ final class ConstantExpressions {
           : CodeBlock.of("new $T($S)", BigInteger.class, i.toString());
     }
     if (v instanceof Duration d) {
-      return Math.abs(d.toMillis()) <= Integer.MAX_VALUE
+      return Math.abs(d.getSeconds()) <= Integer.MAX_VALUE / 1000
           ? CodeBlocks.duration(d)
           : CodeBlock.of("$T.ofSeconds($LL, $L)", Duration.class, d.getSeconds(), d.getNano());
     }
