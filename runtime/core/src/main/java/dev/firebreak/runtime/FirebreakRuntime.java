@@ -5,6 +5,7 @@ import dev.firebreak.runtime.bus.IntakeTopics;
 import dev.firebreak.runtime.bus.Transport;
 import dev.firebreak.runtime.generated.BoundEntryPoint;
 import dev.firebreak.runtime.generated.StepBinding;
+import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
 import dev.firebreak.runtime.graph.EntryPointPlan;
 import dev.firebreak.runtime.graph.GeneratedCode;
 import dev.firebreak.runtime.graph.WorkflowGraph;
@@ -31,6 +32,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -252,6 +254,17 @@ public final class FirebreakRuntime implements AutoCloseable {
   /** Every circuit breaker a bound step uses, by name, with its state now. */
   public SortedMap<String, CircuitBreakerState> circuitBreakers() {
     return engine.breakerStates();
+  }
+
+  /**
+   * Calls {@code call} through the circuit breaker {@code policy} names: the runtime's breaker of
+   * that name, which steps naming it share, with its events and metrics (and its state across nodes
+   * with {@link Builder#sharedBreakers}). While it is open the call fails fast with {@link
+   * CircuitOpenException}; its outcome counts as a step's attempt would ({@code failOn}, {@code
+   * skipOn}). For calls a step makes to several services of its own, such as a backup model.
+   */
+  public <T> T callThroughBreaker(CircuitBreakerPolicy policy, Callable<T> call) throws Exception {
+    return engine.callThroughBreaker(policy, call);
   }
 
   /**

@@ -35,4 +35,18 @@ public interface StepContext {
 
   /** Time left until the deadline, if there is one (never negative). */
   Optional<Duration> remaining();
+
+  /**
+   * Says that this attempt's output is a degraded one, made another way than the step's own (a
+   * backup model answered after the primary failed with {@code cause}): once the attempt succeeds,
+   * the run ends {@code COMPLETED_DEGRADED}, naming the step and {@code how} in its result and its
+   * timeline. A later attempt starts undegraded.
+   *
+   * @throws UnsupportedOperationException where there is no attempt to mark (a remote worker's
+   *     call, a compensation)
+   */
+  default void degraded(String how, Throwable cause) {
+    throw new UnsupportedOperationException(
+        "step " + stepName() + ": this context cannot mark the step degraded");
+  }
 }

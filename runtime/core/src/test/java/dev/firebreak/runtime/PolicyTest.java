@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.generated.BoundEntryPoint;
@@ -280,6 +281,82 @@ class PolicyTest {
     assertEquals(WorkflowStatus.FAILED, result.status());
     assertEquals(1, calls.get(), "retryOn = Exception.class, yet one call");
     assertInstanceOf(Refused.class, result.failure());
+  }
+
+  @Test
+  void anAttemptTheAgentMarksDegradedDegradesTheRunAndALaterAttemptStartsUndegraded() {
+    AtomicInteger calls = new AtomicInteger();
+    BoundEntryPoint entry =
+        Flow.of("selfDegraded", 1)
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(2, "0.1S", 1.0, "1S", 0)),
+                sync(
+                    (s, ctx) -> {
+                      IOException primaryDown = new IOException("primary down");
+                      ctx.degraded("answered by backup", primaryDown);
+                      if (calls.incrementAndGet() == 1) {
+                        throw primaryDown; // this attempt's mark goes with it
+                      }
+                      return "from backup";
+                    }))
+            .bind(runtime);
+    CompletionStage<WorkflowResult<String>> run = entry.runAsyncForResult("self-1", "in");
+    clock.advance(Duration.ofMillis(100));
+    WorkflowResult<String> result = done(run);
+    assertEquals(WorkflowStatus.COMPLETED_DEGRADED, result.status());
+    assertEquals(1, result.degradedSteps().size(), "marked by the attempt that succeeded only");
+    assertEquals("primary down", result.degradedSteps().get(0).cause().getMessage());
+    assertEquals(
+        "answered by backup",
+        runtime.runs().find("self-1").orElseThrow().degradations().get(0).detail());
+
+    calls.set(5); // no failure: the mark of the attempt that succeeds is the only one
+    BoundEntryPoint clean =
+        Flow.of("undegraded", 1)
+            .step(
+                StepDescriptor.builder("a").inputs(0).retry(retry(2, "0.1S", 1.0, "1S", 0)),
+                sync(
+                    (s, ctx) -> {
+                      if (calls.incrementAndGet() == 6) {
+                        ctx.degraded("answered by backup", new IOException("primary down"));
+                        throw new IOException("the backup failed too");
+                      }
+                      return "from primary";
+                    }))
+            .bind(runtime);
+    CompletionStage<WorkflowResult<String>> second = clean.runAsyncForResult(null, "in");
+    clock.advance(Duration.ofMillis(100));
+    assertEquals(WorkflowStatus.COMPLETED, done(second).status(), "a retry starts undegraded");
+  }
+
+  @Test
+  void aCallThroughABreakerCountsOnTheBreakerStepsShareAndFailsFastOnceItIsOpen() throws Exception {
+    CircuitBreakerPolicy policy =
+        CircuitBreakerPolicy.builder("backup-model")
+            .failureThreshold(2)
+            .openFor(Duration.ofSeconds(30))
+            .build();
+    for (int i = 0; i < 2; i++) {
+      assertThrows(
+          IOException.class,
+          () ->
+              runtime.callThroughBreaker(
+                  policy,
+                  () -> {
+                    throw new IOException("down");
+                  }));
+    }
+    assertEquals(
+        CircuitBreakerState.OPEN, runtime.circuitBreakerState("backup-model").orElseThrow());
+    AtomicInteger called = new AtomicInteger();
+    assertThrows(
+        CircuitOpenException.class,
+        () -> runtime.callThroughBreaker(policy, () -> called.incrementAndGet()));
+    assertEquals(0, called.get(), "an open breaker fails fast");
+    clock.advance(Duration.ofSeconds(30));
+    assertEquals("ok", runtime.callThroughBreaker(policy, () -> "ok"), "its half-open trial");
+    assertEquals(
+        CircuitBreakerState.CLOSED, runtime.circuitBreakerState("backup-model").orElseThrow());
   }
 
   @Test

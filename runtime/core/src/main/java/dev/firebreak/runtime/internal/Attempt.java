@@ -44,6 +44,7 @@ final class Attempt {
         sr.firstAttemptAt = now;
       }
       int n = ++sr.attempts;
+      sr.degradedHow = null; // an attempt starts undegraded
       if (n > 1) {
         run.retrying(sr); // a step resumed after a crash mid-retries is retrying too
       }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.PermanentFailure;
 import dev.firebreak.runtime.RemoteFailureException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,8 +24,10 @@ import java.util.List;
  *       undoes in its codec's JSON (and is answered with the output {@code null}); a call of its
  *       fallback adds {@code "fallbackFor": {"types", "chain"}}, the failure it stands in for;
  *   <li>a reply: {@code {"callId", "idempotencyKey", "output"}} on success, the output in its
- *       codec's JSON; {@code {"callId", "idempotencyKey", "failure": {"types", "chain"}}} on
- *       failure, the exception's class and superclasses and its chain of messages.
+ *       codec's JSON; {@code {"callId", "idempotencyKey", "failure": {"types", "chain",
+ *       "retryAfterMillis"}}} on failure, the exception's class and superclasses, its chain of
+ *       messages and the delay its source asked for ({@code dev.firebreak.runtime.RetryAfter}), if
+ *       any.
  * </ul>
  */
 public final class CallMessages {
@@ -68,7 +71,12 @@ public final class CallMessages {
 
   /** A worker's answer to a call: its output, or (output null) its failure. */
   public record Reply(
-      String callId, String idempotencyKey, byte[] output, List<String> types, List<String> chain) {
+      String callId,
+      String idempotencyKey,
+      byte[] output,
+      List<String> types,
+      List<String> chain,
+      java.time.Duration retryAfter) {
     public boolean succeeded() {
       return output != null;
     }
@@ -76,19 +84,26 @@ public final class CallMessages {
 
   /** The reply to {@code call} that it succeeded with {@code output} (its codec's JSON). */
   public static Reply succeeded(Call call, byte[] output) {
-    return new Reply(call.callId(), call.idempotencyKey(), output, List.of(), List.of());
+    return new Reply(call.callId(), call.idempotencyKey(), output, List.of(), List.of(), null);
   }
 
   /** The reply to {@code call} that it failed with {@code failure}. */
   public static Reply failed(Call call, Throwable failure) {
     FallBack described = describe(failure);
+    long asked = Retrying.askedDelayNanos(failure);
     return new Reply(
-        call.callId(), call.idempotencyKey(), null, described.types(), described.chain());
+        call.callId(),
+        call.idempotencyKey(),
+        null,
+        described.types(),
+        described.chain(),
+        asked > 0 ? java.time.Duration.ofNanos(asked) : null);
   }
 
   /**
-   * {@code failure} as the bus carries it: its class and superclasses, and its chain of messages; a
-   * failure that came over the bus keeps the names and messages it came with.
+   * {@code failure} as the bus carries it: its class and superclasses (and {@link PermanentFailure}
+   * if it is one), and its chain of messages; a failure that came over the bus keeps the names and
+   * messages it came with.
    */
   public static FallBack describe(Throwable failure) {
     if (failure instanceof RemoteFailureException remote) {
@@ -97,6 +112,9 @@ public final class CallMessages {
     List<String> types = new ArrayList<>();
     for (Class<?> c = failure.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
       types.add(c.getName());
+    }
+    if (failure instanceof PermanentFailure) {
+      types.add(PermanentFailure.class.getName()); // so that the orchestrator never retries it
     }
     return new FallBack(types, DeadLetter.chainOf(failure));
   }
@@ -148,6 +166,9 @@ public final class CallMessages {
             out.writeObjectFieldStart("failure");
             JsonObjects.strings(out, "types", r.types());
             JsonObjects.strings(out, "chain", r.chain());
+            if (r.retryAfter() != null) {
+              out.writeNumberField("retryAfterMillis", r.retryAfter().toMillis());
+            }
             out.writeEndObject();
           }
         });
@@ -190,7 +211,10 @@ public final class CallMessages {
             }
           }
           case "undo" -> purpose = new Undo(raw(in));
-          case "fallbackFor" -> purpose = failure(in);
+          case "fallbackFor" -> {
+            Described failure = failure(in);
+            purpose = new FallBack(failure.types(), failure.chain());
+          }
           default -> in.skipChildren();
         }
       }
@@ -258,6 +282,7 @@ public final class CallMessages {
     String callId = null, key = null;
     byte[] output = null;
     List<String> types = null, chain = null;
+    java.time.Duration retryAfter = null;
     try (JsonParser in = JsonObjects.JSON.createParser(json)) {
       expect(in.nextToken(), JsonToken.START_OBJECT);
       while (in.nextToken() == JsonToken.FIELD_NAME) {
@@ -268,9 +293,10 @@ public final class CallMessages {
           case "idempotencyKey" -> key = in.getValueAsString();
           case "output" -> output = raw(in);
           case "failure" -> {
-            FallBack failure = failure(in);
+            Described failure = failure(in);
             types = failure.types();
             chain = failure.chain();
+            retryAfter = failure.retryAfter();
           }
           default -> in.skipChildren();
         }
@@ -283,24 +309,36 @@ public final class CallMessages {
           "not a reply: callId, and output or failure, are required");
     }
     return new Reply(
-        callId, key, output, types == null ? List.of() : types, chain == null ? List.of() : chain);
+        callId,
+        key,
+        output,
+        types == null ? List.of() : types,
+        chain == null ? List.of() : chain,
+        retryAfter);
   }
 
-  /** {@code {"types": [...], "chain": [...]}} at the parser's current token. */
-  private static FallBack failure(JsonParser in) throws IOException {
+  /** A failure as the bus carries it; {@code retryAfter} null unless its source asked for one. */
+  private record Described(List<String> types, List<String> chain, java.time.Duration retryAfter) {}
+
+  /**
+   * {@code {"types": [...], "chain": [...], "retryAfterMillis"?}} at the parser's current token.
+   */
+  private static Described failure(JsonParser in) throws IOException {
     expect(in.currentToken(), JsonToken.START_OBJECT);
     List<String> types = List.of();
     List<String> chain = List.of();
+    java.time.Duration retryAfter = null;
     while (in.nextToken() == JsonToken.FIELD_NAME) {
       String name = in.currentName();
       in.nextToken();
       switch (name) {
         case "types" -> types = strings(in);
         case "chain" -> chain = strings(in);
+        case "retryAfterMillis" -> retryAfter = java.time.Duration.ofMillis(in.getLongValue());
         default -> in.skipChildren();
       }
     }
-    return new FallBack(types, chain);
+    return new Described(types, chain, retryAfter);
   }
 
   private static void expect(JsonToken actual, JsonToken expected) throws IOException {

@@ -1,6 +1,7 @@
 package dev.firebreak.runtime.internal;
 
 import dev.firebreak.runtime.RunIds;
+import dev.firebreak.runtime.RunOwnedElsewhereException;
 import dev.firebreak.runtime.graph.RetryPolicy;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * The saga's undo, after a run failed: its completed {@code @Compensate} steps are compensated one
  * at a time, last completed first, so a step is always undone before the steps it depends on. A
  * failing compensation is retried by the steps' rule ({@link Retrying#delayBeforeNext}) with its
- * step's {@code @Retry}, or {@link RetryPolicy#DEFAULTS} without one; its delays wait on the
+ * step's {@code @Retry}, or {@link RetryPolicy#DEFAULTS} without one (a {@code PermanentFailure} is
+ * not retried, and no wait exceeds the policy's {@code maxDelay}); its delays wait on the
  * scheduler. A compensation that fails for good is recorded and the others still run; then the run
  * is {@link DeadLettering dead-lettered}. The compensation of a remote agent's step is a call over
  * the bus ({@link RemoteCalls#compensation}); the run goes on when its reply comes, holding no
@@ -56,6 +58,9 @@ final class Compensation {
   /** Goes on with step {@code order[k]}, attempt {@code attempt}, and the ones before it. */
   private void from(int k, int attempt) {
     while (k >= 0) {
+      if (stoppedByLoss()) {
+        return;
+      }
       int i = order[k];
       StepDescriptor step = run.plan.steps[i];
       if (attempt == 1) {
@@ -89,11 +94,30 @@ final class Compensation {
         }
       }
     }
-    DeadLettering.fail(run, failure, failed);
+    if (!stoppedByLoss()) {
+      DeadLettering.fail(run, failure, failed);
+    }
+  }
+
+  /**
+   * Whether the run was handed back or taken over meanwhile: then another node owns it (and may
+   * resume it from its checkpoints), so nothing more is undone or written here, and the caller
+   * learns why.
+   */
+  private boolean stoppedByLoss() {
+    RunOwnedElsewhereException lost = run.lostWhileEnding;
+    if (lost == null) {
+      return false;
+    }
+    Ending.close(run, null, run.engine.scheduler.nanoTime() - run.startedAt, lost);
+    return true;
   }
 
   /** Goes on after the reply to the compensation of step {@code order[k]} over the bus. */
   private void after(int k, int attempt, Throwable failure) {
+    if (stoppedByLoss()) {
+      return;
+    }
     switch (next(k, attempt, failure)) {
       case AGAIN -> from(k, attempt + 1);
       case LATER -> {}
@@ -118,7 +142,13 @@ final class Compensation {
       return Next.ON;
     }
     RetryPolicy policy = step.retry().maxAttempts() > 1 ? step.retry() : RetryPolicy.DEFAULTS;
-    long delay = Retrying.delayBeforeNext(policy, attempt, failure);
+    // An undo is retried by the step's rule, never past maxDelay: a Retry-After of a day would
+    // hold the failed run that long.
+    long delay =
+        Retrying.isPermanent(failure)
+            ? Retrying.NO_RETRY
+            : Math.min(
+                Retrying.delayBeforeNext(policy, attempt, failure), policy.maxDelay().toNanos());
     if (delay == 0) {
       return Next.AGAIN;
     }

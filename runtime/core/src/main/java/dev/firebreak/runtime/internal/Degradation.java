@@ -81,6 +81,19 @@ final class Degradation {
     return degradedTo(run, sr, error, step.neutralDefault(), false);
   }
 
+  /**
+   * The agent made the step's output another way ({@link StepRun#degraded}, such as a backup
+   * model): recorded as a fallback's output, named by how it was made.
+   */
+  static void byTheAgent(Run run, StepRun sr) {
+    String step = run.plan.steps[sr.index].name();
+    Throwable cause = sr.degradedCause;
+    String how = sr.degradedHow;
+    run.degraded.add(new DegradedStep(step, cause, true, null));
+    run.timeline.degraded(step, run.engine.scheduler.nanoTime(), cause, how);
+    run.engine.events.degraded(run.runId, run.plan, sr.index, cause, true, how);
+  }
+
   private static int degradedTo(
       Run run, StepRun sr, Throwable cause, Object value, boolean fallbackUsed) {
     StepDescriptor descriptor = run.plan.steps[sr.index];

@@ -249,6 +249,12 @@ public final class Engine {
    * separately compiled workflows may configure one name differently (the processor only sees one
    * compilation): the first configuration wins and the conflict is logged.
    */
+  /** Calls {@code call} through the breaker {@code policy} names, as a step's attempt would. */
+  public <T> T callThroughBreaker(
+      CircuitBreakerPolicy policy, java.util.concurrent.Callable<T> call) throws Exception {
+    return BreakerCalls.call(breaker(policy), scheduler, call);
+  }
+
   Breaker breaker(CircuitBreakerPolicy policy) {
     Breaker b =
         breakers.computeIfAbsent(

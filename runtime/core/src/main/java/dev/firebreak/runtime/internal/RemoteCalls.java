@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,14 +198,19 @@ public final class RemoteCalls implements AutoCloseable {
     CompletableFuture<Object> result = new CompletableFuture<>();
     waiting.put(call.callId(), new Waiting(result, outputCodec));
     result.whenComplete((value, failure) -> waiting.remove(call.callId()));
-    transport
-        .publish(topic, call.idempotencyKey(), CallMessages.write(call))
-        .whenComplete(
-            (sent, failure) -> {
-              if (failure != null) {
-                result.completeExceptionally(failure);
-              }
-            });
+    CompletionStage<Void> sent;
+    try {
+      sent = transport.publish(topic, call.idempotencyKey(), CallMessages.write(call));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e); // the call is not waited for: nothing stays in waiting
+      return result;
+    }
+    sent.whenComplete(
+        (ok, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(failure);
+          }
+        });
     return result;
   }
 
@@ -246,15 +252,22 @@ public final class RemoteCalls implements AutoCloseable {
 
   /** The failure as the step sees it: bad input stays bad input, the rest keeps its class names. */
   private static RuntimeException failure(CallMessages.Reply reply) {
-    RemoteFailureException remote = new RemoteFailureException(reply.types(), reply.chain());
+    RemoteFailureException remote =
+        new RemoteFailureException(reply.types(), reply.chain(), reply.retryAfter());
     if (reply.types().contains(InvalidInputException.class.getName())) {
       return new InvalidInputException(remote.getMessage(), remote);
     }
     return remote;
   }
 
+  /** Stops listening for replies; calls still waiting end with that, rather than never. */
   @Override
   public void close() {
     replies.close();
+    for (Waiting call : List.copyOf(waiting.values())) {
+      call.result()
+          .completeExceptionally(
+              new IllegalStateException("the runtime closed before the call's reply came"));
+    }
   }
 }

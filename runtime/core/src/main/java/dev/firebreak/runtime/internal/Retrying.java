@@ -5,6 +5,7 @@ import dev.firebreak.runtime.CorruptCheckpointException;
 import dev.firebreak.runtime.DeadlineExceededException;
 import dev.firebreak.runtime.InvalidInputException;
 import dev.firebreak.runtime.PermanentFailure;
+import dev.firebreak.runtime.RemoteFailureException;
 import dev.firebreak.runtime.RetryAfter;
 import dev.firebreak.runtime.graph.RetryPolicy;
 import dev.firebreak.runtime.graph.StepDescriptor;
@@ -60,10 +61,17 @@ final class Retrying {
     }
   }
 
+  /** A {@link PermanentFailure}, here or in the worker a remote step's call ran in. */
+  static boolean isPermanent(Throwable error) {
+    return error instanceof PermanentFailure
+        || (error instanceof RemoteFailureException remote
+            && remote.types().contains(PermanentFailure.class.getName()));
+  }
+
   /** Failures no retry can mend, whatever {@code retryOn} says. */
   private static boolean neverRetried(Throwable error) {
     return error instanceof InvalidInputException
-        || error instanceof PermanentFailure
+        || isPermanent(error)
         || error instanceof CircuitOpenException
         || error instanceof DeadlineExceededException
         || error instanceof CorruptCheckpointException;

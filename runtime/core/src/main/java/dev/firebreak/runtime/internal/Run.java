@@ -250,6 +250,9 @@ final class Run {
   int succeeded(StepRun sr, Object value, Origin origin) {
     int i = sr.index;
     StepDescriptor step = plan.steps[i];
+    if (origin == Origin.AGENT && sr.degradedHow != null) {
+      Degradation.byTheAgent(this, sr);
+    }
     if (step.isCheckpointed() && origin != Origin.RESTORED) {
       // Durable before any successor can act on it: a crash from here on never recomputes it.
       try {
@@ -385,8 +388,16 @@ final class Run {
    * nothing; callers get {@code lost}.
    */
   void lose(RunOwnedElsewhereException lost) {
-    stop(lost);
+    if (!stop(lost)) {
+      lostWhileEnding = lost; // already failed: its compensation stops at its next step
+    }
   }
+
+  /**
+   * Set when the run was taken over or handed back after it had failed, while it compensates: the
+   * undo stops, writing nothing more ({@link Compensation}).
+   */
+  volatile RunOwnedElsewhereException lostWhileEnding;
 
   private boolean stop(Throwable reason) {
     if (!failure.compareAndSet(null, new Failure(-1, reason))) {

@@ -35,6 +35,11 @@ final class StepRun extends RunContext {
   /** Set while the step waits for its open circuit breaker. */
   volatile Parked parked;
 
+  /** How the running attempt's output is degraded ({@link #degraded}), and why; else null. */
+  volatile String degradedHow;
+
+  volatile Throwable degradedCause;
+
   private volatile int retryState;
   private volatile Cancellable retryTimer;
 
@@ -51,6 +56,12 @@ final class StepRun extends RunContext {
   @Override
   public int attempt() {
     return attempts;
+  }
+
+  @Override
+  public void degraded(String how, Throwable cause) {
+    degradedCause = java.util.Objects.requireNonNull(cause, "cause");
+    degradedHow = java.util.Objects.requireNonNull(how, "how");
   }
 
   /** Waits {@code delayNanos}, then hands the next attempt to the executor (unless cancelled). */

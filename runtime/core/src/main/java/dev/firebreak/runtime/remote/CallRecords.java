@@ -44,6 +44,12 @@ public interface CallRecords extends AutoCloseable {
   /** Drops {@code worker}'s claim of {@code key} (the call failed): the next call is a real one. */
   void release(String key, String worker);
 
+  /**
+   * Drops whatever is recorded for {@code key}, an output or a claim: the next call of it is a real
+   * one (a step undone by its compensation, so that a replay of the run does it again).
+   */
+  void forget(String key);
+
   /** Forgets outputs kept past their time, and claims that lapsed; returns how many. */
   int expire(Instant now);
 

@@ -57,6 +57,11 @@ final class InMemoryCallRecords implements CallRecords {
   }
 
   @Override
+  public void forget(String key) {
+    entries.remove(key);
+  }
+
+  @Override
   public int expire(Instant now) {
     int before = entries.size();
     entries.values().removeIf(e -> !e.until.isAfter(now));

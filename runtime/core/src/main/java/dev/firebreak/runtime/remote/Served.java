@@ -215,8 +215,12 @@ final class Served {
       failed(call, delivery, e);
       return;
     }
+    // A step's output is kept while its run may call again (its deadline); a compensation's or a
+    // fallback's runs after the step failed, often past the deadline, so for keepOutputs.
     Instant keep =
-        call.deadline() != null ? call.deadline() : worker.scheduler.now().plus(worker.keepOutputs);
+        call.deadline() != null && call.purpose() == null
+            ? call.deadline()
+            : worker.scheduler.now().plus(worker.keepOutputs);
     try {
       if (!worker.records.done(
           call.recordKey(),
@@ -230,7 +234,29 @@ final class Served {
       // The effect happened: the output is the answer, recorded or not.
       FirebreakWorker.log.warn("the output of {} was not recorded", call.recordKey(), e);
     }
+    forgetTheOtherSide(call);
     reply(call, delivery, CallMessages.succeeded(call, json));
+  }
+
+  /**
+   * A step and its undo cancel out: an undone step's record is dropped, so that a replay of the run
+   * does the step again, and a step done again drops its earlier undo's, so that a later failure
+   * undoes it again.
+   */
+  private void forgetTheOtherSide(CallMessages.Call call) {
+    String other;
+    if (call.purpose() instanceof CallMessages.Undo) {
+      other = call.idempotencyKey();
+    } else if (call.purpose() == null) {
+      other = call.idempotencyKey() + "#compensation";
+    } else {
+      return;
+    }
+    try {
+      worker.records.forget(other);
+    } catch (RuntimeException e) {
+      FirebreakWorker.log.warn("the record of {} was not dropped", other, e);
+    }
   }
 
   private void failed(CallMessages.Call call, Delivery delivery, Throwable failure) {
@@ -370,7 +396,9 @@ final class Served {
 
     @Override
     public Optional<Duration> remaining() {
-      return deadline().map(d -> Duration.between(worker.scheduler.now(), d));
+      return deadline()
+          .map(d -> Duration.between(worker.scheduler.now(), d))
+          .map(left -> left.isNegative() ? Duration.ZERO : left);
     }
   }
 }

@@ -164,6 +164,18 @@ public final class SqliteCallRecords implements CallRecords {
   }
 
   @Override
+  public void forget(String key) {
+    inTransaction(
+        () -> {
+          try (PreparedStatement p =
+              connection.prepareStatement("DELETE FROM firebreak_call WHERE key = ?")) {
+            p.setString(1, key);
+            return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
   public int expire(Instant now) {
     return inTransaction(
         () -> {

@@ -98,6 +98,38 @@ class CallMessagesTest {
     assertEquals("TRIP-2:book#fallback", back.recordKey());
   }
 
+  /** A failure whose source asked to be called again after two seconds. */
+  static final class Limited extends IllegalStateException
+      implements dev.firebreak.runtime.RetryAfter {
+    Limited() {
+      super("429");
+    }
+
+    @Override
+    public java.util.Optional<java.time.Duration> retryAfter() {
+      return java.util.Optional.of(java.time.Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void aFailedReplyCarriesTheDelayItsSourceAskedForAndAPermanentFailureSaysSo() {
+    CallMessages.Call call =
+        new CallMessages.Call(
+            "c4", "a", "s", "r", "w", 1, "r:s", null, Instant.EPOCH, "replies", List.of(), null);
+    CallMessages.Reply limited =
+        CallMessages.readReply(CallMessages.write(CallMessages.failed(call, new Limited())));
+    assertEquals(java.time.Duration.ofSeconds(2), limited.retryAfter());
+    RemoteFailureException remote =
+        new RemoteFailureException(limited.types(), limited.chain(), limited.retryAfter());
+    assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(2)), remote.retryAfter());
+
+    class Refused extends IllegalStateException implements dev.firebreak.runtime.PermanentFailure {}
+    CallMessages.Reply refused =
+        CallMessages.readReply(CallMessages.write(CallMessages.failed(call, new Refused())));
+    assertTrue(refused.types().contains("dev.firebreak.runtime.PermanentFailure"));
+    assertNull(refused.retryAfter());
+  }
+
   @Test
   void aFailureThatCameOverTheBusIsDescribedByTheNamesItCameWith() {
     RemoteFailureException remote =

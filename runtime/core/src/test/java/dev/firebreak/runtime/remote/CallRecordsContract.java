@@ -97,6 +97,25 @@ public abstract class CallRecordsContract {
   }
 
   @Test
+  void aForgottenKeyIsARealCallAgainWhetherDoneOrClaimed() {
+    try (CallRecords r = open()) {
+      r.claim("done", "w1", T0, T0.plusSeconds(10));
+      r.done("done", "w1", OUT, T0.plusSeconds(60));
+      r.forget("done");
+      assertTrue(r.output("done").isEmpty());
+      assertEquals(
+          State.CLAIMED, r.claim("done", "w2", T0.plusSeconds(1), T0.plusSeconds(11)).state());
+
+      r.claim("held", "w1", T0, T0.plusSeconds(10));
+      r.forget("held");
+      assertEquals(
+          State.CLAIMED, r.claim("held", "w2", T0.plusSeconds(1), T0.plusSeconds(11)).state());
+      r.forget("never-seen"); // nothing to drop: no failure
+      assertEquals(2, r.expire(T0.plusSeconds(120)), "the two new claims, and nothing forgotten");
+    }
+  }
+
+  @Test
   void ofWorkersClaimingOneKeyAtOnceExactlyOneWins() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (CallRecords r = open()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.Flow;
+import dev.firebreak.runtime.PermanentFailure;
 import dev.firebreak.runtime.RemoteFailureException;
 import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.TimelineEntry;
@@ -282,6 +283,36 @@ public abstract class RemoteStepContract {
     assertTrue(failure.getMessage().contains("no, never"), failure.getMessage());
   }
 
+  /** A failure no retry can mend, thrown in the worker. */
+  static class Forbidden extends IllegalStateException implements PermanentFailure {
+    Forbidden() {
+      super("401: the worker's credentials were refused");
+    }
+  }
+
+  @Test
+  void aPermanentFailureInTheWorkerIsNotRetriedByTheOrchestrator() throws Exception {
+    worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
+    AtomicInteger calls = new AtomicInteger();
+    behaviour =
+        (text, ctx) -> {
+          calls.incrementAndGet();
+          throw new Forbidden();
+        };
+    FirebreakRuntime runtime = orchestrator(null);
+    RetryPolicy retry =
+        RetryPolicy.builder()
+            .maxAttempts(3)
+            .delay(Duration.ofMillis(1))
+            .jitter(0)
+            .retryOn(Exception.class)
+            .build();
+    WorkflowResult<Object> result =
+        bind(runtime, retry, Duration.ofSeconds(30)).runForResult("forbidden", "x");
+    assertEquals(WorkflowStatus.FAILED, result.status());
+    assertEquals(1, calls.get(), "retryOn = Exception.class, yet one call");
+  }
+
   @Test
   void aRemoteStepsFallbackRunsOnTheWorkerAndSeesTheFailureByItsClassNames() throws Exception {
     worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
@@ -323,7 +354,7 @@ public abstract class RemoteStepContract {
   void aRemoteStepsCompensationRunsOnTheWorkerWithTheOutputItUndoes() throws Exception {
     worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
     undoFailures = 1; // the first compensation call fails: its retry is a real call
-    FirebreakRuntime runtime = orchestrator(null);
+    FirebreakRuntime runtime = durableOrchestrator("saga-node"); // replay reads stored inputs
     Flow flow = Flow.of("saga", 1).inputCodecs(Codecs.STRING).outputCodec(Codecs.STRING);
     flow.step(
         StepDescriptor.builder("shout")
@@ -345,11 +376,15 @@ public abstract class RemoteStepContract {
                   throw new AssertionError("compensated in process: the agent is remote");
                 })
             .remotable(new StepBinding.Remotable(AGENT, List.of(Codecs.STRING), Codecs.STRING)));
+    AtomicInteger charges = new AtomicInteger();
     flow.step(
         StepDescriptor.builder("charge").inputs(flow.slotOf("shout")),
         StepBinding.sync(
             (s, ctx) -> {
-              throw new IllegalArgumentException("card declined");
+              if (charges.incrementAndGet() == 1) {
+                throw new IllegalArgumentException("card declined");
+              }
+              return "charged " + s[flow.slotOf("shout")];
             }));
     WorkflowResult<Object> result = flow.bind(runtime).runForResult("saga-1", "book");
 
@@ -360,6 +395,13 @@ public abstract class RemoteStepContract {
     List<TimelineEntry> undo = runtime.runs().find("saga-1").orElseThrow().compensations();
     assertEquals(1, undo.size(), undo.toString());
     assertEquals(2, undo.get(0).attempt(), "the compensation on the run's timeline, at its retry");
+
+    // A replay does the undone step again: the worker's record of it went with the undo.
+    WorkflowResult<Object> replayed =
+        Flow.<Object>cast(runtime.replay("saga-1")).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertEquals(WorkflowStatus.COMPLETED, replayed.status(), replayed.toString());
+    assertEquals("charged BOOK", replayed.output());
+    assertEquals(2, effects.get("saga-1:shout").get(), "done, undone, and done again");
   }
 
   @Test

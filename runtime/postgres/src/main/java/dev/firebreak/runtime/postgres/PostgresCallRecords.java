@@ -32,6 +32,7 @@ public final class PostgresCallRecords implements CallRecords {
   private final String done;
   private final String release;
   private final String expire;
+  private final String forget;
 
   private PostgresCallRecords(DataSource dataSource, String table) {
     this.dataSource = dataSource;
@@ -61,6 +62,7 @@ public final class PostgresCallRecords implements CallRecords {
             + ".worker = ?";
     this.release = "DELETE FROM " + table + " WHERE key = ? AND worker = ? AND output IS NULL";
     this.expire = "DELETE FROM " + table + " WHERE held_until <= ?";
+    this.forget = "DELETE FROM " + table + " WHERE key = ?";
   }
 
   /** The records in table {@value #DEFAULT_TABLE} of {@code dataSource}, created if needed. */
@@ -79,14 +81,23 @@ public final class PostgresCallRecords implements CallRecords {
       throw new IllegalArgumentException(
           "table \"" + table + "\": expected a lower-case SQL name, [a-z_][a-z0-9_]*, 63 at most");
     }
-    try (Connection c = dataSource.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + table
-              + " (key TEXT PRIMARY KEY, worker TEXT, output BYTEA, held_until BIGINT NOT NULL)");
-      s.execute(
-          "CREATE INDEX IF NOT EXISTS " + table + "_held_until ON " + table + " (held_until)");
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      // Workers starting together would race IF NOT EXISTS into a unique violation: one at a time.
+      try (PreparedStatement lock =
+          c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+        lock.setString(1, "firebreak.call-records." + table);
+        lock.execute();
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS "
+                + table
+                + " (key TEXT PRIMARY KEY, worker TEXT, output BYTEA, held_until BIGINT NOT NULL)");
+        s.execute(
+            "CREATE INDEX IF NOT EXISTS " + table + "_held_until ON " + table + " (held_until)");
+      }
+      c.commit();
     } catch (SQLException e) {
       throw new StoreUnavailableException(
           "cannot create the call records' table " + table + ": " + e.getMessage(), e);
@@ -175,6 +186,17 @@ public final class PostgresCallRecords implements CallRecords {
           try (PreparedStatement p = c.prepareStatement(release)) {
             p.setString(1, key);
             p.setString(2, worker);
+            return p.executeUpdate();
+          }
+        });
+  }
+
+  @Override
+  public void forget(String key) {
+    withConnection(
+        c -> {
+          try (PreparedStatement p = c.prepareStatement(forget)) {
+            p.setString(1, key);
             return p.executeUpdate();
           }
         });

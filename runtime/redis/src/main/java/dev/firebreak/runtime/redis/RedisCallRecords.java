@@ -51,6 +51,9 @@ public final class RedisCallRecords implements CallRecords {
           + "redis.call('ZREM', KEYS[2], ARGV[1])\n"
           + "return 1";
 
+  private static final String FORGET =
+      "redis.call('DEL', KEYS[1])\n" + "redis.call('ZREM', KEYS[2], ARGV[1])\n" + "return 1";
+
   /** KEYS[1]: the sorted set; ARGV: now, the hashes' prefix. At most 1,000 keys per call. */
   private static final String EXPIRE =
       "local keys = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)\n"
@@ -138,6 +141,11 @@ public final class RedisCallRecords implements CallRecords {
   @Override
   public void release(String key, String worker) {
     eval(RELEASE, List.of(hash(key), index()), List.of(bytes(key), bytes(worker)));
+  }
+
+  @Override
+  public void forget(String key) {
+    eval(FORGET, List.of(hash(key), index()), List.of(bytes(key)));
   }
 
   @Override
