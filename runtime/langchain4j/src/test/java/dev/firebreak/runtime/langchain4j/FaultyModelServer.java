@@ -50,6 +50,7 @@ final class FaultyModelServer implements AutoCloseable {
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Reply standing = Reply.answer("hello");
 
   FaultyModelServer() throws IOException {
@@ -59,7 +60,7 @@ final class FaultyModelServer implements AutoCloseable {
         "/",
         exchange -> {
           requests.incrementAndGet();
-          exchange.getRequestBody().readAllBytes();
+          bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           Reply reply = script.poll();
           if (reply == null) {
             reply = standing;
@@ -94,6 +95,11 @@ final class FaultyModelServer implements AutoCloseable {
 
   int requests() {
     return requests.get();
+  }
+
+  /** The requests' bodies, in order. */
+  java.util.List<String> bodies() {
+    return java.util.List.copyOf(bodies);
   }
 
   @Override
