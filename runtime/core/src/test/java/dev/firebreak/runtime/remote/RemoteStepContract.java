@@ -66,6 +66,9 @@ public abstract class RemoteStepContract {
 
   volatile int undoFailures;
 
+  /** When set, a compensation waits for it: an undo that is still running. */
+  volatile CountDownLatch undoGate;
+
   private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
 
   /** The agent's behaviour for the test: it returns the output, after applying the effect. */
@@ -139,6 +142,14 @@ public abstract class RemoteStepContract {
 
     @Override
     public void compensate(String step, Object output, Object[] inputs, StepContext context) {
+      CountDownLatch gate = undoGate;
+      if (gate != null) {
+        try {
+          gate.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (undoCalls.incrementAndGet() <= undoFailures) {
         throw new Flaky("undo failed (attempt " + context.attempt() + ")");
       }
@@ -402,6 +413,46 @@ public abstract class RemoteStepContract {
     assertEquals(WorkflowStatus.COMPLETED, replayed.status(), replayed.toString());
     assertEquals("charged BOOK", replayed.output());
     assertEquals(2, effects.get("saga-1:shout").get(), "done, undone, and done again");
+  }
+
+  @Test
+  void aRunHandedBackWhileItsRemoteUndoWaitsEndsForItsCallerInsteadOfHanging() throws Exception {
+    FirebreakWorker worker = worker("worker-1", CallRecords.inMemory(), 16, Duration.ofSeconds(10));
+    undoGate = new CountDownLatch(1);
+    AtomicInteger entered = new AtomicInteger();
+    FirebreakRuntime first = durableOrchestrator("node-a");
+    Flow flow = Flow.of("handback", 1).inputCodecs(Codecs.STRING).outputCodec(Codecs.STRING);
+    flow.step(
+        StepDescriptor.builder("shout").inputs(0),
+        Duration.ofSeconds(30),
+        StepBinding.sync(
+                (s, ctx) -> {
+                  throw new AssertionError("ran in process: the agent is remote");
+                })
+            .compensation(
+                (out, s, ctx) -> {
+                  throw new AssertionError("compensated in process: the agent is remote");
+                })
+            .remotable(new StepBinding.Remotable(AGENT, List.of(Codecs.STRING), Codecs.STRING)));
+    flow.step(
+        StepDescriptor.builder("charge").inputs(flow.slotOf("shout")),
+        StepBinding.sync(
+            (s, ctx) -> {
+              entered.incrementAndGet();
+              throw new IllegalArgumentException("card declined");
+            }));
+    CompletableFuture<WorkflowResult<Object>> run =
+        Flow.<Object>cast(flow.bind(first).runAsyncForResult("handback-1", "book"))
+            .toCompletableFuture();
+    IntakeContract.await(
+        "the undo running at the worker", () -> entered.get() == 1 && worker.calls() >= 2);
+
+    first.close(); // grace zero: the run, still undoing, is handed back
+    java.util.concurrent.ExecutionException ended =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
+    assertInstanceOf(dev.firebreak.runtime.RunHandedBackException.class, ended.getCause());
+    undoGate.countDown();
   }
 
   @Test
