@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.InvalidOutput;
 import dev.firebreak.runtime.PermanentFailure;
 import dev.firebreak.runtime.RemoteFailureException;
 import java.io.ByteArrayOutputStream;
@@ -102,8 +103,8 @@ public final class CallMessages {
 
   /**
    * {@code failure} as the bus carries it: its class and superclasses (and {@link PermanentFailure}
-   * if it is one), and its chain of messages; a failure that came over the bus keeps the names and
-   * messages it came with.
+   * and {@link InvalidOutput} if it is one), and its chain of messages; a failure that came over
+   * the bus keeps the names and messages it came with.
    */
   public static FallBack describe(Throwable failure) {
     if (failure instanceof RemoteFailureException remote) {
@@ -115,6 +116,9 @@ public final class CallMessages {
     }
     if (failure instanceof PermanentFailure) {
       types.add(PermanentFailure.class.getName()); // so that the orchestrator never retries it
+    }
+    if (failure instanceof InvalidOutput) {
+      types.add(InvalidOutput.class.getName()); // so that it is counted as one there
     }
     return new FallBack(types, DeadLetter.chainOf(failure));
   }

@@ -5,6 +5,8 @@ import dev.firebreak.runtime.CircuitOpenException;
 import dev.firebreak.runtime.FirebreakEvent;
 import dev.firebreak.runtime.FirebreakListener;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.InvalidOutput;
+import dev.firebreak.runtime.RemoteFailureException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -96,6 +98,13 @@ public final class FirebreakMetrics implements FirebreakListener {
                 .register(registry));
   }
 
+  /** An answer the step could not use, here or in the worker a remote step ran in. */
+  private static boolean isInvalidOutput(Throwable failure) {
+    return failure instanceof InvalidOutput
+        || (failure instanceof RemoteFailureException remote
+            && remote.types().contains(InvalidOutput.class.getName()));
+  }
+
   @Override
   public void onEvent(FirebreakEvent event) {
     if (event instanceof FirebreakEvent.AttemptSucceeded e) {
@@ -116,7 +125,9 @@ public final class FirebreakMetrics implements FirebreakListener {
       String outcome =
           e.timedOut()
               ? "timeout"
-              : e.failure() instanceof CircuitOpenException ? "circuit_open" : "failure";
+              : e.failure() instanceof CircuitOpenException
+                  ? "circuit_open"
+                  : isInvalidOutput(e.failure()) ? "invalid_output" : "failure";
       counter(
               "firebreak.step.attempts",
               "Attempts of a step by outcome",

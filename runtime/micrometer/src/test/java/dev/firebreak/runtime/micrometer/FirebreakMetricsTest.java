@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.InvalidOutput;
 import dev.firebreak.runtime.generated.StepBinding;
 import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
 import dev.firebreak.runtime.graph.EntryPointPlan;
@@ -16,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The meters after real runs, read back from a Prometheus scrape. */
@@ -65,6 +67,7 @@ class FirebreakMetricsTest {
                       if (s[0].equals("bad")) {
                         throw new IOException("ocr down");
                       }
+
                       return "ok";
                     })));
     entry.runForResult(null, "good");
@@ -107,5 +110,64 @@ class FirebreakMetricsTest {
     assertEquals(-1, scrape.indexOf("run_id"), "no run ids in tags");
     assertEquals(
         -1, scrape.indexOf("OcrAgent"), "steps are tagged by name, not by declaring method");
+  }
+
+  @Test
+  void anAnswerTheStepCouldNotUseIsCountedApartFromFailures() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    FirebreakRuntime runtime =
+        FirebreakRuntime.builder()
+            .executor(Runnable::run)
+            .scheduler(new ManualScheduler())
+            .checkpointStore(new InMemoryCheckpointStore())
+            .listener(FirebreakMetrics.on(registry))
+            .build();
+    RetryPolicy twice =
+        new RetryPolicy(
+            2, Duration.ZERO, 1.0, Duration.ZERO, 0, List.of(Exception.class), List.of(), null);
+    EntryPointPlan plan =
+        new EntryPointPlan(
+            "com.acme.TriageWorkflow",
+            "triage",
+            List.of("java.lang.String"),
+            List.of(
+                StepDescriptor.builder("classify")
+                    .inputs(0)
+                    .retry(twice)
+                    .timeout(Duration.ofSeconds(5))
+                    .build()),
+            1,
+            null,
+            "h");
+    AtomicBoolean garbled = new AtomicBoolean(true);
+    var entry =
+        runtime.bind(
+            plan,
+            List.of(
+                StepBinding.sync(
+                    (s, ctx) -> {
+                      if (garbled.getAndSet(false)) {
+                        throw new Garbled();
+                      }
+                      throw new IOException("model down");
+                    })));
+    entry.runForResult(null, "ticket");
+
+    String scrape = registry.scrape();
+    assertTrue(
+        scrape.contains(
+            "firebreak_step_attempts_total{outcome=\"invalid_output\",step=\"classify\",workflow=\"TriageWorkflow\"} 1.0"),
+        scrape);
+    assertTrue(
+        scrape.contains(
+            "firebreak_step_attempts_total{outcome=\"failure\",step=\"classify\",workflow=\"TriageWorkflow\"} 1.0"),
+        scrape);
+  }
+
+  /** An answer the step could not use. */
+  static final class Garbled extends IllegalStateException implements InvalidOutput {
+    Garbled() {
+      super("the answer does not parse");
+    }
   }
 }
