@@ -55,10 +55,15 @@ public final class CallMessages {
      */
     public String recordKey() {
       if (purpose instanceof Undo) {
-        return idempotencyKey + "#compensation";
+        return compensationKey(idempotencyKey);
       }
       return purpose instanceof FallBack ? idempotencyKey + "#fallback" : idempotencyKey;
     }
+  }
+
+  /** The record key of the compensation of the step whose idempotency key is {@code key}. */
+  public static String compensationKey(String key) {
+    return key + "#compensation";
   }
 
   /** What a call asks of the step's agent besides the step itself. */

@@ -248,7 +248,7 @@ final class Served {
     if (call.purpose() instanceof CallMessages.Undo) {
       other = call.idempotencyKey();
     } else if (call.purpose() == null) {
-      other = call.idempotencyKey() + "#compensation";
+      other = CallMessages.compensationKey(call.idempotencyKey());
     } else {
       return;
     }
