@@ -160,6 +160,13 @@ class PolicyTest {
     assertEquals(1, calls.getAndSet(0), "an exception retryOn does not list is not retried");
     entry.runForResult(null, throwing.get(2));
     assertEquals(5, calls.get(), "retryOn is retried up to maxAttempts");
+    assertEquals(
+        List.of(
+            DeadLetterReason.STEP_FAILED,
+            DeadLetterReason.STEP_FAILED,
+            DeadLetterReason.RETRIES_EXHAUSTED),
+        runtime.deadLetters().list().stream().map(DeadLetter::reason).toList(),
+        "only a failure its @Retry retries exhausts retries");
   }
 
   @Test
@@ -281,6 +288,7 @@ class PolicyTest {
     assertEquals(WorkflowStatus.FAILED, result.status());
     assertEquals(1, calls.get(), "retryOn = Exception.class, yet one call");
     assertInstanceOf(Refused.class, result.failure());
+    assertEquals(DeadLetterReason.STEP_FAILED, runtime.deadLetters().list().get(0).reason());
   }
 
   @Test
@@ -666,7 +674,10 @@ class PolicyTest {
     assertEquals(WorkflowStatus.FAILED, failed.status());
     assertEquals(List.of("post", "reserve:R:r1:reserve"), undone);
     assertTrue(failed.failedCompensations().isEmpty());
-    assertEquals(DeadLetterReason.RETRIES_EXHAUSTED, runtime.deadLetters().list().get(0).reason());
+    assertEquals(
+        DeadLetterReason.STEP_FAILED,
+        runtime.deadLetters().list().get(0).reason(),
+        "notify has no @Retry: it failed, it did not exhaust retries");
 
     undone.clear();
     reversalTimes.clear();

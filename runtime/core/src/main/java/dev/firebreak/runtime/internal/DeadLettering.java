@@ -5,6 +5,7 @@ import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunCancelledException;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.graph.RetryPolicy;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ final class DeadLettering {
       if (!(error instanceof RunCancelledException) || !failedCompensations.isEmpty()) {
         DeadLetterReason reason =
             failedCompensations.isEmpty()
-                ? DeadLetterReason.of(error)
+                ? DeadLetterReason.of(error, retried(run, failure))
                 : DeadLetterReason.COMPENSATION_FAILED;
         StepRun failedStep = failure.step() >= 0 ? run.stepRuns.get(failure.step()) : null;
         letter =
@@ -69,5 +70,19 @@ final class DeadLettering {
             List.copyOf(failedCompensations)),
         elapsed,
         null);
+  }
+
+  /**
+   * Whether the failed step's {@code @Retry} retries its failure: then it failed for good because
+   * the attempts ran out, otherwise at the first failure of that kind.
+   */
+  private static boolean retried(Run run, Run.Failure failure) {
+    if (failure.step() < 0) {
+      return true;
+    }
+    RetryPolicy policy = run.plan.steps[failure.step()].retry();
+    return policy.maxAttempts() > 1
+        && !Retrying.neverRetried(failure.error())
+        && policy.retries(failure.error());
   }
 }

@@ -69,7 +69,7 @@ final class Retrying {
   }
 
   /** Failures no retry can mend, whatever {@code retryOn} says. */
-  private static boolean neverRetried(Throwable error) {
+  static boolean neverRetried(Throwable error) {
     return error instanceof InvalidInputException
         || isPermanent(error)
         || error instanceof CircuitOpenException
