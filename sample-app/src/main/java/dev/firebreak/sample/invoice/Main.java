@@ -43,6 +43,7 @@ public final class Main {
           "       firebreak-sample remote [--invoices N (default 300)] [--seed S]",
           "                                                    the OCR agent in worker processes behind Redis Streams;",
           "                                                    one worker SIGKILLed mid-batch, lost and duplicate effects counted",
+          dev.firebreak.sample.triage.TriageCommand.USAGE,
           "FILE defaults to firebreak-sample.db in the working directory.");
 
   private Main() {}
@@ -76,6 +77,13 @@ public final class Main {
     }
     List<String> rest = new ArrayList<>(args);
     String command = rest.isEmpty() || rest.get(0).startsWith("--") ? "run" : rest.remove(0);
+    if (command.equals("triage")) {
+      try {
+        return dev.firebreak.sample.triage.TriageCommand.execute(rest, out);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     Options o = Options.parse(rest);
     switch (command) {
       case "run":
