@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A model without a price counts its tokens and no cost: it has no {@code
  *       firebreak.model.cost} series. The cost is an estimate from the prices given here, not the
  *       provider's bill.
- *   <li>Only answers count: a call that fails (an HTTP error, a timeout) counts nothing, and
- *       neither does an answer that carries no token usage. An answer refused later as invalid
- *       output was still paid for, and counts.
+ *   <li>Only answers count: a call that fails (an HTTP error, a timeout, a body that does not
+ *       parse) counts nothing, and neither does an answer that carries no token usage. An answer
+ *       that {@link Reprompt} then refuses was paid for, and counts.
  *   <li>Errors in the listener are logged, never thrown: the model call goes on.
  * </ul>
  *

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.langchain4j;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,8 +16,15 @@ import dev.firebreak.runtime.graph.CircuitBreakerPolicy;
 import dev.firebreak.runtime.graph.RetryPolicy;
 import dev.firebreak.runtime.graph.StepDescriptor;
 import dev.firebreak.runtime.store.InMemoryCheckpointStore;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.listener.ChatModelResponseContext;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.output.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +33,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,6 +219,44 @@ class ModelTokenMetersTest {
   }
 
   @Test
+  void anAnswerRepromptRefusesWasPaidForAndCounts() {
+    ModelTokenMeters tokens = ModelTokenMeters.on(registry);
+    FirebreakChatModel triage = FirebreakChatModel.of("triage", openAi(server, tokens));
+    server.then(FaultyModelServer.Reply.answer("Probably quite important", 10, 4));
+    server.always(FaultyModelServer.Reply.answer("HIGH", 12, 1));
+    Reprompt reprompt = new Reprompt();
+    BoundEntryPoint entry =
+        Flow.of("triage", 1)
+            .step(
+                StepDescriptor.builder("triage")
+                    .inputs(0)
+                    .retry(
+                        RetryPolicy.builder()
+                            .maxAttempts(2)
+                            .delay(Duration.ZERO)
+                            .jitter(0)
+                            .retryOn(InvalidModelOutputException.class)
+                            .build()),
+                StepBinding.sync(
+                    (s, ctx) ->
+                        reprompt.read(
+                            ctx,
+                            triage
+                                .forStep(ctx)
+                                .chat(
+                                    reprompt.messages(
+                                        ctx,
+                                        List.of(UserMessage.from("Priority of " + s[0] + "?")))),
+                            RepromptTest::priority)))
+            .bind(runtime);
+
+    WorkflowResult<Object> result = entry.runForResult("w-8", "a fire");
+    assertEquals("HIGH", result.output(), result.toString());
+    assertEquals(22, tokens("triage", "triage", "input"));
+    assertEquals(5, tokens("triage", "triage", "output"));
+  }
+
+  @Test
   void outsideAStepTheStepAndWorkflowAreNone() {
     ModelTokenMeters tokens = ModelTokenMeters.on(registry);
     ChatModel raw = openAi(server, tokens);
@@ -244,14 +291,26 @@ class ModelTokenMetersTest {
                 throw new IllegalStateException("this registry refuses every meter");
               }
             });
-    FirebreakChatModel writer =
-        FirebreakChatModel.of(
-            "writer", openAi(server, ModelTokenMeters.on(registry).price("writer", 1.0, 1.0)));
+    ModelTokenMeters tokens = ModelTokenMeters.on(registry).price("writer", 1.0, 1.0);
+    FirebreakChatModel writer = FirebreakChatModel.of("writer", openAi(server, tokens));
     server.always(FaultyModelServer.Reply.answer("still here", 3, 2));
 
     WorkflowResult<Object> result = draftThenReview(writer).runForResult("w-6", "a poem");
     assertEquals(WorkflowStatus.COMPLETED, result.status(), result.toString());
     assertEquals("still here", result.output());
+    // The listener itself throws nothing, not only LangChain4j's guard around listeners.
+    assertDoesNotThrow(
+        () ->
+            tokens.onResponse(
+                new ChatModelResponseContext(
+                    ChatResponse.builder()
+                        .aiMessage(AiMessage.from("x"))
+                        .tokenUsage(new TokenUsage(1, 1))
+                        .build(),
+                    ChatRequest.builder().messages(UserMessage.from("hi")).build(),
+                    ModelProvider.OTHER,
+                    new java.util.HashMap<>())));
+    assertTrue(registry.getMeters().isEmpty());
   }
 
   @Test
