@@ -88,7 +88,8 @@ public final class FailoverChatModel {
       }
       try {
         ChatResponse response =
-            runtime.callThroughBreaker(breakers.get(i), () -> model.chat(request, options));
+            runtime.callThroughBreaker(
+                breakers.get(i), () -> model.chat(context, request, options));
         if (i > 0) {
           context.degraded("answered by backup model " + model.name(), first);
         }

@@ -1,5 +1,6 @@
 package dev.firebreak.runtime.langchain4j;
 
+import dev.firebreak.runtime.StepContext;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
@@ -26,6 +27,9 @@ import java.util.Set;
  *     .httpClientBuilder(new FirebreakHttpClientBuilder())
  *     .build());
  * }</pre>
+ *
+ * <p>In a step, call it through {@link #forStep} so that its tokens are counted for the step (see
+ * {@link ModelTokenMeters}).
  */
 public final class FirebreakChatModel implements ChatModel {
   private final String name;
@@ -41,14 +45,70 @@ public final class FirebreakChatModel implements ChatModel {
     return new FirebreakChatModel(name, model);
   }
 
-  /** The name its failures' messages give the model. */
+  /**
+   * The name its failures' messages give the model; also its breaker's in a {@link
+   * FailoverChatModel} and its {@code model} tag in {@link ModelTokenMeters}.
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * This model as called by the step {@code context} belongs to: the same model, its calls known to
+   * be the step's, so that {@link ModelTokenMeters} counts their tokens for the step's workflow and
+   * name (called directly, a model's tokens count for step and workflow {@code none}).
+   *
+   * <pre>{@code
+   * // in the step:
+   * String answer = model.forStep(ctx).chat(prompt);
+   * }</pre>
+   */
+  public ChatModel forStep(StepContext context) {
+    Objects.requireNonNull(context, "context");
+    return new ChatModel() {
+      @Override
+      public ChatResponse chat(ChatRequest request, ChatRequestOptions options) {
+        return FirebreakChatModel.this.chat(context, request, options);
+      }
+
+      @Override
+      public ChatResponse doChat(ChatRequest request) {
+        return FirebreakChatModel.this.chat(context, request, ChatRequestOptions.EMPTY);
+      }
+
+      @Override
+      public ChatRequestParameters defaultRequestParameters() {
+        return model.defaultRequestParameters();
+      }
+
+      @Override
+      public ModelProvider provider() {
+        return model.provider();
+      }
+
+      @Override
+      public Set<Capability> supportedCapabilities() {
+        return model.supportedCapabilities();
+      }
+
+      @Override
+      public String toString() {
+        return "FirebreakChatModel[" + name + "] for step " + context.stepName();
+      }
+    };
+  }
+
   @Override
   public ChatResponse chat(ChatRequest request, ChatRequestOptions options) {
-    ModelCalls call = ModelCalls.open(name);
+    return chat(null, request, options);
+  }
+
+  /** A call of the wrapped model (its listeners run in it), for {@code context}'s step if any. */
+  ChatResponse chat(StepContext context, ChatRequest request, ChatRequestOptions options) {
+    ModelCalls call =
+        context == null
+            ? ModelCalls.open(name)
+            : ModelCalls.open(name, context.workflow(), context.stepName());
     try {
       return model.chat(request, options);
     } catch (RuntimeException e) {

@@ -20,6 +20,14 @@ final class FaultyModelServer implements AutoCloseable {
   /** One reply: status, headers, body. */
   record Reply(int status, Map<String, String> headers, String body) {
     static Reply answer(String content) {
+      return answer(content, 1, 1);
+    }
+
+    /**
+     * An answer whose {@code usage} counts {@code input} prompt and {@code output} completion
+     * tokens.
+     */
+    static Reply answer(String content, int input, int output) {
       return new Reply(
           200,
           Map.of(),
@@ -27,7 +35,13 @@ final class FaultyModelServer implements AutoCloseable {
               + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
               + content
               + "\"},\"finish_reason\":\"stop\"}],"
-              + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}}");
+              + "\"usage\":{\"prompt_tokens\":"
+              + input
+              + ",\"completion_tokens\":"
+              + output
+              + ",\"total_tokens\":"
+              + (input + output)
+              + "}}");
     }
 
     static Reply refusal(String why) {
