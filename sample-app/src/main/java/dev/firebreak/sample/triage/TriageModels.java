@@ -5,6 +5,7 @@ import dev.firebreak.runtime.StepContext;
 import dev.firebreak.runtime.langchain4j.FailoverChatModel;
 import dev.firebreak.runtime.langchain4j.FirebreakChatModel;
 import dev.firebreak.runtime.langchain4j.FirebreakHttpClientBuilder;
+import dev.firebreak.runtime.langchain4j.ModelTokenMeters;
 import dev.firebreak.runtime.langchain4j.Reprompt;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -18,7 +19,8 @@ import java.util.List;
  * their own retries off ({@code maxRetries(0)}: the steps' {@code @Retry} is the one retry layer)
  * and Firebreak's HTTP client, which reads {@code Retry-After} and gives up the call when the
  * step's timeout interrupts it. The writer fails over from the primary model to the backup, each
- * behind its breaker ({@code llm-primary}, {@code llm-backup}).
+ * behind its breaker ({@code llm-primary}, {@code llm-backup}). Every answer's tokens are counted
+ * by step and model ({@link ModelTokenMeters}).
  */
 public final class TriageModels {
   private final FirebreakChatModel primary;
@@ -33,9 +35,15 @@ public final class TriageModels {
    * The models of {@code server}: {@code primaryModel} and, for the writer, {@code backupModel}.
    */
   public static TriageModels connect(
-      FirebreakRuntime runtime, Endpoint server, String primaryModel, String backupModel) {
-    FirebreakChatModel primary = FirebreakChatModel.of("primary", client(server, primaryModel));
-    FirebreakChatModel backup = FirebreakChatModel.of("backup", client(server, backupModel));
+      FirebreakRuntime runtime,
+      Endpoint server,
+      String primaryModel,
+      String backupModel,
+      ModelTokenMeters tokens) {
+    FirebreakChatModel primary =
+        FirebreakChatModel.of("primary", client(server, primaryModel, tokens));
+    FirebreakChatModel backup =
+        FirebreakChatModel.of("backup", client(server, backupModel, tokens));
     return new TriageModels(
         primary,
         FailoverChatModel.builder(runtime)
@@ -47,7 +55,7 @@ public final class TriageModels {
   /** Where the models are served, and the key they take. */
   public record Endpoint(String baseUrl, String apiKey) {}
 
-  private static ChatModel client(Endpoint server, String model) {
+  private static ChatModel client(Endpoint server, String model, ModelTokenMeters tokens) {
     return OpenAiChatModel.builder()
         .baseUrl(server.baseUrl())
         .apiKey(server.apiKey())
@@ -55,12 +63,13 @@ public final class TriageModels {
         .responseFormat("json_object")
         .maxRetries(0)
         .httpClientBuilder(new FirebreakHttpClientBuilder())
+        .listeners(tokens)
         .build();
   }
 
-  /** The primary model, alone. */
-  public ChatModel primary() {
-    return primary;
+  /** The primary model, alone, for one attempt of the step {@code ctx}. */
+  public ChatModel primary(StepContext ctx) {
+    return primary.forStep(ctx);
   }
 
   /** The writer's models for one attempt of the step {@code ctx}: the primary, then the backup. */

@@ -5,6 +5,7 @@ import dev.firebreak.runtime.DegradedStep;
 import dev.firebreak.runtime.FirebreakRuntime;
 import dev.firebreak.runtime.WorkflowResult;
 import dev.firebreak.runtime.WorkflowStatus;
+import dev.firebreak.runtime.langchain4j.ModelTokenMeters;
 import dev.firebreak.sample.triage.agents.PolicyAgent;
 import dev.firebreak.sample.triage.agents.ReaderAgent;
 import dev.firebreak.sample.triage.agents.ReviewAgent;
@@ -14,6 +15,8 @@ import dev.firebreak.sample.triage.model.Ticket;
 import dev.firebreak.sample.triage.server.ModelFaults;
 import dev.firebreak.sample.triage.server.ModelServer;
 import dev.firebreak.sample.triage.server.TriageAnswers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +75,7 @@ public final class TriageStudy {
       int draftedByBackup,
       int notReviewed,
       Map<String, Integer> deadLetters,
+      Map<String, Long> tokensByStep,
       Duration elapsed,
       Billing billing) {
     int count(WorkflowStatus status) {
@@ -113,8 +117,14 @@ public final class TriageStudy {
     try (ModelServer server = o.isLocal() ? server(o.seed()) : null;
         FirebreakRuntime runtime =
             FirebreakRuntime.builder().sqlite(scratch.resolve("triage.db")).build()) {
+      SimpleMeterRegistry meters = new SimpleMeterRegistry();
       TriageModels models =
-          TriageModels.connect(runtime, endpoint(o, server), o.primaryModel(), o.backupModel());
+          TriageModels.connect(
+              runtime,
+              endpoint(o, server),
+              o.primaryModel(),
+              o.backupModel(),
+              ModelTokenMeters.on(meters));
       TriageWorkflow workflow =
           FirebreakTriageWorkflow.builder()
               .readerAgent(new ReaderAgent(models))
@@ -141,7 +151,15 @@ public final class TriageStudy {
       for (DeadLetter letter : runtime.deadLetters().list()) {
         letters.merge(letter.reason() + " at " + letter.step(), 1, Integer::sum);
       }
-      return new Firebreak(statuses, byBackup, notReviewed, letters, elapsed, billing(server));
+      Map<String, Long> tokensByStep = new TreeMap<>();
+      for (Counter c : meters.find("firebreak.model.tokens").counters()) {
+        tokensByStep.merge(
+            c.getId().getTag("step") + " (" + c.getId().getTag("model") + ")",
+            (long) c.count(),
+            Long::sum);
+      }
+      return new Firebreak(
+          statuses, byBackup, notReviewed, letters, tokensByStep, elapsed, billing(server));
     }
   }
 

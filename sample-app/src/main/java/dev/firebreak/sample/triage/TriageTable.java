@@ -50,6 +50,12 @@ final class TriageTable {
               fb.billing().requests()));
       s.append(
           String.format(ROW, "Tokens billed", plain.billing().tokens(), fb.billing().tokens()));
+      s.append(
+          String.format(
+              ROW,
+              "  per ticket triaged",
+              perTicket(plain.billing().tokens(), plain.outcome().completed()),
+              perTicket(fb.billing().tokens(), fbDone)));
     }
     s.append(String.format(ROW, "Wall time", seconds(plain.elapsed()), seconds(fb.elapsed())));
     if (!plain.outcome().failedAt().isEmpty()) {
@@ -59,6 +65,10 @@ final class TriageTable {
           .failedAt()
           .forEach((step, k) -> s.append(String.format("  %-38s %6d%n", step, k)));
     }
+    s.append(
+        String.format(
+            "%nFirebreak: tokens of the answers received, by step (ModelTokenMeters):%n"));
+    fb.tokensByStep().forEach((step, k) -> s.append(String.format("  %-38s %6d%n", step, k)));
     s.append(String.format("%nFirebreak dead letters:%n"));
     if (fb.deadLetters().isEmpty()) {
       s.append("  (none)\n");

@@ -1,5 +1,6 @@
 package dev.firebreak.sample.triage.agents;
 
+import dev.firebreak.annotations.CircuitBreaker;
 import dev.firebreak.annotations.Critical;
 import dev.firebreak.annotations.Retry;
 import dev.firebreak.annotations.Step;
@@ -21,6 +22,9 @@ import java.util.concurrent.TimeoutException;
  * connection is retried with backoff, at the least after the server's {@code Retry-After}; an
  * answer not in the form asked for is retried too, telling the model what was wrong (reprompt). A
  * refusal or a rejected key is not retried: the run fails, dead-lettered as {@code STEP_FAILED}.
+ * Both steps share the {@code primary-reads} breaker: in an outage of the primary model it opens,
+ * and the runs park until it half-opens (the workflow checkpoints, so a parked run waits without a
+ * thread) instead of spending their retries against a model that is down.
  */
 public final class ReaderAgent {
   private final TriageModels models;
@@ -44,9 +48,15 @@ public final class ReaderAgent {
         TimeoutException.class
       })
   @Timeout("1s")
+  @CircuitBreaker(
+      name = "primary-reads",
+      failureThreshold = 6,
+      openFor = "1s",
+      halfOpenTrials = 2,
+      failOn = {TransientModelException.class, TimeoutException.class})
   public Classification classify(Ticket ticket, StepContext ctx) {
     return models.ask(
-        ctx, reprompt, models.primary(), Prompts.classify(ticket), Prompts::readClassification);
+        ctx, reprompt, models.primary(ctx), Prompts.classify(ticket), Prompts::readClassification);
   }
 
   @Step
@@ -63,8 +73,14 @@ public final class ReaderAgent {
         TimeoutException.class
       })
   @Timeout("1s")
+  @CircuitBreaker(
+      name = "primary-reads",
+      failureThreshold = 6,
+      openFor = "1s",
+      halfOpenTrials = 2,
+      failOn = {TransientModelException.class, TimeoutException.class})
   public Entities extract(Ticket ticket, StepContext ctx) {
     return models.ask(
-        ctx, reprompt, models.primary(), Prompts.extract(ticket), Prompts::readEntities);
+        ctx, reprompt, models.primary(ctx), Prompts.extract(ticket), Prompts::readEntities);
   }
 }

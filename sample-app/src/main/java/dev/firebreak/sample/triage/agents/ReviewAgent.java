@@ -49,7 +49,7 @@ public final class ReviewAgent {
     return models.ask(
         ctx,
         reprompt,
-        models.primary(),
+        models.primary(ctx),
         Prompts.review(draft.ticketId(), draft.reply()),
         Prompts::readReview);
   }
