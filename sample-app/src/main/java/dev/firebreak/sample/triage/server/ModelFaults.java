@@ -19,8 +19,8 @@ import java.util.Random;
  *     never for a request that already tells the model its answer was invalid (a reprompt)
  * @param refusal share of prompts the model refuses (content filtered), every time
  * @param slowFor how long a slow answer takes
- * @param outageFrom when, after the server starts, the model's outage begins (every request
- *     answered 503); null for none
+ * @param outageFrom when, after the server's first request, the model's outage begins (every
+ *     request answered 503); null for none
  * @param outageFor how long the outage lasts
  */
 public record ModelFaults(
@@ -95,8 +95,8 @@ public record ModelFaults(
 
   /**
    * The fault for the {@code nth} request (from 0) of {@code model} whose first user message is
-   * {@code prompt}, {@code sinceStart} after the server started; {@code reprompt} if the request
-   * tells the model its last answer was invalid.
+   * {@code prompt}, {@code sinceStart} after the server's first request; {@code reprompt} if the
+   * request tells the model its last answer was invalid.
    */
   public Fault draw(String model, String prompt, int nth, Duration sinceStart, boolean reprompt) {
     if (outageFrom != null

@@ -52,7 +52,10 @@ public final class ModelServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Answers answers;
   private final Map<String, ModelFaults> faults;
-  private final long startedAt = System.nanoTime();
+
+  /** When the first request came, in nanoTime; outages are timed from it. */
+  private final AtomicLong firstRequestAt = new AtomicLong(Long.MIN_VALUE);
+
   private final ConcurrentHashMap<String, Counts> counts = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicLong> seen = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
@@ -136,7 +139,9 @@ public final class ModelServer implements AutoCloseable {
     int nth =
         (int) seen.computeIfAbsent(model + "\n" + prompt, k -> new AtomicLong()).getAndIncrement();
     boolean reprompt = messages.get(messages.size() - 1).getValue().startsWith(REPROMPT_MARK);
-    Duration sinceStart = Duration.ofNanos(System.nanoTime() - startedAt);
+    long now = System.nanoTime();
+    firstRequestAt.compareAndSet(Long.MIN_VALUE, now);
+    Duration sinceStart = Duration.ofNanos(now - firstRequestAt.get());
     ModelFaults profile = faults.getOrDefault(model, ModelFaults.none());
     Fault fault = profile.draw(model, prompt, nth, sinceStart, reprompt);
     if (fault != Fault.NONE) {
