@@ -332,6 +332,14 @@ public interface CheckpointStore extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Values by key kept beside the runs, in the same database ({@link KeyValues}), if this store
+   * keeps them: what integrations make durable on the store a runtime already has. Default none.
+   */
+  default Optional<KeyValues> keyValues() {
+    return Optional.empty();
+  }
+
   /** Releases the store's resources; the default does nothing. */
   @Override
   default void close() {}

@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.KeyValues;
 import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
@@ -191,6 +192,11 @@ public abstract class ForwardingCheckpointStore implements CheckpointStore {
   @Override
   public Optional<BreakerBoard> breakerBoard() {
     return delegate.breakerBoard();
+  }
+
+  @Override
+  public Optional<KeyValues> keyValues() {
+    return delegate.keyValues();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.firebreak.runtime.store;
 
 import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.KeyValues;
 import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunNotes;
@@ -34,6 +35,7 @@ import java.util.function.UnaryOperator;
  */
 public final class InMemoryCheckpointStore implements CheckpointStore {
   private final InMemoryBreakerBoard breakers = new InMemoryBreakerBoard();
+  private final InMemoryKeyValues keyValues = new InMemoryKeyValues();
 
   private final ConcurrentHashMap<String, RunRecord> runs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Long> order = new ConcurrentHashMap<>();
@@ -415,6 +417,12 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
   @Override
   public Optional<BreakerBoard> breakerBoard() {
     return Optional.of(breakers);
+  }
+
+  /** Values by key in memory, lost with the process as the runs are. */
+  @Override
+  public Optional<KeyValues> keyValues() {
+    return Optional.of(keyValues);
   }
 
   /** How many runs this store holds, finished or not. */

@@ -26,6 +26,8 @@ import java.util.List;
  *       node whose lease has ended is gone, and its runs are taken over.
  *   <li>{@code firebreak_breaker}: one row per shared circuit breaker, changed by compare-and-set
  *       on its version ({@link dev.firebreak.runtime.BreakerBoard}).
+ *   <li>{@code firebreak_kv}: values by namespace and key, kept for integrations ({@link
+ *       dev.firebreak.runtime.KeyValues}).
  * </ul>
  *
  * <p>An empty database gets {@link #create} at {@link #VERSION}. A database written before version
@@ -35,12 +37,12 @@ import java.util.List;
  * table (the owners of unfinished runs recorded as gone) and an index of runs by owner, 8 the
  * shared breakers' table, 9 the runs API's indexes (by status, creation, workflow, entry point), 10
  * the runs API's notes ({@code timeline}: JSON lines; {@code retrying}: steps retrying now; {@code
- * parked_on}: a breaker) with indexes of runs retrying and parked. A database from a newer
- * Firebreak is refused rather than misread.
+ * parked_on}: a breaker) with indexes of runs retrying and parked, 11 the table of values by key
+ * ({@code firebreak_kv}). A database from a newer Firebreak is refused rather than misread.
  */
 public final class JdbcSchema {
   /** The schema version this release writes. */
-  public static final int VERSION = 10;
+  public static final int VERSION = 11;
 
   /** What SQLite and PostgreSQL spell differently. */
   public enum Dialect {
@@ -93,7 +95,8 @@ public final class JdbcSchema {
             + (" inputs " + d.bytes + ", declared_by TEXT)"),
         nodeTable(d),
         RUNS_BY_OWNER,
-        breakerTable(d));
+        breakerTable(d),
+        keyValueTable(d));
   }
 
   // Version 9: the runs API's indexes, each ending in (created_at, run_id), the order of a page.
@@ -135,6 +138,13 @@ public final class JdbcSchema {
           RUNS_BY_CREATION,
           RUNS_BY_WORKFLOW,
           RUNS_BY_ENTRY_POINT);
+
+  /** Version 11: values by namespace and key, for integrations. */
+  private static String keyValueTable(Dialect d) {
+    return "CREATE TABLE firebreak_kv (namespace TEXT NOT NULL, kv_key TEXT NOT NULL,"
+        + (" kv_value " + d.bytes + " NOT NULL, PRIMARY KEY (namespace, kv_key))")
+        + d.clusteredByKey;
+  }
 
   /** Version 8: one row per circuit breaker shared by the nodes. */
   private static String breakerTable(Dialect d) {
@@ -227,7 +237,12 @@ public final class JdbcSchema {
   /** Element {@code i} takes a database from version {@code 5 + i} to {@code 6 + i}. */
   private static List<List<String>> since5(Dialect d) {
     return List.of(
-        DEAD_LETTER_DECLARED_BY, nodes(d), List.of(breakerTable(d)), RUN_QUERIES, RUN_NOTES);
+        DEAD_LETTER_DECLARED_BY,
+        nodes(d),
+        List.of(breakerTable(d)),
+        RUN_QUERIES,
+        RUN_NOTES,
+        List.of(keyValueTable(d)));
   }
 
   // -----------------------------------------------------------------------------------------------

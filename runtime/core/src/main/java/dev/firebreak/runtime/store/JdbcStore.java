@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.KeyValues;
 import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunNotes;
@@ -47,6 +48,7 @@ public abstract class JdbcStore implements CheckpointStore {
   private final JdbcRunWrites runs;
   private final BreakerBoard breakers = new JdbcBreakerBoard(this);
   private final JdbcRunQueries queries = new JdbcRunQueries(this);
+  private final KeyValues keyValues = new JdbcKeyValues(this);
 
   /** A store whose runs are leased by {@code leases}. */
   protected JdbcStore(Leases leases) {
@@ -235,6 +237,12 @@ public abstract class JdbcStore implements CheckpointStore {
   @Override
   public Optional<BreakerBoard> breakerBoard() {
     return Optional.of(breakers);
+  }
+
+  /** Values by key, in {@code firebreak_kv}, written and read as the runs are. */
+  @Override
+  public Optional<KeyValues> keyValues() {
+    return Optional.of(keyValues);
   }
 
   /**

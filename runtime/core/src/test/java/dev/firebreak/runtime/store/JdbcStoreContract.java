@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 /** What the SQL stores promise beyond the contract every store keeps. */
 public abstract class JdbcStoreContract extends StoreContract implements RunQueriesContract {
   /**
-   * Takes a database of the current schema back to version 8, before the runs API's notes and
-   * indexes.
+   * Takes a database of the current schema back to version 8, before the values by key and the runs
+   * API's notes and indexes.
    */
   public static final List<String> BACK_TO_VERSION_8 =
       List.of(
+          "DROP TABLE firebreak_kv",
           "DROP INDEX firebreak_run_retrying",
           "DROP INDEX firebreak_run_parked",
           "ALTER TABLE firebreak_run DROP COLUMN timeline",

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link CheckpointStore} and {@link DeadLetterQueue} must do; one subclass per store.
  */
-public abstract class StoreContract {
+public abstract class StoreContract implements KeyValuesContract {
   protected CheckpointStore store;
   protected DeadLetterQueue deadLetters;
 
@@ -44,6 +44,17 @@ public abstract class StoreContract {
   protected CheckpointStore sameData(
       String owner, java.time.Duration lease, java.time.Clock clock) {
     return null;
+  }
+
+  @Override
+  public CheckpointStore keyValueStore() {
+    return store;
+  }
+
+  @Override
+  public CheckpointStore keyValueStoreOnSameData(
+      String owner, java.time.Duration lease, java.time.Clock clock) {
+    return sameData(owner, lease, clock);
   }
 
   /** A wall clock the test moves. */

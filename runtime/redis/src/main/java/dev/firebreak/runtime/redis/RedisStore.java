@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.KeyValues;
 import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunIds;
 import dev.firebreak.runtime.RunNotes;
@@ -42,7 +43,8 @@ import redis.clients.jedis.UnifiedJedis;
  * {@code dlq:by} (a letter stored without it reads as unknown). A finished run's keys expire after
  * {@code finishedTtl}. Nodes: the hash {@code nodes} (node id to the end of its heartbeat lease),
  * each node's unfinished runs in the sorted set {@code own:<node>}, runs handed back in {@code
- * free} (see {@link RedisScripts#CLAIM}).
+ * free} (see {@link RedisScripts#CLAIM}). Values by key ({@link #keyValues()}): a hash {@code
+ * kv:<namespace>} per namespace; they do not expire.
  *
  * <p>Durability is the server's: run Redis with {@code appendonly yes} and {@code appendfsync
  * always} for a write to be on disk when the call returns. The scripts build per-run keys from the
@@ -57,6 +59,7 @@ public final class RedisStore implements CheckpointStore {
   private final RedisBreakerBoard breakers;
   private final RedisRunQueries queries;
   private final RedisNodes nodes = new RedisNodes(this);
+  private final RedisKeyValues keyValues;
 
   private RedisStore(UnifiedJedis redis, String namespace, Duration finishedTtl, Leases leases) {
     this.redis = Objects.requireNonNull(redis, "redis");
@@ -65,6 +68,7 @@ public final class RedisStore implements CheckpointStore {
     this.leases = Objects.requireNonNull(leases, "leases");
     this.breakers = new RedisBreakerBoard(this, redis, namespace);
     this.queries = new RedisRunQueries(this, redis, namespace, leases);
+    this.keyValues = new RedisKeyValues(this, redis, namespace);
     eval(RedisScripts.MIGRATE_NODES, List.of(), claiming(List.of()));
     queries.migrate();
   }
@@ -179,6 +183,12 @@ public final class RedisStore implements CheckpointStore {
   @Override
   public Optional<BreakerBoard> breakerBoard() {
     return Optional.of(breakers);
+  }
+
+  /** Values by key: one hash {@code kv:<namespace>} per namespace, under this store's prefix. */
+  @Override
+  public Optional<KeyValues> keyValues() {
+    return Optional.of(keyValues);
   }
 
   byte[] key(String name) {
