@@ -2,6 +2,8 @@ package dev.firebreak.runtime.store;
 
 import dev.firebreak.runtime.CheckpointCodec;
 import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterCursor;
+import dev.firebreak.runtime.DeadLetterPage;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunIds;
@@ -13,7 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The dead-letter queue of a SQL store, in its table {@code firebreak_dead_letter} (one letter per
@@ -95,6 +99,107 @@ final class JdbcDeadLetters implements DeadLetterQueue {
               return rs.next() ? java.util.Optional.of(letter(rs)) : java.util.Optional.empty();
             }
           }
+        });
+  }
+
+  /**
+   * Newest first through {@code firebreak_dead_letter_time}, or {@code _reason} for one reason: the
+   * page reads {@code limit + 1} rows from the cursor on.
+   */
+  @Override
+  public DeadLetterPage page(DeadLetterReason reason, int limit, String after) {
+    DeadLetterCursor.checkLimit(limit);
+    List<Object> params = new ArrayList<>();
+    String sql = pageSql(reason, limit, after, params);
+    return store.read(
+        c -> {
+          try (PreparedStatement q = c.prepareStatement(sql)) {
+            bind(q, params);
+            List<DeadLetter> letters = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+              while (rs.next()) {
+                letters.add(letter(rs));
+              }
+            }
+            return DeadLetterCursor.page(letters, limit);
+          }
+        });
+  }
+
+  private static String pageSql(
+      DeadLetterReason reason, int limit, String after, List<Object> params) {
+    DeadLetterCursor from = after == null ? null : DeadLetterCursor.decode(after);
+    StringBuilder sql = new StringBuilder(SELECT).append(" WHERE 1 = 1");
+    if (reason != null) {
+      sql.append(" AND reason = ?");
+      params.add(reason.name());
+    }
+    if (from != null) {
+      sql.append(" AND (time < ? OR (time = ? AND run_id < ?))");
+      params.add(from.time());
+      params.add(from.time());
+      params.add(from.runId());
+    }
+    sql.append(" ORDER BY time DESC, run_id DESC LIMIT ?");
+    params.add(limit + 1);
+    return sql.toString();
+  }
+
+  /**
+   * The database's plan of {@link #page} ({@code explain} prefixed), and of the count by reason.
+   */
+  String plan(DeadLetterReason reason, String after, String explain) {
+    List<Object> params = new ArrayList<>();
+    String sql = explain + pageSql(reason, 50, after, params);
+    return store.read(
+        c -> {
+          StringBuilder plan = new StringBuilder();
+          for (String query : List.of(sql, explain + COUNT_BY_REASON)) {
+            try (PreparedStatement q = c.prepareStatement(query)) {
+              if (query == sql) {
+                bind(q, params);
+              }
+              try (ResultSet rs = q.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                  plan.append(rs.getString(columns)).append('\n');
+                }
+              }
+            }
+          }
+          return plan.toString();
+        });
+  }
+
+  private static void bind(PreparedStatement q, List<Object> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      Object p = params.get(i);
+      if (p instanceof Long l) {
+        q.setLong(i + 1, l);
+      } else if (p instanceof Integer n) {
+        q.setInt(i + 1, n);
+      } else {
+        q.setString(i + 1, (String) p);
+      }
+    }
+  }
+
+  private static final String COUNT_BY_REASON =
+      "SELECT reason, count(*) FROM firebreak_dead_letter GROUP BY reason";
+
+  /** Counted through {@code firebreak_dead_letter_reason}, one group per reason. */
+  @Override
+  public Map<DeadLetterReason, Long> countByReason() {
+    return store.read(
+        c -> {
+          Map<DeadLetterReason, Long> counts = new EnumMap<>(DeadLetterReason.class);
+          try (Statement s = c.createStatement();
+              ResultSet rs = s.executeQuery(COUNT_BY_REASON)) {
+            while (rs.next()) {
+              counts.put(DeadLetterReason.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+          }
+          return counts;
         });
   }
 

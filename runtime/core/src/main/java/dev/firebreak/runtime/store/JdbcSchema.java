@@ -38,11 +38,12 @@ import java.util.List;
  * shared breakers' table, 9 the runs API's indexes (by status, creation, workflow, entry point), 10
  * the runs API's notes ({@code timeline}: JSON lines; {@code retrying}: steps retrying now; {@code
  * parked_on}: a breaker) with indexes of runs retrying and parked, 11 the table of values by key
- * ({@code firebreak_kv}). A database from a newer Firebreak is refused rather than misread.
+ * ({@code firebreak_kv}), 12 the indexes of dead letters newest first, of all and by reason, and in
+ * writing order. A database from a newer Firebreak is refused rather than misread.
  */
 public final class JdbcSchema {
   /** The schema version this release writes. */
-  public static final int VERSION = 11;
+  public static final int VERSION = 12;
 
   /** What SQLite and PostgreSQL spell differently. */
   public enum Dialect {
@@ -96,8 +97,20 @@ public final class JdbcSchema {
         nodeTable(d),
         RUNS_BY_OWNER,
         breakerTable(d),
-        keyValueTable(d));
+        keyValueTable(d),
+        LETTERS_BY_TIME,
+        LETTERS_BY_REASON,
+        LETTERS_BY_SEQ);
   }
+
+  // Version 12: dead letters a page at a time, newest first, of all and of one reason.
+  private static final String LETTERS_BY_TIME =
+      "CREATE INDEX firebreak_dead_letter_time ON firebreak_dead_letter (time, run_id)";
+  private static final String LETTERS_BY_REASON =
+      "CREATE INDEX firebreak_dead_letter_reason ON firebreak_dead_letter (reason, time, run_id)";
+  // and the order letters were written in, which each write extends (max(seq) + 1).
+  private static final String LETTERS_BY_SEQ =
+      "CREATE INDEX firebreak_dead_letter_seq ON firebreak_dead_letter (seq)";
 
   // Version 9: the runs API's indexes, each ending in (created_at, run_id), the order of a page.
   private static final String RUNS_BY_STATUS =
@@ -242,7 +255,8 @@ public final class JdbcSchema {
         List.of(breakerTable(d)),
         RUN_QUERIES,
         RUN_NOTES,
-        List.of(keyValueTable(d)));
+        List.of(keyValueTable(d)),
+        List.of(LETTERS_BY_TIME, LETTERS_BY_REASON, LETTERS_BY_SEQ));
   }
 
   // -----------------------------------------------------------------------------------------------

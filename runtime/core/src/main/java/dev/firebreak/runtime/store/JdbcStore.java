@@ -4,6 +4,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.KeyValues;
 import dev.firebreak.runtime.RunEnd;
 import dev.firebreak.runtime.RunIds;
@@ -228,6 +229,14 @@ public abstract class JdbcStore implements CheckpointStore {
    */
   public String explainRuns(RunQuery query) {
     return queries.plan(query, explainPrefix());
+  }
+
+  /**
+   * How the database plans a page of dead letters of {@code reason} (null: all) after {@code after}
+   * (null: the first), then the count by reason: for tests that check the indexes serve them.
+   */
+  public String explainDeadLetters(DeadLetterReason reason, String after) {
+    return ((JdbcDeadLetters) deadLetters).plan(reason, after, explainPrefix());
   }
 
   /** What a query is prefixed with for the database to explain its plan. */

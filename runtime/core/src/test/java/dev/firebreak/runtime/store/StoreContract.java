@@ -3,6 +3,7 @@ package dev.firebreak.runtime.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CheckpointStore;
 import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterPage;
 import dev.firebreak.runtime.DeadLetterQueue;
 import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunRecord;
@@ -17,6 +19,7 @@ import dev.firebreak.runtime.WorkflowStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -702,6 +705,92 @@ public abstract class StoreContract implements KeyValuesContract {
     assertTrue(deadLetters.discard("r2"));
     assertFalse(deadLetters.discard("r2"));
     assertEquals(1, deadLetters.size());
+  }
+
+  @Test
+  void deadLettersComeAPageAtATimeNewestFirstAndAreCountedByReason() {
+    Instant t = Instant.parse("2026-11-24T10:00:00Z");
+    // r1..r5 one second apart; r6 at r5's time (a tie, ordered by run id).
+    DeadLetterReason[] reasons = {
+      DeadLetterReason.RETRIES_EXHAUSTED,
+      DeadLetterReason.STEP_FAILED,
+      DeadLetterReason.RETRIES_EXHAUSTED,
+      DeadLetterReason.DEADLINE,
+      DeadLetterReason.RETRIES_EXHAUSTED
+    };
+    for (int i = 0; i < reasons.length; i++) {
+      deadLetters.add(
+          new DeadLetter(
+              "r" + (i + 1), "wf", "p", reasons[i], "s", 1, List.of("e"), t.plusSeconds(i)));
+    }
+    DeadLetter r6 =
+        new DeadLetter(
+            "r6",
+            "wf",
+            "p",
+            DeadLetterReason.RETRIES_EXHAUSTED,
+            "s",
+            1,
+            List.of("e"),
+            t.plusSeconds(4));
+    if (store.deadLetterQueue().isPresent()) {
+      store.open("r6", "wf", "p", "h", null);
+      store.fail("r6", WorkflowStatus.FAILED, r6); // the letter written with the run's end
+    } else {
+      deadLetters.add(r6);
+    }
+
+    List<String> seen = new ArrayList<>();
+    String after = null;
+    int pages = 0;
+    do {
+      DeadLetterPage page = deadLetters.page(null, 2, after);
+      assertTrue(page.letters().size() <= 2);
+      page.letters().forEach(d -> seen.add(d.runId()));
+      after = page.nextCursor();
+      pages++;
+    } while (after != null && pages < 10);
+    assertEquals(List.of("r6", "r5", "r4", "r3", "r2", "r1"), seen, "newest first, ties by id");
+    assertEquals(3, pages);
+
+    DeadLetterPage exhausted = deadLetters.page(DeadLetterReason.RETRIES_EXHAUSTED, 3, null);
+    assertEquals(
+        List.of("r6", "r5", "r3"), exhausted.letters().stream().map(DeadLetter::runId).toList());
+    DeadLetterPage rest =
+        deadLetters.page(DeadLetterReason.RETRIES_EXHAUSTED, 3, exhausted.nextCursor());
+    assertEquals(List.of("r1"), rest.letters().stream().map(DeadLetter::runId).toList());
+    assertNull(rest.nextCursor());
+    assertEquals(
+        Map.of(
+            DeadLetterReason.RETRIES_EXHAUSTED, 4L,
+            DeadLetterReason.STEP_FAILED, 1L,
+            DeadLetterReason.DEADLINE, 1L),
+        Map.copyOf(deadLetters.countByReason()));
+
+    // A replaced letter moves to its new reason and time; a discarded one leaves both lists.
+    deadLetters.add(
+        new DeadLetter(
+            "r1",
+            "wf",
+            "p",
+            DeadLetterReason.INVALID_INPUT,
+            "s",
+            1,
+            List.of("e"),
+            t.plusSeconds(9)));
+    assertTrue(deadLetters.discard("r5"));
+    assertEquals(
+        List.of("r1", "r6", "r4"),
+        deadLetters.page(null, 3, null).letters().stream().map(DeadLetter::runId).toList());
+    assertEquals(
+        Map.of(
+            DeadLetterReason.RETRIES_EXHAUSTED, 2L,
+            DeadLetterReason.STEP_FAILED, 1L,
+            DeadLetterReason.DEADLINE, 1L,
+            DeadLetterReason.INVALID_INPUT, 1L),
+        Map.copyOf(deadLetters.countByReason()));
+    assertThrows(IllegalArgumentException.class, () -> deadLetters.page(null, 0, null));
+    assertThrows(IllegalArgumentException.class, () -> deadLetters.page(null, 2, "not-a-cursor"));
   }
 
   @Test

@@ -243,14 +243,36 @@ final class RedisScripts {
           + "return 1";
 
   /**
+   * dlqIndex(ix, t, rt, id, member): the dead letter of run {@code id} listed newest first in the
+   * sorted set {@code t} ({@code <time ms, 13 digits>|<id>}) and by reason in {@code rt} ({@code
+   * <reason>|<time>|<id>}), both scored 0 and read by lex range; {@code ix} keeps each run's {@code
+   * rt} member, so that a replaced or discarded letter leaves both. An empty member only unlists.
+   */
+  static final String DLQ_INDEX =
+      "local function dlqIndex(ix, t, rt, id, member)\n"
+          + "  local old = redis.call('HGET', ix, id)\n"
+          + "  if old then\n"
+          + "    redis.call('ZREM', rt, old)\n"
+          + "    redis.call('ZREM', t, string.sub(old, string.find(old, '|', 1, true) + 1))\n"
+          + "    redis.call('HDEL', ix, id)\n"
+          + "  end\n"
+          + "  if member ~= '' then\n"
+          + "    redis.call('HSET', ix, id, member)\n"
+          + "    redis.call('ZADD', rt, 0, member)\n"
+          + "    redis.call('ZADD', t, 0, string.sub(member, string.find(member, '|', 1, true) + 1))\n"
+          + "  end\n"
+          + "end\n";
+
+  /**
    * KEYS: run, out, att, ord, open, ended, dlq, dlq:ord, dlq:seq, dlq:by. ARGV: id, status,
    * terminal, now ms, ttl s, has output, output, has dead letter, dead letter, its step's declaring
    * method (empty when unknown), the timeline to append, steps retrying, the breaker parked on
-   * (empty for none; an ended run is noted as neither). An ended run is refused (-4), and then no
-   * dead letter is written either.
+   * (empty for none; an ended run is noted as neither), the letter's {@link #DLQ_INDEX} member. An
+   * ended run is refused (-4), and then no dead letter is written either.
    */
   static final String SAVE_STATUS =
       CLAIM
+          + DLQ_INDEX
           + "if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end\n"
           + "if ended(KEYS[1]) then return -4 end\n"
           + "if not mine(KEYS[1]) then return -3 end\n"
@@ -279,6 +301,7 @@ final class RedisScripts {
           + "  if ARGV[10] == '' then redis.call('HDEL', KEYS[10], ARGV[1])\n"
           + "  else redis.call('HSET', KEYS[10], ARGV[1], ARGV[10]) end\n"
           + "  redis.call('ZADD', KEYS[8], redis.call('INCR', KEYS[9]), ARGV[1])\n"
+          + "  dlqIndex(P .. 'dlq:ix', P .. 'dlq:t', P .. 'dlq:rt', ARGV[1], ARGV[14])\n"
           + "end\n"
           + "return 1";
 
@@ -318,11 +341,14 @@ final class RedisScripts {
           + "return #ids";
 
   /**
-   * KEYS: dlq, dlq:ord, dlq:seq, dlq:by. ARGV: id, letter, its step's declaring method (empty when
-   * unknown). Replaces an earlier letter of the run, declaring method included.
+   * KEYS: dlq, dlq:ord, dlq:seq, dlq:by, dlq:ix, dlq:t, dlq:rt. ARGV: id, letter, its step's
+   * declaring method (empty when unknown), its {@link #DLQ_INDEX} member. Replaces an earlier
+   * letter of the run, declaring method and index entries included.
    */
   static final String DLQ_ADD =
-      "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+      DLQ_INDEX
+          + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+          + "dlqIndex(KEYS[5], KEYS[6], KEYS[7], ARGV[1], ARGV[4])\n"
           + "if ARGV[3] == '' then redis.call('HDEL', KEYS[4], ARGV[1])\n"
           + "else redis.call('HSET', KEYS[4], ARGV[1], ARGV[3]) end\n"
           + "redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])\n"
@@ -342,10 +368,22 @@ final class RedisScripts {
           + "end\n"
           + "return {letters, by}";
 
-  /** KEYS: dlq, dlq:ord, dlq:by. ARGV: id. */
+  /** KEYS: dlq, dlq:ord, dlq:by, dlq:ix, dlq:t, dlq:rt. ARGV: id. */
   static final String DLQ_DISCARD =
-      "local n = redis.call('HDEL', KEYS[1], ARGV[1])\n"
+      DLQ_INDEX
+          + "local n = redis.call('HDEL', KEYS[1], ARGV[1])\n"
+          + "dlqIndex(KEYS[4], KEYS[5], KEYS[6], ARGV[1], '')\n"
           + "redis.call('HDEL', KEYS[3], ARGV[1])\n"
           + "redis.call('ZREM', KEYS[2], ARGV[1])\n"
           + "return n";
+
+  /**
+   * KEYS: dlq, dlq:ix, dlq:t, dlq:rt. ARGV: id, member. Lists a letter written before the index
+   * existed, if it is still there.
+   */
+  static final String DLQ_REINDEX =
+      DLQ_INDEX
+          + "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
+          + "dlqIndex(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2])\n"
+          + "return 1";
 }

@@ -431,7 +431,8 @@ public final class RedisStore implements CheckpointStore {
                     bytes(letter != null ? letter.declaredBy() : ""),
                     bytes(notes.timelineJson()),
                     bytes(Integer.toString(notes.retrying())),
-                    bytes(notes.parkedOn() == null ? "" : notes.parkedOn())))),
+                    bytes(notes.parkedOn() == null ? "" : notes.parkedOn()),
+                    bytes(letter != null ? RedisDeadLetters.member(letter) : "")))),
         runId);
   }
 
