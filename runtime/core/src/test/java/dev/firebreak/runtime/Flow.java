@@ -18,6 +18,7 @@ public final class Flow {
   private final int inputs;
   private final List<StepDescriptor> steps = new ArrayList<>();
   private final List<StepBinding> bindings = new ArrayList<>();
+  private String workflow = "test.Flow";
   private Duration deadline;
   private List<dev.firebreak.runtime.CheckpointCodec<?>> inputCodecs = List.of();
   private dev.firebreak.runtime.CheckpointCodec<?> outputCodec;
@@ -66,6 +67,12 @@ public final class Flow {
     return this;
   }
 
+  /** The workflow the entry point belongs to; {@code test.Flow} by default. */
+  public Flow workflow(String workflow) {
+    this.workflow = workflow;
+    return this;
+  }
+
   public Flow deadline(Duration deadline) {
     this.deadline = deadline;
     return this;
@@ -104,7 +111,7 @@ public final class Flow {
     }
     int out = output != null ? output : inputs + steps.size() - 1;
     return new EntryPointPlan(
-        "test.Flow", name, in, steps, out, deadline, "hash-" + name, inputCodecs, outputCodec);
+        workflow, name, in, steps, out, deadline, "hash-" + name, inputCodecs, outputCodec);
   }
 
   public BoundEntryPoint bind(FirebreakRuntime runtime) {
