@@ -40,6 +40,8 @@ public final class Main {
           "                                                    failed runs, newest first, with their dead letters",
           "       firebreak-sample dlq replay <invoice> [--db FILE]",
           "       firebreak-sample dlq discard <invoice> [--db FILE]",
+          "       firebreak-sample console [--port P (default 9471)] [--seconds S] [--db FILE]",
+          "                                                    the operator console on 127.0.0.1 for FILE's runs",
           "       firebreak-sample remote [--invoices N (default 300)] [--seed S]",
           "                                                    the OCR agent in worker processes behind Redis Streams;",
           "                                                    one worker SIGKILLed mid-batch, lost and duplicate effects counted",
@@ -143,6 +145,13 @@ public final class Main {
           throw new UsageException("dlq needs list, replay or discard");
         }
         return DeadLettersCommand.execute(o.positional, o.limit, o.after, o.database, out);
+      case "console":
+        o.noPositional();
+        return ConsoleCommand.execute(
+            o.database,
+            args.contains("--port") ? o.port : ConsoleCommand.DEFAULT_PORT,
+            args.contains("--seconds") ? o.seconds : -1,
+            out);
       case "remote":
         o.noPositional();
         return remote(args.contains("--invoices") ? o.invoices : 300, o.seed, out);

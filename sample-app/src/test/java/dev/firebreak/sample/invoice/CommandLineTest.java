@@ -161,4 +161,49 @@ class CommandLineTest {
           bad.toString());
     }
   }
+
+  @Test
+  void theConsoleServesTheRunsABatchWrote() throws Exception {
+    String db = dir.resolve("console.db").toString();
+    run("run", "--invoices", "60", "--db", db);
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Thread serving =
+        new Thread(
+            () ->
+                Main.execute(
+                    List.of(
+                        "console", "--port", String.valueOf(port), "--seconds", "20", "--db", db),
+                    new PrintStream(printed, true, StandardCharsets.UTF_8)));
+    serving.start();
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.URI overview = java.net.URI.create("http://127.0.0.1:" + port + "/api/overview");
+      String body = null;
+      for (int i = 0; i < 200 && body == null; i++) {
+        try {
+          body =
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(overview).build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString())
+                  .body();
+        } catch (java.io.IOException notYet) {
+          Thread.sleep(50); // the console is starting: poll its port
+        }
+      }
+      assertTrue(body != null && body.contains("\"COMPLETED\":"), String.valueOf(body));
+      assertTrue(
+          body.contains("\"reason\":\"INVALID_INPUT\""), "the batch's dead letters: " + body);
+      String text = printed.toString(StandardCharsets.UTF_8);
+      assertTrue(text.contains("Firebreak console on http://127.0.0.1:" + port + "/"), text);
+      assertTrue(text.contains("token for actions (shown once): "), text);
+    } finally {
+      serving.interrupt();
+      serving.join(10_000);
+    }
+    assertFalse(serving.isAlive());
+  }
 }
