@@ -101,21 +101,34 @@ public final class ModelTokenMeters implements ChatModelListener {
   @Override
   public void onResponse(ChatModelResponseContext context) {
     try {
-      count(context.chatResponse());
+      count(context.chatResponse(), context.attributes());
     } catch (RuntimeException e) {
       LOG.warn("firebreak: tokens of a model's answer not counted", e);
     }
   }
 
-  private void count(ChatResponse response) {
+  /**
+   * Counts {@code response} for the model call on this thread or, for a streamed answer (which ends
+   * on the model's thread), the model and step its {@code attributes} name.
+   */
+  private void count(ChatResponse response, java.util.Map<Object, Object> attributes) {
     TokenUsage usage = response == null ? null : response.tokenUsage();
     if (usage == null) {
       return;
     }
     ModelCalls call = ModelCalls.current();
-    String model = call == null ? NONE : call.model();
-    String workflow = call == null || call.workflow() == null ? NONE : simple(call.workflow());
-    String step = call == null || call.step() == null ? NONE : call.step();
+    String model;
+    String workflow;
+    String step;
+    if (call == null && attributes.get(FirebreakStreamingChatModel.MODEL) instanceof String m) {
+      model = m;
+      workflow = simple(String.valueOf(attributes.get(FirebreakStreamingChatModel.WORKFLOW)));
+      step = String.valueOf(attributes.get(FirebreakStreamingChatModel.STEP));
+    } else {
+      model = call == null ? NONE : call.model();
+      workflow = call == null || call.workflow() == null ? NONE : simple(call.workflow());
+      step = call == null || call.step() == null ? NONE : call.step();
+    }
     long input = tokens(usage.inputTokenCount());
     long output = tokens(usage.outputTokenCount());
     if (input > 0) {

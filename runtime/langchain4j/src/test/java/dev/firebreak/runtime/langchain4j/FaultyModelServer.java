@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -17,8 +18,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which is what the tests judge a retry layer by.
  */
 final class FaultyModelServer implements AutoCloseable {
-  /** One reply: status, headers, body. */
-  record Reply(int status, Map<String, String> headers, String body) {
+  /**
+   * One reply: status, headers, body; or, for a streamed answer, the text's {@code pieces} sent as
+   * server-sent events {@code gapMillis} apart, then the usage and {@code [DONE]}.
+   */
+  record Reply(
+      int status, Map<String, String> headers, String body, List<String> pieces, long gapMillis) {
+    Reply(int status, Map<String, String> headers, String body) {
+      this(status, headers, body, null, 0);
+    }
+
+    /** A streamed answer of {@code pieces}, {@code gapMillis} apart, with usage 3 in, 2 out. */
+    static Reply stream(long gapMillis, String... pieces) {
+      return new Reply(200, Map.of(), "", List.of(pieces), gapMillis);
+    }
+
     static Reply answer(String content) {
       return answer(content, 1, 1);
     }
@@ -80,6 +94,10 @@ final class FaultyModelServer implements AutoCloseable {
             reply = standing;
           }
           reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+          if (reply.pieces() != null) {
+            stream(exchange, reply);
+            return;
+          }
           exchange.getResponseHeaders().add("Content-Type", "application/json");
           byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(reply.status(), body.length);
@@ -88,6 +106,42 @@ final class FaultyModelServer implements AutoCloseable {
           }
         });
     server.start();
+  }
+
+  private static void stream(com.sun.net.httpserver.HttpExchange exchange, Reply reply)
+      throws IOException {
+    exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (String piece : reply.pieces()) {
+        event(
+            out,
+            "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                + piece
+                + "\"},\"finish_reason\":null}]}");
+        Thread.sleep(reply.gapMillis());
+      }
+      event(
+          out,
+          "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+              + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+      event(
+          out,
+          "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+              + "\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,"
+              + "\"total_tokens\":5}}");
+      out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      // the client hung up: the stream ends here
+    }
+  }
+
+  private static void event(OutputStream out, String json) throws IOException {
+    out.write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   /** The base URL of its OpenAI-compatible API. */
