@@ -257,6 +257,27 @@ public final class FirebreakRuntime implements AutoCloseable {
   }
 
   /**
+   * Every node's circuit breakers, this node's as they are now and the others' as they last
+   * reported them to the store with their heartbeats (see {@link NodeBreakers}); with a store that
+   * keeps no values ({@link CheckpointStore#keyValues}) or no leases, this node alone.
+   */
+  public java.util.List<NodeBreakers> breakersByNode() {
+    String self = nodeId() == null ? "this process" : nodeId();
+    java.util.List<NodeBreakers> nodes = new java.util.ArrayList<>();
+    Optional<KeyValues> values = checkpointStore().keyValues();
+    if (values.isPresent() && nodeId() != null) {
+      for (NodeBreakers n : dev.firebreak.runtime.internal.BreakerReports.read(values.get())) {
+        if (!n.node().equals(self)) {
+          nodes.add(n);
+        }
+      }
+    }
+    nodes.add(new NodeBreakers(self, scheduler().now(), circuitBreakers()));
+    nodes.sort(java.util.Comparator.comparing(NodeBreakers::node));
+    return java.util.List.copyOf(nodes);
+  }
+
+  /**
    * Calls {@code call} through the circuit breaker {@code policy} names: the runtime's breaker of
    * that name, which steps naming it share, with its events and metrics (and its state across nodes
    * with {@link Builder#sharedBreakers}). While it is open the call fails fast with {@link

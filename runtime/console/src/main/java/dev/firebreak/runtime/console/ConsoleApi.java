@@ -10,16 +10,21 @@ import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunSummary;
 import dev.firebreak.runtime.WorkflowStatus;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the console's JSON endpoints answer, read from the runtime's store through its runs API and
- * dead-letter queue: every list a page, read through an index, never a scan of the store.
+ * dead-letter queue: every list a page read through an index, never a scan of the store; the
+ * counts, which read an index of every run, at most once per {@link ConsoleOptions#countsFor}.
  */
 final class ConsoleApi {
+  private static final Logger log = LoggerFactory.getLogger(ConsoleApi.class);
+
   /** A request refused with an HTTP status and a message for the person who sent it. */
   static final class Refused extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -39,42 +44,45 @@ final class ConsoleApi {
   static final int MAX_PAGE = 200;
 
   private final FirebreakRuntime runtime;
-  private final boolean showData;
-  private final Set<String> workflows;
+  private final ConsoleOptions options;
+  private final Views views;
   private final RunFilters filters;
+  private final Letters letters;
   private final Cached<Map<WorkflowStatus, Long>> statusCounts;
   private final Cached<Map<DeadLetterReason, Long>> reasonCounts;
+  private final Cached<Integer> letterCount;
 
-  ConsoleApi(
-      FirebreakRuntime runtime, boolean showData, Set<String> workflows, long countsTtlNanos) {
+  ConsoleApi(FirebreakRuntime runtime, ConsoleOptions options) {
     this.runtime = runtime;
-    this.showData = showData;
-    this.workflows = workflows;
-    this.filters = new RunFilters(workflows);
-    this.statusCounts =
-        new Cached<>(() -> runtime.runs().countByStatus(), countsTtlNanos, System::nanoTime);
+    this.options = options;
+    this.views = new Views(options);
+    this.filters = new RunFilters(options.workflow());
+    this.letters = new Letters(runtime, options.workflow());
+    long ttl = options.countsFor().toNanos();
+    this.statusCounts = new Cached<>(() -> runtime.runs().countByStatus(), ttl, System::nanoTime);
     this.reasonCounts =
-        new Cached<>(() -> runtime.deadLetters().countByReason(), countsTtlNanos, System::nanoTime);
+        new Cached<>(() -> runtime.deadLetters().countByReason(), ttl, System::nanoTime);
+    this.letterCount = new Cached<>(() -> runtime.deadLetters().size(), ttl, System::nanoTime);
   }
 
   /** The landing page: counts by status, the latest dead letters, the meters' values. */
   byte[] overview() {
     Map<WorkflowStatus, Long> counts = statusCounts.get();
-    DeadLetterPage latest = runtime.deadLetters().page(null, LATEST_LETTERS, null);
+    DeadLetterPage latest = letters.page(null, LATEST_LETTERS, null);
     try (Json j = new Json()) {
-      j.object().field("node", runtime.nodeId()).field("showData", showData);
-      j.strings("workflows", workflows.stream().sorted().toList());
+      j.object()
+          .field("node", runtime.nodeId())
+          .field("showData", options.showData())
+          .field("workflow", options.workflow());
       j.object("counts");
       counts.forEach((status, n) -> j.field(status.name(), n));
       j.end();
       j.array("latestDeadLetters");
       for (DeadLetter letter : latest.letters()) {
-        if (visible(letter.workflow())) {
-          Views.letter(j, letter, false);
-        }
+        views.letter(j, letter);
       }
       j.end();
-      Views.meters(j, runtime);
+      views.meters(j, runtime, letterCount.get());
       return j.end().bytes();
     }
   }
@@ -90,8 +98,8 @@ final class ConsoleApi {
       if (id != null) {
         checkedId(id);
         Optional<RunDetails> run = runtime.runs().find(id);
-        if (run.isPresent() && visible(run.get().run().workflow())) {
-          Views.summary(j, run.get().run(), false);
+        if (run.isPresent() && options.shows(run.get().run().workflow())) {
+          views.summary(j, run.get().run());
         }
       } else {
         RunPage page;
@@ -101,9 +109,7 @@ final class ConsoleApi {
           throw new Refused(400, e.getMessage());
         }
         for (RunSummary run : page.runs()) {
-          if (visible(run.workflow())) {
-            Views.summary(j, run, false);
-          }
+          views.summary(j, run);
         }
         next = page.nextCursor();
       }
@@ -118,16 +124,19 @@ final class ConsoleApi {
     RunDetails run =
         runtime
             .runs()
-            .find(runId, showData)
-            .filter(r -> visible(r.run().workflow()))
+            .find(runId, options.showData())
+            .filter(r -> options.shows(r.run().workflow()))
             .orElseThrow(() -> new Refused(404, "no run " + RunIds.forLog(runId)));
     try (Json j = new Json()) {
-      Views.details(j, run, showData);
+      views.details(j, run);
       return j.bytes();
     }
   }
 
-  /** Dead letters by reason, and a page of them, newest first. */
+  /**
+   * A page of dead letters, newest first, and (on a console of every workflow) their counts by
+   * reason.
+   */
   byte[] deadLetters(Query query) {
     DeadLetterReason reason = reason(query.one("reason"));
     int limit = query.number("limit", 1, MAX_PAGE, 50);
@@ -135,72 +144,77 @@ final class ConsoleApi {
     query.only();
     DeadLetterPage page;
     try {
-      page = runtime.deadLetters().page(reason, limit, after);
+      page = letters.page(reason, limit, after);
     } catch (IllegalArgumentException e) {
       throw new Refused(400, e.getMessage());
     }
-    Map<DeadLetterReason, Long> byReason =
-        new LinkedHashMap<>(runtime.deadLetters().countByReason());
     try (Json j = new Json()) {
-      j.object().object("byReason");
-      byReason.forEach((r, n) -> j.field(r.name(), n));
-      j.end().array("letters");
+      j.object();
+      if (options.workflow() == null) {
+        j.object("byReason");
+        reasonCounts.get().forEach((r, n) -> j.field(r.name(), n));
+        j.end();
+      } else {
+        j.nullField("byReason"); // counted over every workflow: not this console's to show
+      }
+      j.array("letters");
       for (DeadLetter letter : page.letters()) {
-        if (visible(letter.workflow())) {
-          Views.letter(j, letter, showData);
-        }
+        views.letter(j, letter);
       }
       j.end().field("next", page.nextCursor());
       return j.end().bytes();
     }
   }
 
-  /** The breakers: this node's states, the store's shared records, the runs parked on each. */
+  /** The breakers: every node's states, the store's shared records, the runs parked on each. */
   byte[] breakers() {
     try (Json j = new Json()) {
-      Views.breakers(j, runtime);
+      views.breakers(j, runtime);
       return j.bytes();
     }
   }
 
   /** Replays each named run from its dead letter, without waiting for the replays to end. */
   byte[] replay(Set<String> runIds) {
-    statusCounts.clear();
-    reasonCounts.clear();
-    try (Json j = new Json()) {
-      j.object().array("results");
-      for (String runId : runIds) {
-        j.object().field("runId", runId);
-        try {
-          letterOf(runId);
+    return each(
+        runIds,
+        runId -> {
           runtime.replay(runId);
-          j.field("ok", true).field("message", "replaying");
-        } catch (Refused | IllegalArgumentException | IllegalStateException e) {
-          j.field("ok", false).field("message", e.getMessage());
-        }
-        j.end();
-      }
-      return j.end().end().bytes();
-    }
+          return "replaying";
+        });
   }
 
   /** Drops each named run's dead letter; the run stays failed in the store. */
   byte[] discard(Set<String> runIds) {
-    statusCounts.clear();
-    reasonCounts.clear();
+    return each(
+        runIds, runId -> runtime.deadLetters().discard(runId) ? "discarded" : "no dead letter");
+  }
+
+  private interface Action {
+    String apply(String runId);
+  }
+
+  /** {@code action} on each run that has a dead letter here, each with its own outcome. */
+  private byte[] each(Set<String> runIds, Action action) {
     try (Json j = new Json()) {
       j.object().array("results");
       for (String runId : runIds) {
         j.object().field("runId", runId);
         try {
           letterOf(runId);
-          boolean discarded = runtime.deadLetters().discard(runId);
-          j.field("ok", discarded).field("message", discarded ? "discarded" : "no dead letter");
-        } catch (Refused | IllegalArgumentException e) {
+          String done = action.apply(runId);
+          j.field("ok", !done.equals("no dead letter")).field("message", done);
+        } catch (Refused | IllegalArgumentException | IllegalStateException e) {
           j.field("ok", false).field("message", e.getMessage());
+        } catch (RuntimeException e) {
+          log.warn("console: action on run {} failed", RunIds.forLog(runId), e);
+          j.field("ok", false).field("message", "failed; the server's log says why");
         }
         j.end();
       }
+      statusCounts.clear();
+      reasonCounts.clear();
+      letterCount.clear();
       return j.end().end().bytes();
     }
   }
@@ -210,7 +224,7 @@ final class ConsoleApi {
     return runtime
         .deadLetters()
         .find(runId)
-        .filter(d -> visible(d.workflow()))
+        .filter(d -> options.shows(d.workflow()))
         .orElseThrow(() -> new Refused(404, "no dead letter for run " + RunIds.forLog(runId)));
   }
 
@@ -222,10 +236,6 @@ final class ConsoleApi {
     }
   }
 
-  private boolean visible(String workflow) {
-    return workflows.isEmpty() || workflows.contains(workflow);
-  }
-
   private static DeadLetterReason reason(String name) {
     if (name == null) {
       return null;
@@ -234,11 +244,7 @@ final class ConsoleApi {
       return DeadLetterReason.valueOf(name);
     } catch (IllegalArgumentException e) {
       throw new Refused(
-          400,
-          "reason is one of "
-              + java.util.Arrays.toString(DeadLetterReason.values())
-              + ", not "
-              + name);
+          400, "reason is one of " + Arrays.toString(DeadLetterReason.values()) + ", not " + name);
     }
   }
 }

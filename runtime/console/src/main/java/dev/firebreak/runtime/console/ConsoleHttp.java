@@ -35,11 +35,13 @@ final class ConsoleHttp implements HttpHandler {
   private final ConsoleApi api;
   private final byte[] token;
   private final HttpServer server;
+  private final Set<String> allowedHosts;
 
-  ConsoleHttp(ConsoleApi api, String token, HttpServer server) {
+  ConsoleHttp(ConsoleApi api, String token, HttpServer server, Set<String> allowedHosts) {
     this.api = api;
     this.token = token.getBytes(StandardCharsets.US_ASCII);
     this.server = server;
+    this.allowedHosts = allowedHosts;
   }
 
   static Thread thread(Runnable r) {
@@ -105,7 +107,8 @@ final class ConsoleHttp implements HttpHandler {
         if (path.startsWith("/api/runs/")) {
           onlyMethod(method, "GET");
           query.only();
-          return Reply.json(api.run(Query.decode(path.substring("/api/runs/".length()))));
+          // The decoded path: %XX escapes only (a '+' is a '+'), checked by the run-id rules.
+          return Reply.json(api.run(uri.getPath().substring("/api/runs/".length())));
         }
         throw new ConsoleApi.Refused(404, "no such endpoint: " + path);
     }
@@ -141,23 +144,23 @@ final class ConsoleHttp implements HttpHandler {
   }
 
   /**
-   * Refuses a request whose Host header names another server: the console answers only to the names
-   * of the address it listens on.
+   * Refuses a request whose Host header names another server: the console answers only to the
+   * address it listens on, to {@code localhost} when that is loopback, and to the allowed hosts.
    */
   private void checkHost(HttpExchange exchange) {
     String host = exchange.getRequestHeaders().getFirst("Host");
     int port = server.getAddress().getPort();
-    String bound = server.getAddress().getAddress().getHostAddress();
-    boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
+    java.net.InetAddress address = server.getAddress().getAddress();
+    String bound = address.getHostAddress();
+    String given = host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
     boolean ok =
-        host != null
-            && (host.equals(bound + ":" + port)
-                || host.equals("[" + bound + "]:" + port)
-                || (loopback
-                    && (host.equals("localhost:" + port)
-                        || host.equals("127.0.0.1:" + port)
-                        || host.equals("[::1]:" + port)))
-                || (!loopback && host.endsWith(":" + port)));
+        given.equals(bound + ":" + port)
+            || given.equals("[" + bound + "]:" + port)
+            || allowedHosts.contains(given)
+            || (address.isLoopbackAddress()
+                && (given.equals("localhost:" + port)
+                    || given.equals("127.0.0.1:" + port)
+                    || given.equals("[::1]:" + port)));
     if (!ok) {
       throw new ConsoleApi.Refused(403, "this console does not answer for host " + host);
     }
@@ -170,6 +173,7 @@ final class ConsoleHttp implements HttpHandler {
   }
 
   private static void send(HttpExchange exchange, Reply reply) throws IOException {
+    boolean head = "HEAD".equals(exchange.getRequestMethod());
     var headers = exchange.getResponseHeaders();
     headers.set("Content-Type", reply.contentType());
     headers.set("Cache-Control", "no-store");
@@ -182,6 +186,10 @@ final class ConsoleHttp implements HttpHandler {
             + " connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'");
     if (reply.status() == 405) {
       headers.set("Allow", "GET, POST");
+    }
+    if (head) {
+      exchange.sendResponseHeaders(reply.status(), -1); // a HEAD answer has no body
+      return;
     }
     exchange.sendResponseHeaders(reply.status(), reply.body().length);
     try (OutputStream out = exchange.getResponseBody()) {

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +28,7 @@ import java.util.concurrent.Executors;
  * <p>Safe by default: it binds 127.0.0.1; an action that changes something (replay, discard) needs
  * the console's token in the {@code X-Firebreak-Token} header (a cross-site page cannot send one)
  * and is refused from another origin; a run's inputs and outputs are left out unless {@link
- * Builder#showData} enables them; {@link Builder#workflows} limits what it shows to some workflows.
+ * Builder#showData} enables them; {@link Builder#workflow} limits what it shows to one workflow.
  */
 public final class FirebreakConsole implements AutoCloseable {
   /** The port a console listens on when none is given. */
@@ -78,11 +77,16 @@ public final class FirebreakConsole implements AutoCloseable {
     return token;
   }
 
-  /** Stops serving at once: an action in progress still ends, its reply may not reach its page. */
+  /** Stops serving; an action in progress gets up to 5 s to end. */
   @Override
   public void close() {
     server.stop(0);
-    executor.shutdownNow();
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public static final class Builder {
@@ -91,7 +95,9 @@ public final class FirebreakConsole implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private String token;
     private boolean showData;
-    private final Set<String> workflows = new LinkedHashSet<>();
+    private boolean showErrorMessages = true;
+    private String workflow;
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
     private PrintStream announce = System.err;
     private java.time.Duration countsFor = java.time.Duration.ofSeconds(2);
 
@@ -141,11 +147,37 @@ public final class FirebreakConsole implements AutoCloseable {
     }
 
     /**
-     * Shows only the runs of these workflows (their interfaces' qualified names); a run of another
-     * is answered as if it did not exist. All workflows by default.
+     * Whether error chains keep their messages (on by default); off, each failure shows its type
+     * alone, for services whose messages repeat personal data from the inputs.
      */
-    public Builder workflows(String... workflows) {
-      this.workflows.addAll(List.of(workflows));
+    public Builder showErrorMessages(boolean showErrorMessages) {
+      this.showErrorMessages = showErrorMessages;
+      return this;
+    }
+
+    /**
+     * Shows only the runs of {@code workflow} (its interface's qualified name): every list is read
+     * through the index by workflow, a run or letter of another is answered as if it did not exist,
+     * and counts over every workflow are left out. All workflows by default.
+     */
+    public Builder workflow(String workflow) {
+      this.workflow = Objects.requireNonNull(workflow, "workflow");
+      return this;
+    }
+
+    /**
+     * {@code Host} headers to answer besides the bound address (and, on loopback, {@code
+     * localhost}), each {@code name:port}: the names a proxy in front of the console forwards. A
+     * request naming another host is refused, so that a page elsewhere cannot reach the console by
+     * rebinding its own name to the console's address.
+     */
+    public Builder allowedHosts(String... hosts) {
+      for (String h : hosts) {
+        if (!h.matches("[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}")) {
+          throw new IllegalArgumentException("an allowed host is name:port, not " + h);
+        }
+        allowedHosts.add(h.toLowerCase(java.util.Locale.ROOT));
+      }
       return this;
     }
 
@@ -184,9 +216,11 @@ public final class FirebreakConsole implements AutoCloseable {
       }
       ExecutorService executor = Executors.newFixedThreadPool(4, ConsoleHttp::thread);
       server.setExecutor(executor);
-      ConsoleApi api =
-          new ConsoleApi(runtime, showData, Set.copyOf(workflows), countsFor.toNanos());
-      server.createContext("/", new ConsoleHttp(api, key, server));
+      ConsoleOptions options =
+          new ConsoleOptions(
+              showData, showErrorMessages, workflow, countsFor, Set.copyOf(allowedHosts));
+      ConsoleApi api = new ConsoleApi(runtime, options);
+      server.createContext("/", new ConsoleHttp(api, key, server, options.allowedHosts()));
       server.start();
       FirebreakConsole console = new FirebreakConsole(server, executor, key);
       if (generated) {

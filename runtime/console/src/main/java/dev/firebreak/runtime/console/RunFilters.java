@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The runs list's filters as query parameters, read into a {@link RunQuery}: {@code status}
@@ -17,10 +16,11 @@ import java.util.Set;
  * midnight UTC), {@code limit} and {@code after} (the previous page's {@code next}).
  */
 final class RunFilters {
-  private final Set<String> workflows;
+  /** The one workflow a console shows, which every query names; null for all. */
+  private final String scope;
 
-  RunFilters(Set<String> workflows) {
-    this.workflows = workflows;
+  RunFilters(String scope) {
+    this.scope = scope;
   }
 
   RunQuery parse(Query q, int maxLimit) {
@@ -36,8 +36,11 @@ final class RunFilters {
     Instant before = time(q.one("before"), "before");
     int limit = q.number("limit", 1, maxLimit, 50);
     String after = q.one("after");
-    if (workflow != null && !workflows.isEmpty() && !workflows.contains(workflow)) {
-      throw new ConsoleApi.Refused(400, "this console does not show workflow " + workflow);
+    if (scope != null) {
+      if (workflow != null && !workflow.equals(scope)) {
+        throw new ConsoleApi.Refused(400, "this console does not show workflow " + workflow);
+      }
+      workflow = scope; // through the index by workflow: no page holds another workflow's run
     }
     try {
       RunQuery query = RunQuery.all().limit(limit);

@@ -4,35 +4,38 @@ import dev.firebreak.runtime.BreakerBoard;
 import dev.firebreak.runtime.CircuitBreakerState;
 import dev.firebreak.runtime.DeadLetter;
 import dev.firebreak.runtime.FirebreakRuntime;
+import dev.firebreak.runtime.NodeBreakers;
 import dev.firebreak.runtime.RunDetails;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
 import dev.firebreak.runtime.RunSummary;
 import dev.firebreak.runtime.TimelineEntry;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
 
-/** The console's JSON for runs, dead letters, breakers and meters. */
+/** The console's JSON for runs, dead letters, breakers and meters, as its options allow. */
 final class Views {
   /** Past this many runs parked on one breaker, the console says "at least". */
   static final int PARKED_COUNT_CAP = 1_000;
 
-  private Views() {}
+  private final ConsoleOptions options;
 
-  static void summary(Json j, RunSummary run, boolean data) {
+  Views(ConsoleOptions options) {
+    this.options = options;
+  }
+
+  void summary(Json j, RunSummary run) {
     j.object();
     summaryFields(j, run);
-    if (data) {
-      j.field("inputs", run.inputsJson().orElse(null))
-          .field("output", run.outputJson().orElse(null));
-    }
     j.end();
   }
 
-  static void details(Json j, RunDetails run, boolean data) {
+  void details(Json j, RunDetails run) {
+    boolean data = options.showData();
     j.object().object("run");
     summaryFields(j, run.run());
     if (data) {
@@ -59,7 +62,7 @@ final class Views {
           .field("attempt", e.attempt())
           .field("tookMillis", e.took())
           .field("detail", e.detail())
-          .strings("errorChain", e.errorChain())
+          .strings("errorChain", errors(e.errorChain()))
           .end();
     }
     j.end();
@@ -67,7 +70,7 @@ final class Views {
       j.nullField("deadLetter");
     } else {
       j.object("deadLetter");
-      letterFields(j, run.deadLetter(), data);
+      letterFields(j, run.deadLetter());
       j.end();
     }
     j.end();
@@ -85,13 +88,13 @@ final class Views {
         .field("parkedOn", run.parkedOn());
   }
 
-  static void letter(Json j, DeadLetter d, boolean data) {
+  void letter(Json j, DeadLetter d) {
     j.object();
-    letterFields(j, d, data);
+    letterFields(j, d);
     j.end();
   }
 
-  static void letterFields(Json j, DeadLetter d, boolean data) {
+  private void letterFields(Json j, DeadLetter d) {
     j.field("runId", d.runId())
         .field("workflow", d.workflow())
         .field("entryPoint", d.entryPoint())
@@ -100,52 +103,79 @@ final class Views {
         .field("declaredBy", d.declaredBy())
         .field("attempts", d.attempts())
         .field("at", d.time())
-        .strings("errorChain", d.errorChain());
-    if (data) {
+        .strings("errorChain", errors(d.errorChain()));
+    if (options.showData()) {
       j.field("inputs", d.inputsJson().orElse(null));
     }
   }
 
+  /** An error chain as shown: whole, or (messages hidden) each failure's type alone. */
+  private List<String> errors(List<String> chain) {
+    if (options.showErrorMessages()) {
+      return chain;
+    }
+    return chain.stream()
+        .map(
+            line -> {
+              int colon = line.indexOf(": ");
+              return colon < 0 ? line : line.substring(0, colon);
+            })
+        .toList();
+  }
+
   /**
-   * The values of firebreak-micrometer's gauges for this runtime, under their meter names, and the
-   * runs by status as the store counts them ({@code firebreak.runs} counts ends since start).
+   * The values of firebreak-micrometer's gauges for this runtime, under their meter names: the dead
+   * letters waiting ({@code letters}, counted at most once per {@code countsFor}), the runs in
+   * flight here, the breakers open here.
    */
-  static void meters(Json j, FirebreakRuntime runtime) {
+  void meters(Json j, FirebreakRuntime runtime, int letters) {
     SortedMap<String, CircuitBreakerState> breakers = runtime.circuitBreakers();
     long open = breakers.values().stream().filter(s -> s == CircuitBreakerState.OPEN).count();
     j.object("meters")
-        .field("firebreak.deadletters", runtime.deadLetters().size())
+        .field("firebreak.deadletters", letters)
         .field("firebreak.runs.inflight", runtime.inFlightRuns())
         .field("firebreak.breakers.open", open)
         .end();
   }
 
   /**
-   * Each breaker this node knows, with its state here, its shared record if the store keeps them,
-   * and how many runs the store shows parked on it (every node's).
+   * Each breaker any node reported, with its state on each node (as of that node's report), its
+   * shared record if the store keeps them, and the runs parked on it here and in the store.
    */
-  static void breakers(Json j, FirebreakRuntime runtime) {
-    SortedMap<String, CircuitBreakerState> local = runtime.circuitBreakers();
+  void breakers(Json j, FirebreakRuntime runtime) {
+    List<NodeBreakers> nodes = runtime.breakersByNode();
+    TreeSet<String> names = new TreeSet<>(runtime.circuitBreakers().keySet());
+    nodes.forEach(n -> names.addAll(n.states().keySet()));
     Optional<BreakerBoard> board = runtime.checkpointStore().breakerBoard();
-    TreeSet<String> names = new TreeSet<>(local.keySet());
-    Map<String, BreakerBoard.Entry> shared = new java.util.HashMap<>();
-    if (board.isPresent()) {
+    Map<String, BreakerBoard.Entry> shared = new HashMap<>();
+    if (board.isPresent() && !names.isEmpty()) {
       for (BreakerBoard.Entry e : board.get().read(List.copyOf(names))) {
         shared.put(e.name(), e);
       }
     }
-    j.object().field("node", runtime.nodeId()).field("shared", board.isPresent()).array("breakers");
+    j.object().field("node", runtime.nodeId()).array("nodes");
+    for (NodeBreakers n : nodes) {
+      j.object().field("node", n.node()).field("reportedAt", n.reportedAt()).end();
+    }
+    j.end().array("breakers");
     for (String name : names) {
-      j.object()
-          .field("name", name)
-          .field("state", local.get(name).name())
-          .field("parkedHere", runtime.parkedRuns(name));
+      j.object().field("name", name).object("states");
+      for (NodeBreakers n : nodes) {
+        CircuitBreakerState state = n.states().get(name);
+        if (state != null) {
+          j.field(n.node(), state.name());
+        }
+      }
+      j.end();
       BreakerBoard.Entry e = shared.get(name);
-      if (e != null) {
+      if (e != null && e.version() > 0) {
         j.field("sharedState", e.state().name());
       }
       int parked = parkedInStore(runtime, name);
-      j.field("parkedInStore", parked).field("parkedAtLeast", parked >= PARKED_COUNT_CAP).end();
+      j.field("parkedHere", runtime.parkedRuns(name))
+          .field("parkedInStore", parked)
+          .field("parkedAtLeast", parked >= PARKED_COUNT_CAP)
+          .end();
     }
     j.end().end();
   }

@@ -79,7 +79,7 @@ async function overview() {
     el('h2', {text: 'Meters (as firebreak-micrometer reports them)'}),
     table('meters', ['Meter', 'Value'], meters),
     el('p', {class: 'muted', text: 'Node ' + (o.node || '(no leases)') +
-      (o.workflows.length ? '; showing ' + o.workflows.join(', ') : '') +
+      (o.workflow ? '; showing ' + o.workflow + ' (counts: every workflow)' : '') +
       (o.showData ? '; inputs and outputs shown' : '; inputs and outputs hidden')})
   ];
 }
@@ -157,8 +157,8 @@ async function run(runId) {
         result));
   }
   if (r.status === 'RUNNING' || r.status === 'PARKED') {
-    const here = location.hash;
-    setTimeout(() => { if (location.hash === here) route(); }, 1000); // watch it go on
+    const shown = generation;
+    setTimeout(() => { if (generation === shown) route(); }, 1000); // watch it go on
   }
   if (d.dataShown) {
     parts.push(el('h2', {text: 'Data'}), el('pre', {class: 'data', id: 'run-data',
@@ -171,9 +171,11 @@ async function run(runId) {
 async function deadLetters(params) {
   const page = await api('dead-letters' + (params.toString() ? '?' + params : ''));
   const reason = params.get('reason');
-  const groups = Object.entries(page.byReason).map(([r, n]) => el('a', {class: 'card' + (r === reason ? ' active' : ''),
-    id: 'reason-' + r, href: '#/dead-letters?reason=' + r}, el('span', {class: 'n', text: String(n)}), r));
-  groups.unshift(el('a', {class: 'card', id: 'reason-all', href: '#/dead-letters'}, el('span', {class: 'n', text: String(Object.values(page.byReason).reduce((a, b) => a + b, 0))}), 'all'));
+  const counts = page.byReason; // null on a console of one workflow: counted over every workflow
+  const groups = counts ? Object.entries(counts).map(([r, n]) => el('a', {class: 'card' + (r === reason ? ' active' : ''),
+    id: 'reason-' + r, href: '#/dead-letters?reason=' + r}, el('span', {class: 'n', text: String(n)}), r)) : [];
+  groups.unshift(el('a', {class: 'card', id: 'reason-all', href: '#/dead-letters'},
+    el('span', {class: 'n', text: counts ? String(Object.values(counts).reduce((a, b) => a + b, 0)) : '·'}), 'all'));
   const rows = page.letters.map(d => el('tr', {},
     el('td', {}, el('input', {type: 'checkbox', class: 'select-letter', value: d.runId, id: 'select-' + d.runId})),
     el('td', {}, runLink(d.runId)), el('td', {text: d.reason}), el('td', {text: d.workflow}),
@@ -197,13 +199,18 @@ async function deadLetters(params) {
 
 async function breakers() {
   const b = await api('breakers');
+  const nodes = b.nodes.map(n => n.node);
   const rows = b.breakers.map(x => el('tr', {id: 'breaker-' + x.name},
-    el('td', {text: x.name}), el('td', {class: 'state', text: x.state}), el('td', {text: x.sharedState || '—'}),
-    el('td', {text: String(x.parkedHere)}),
+    el('td', {text: x.name}),
+    ...nodes.map(n => el('td', {class: 'state', text: x.states[n] || '—'})),
+    el('td', {text: x.sharedState || '—'}), el('td', {text: String(x.parkedHere)}),
     el('td', {}, el('a', {href: '#/runs?parkedOn=' + encodeURIComponent(x.name), text: (x.parkedAtLeast ? '≥ ' : '') + x.parkedInStore}))));
+  const reported = b.nodes.map(n => el('li', {text: n.node + (n.node === b.node ? ' (this one)' : '') + ': reported ' + when(n.reportedAt)}));
   return [el('h2', {text: 'Circuit breakers'}),
-    rows.length ? table('breakers-table', ['Breaker', 'State on node ' + (b.node || ''), 'Shared state', 'Parked here', 'Parked, every node'], rows)
-                : el('p', {class: 'muted', id: 'breakers-table', text: 'No breaker has been used on this node yet.'})];
+    rows.length ? table('breakers-table', ['Breaker', ...nodes.map(n => 'On ' + n), 'Shared state', 'Parked here', 'Parked, every node'], rows)
+                : el('p', {class: 'muted', id: 'breakers-table', text: 'No node has used a breaker yet.'}),
+    el('h2', {text: 'Nodes'}), el('ul', {id: 'nodes'}, ...reported),
+    el('p', {class: 'muted', text: 'A node reports its breakers with its heartbeat when one changes, and at least every minute: an older report is a node gone.'})];
 }
 
 async function runAction(action, runIds, result) {
@@ -226,7 +233,11 @@ async function runAction(action, runIds, result) {
 // ------------------------------------------------------------------------------------------------
 // Routing
 
+// Each route bumps it: an answer that comes back after a newer route started is dropped.
+let generation = 0;
+
 async function route() {
+  const mine = ++generation;
   const hash = location.hash || '#/';
   const [path, query] = hash.substring(1).split('?');
   const params = new URLSearchParams(query || '');
@@ -241,11 +252,12 @@ async function route() {
     else if (path === '/dead-letters') parts = await deadLetters(params);
     else if (path === '/breakers') parts = await breakers();
     else throw new Error('no such view: ' + path);
+    if (mine !== generation) return;
     view.replaceChildren(...parts.filter(p => p));
     view.dataset.view = path;
     showError('');
   } catch (e) {
-    showError(e.message);
+    if (mine === generation) showError(e.message);
   }
 }
 

@@ -60,6 +60,9 @@ final class Node {
   private volatile boolean sweeping = true;
   private final ConcurrentLinkedQueue<Runnable> waitingForTrust = new ConcurrentLinkedQueue<>();
 
+  /** This node's breaker states in the store, for consoles; null if the store keeps no values. */
+  private final BreakerReports reports;
+
   Node(Engine engine, String id, Duration lease) {
     this.engine = engine;
     this.scheduler = engine.scheduler;
@@ -68,6 +71,7 @@ final class Node {
     this.intervalNanos = leaseNanos / 3;
     this.trustedNanos = leaseNanos - intervalNanos;
     this.trustedUntil = Long.MIN_VALUE;
+    this.reports = engine.journal.keyValues().map(v -> new BreakerReports(v, id)).orElse(null);
     ThreadPoolExecutor single =
         new ThreadPoolExecutor(
             1,
@@ -208,6 +212,7 @@ final class Node {
     everBeat = true;
     trustedUntil = start + trustedNanos;
     releaseWaiting();
+    report();
     if (sweeping && scheduler.nanoTime() - continuousSince >= leaseNanos) {
       sweep();
     }
@@ -248,6 +253,18 @@ final class Node {
     return true;
   }
 
+  /** Reports this node's breaker states to the store; a failure costs only the report. */
+  private void report() {
+    if (reports == null) {
+      return;
+    }
+    try {
+      reports.publish(engine.breakerStates(), scheduler.now());
+    } catch (RuntimeException e) {
+      log.debug("node {}: breaker states not reported", id, e);
+    }
+  }
+
   /** Takes over runs of gone nodes, within the free admission capacity, and starts them. */
   private void sweep() {
     int room = Math.min(SWEEP_BATCH, engine.maxInFlightRuns - engine.inFlightRuns());
@@ -276,6 +293,13 @@ final class Node {
       thread.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (reports != null) {
+      try {
+        reports.remove();
+      } catch (RuntimeException e) {
+        log.debug("node {}: breaker report not taken away", id, e);
+      }
     }
   }
 }

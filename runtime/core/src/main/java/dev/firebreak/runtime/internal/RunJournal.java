@@ -67,6 +67,11 @@ final class RunJournal {
    */
   private final boolean deadLettersInStore;
 
+  /** The store's values by key, if it keeps them. */
+  java.util.Optional<dev.firebreak.runtime.KeyValues> keyValues() {
+    return store.keyValues();
+  }
+
   RunJournal(CheckpointStore store, DeadLetterQueue deadLetters, Scheduler scheduler) {
     this.store = store;
     this.scheduler = scheduler;

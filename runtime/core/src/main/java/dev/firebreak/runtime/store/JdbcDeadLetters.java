@@ -135,8 +135,8 @@ final class JdbcDeadLetters implements DeadLetterQueue {
       params.add(reason.name());
     }
     if (from != null) {
-      sql.append(" AND (time < ? OR (time = ? AND run_id < ?))");
-      params.add(from.time());
+      // A row value, which both databases read as one bound of the index's range.
+      sql.append(" AND (time, run_id) < (?, ?)");
       params.add(from.time());
       params.add(from.runId());
     }
@@ -146,24 +146,21 @@ final class JdbcDeadLetters implements DeadLetterQueue {
   }
 
   /**
-   * The database's plan of {@link #page} ({@code explain} prefixed), and of the count by reason.
+   * The database's plan ({@code explain} prefixed) of {@link #page}, or with {@code count} set, of
+   * the count by reason.
    */
-  String plan(DeadLetterReason reason, String after, String explain) {
+  String plan(DeadLetterReason reason, String after, boolean count, String explain) {
     List<Object> params = new ArrayList<>();
-    String sql = explain + pageSql(reason, 50, after, params);
+    String sql = explain + (count ? COUNT_BY_REASON : pageSql(reason, 50, after, params));
     return store.read(
         c -> {
           StringBuilder plan = new StringBuilder();
-          for (String query : List.of(sql, explain + COUNT_BY_REASON)) {
-            try (PreparedStatement q = c.prepareStatement(query)) {
-              if (query == sql) {
-                bind(q, params);
-              }
-              try (ResultSet rs = q.executeQuery()) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                  plan.append(rs.getString(columns)).append('\n');
-                }
+          try (PreparedStatement q = c.prepareStatement(sql)) {
+            bind(q, params);
+            try (ResultSet rs = q.executeQuery()) {
+              int columns = rs.getMetaData().getColumnCount();
+              while (rs.next()) {
+                plan.append(rs.getString(columns)).append('\n');
               }
             }
           }

@@ -233,10 +233,15 @@ public abstract class JdbcStore implements CheckpointStore {
 
   /**
    * How the database plans a page of dead letters of {@code reason} (null: all) after {@code after}
-   * (null: the first), then the count by reason: for tests that check the indexes serve them.
+   * (null: the first): for tests that check the indexes serve it.
    */
   public String explainDeadLetters(DeadLetterReason reason, String after) {
-    return ((JdbcDeadLetters) deadLetters).plan(reason, after, explainPrefix());
+    return ((JdbcDeadLetters) deadLetters).plan(reason, after, false, explainPrefix());
+  }
+
+  /** How the database plans the count of dead letters by reason. */
+  public String explainDeadLetterCounts() {
+    return ((JdbcDeadLetters) deadLetters).plan(null, null, true, explainPrefix());
   }
 
   /** What a query is prefixed with for the database to explain its plan. */

@@ -110,10 +110,11 @@ final class RedisDeadLetters implements DeadLetterQueue {
     byte[] min = bytes(reason == null ? "-" : "[" + prefix);
     List<byte[]> members =
         store.call(() -> store.redis().zrevrangeByLex(set, max, min, 0, limit + 1));
+    // The page and its cursor follow the index; a letter discarded between the two reads is left
+    // out of the page without ending it early.
     List<String> ids = new ArrayList<>();
-    for (byte[] m : members) {
-      String member = string(m);
-      ids.add(member.substring(prefix.length() + 14));
+    for (int i = 0; i < Math.min(limit, members.size()); i++) {
+      ids.add(string(members.get(i)).substring(prefix.length() + 14));
     }
     List<DeadLetter> letters = new ArrayList<>();
     if (!ids.isEmpty()) {
@@ -126,7 +127,13 @@ final class RedisDeadLetters implements DeadLetterQueue {
         }
       }
     }
-    return DeadLetterCursor.page(letters, limit);
+    String next = null;
+    if (members.size() > limit) {
+      String last = string(members.get(limit - 1)).substring(prefix.length());
+      next =
+          new DeadLetterCursor(Long.parseLong(last.substring(0, 13)), last.substring(14)).encode();
+    }
+    return new DeadLetterPage(letters, next);
   }
 
   @Override

@@ -379,11 +379,12 @@ final class RedisScripts {
 
   /**
    * KEYS: dlq, dlq:ix, dlq:t, dlq:rt. ARGV: id, member. Lists a letter written before the index
-   * existed, if it is still there.
+   * existed, if it is still there and not listed meanwhile (by a newer write of it).
    */
   static final String DLQ_REINDEX =
       DLQ_INDEX
           + "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
+          + "if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end\n"
           + "dlqIndex(KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2])\n"
           + "return 1";
 }
