@@ -2,6 +2,10 @@ package dev.firebreak.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.firebreak.runtime.CheckpointStore;
+import dev.firebreak.runtime.DeadLetter;
+import dev.firebreak.runtime.DeadLetterPage;
+import dev.firebreak.runtime.DeadLetterQueue;
+import dev.firebreak.runtime.DeadLetterReason;
 import dev.firebreak.runtime.RunNotes;
 import dev.firebreak.runtime.RunPage;
 import dev.firebreak.runtime.RunQuery;
@@ -112,6 +116,16 @@ public final class RunsAtScale {
     return i % 100 == 9;
   }
 
+  /** Failed runs' letters: half retries exhausted, the rest failed steps, deadlines, bad input. */
+  private static DeadLetterReason reasonOf(int i) {
+    int r = (i / 100) % 8;
+    return r < 4
+        ? DeadLetterReason.RETRIES_EXHAUSTED
+        : r < 6
+            ? DeadLetterReason.STEP_FAILED
+            : r < 7 ? DeadLetterReason.DEADLINE : DeadLetterReason.INVALID_INPUT;
+  }
+
   /** Parked runs wait on one of three breakers. */
   private static String breakerOf(int i) {
     return "breaker" + (i % 3);
@@ -150,6 +164,36 @@ public final class RunsAtScale {
       insert.executeBatch();
       c.commit();
     }
+    // A dead letter for each failed run (1 %), of one of four reasons, written when it failed.
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO firebreak_dead_letter (run_id, workflow, entry_point, reason, step,"
+                + " attempts, error_chain, time, seq) VALUES (?, ?, ?, ?, 's', 3, ?, ?, ?)")) {
+      byte[] chain =
+          dev.firebreak.runtime.codec.Codecs.encode(
+              dev.firebreak.runtime.codec.Codecs.list(dev.firebreak.runtime.codec.Codecs.STRING),
+              List.of("java.io.IOException: down"));
+      int seq = 0;
+      for (int i = 0; i < runs; i++) {
+        if (statusOf(i) != WorkflowStatus.FAILED) {
+          continue;
+        }
+        insert.setString(1, String.format("run-%07d", i));
+        insert.setString(2, "wf" + (i % 20));
+        insert.setString(3, "entry" + (i % 3));
+        insert.setString(4, reasonOf(i).name());
+        insert.setBytes(5, chain);
+        insert.setLong(6, T0 + i + 500);
+        insert.setLong(7, ++seq);
+        insert.addBatch();
+        if (seq % 10_000 == 0) {
+          insert.executeBatch();
+          c.commit();
+        }
+      }
+      insert.executeBatch();
+      c.commit();
+    }
     try (Statement s = c.createStatement()) {
       s.execute("ANALYZE");
     }
@@ -173,7 +217,18 @@ public final class RunsAtScale {
                     if (status == WorkflowStatus.COMPLETED) {
                       store.finish(id, status, null);
                     } else if (status == WorkflowStatus.FAILED) {
-                      store.fail(id, status, null);
+                      store.fail(
+                          id,
+                          status,
+                          new DeadLetter(
+                              id,
+                              "wf" + (i % 20),
+                              "entry" + (i % 3),
+                              reasonOf(i),
+                              "s",
+                              3,
+                              List.of("java.io.IOException: down"),
+                              Instant.ofEpochMilli(System.currentTimeMillis())));
                     } else if (status == WorkflowStatus.PARKED) {
                       store.saveStatus(id, status, new RunNotes(List.of(), 0, breakerOf(i)));
                     } else if (retrying(i)) {
@@ -232,6 +287,17 @@ public final class RunsAtScale {
     reads.put("retrying now, wf3 (none)", () -> store.listRuns(all.retrying().workflow("wf3")));
     reads.put("parked on a breaker", () -> store.listRuns(all.parkedOn("breaker1")));
     reads.put("counts by status", store::countRuns);
+    DeadLetterQueue letters = store.deadLetterQueue().orElseThrow();
+    String middleLetter = middleLetterCursor(letters);
+    reads.put("dead letters, first page", () -> letters.page(null, 50, null));
+    reads.put("dead letters, from the middle", () -> letters.page(null, 50, middleLetter));
+    reads.put(
+        "dead letters of a reason, first", () -> letters.page(DeadLetterReason.DEADLINE, 50, null));
+    reads.put(
+        "dead letters of a reason, middle",
+        () -> letters.page(DeadLetterReason.DEADLINE, 50, middleLetter));
+    reads.put("dead letters by reason", letters::countByReason);
+    reads.put("dead letters, how many", letters::size);
     reads.forEach(
         (what, read) -> {
           double[] ms = new double[21];
@@ -243,9 +309,23 @@ public final class RunsAtScale {
           }
           Arrays.sort(ms);
           String size =
-              last instanceof RunPage page ? page.runs().size() + " runs" : String.valueOf(last);
+              last instanceof RunPage page
+                  ? page.runs().size() + " runs"
+                  : last instanceof DeadLetterPage letterPage
+                      ? letterPage.letters().size() + " letters"
+                      : String.valueOf(last);
           System.out.printf("  %-30s median %8.2f ms   (%s)%n", what, ms[10], size);
         });
+  }
+
+  /** The cursor after the letter halfway down the queue, found by walking pages of 1,000. */
+  private static String middleLetterCursor(DeadLetterQueue letters) {
+    int half = letters.size() / 2;
+    String after = null;
+    for (int seen = 0; seen + 1_000 <= half; seen += 1_000) {
+      after = letters.page(null, 1_000, after).nextCursor();
+    }
+    return after;
   }
 
   /** The cursor after the run created halfway between {@code from} and {@code to}. */
