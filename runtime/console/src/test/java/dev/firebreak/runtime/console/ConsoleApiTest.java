@@ -57,6 +57,12 @@ class ConsoleApiTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  private HttpResponse<String> get(FirebreakConsole at, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(at.url() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> post(String path, String body, Map<String, String> headers)
       throws Exception {
     HttpRequest.Builder request =
@@ -161,11 +167,7 @@ class ConsoleApiTest {
   void dataIsShownOnlyWhenEnabled() throws Exception {
     try (FirebreakConsole open =
         FirebreakConsole.builder(fixture.runtime).port(0).token(TOKEN).showData(true).start()) {
-      String run =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(open.url() + "api/runs/INV-1")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String run = get(open, "api/runs/INV-1").body();
       assertTrue(run.contains("\"dataShown\":true"), run);
       assertTrue(run.contains("text of INV-1"), "a checkpoint's output: " + run);
     }
@@ -179,36 +181,15 @@ class ConsoleApiTest {
             .token(TOKEN)
             .workflow(Fixture.INVOICES)
             .start()) {
-      HttpResponse<String> other =
-          http.send(
-              HttpRequest.newBuilder(URI.create(scoped.url() + "api/runs/PAY-1")).build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> other = get(scoped, "api/runs/PAY-1");
       assertRefused(other, 404, "no run \\\"PAY-1\\\"");
-      String list =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(scoped.url() + "api/runs?id=PAY-1")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String list = get(scoped, "api/runs?id=PAY-1").body();
       assertTrue(list.contains("\"runs\":[]"), list);
-      String all =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(scoped.url() + "api/runs")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String all = get(scoped, "api/runs").body();
       assertTrue(all.contains("INV-1") && !all.contains("PAY-1"), all);
-      HttpResponse<String> workflow =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(scoped.url() + "api/runs?workflow=" + Fixture.PAYROLL))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> workflow = get(scoped, "api/runs?workflow=" + Fixture.PAYROLL);
       assertRefused(workflow, 400, "does not show workflow com.acme.Payroll");
-      String letters =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(scoped.url() + "api/dead-letters?limit=1"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String letters = get(scoped, "api/dead-letters?limit=1").body();
       assertTrue(letters.contains("\"byReason\":null"), "counts over every workflow: " + letters);
       assertTrue(letters.contains("\"runId\":\"INV-bad-4\""), letters);
       String cursor = letters.replaceAll("(?s).*\"next\":\"([^\"]+)\".*", "$1");
@@ -230,11 +211,7 @@ class ConsoleApiTest {
             .token(TOKEN)
             .workflow(Fixture.INVOICES)
             .start()) {
-      String page =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(scoped.url() + "api/runs?limit=2")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String page = get(scoped, "api/runs?limit=2").body();
       assertEquals(2, page.split("\"runId\"", -1).length - 1, "a full page: " + page);
       assertFalse(page.contains("PAY-"), page);
     }
@@ -390,11 +367,7 @@ class ConsoleApiTest {
             .token(TOKEN)
             .showErrorMessages(false)
             .start()) {
-      String run =
-          http.send(
-                  HttpRequest.newBuilder(URI.create(quiet.url() + "api/runs/INV-bad-4")).build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      String run = get(quiet, "api/runs/INV-bad-4").body();
       assertTrue(run.contains("\"java.lang.IllegalArgumentException\""), run);
       assertFalse(run.contains("unreadable scan"), "the message repeats the input: " + run);
     }

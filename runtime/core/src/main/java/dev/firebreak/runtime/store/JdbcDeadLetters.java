@@ -114,7 +114,7 @@ final class JdbcDeadLetters implements DeadLetterQueue {
     return store.read(
         c -> {
           try (PreparedStatement q = c.prepareStatement(sql)) {
-            bind(q, params);
+            JdbcRunQueries.bind(q, params);
             List<DeadLetter> letters = new ArrayList<>();
             try (ResultSet rs = q.executeQuery()) {
               while (rs.next()) {
@@ -152,33 +152,7 @@ final class JdbcDeadLetters implements DeadLetterQueue {
   String plan(DeadLetterReason reason, String after, boolean count, String explain) {
     List<Object> params = new ArrayList<>();
     String sql = explain + (count ? COUNT_BY_REASON : pageSql(reason, 50, after, params));
-    return store.read(
-        c -> {
-          StringBuilder plan = new StringBuilder();
-          try (PreparedStatement q = c.prepareStatement(sql)) {
-            bind(q, params);
-            try (ResultSet rs = q.executeQuery()) {
-              int columns = rs.getMetaData().getColumnCount();
-              while (rs.next()) {
-                plan.append(rs.getString(columns)).append('\n');
-              }
-            }
-          }
-          return plan.toString();
-        });
-  }
-
-  private static void bind(PreparedStatement q, List<Object> params) throws SQLException {
-    for (int i = 0; i < params.size(); i++) {
-      Object p = params.get(i);
-      if (p instanceof Long l) {
-        q.setLong(i + 1, l);
-      } else if (p instanceof Integer n) {
-        q.setInt(i + 1, n);
-      } else {
-        q.setString(i + 1, (String) p);
-      }
-    }
+    return JdbcRunQueries.plan(store, sql, params);
   }
 
   private static final String COUNT_BY_REASON =

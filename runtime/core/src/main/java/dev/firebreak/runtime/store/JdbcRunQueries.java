@@ -167,7 +167,11 @@ final class JdbcRunQueries {
   /** The plan {@code explain} (the dialect's EXPLAIN prefix) gives {@code query}, as text. */
   String plan(RunQuery query, String explain) {
     List<Object> params = new ArrayList<>();
-    String sql = explain + sql(query, params);
+    return plan(store, explain + sql(query, params), params);
+  }
+
+  /** The plan of {@code sql} (an EXPLAIN) with {@code params}, as the database gives it. */
+  static String plan(JdbcStore store, String sql, List<Object> params) {
     return store.read(
         c -> {
           StringBuilder plan = new StringBuilder();
@@ -184,7 +188,8 @@ final class JdbcRunQueries {
         });
   }
 
-  private static void bind(PreparedStatement q, List<Object> params) throws SQLException {
+  /** Binds {@code params} (Long, Integer or String) to {@code q}, in order. */
+  static void bind(PreparedStatement q, List<Object> params) throws SQLException {
     for (int i = 0; i < params.size(); i++) {
       Object p = params.get(i);
       if (p instanceof Long l) {
