@@ -262,19 +262,11 @@ public final class FirebreakRuntime implements AutoCloseable {
    * keeps no values ({@link CheckpointStore#keyValues}) or no leases, this node alone.
    */
   public java.util.List<NodeBreakers> breakersByNode() {
-    String self = nodeId() == null ? "this process" : nodeId();
-    java.util.List<NodeBreakers> nodes = new java.util.ArrayList<>();
-    Optional<KeyValues> values = checkpointStore().keyValues();
-    if (values.isPresent() && nodeId() != null) {
-      for (NodeBreakers n : dev.firebreak.runtime.internal.BreakerReports.read(values.get())) {
-        if (!n.node().equals(self)) {
-          nodes.add(n);
-        }
-      }
-    }
-    nodes.add(new NodeBreakers(self, scheduler().now(), circuitBreakers()));
-    nodes.sort(java.util.Comparator.comparing(NodeBreakers::node));
-    return java.util.List.copyOf(nodes);
+    return dev.firebreak.runtime.internal.BreakerReports.byNode(
+        nodeId() == null ? Optional.empty() : checkpointStore().keyValues(),
+        nodeId() == null ? "this process" : nodeId(),
+        scheduler().now(),
+        circuitBreakers());
   }
 
   /**

@@ -54,6 +54,28 @@ public final class BreakerReports {
     values.remove(NAMESPACE, node);
   }
 
+  /**
+   * Every node's breakers, by node id: {@code self}'s {@code states} as of {@code now}, the others'
+   * last reports in {@code values} (none without values).
+   */
+  public static List<NodeBreakers> byNode(
+      Optional<KeyValues> values,
+      String self,
+      Instant now,
+      SortedMap<String, CircuitBreakerState> states) {
+    List<NodeBreakers> nodes = new ArrayList<>();
+    if (values.isPresent()) {
+      for (NodeBreakers n : read(values.get())) {
+        if (!n.node().equals(self)) {
+          nodes.add(n);
+        }
+      }
+    }
+    nodes.add(new NodeBreakers(self, now, states));
+    nodes.sort(java.util.Comparator.comparing(NodeBreakers::node));
+    return List.copyOf(nodes);
+  }
+
   /** Every node's last report, by node id; a report that cannot be read is left out. */
   public static List<NodeBreakers> read(KeyValues values) {
     List<NodeBreakers> reports = new ArrayList<>();
