@@ -12,6 +12,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A LangChain4j {@link ChatModel} for use inside Firebreak steps: its failures come as {@link
@@ -105,24 +106,22 @@ public final class FirebreakChatModel implements ChatModel {
 
   /** A call of the wrapped model (its listeners run in it), for {@code context}'s step if any. */
   ChatResponse chat(StepContext context, ChatRequest request, ChatRequestOptions options) {
+    return call(context, () -> model.chat(request, options));
+  }
+
+  @Override
+  public ChatResponse doChat(ChatRequest request) {
+    return call(null, () -> model.doChat(request));
+  }
+
+  /** {@code chat} as one model call: counted, its failure classified. */
+  private ChatResponse call(StepContext context, Supplier<ChatResponse> chat) {
     ModelCalls call =
         context == null
             ? ModelCalls.open(name)
             : ModelCalls.open(name, context.workflow(), context.stepName());
     try {
-      return model.chat(request, options);
-    } catch (RuntimeException e) {
-      throw ModelFailures.classify(name, e);
-    } finally {
-      call.close();
-    }
-  }
-
-  @Override
-  public ChatResponse doChat(ChatRequest request) {
-    ModelCalls call = ModelCalls.open(name);
-    try {
-      return model.doChat(request);
+      return chat.get();
     } catch (RuntimeException e) {
       throw ModelFailures.classify(name, e);
     } finally {
