@@ -218,6 +218,11 @@ async function runAction(action, runIds, result) {
     result.textContent = 'Select at least one dead letter.';
     return;
   }
+  // A discarded letter is gone for good (its run stays failed): ask first.
+  if (action === 'discard' && !confirm('Discard ' + runIds.length + ' dead letter(s) for good? ' + runIds.join(', '))) {
+    result.textContent = 'Nothing discarded.';
+    return;
+  }
   try {
     const answer = await act(action, runIds);
     const message = answer.results.map(x => x.runId + ': ' + x.message).join('; ');

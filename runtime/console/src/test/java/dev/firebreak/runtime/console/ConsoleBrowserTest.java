@@ -128,6 +128,7 @@ class ConsoleBrowserTest {
     shown("nav-dead-letters").click();
     shown("select-INV-bad-4").click();
     shown("discard-selected").click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept(); // "for good?" yes
     waitForText("error", "needs the console's token");
     assertEquals(2, fixture.runtime.deadLetters().size());
   }
@@ -149,6 +150,13 @@ class ConsoleBrowserTest {
     assertFalse(shown("letters-table").getText().contains("INV-3"), "replayed: no longer a letter");
     shown("select-INV-bad-4").click();
     shown("discard-selected").click();
+    var ask = wait.until(ExpectedConditions.alertIsPresent());
+    assertTrue(ask.getText().contains("INV-bad-4"), ask.getText());
+    ask.dismiss(); // not yet: nothing is discarded
+    waitForText("action-result", "Nothing discarded.");
+    assertEquals(1, fixture.runtime.deadLetters().size());
+    shown("discard-selected").click();
+    wait.until(ExpectedConditions.alertIsPresent()).accept();
     waitForText("action-result", "INV-bad-4: discarded");
     waitForText("letters-table", "No dead letters.");
     assertEquals(0, fixture.runtime.deadLetters().size());
