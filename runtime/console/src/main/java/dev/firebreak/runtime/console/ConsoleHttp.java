@@ -122,8 +122,7 @@ final class ConsoleHttp implements HttpHandler {
           401, "this action needs the console's token in the " + TOKEN_HEADER + " header");
     }
     String origin = exchange.getRequestHeaders().getFirst("Origin");
-    if (origin != null
-        && !origin.equals("http://" + exchange.getRequestHeaders().getFirst("Host"))) {
+    if (origin != null && !sameAuthority(origin, exchange.getRequestHeaders().getFirst("Host"))) {
       throw new ConsoleApi.Refused(403, "an action must come from the console's own page");
     }
     if ("cross-site".equals(exchange.getRequestHeaders().getFirst("Sec-Fetch-Site"))) {
@@ -141,6 +140,21 @@ final class ConsoleHttp implements HttpHandler {
       }
       return ActionBody.runIds(body);
     }
+  }
+
+  /**
+   * Whether the page at {@code origin} is this console's as the browser reached it: the origin's
+   * host and port as written equal the {@code Host} header, whatever the scheme (a proxy in front
+   * may terminate TLS; a browser leaves a default port out of both).
+   */
+  static boolean sameAuthority(String origin, String host) {
+    int scheme = origin.indexOf("://");
+    return host != null
+        && scheme > 0
+        && origin
+            .substring(scheme + 3)
+            .toLowerCase(java.util.Locale.ROOT)
+            .equals(host.toLowerCase(java.util.Locale.ROOT));
   }
 
   /**

@@ -167,14 +167,15 @@ public final class FirebreakConsole implements AutoCloseable {
 
     /**
      * {@code Host} headers to answer besides the bound address (and, on loopback, {@code
-     * localhost}), each {@code name:port}: the names a proxy in front of the console forwards. A
-     * request naming another host is refused, so that a page elsewhere cannot reach the console by
-     * rebinding its own name to the console's address.
+     * localhost}), each {@code name} or {@code name:port} as browsers send it (a default port left
+     * out): the names a proxy in front of the console forwards. A request naming another host is
+     * refused, so that a page elsewhere cannot reach the console by rebinding its own name to the
+     * console's address.
      */
     public Builder allowedHosts(String... hosts) {
       for (String h : hosts) {
-        if (!h.matches("[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5}")) {
-          throw new IllegalArgumentException("an allowed host is name:port, not " + h);
+        if (!h.matches("[A-Za-z0-9.\\-\\[\\]:]+(:[0-9]{1,5})?")) {
+          throw new IllegalArgumentException("an allowed host is name or name:port, not " + h);
         }
         allowedHosts.add(h.toLowerCase(java.util.Locale.ROOT));
       }

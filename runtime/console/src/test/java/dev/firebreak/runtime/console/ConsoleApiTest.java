@@ -372,4 +372,43 @@ class ConsoleApiTest {
       assertFalse(run.contains("unreadable scan"), "the message repeats the input: " + run);
     }
   }
+
+  @Test
+  void behindAProxyThatEndsTlsAnActionFromTheConsolesOwnPageIsAccepted() throws Exception {
+    try (FirebreakConsole proxied =
+        FirebreakConsole.builder(fixture.runtime)
+            .port(0)
+            .token(TOKEN)
+            .allowedHosts("console.acme.internal")
+            .start()) {
+      assertTrue(raw(proxied.port(), "console.acme.internal").startsWith("HTTP/1.1 200"));
+      String own = discardThrough(proxied.port(), "https://console.acme.internal");
+      assertTrue(own.startsWith("HTTP/1.1 200"), own);
+      assertTrue(own.contains("no dead letter for run"), own);
+      String other = discardThrough(proxied.port(), "https://evil.example");
+      assertTrue(other.startsWith("HTTP/1.1 403"), other);
+    }
+  }
+
+  private static String discardThrough(int port, String origin) throws Exception {
+    String body = "{\"runIds\":[\"NOPE\"]}";
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /api/dead-letters/discard HTTP/1.1\r\nHost: console.acme.internal\r\n"
+                  + "Origin: "
+                  + origin
+                  + "\r\nContent-Type: application/json\r\n"
+                  + ConsoleHttp.TOKEN_HEADER
+                  + ": "
+                  + TOKEN
+                  + "\r\nContent-Length: "
+                  + body.length()
+                  + "\r\nConnection: close\r\n\r\n"
+                  + body)
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
 }
